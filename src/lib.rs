@@ -1,0 +1,2 @@
+//! metareport: meta-analysis reports from YAML specs and CSV data.
+pub mod stats;

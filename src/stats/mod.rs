@@ -1,0 +1,50 @@
+//! The statistical core: pure functions from study rows and options to an [`Analysis`].
+//!
+//! Nothing here reads files, the clock or the environment. Each statistic lives in a file
+//! named for it:
+//!
+//! | file | what |
+//! |---|---|
+//! | `measure.rs` | effect measures, scales, the study data types |
+//! | `effect.rs` | per-study effect sizes (escalc), zero-cell corrections, input validation |
+//! | `regression.rs` | weighted least squares in O(k): the quantities every estimator needs |
+//! | `tau2.rs` | τ² estimators: DL, REML, PM, ML, HS, SJ, HE, EB |
+//! | `fit.rs` | inverse-variance fixed/random-effects fits, Wald and HKSJ tests, Q, I², H² |
+//! | `qprofile.rs` | Q-profile confidence intervals for τ², I², H² |
+//! | `prediction.rs` | prediction intervals (metafor's, Higgins–Thompson–Spiegelhalter) |
+//! | `mantel_haenszel.rs` | Mantel–Haenszel OR/RR/RD, Cochran–Mantel–Haenszel test |
+//! | `peto.rs` | Peto's odds ratio |
+//! | `model_rule.rs` | fixed / random / the seed review's heterogeneity rule |
+//! | `subgroup.rs` | test for subgroup differences |
+//! | `bias.rs` | Egger's test, Begg's rank correlation, Kendall's τ |
+//! | `trimfill.rs` | trim-and-fill (L0) |
+//! | `baseline.rs` | pooled baseline characteristics and their tests |
+//! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
+//! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
+
+pub mod analysis;
+pub mod baseline;
+pub mod bias;
+pub mod computed;
+pub mod dist;
+pub mod effect;
+pub mod fit;
+pub mod mantel_haenszel;
+pub mod measure;
+pub mod model_rule;
+pub mod peto;
+pub mod prediction;
+pub mod qprofile;
+pub mod regression;
+pub mod root;
+pub mod subgroup;
+pub mod tau2;
+pub mod trimfill;
+
+pub use analysis::{Analysis, AnalysisError, Options, Pool, Pooled, Pooling, analyse};
+pub use computed::Computed;
+pub use fit::{CiMethod, Effects};
+pub use measure::{Measure, Scale, StudyData, StudyInput};
+pub use model_rule::ModelChoice;
+pub use prediction::PredictionKind;
+pub use tau2::Tau2Method;

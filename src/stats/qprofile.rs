@@ -1,0 +1,102 @@
+//! Q-profile confidence intervals for τ², I² and H² (Viechtbauer 2007), as metafor's
+//! `confint.rma.uni`.
+//!
+//! The generalised Q statistic Q(τ²) = Σ wᵢ(τ²)(yᵢ − ŷᵢ(τ²))² follows χ²_{k−p}; the interval
+//! collects the τ² values with χ²_{0.025} ≤ Q(τ²) ≤ χ²_{0.975}. The search runs over
+//! [0, max(100, 10·τ̂²)] as in metafor: a bound beyond the upper limit is reported at the limit
+//! (and marked), and when Q(0) is already below χ²_{0.025} both bounds are 0 (the interval is
+//! the null set).
+
+use serde::Serialize;
+
+use super::dist;
+use super::regression::Design;
+use super::root::brent;
+use super::tau2::{Tau2Error, generalised_q};
+
+/// A confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Lower limit.
+    pub lower: f64,
+    /// Upper limit.
+    pub upper: f64,
+}
+
+/// How a Q-profile bound was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The root of Q(τ²) = critical value.
+    Root,
+    /// The bound is at 0: Q(0) is below the critical value.
+    Zero,
+    /// The root lies beyond the search limit; the limit is reported.
+    SearchLimit,
+}
+
+/// Q-profile intervals for τ², I² and H².
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeterogeneityCi {
+    /// Interval for τ².
+    pub tau2: Interval,
+    /// Interval for τ.
+    pub tau: Interval,
+    /// Interval for I² (percent).
+    pub i2: Interval,
+    /// Interval for H².
+    pub h2: Interval,
+    /// How the lower τ² bound was found.
+    pub lower_bound: Bound,
+    /// How the upper τ² bound was found.
+    pub upper_bound: Bound,
+    /// The upper end of the search interval.
+    pub search_limit: f64,
+}
+
+/// The Q-profile interval at the given level. `vt` is the typical within-study variance used
+/// to turn τ² into I² and H².
+pub fn q_profile(y: &[f64], v: &[f64], design: Design<'_>, tau2_hat: f64, vt: f64, level: f64) -> Result<HeterogeneityCi, Tau2Error> {
+    let df = (y.len() - design.p()) as f64;
+    let alpha = 1.0 - level;
+    let crit_u = dist::chisq_quantile(1.0 - alpha / 2.0, df);
+    let crit_l = dist::chisq_quantile(alpha / 2.0, df);
+    let t_min = 0.0_f64.min(tau2_hat);
+    let t_max = 100.0_f64.max(10.0 * tau2_hat);
+    let q = |t: f64| generalised_q(y, v, design, t);
+    let q_min = q(t_min)?;
+    let q_max = q(t_max)?;
+    let root = |target: f64| {
+        brent(|t| generalised_q(y, v, design, t).map(|q| q - target).unwrap_or(f64::NAN), t_min, t_max, 1e-15).ok_or(Tau2Error::Singular)
+    };
+
+    // Upper bound: where Q(τ²) falls to the lower critical value.
+    let (mut upper, mut upper_bound) = if q_min < crit_l {
+        (t_min, Bound::Zero)
+    } else if q_max > crit_l {
+        (t_max, Bound::SearchLimit)
+    } else {
+        (root(crit_l)?, Bound::Root)
+    };
+    // Lower bound: where Q(τ²) falls to the upper critical value.
+    let (lower, lower_bound) = if q_max > crit_u {
+        upper = t_max;
+        upper_bound = Bound::SearchLimit;
+        (t_max, Bound::SearchLimit)
+    } else if q_min < crit_u {
+        (t_min, Bound::Zero)
+    } else {
+        (root(crit_u)?, Bound::Root)
+    };
+    let i2 = |t: f64| 100.0 * t / (vt + t);
+    let h2 = |t: f64| t / vt + 1.0;
+    Ok(HeterogeneityCi {
+        tau2: Interval { lower, upper },
+        tau: Interval { lower: lower.max(0.0).sqrt(), upper: upper.max(0.0).sqrt() },
+        i2: Interval { lower: i2(lower), upper: i2(upper) },
+        h2: Interval { lower: h2(lower), upper: h2(upper) },
+        lower_bound,
+        upper_bound,
+        search_limit: t_max,
+    })
+}
