@@ -149,7 +149,7 @@ fn het_json(p: &Pool) -> Value {
 /// The analysis in the reference cases' vocabulary.
 fn actual(a: &Analysis) -> Value {
     let mut v = json!({
-        "studies": a.studies.iter().map(|s| json!({"study": s.name, "yi": s.yi, "vi": s.vi, "weight_pct": s.weight_pct})).collect::<Vec<_>>(),
+        "studies": a.studies.iter().enumerate().map(|(i, s)| json!({"study": a.name(s), "yi": s.yi, "vi": s.vi, "weight_pct": a.weight_pct(i)})).collect::<Vec<_>>(),
         "pooled": pooled_json(&a.overall),
         "heterogeneity": het_json(&a.overall),
     });
@@ -283,7 +283,7 @@ fn run_cases(dir: &str, count: usize) {
     for f in &files {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
         let name = case["name"].as_str().unwrap().to_string();
-        let analysis = match analyse(&inputs(&case), &options(&case)) {
+        let analysis = match analyse(inputs(&case), &options(&case)) {
             Ok(a) => a,
             Err(e) => {
                 failures.push(format!("{name}: analysis failed: {e}"));

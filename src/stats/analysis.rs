@@ -4,8 +4,6 @@
 //! pools overall and per subgroup, and runs the requested small-study tests and sensitivity
 //! analyses. It reads no file, clock or environment; caveats are returned as [`Warning`]s.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::bias::{self, Begg, Egger, EggerMetaRegression};
@@ -168,27 +166,19 @@ pub struct Warning {
     pub message: String,
 }
 
-/// One included study's effect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One included study's effect. Its name, subgroup and data are in
+/// `Analysis::inputs[input]`; its weights are in the pools it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StudyResult {
-    pub name: String,
-    pub subgroup: Option<String>,
-    /// The data as given.
-    pub data: StudyData,
+    /// Position of the study among the inputs.
+    pub input: usize,
     /// Effect on the analysis scale.
     pub yi: f64,
     /// Sampling variance.
     pub vi: f64,
-    pub se: f64,
-    /// Wald confidence interval of the study's own effect (analysis scale).
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-    /// Weight (percent) in the overall pooled estimate, if there is one.
-    pub weight_pct: Option<f64>,
-    /// Weight (percent) within its subgroup's pooled estimate, if there is one.
-    pub subgroup_weight_pct: Option<f64>,
-    /// Continuity-correction increments (treatment, control), if applied.
-    pub correction: Option<(f64, f64)>,
+    /// True when a continuity correction was added to its cells
+    /// ([`effect::increments`] gives the amounts).
+    pub corrected: bool,
 }
 
 /// A pooled estimate (analysis scale).
@@ -263,8 +253,8 @@ pub struct Pool {
     /// The Cochran–Mantel–Haenszel test (MH pooling of odds ratios).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cmh: Option<CmhTest>,
-    /// Each member's weight in percent, in member order (main pools only).
-    #[serde(skip)]
+    /// Each member's weight in percent, in member order (overall and subgroup pools only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weights_pct: Option<Vec<f64>>,
 }
 
@@ -272,7 +262,7 @@ pub struct Pool {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubgroupResult {
     pub name: String,
-    /// Positions of its studies in [`Analysis::studies`].
+    /// Positions of its studies in [`Analysis::studies`] (the pool's member order).
     pub studies: Vec<usize>,
     pub pool: Pool,
 }
@@ -323,6 +313,8 @@ pub struct Analysis {
     pub measure: Measure,
     pub scale: Scale,
     pub options: Options,
+    /// The studies as given (moved in, not copied: a million rows stay a million rows).
+    pub inputs: Vec<StudyInput>,
     /// Included studies, in input order.
     pub studies: Vec<StudyResult>,
     /// Studies left out, with the reason.
@@ -335,33 +327,45 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
 }
 
-/// An included study, as the pooling needs it.
-struct Included {
-    name: String,
-    data: StudyData,
-    yi: f64,
-    vi: f64,
+impl Analysis {
+    /// The input row of an included study.
+    pub fn input(&self, s: &StudyResult) -> &StudyInput {
+        &self.inputs[s.input]
+    }
+
+    /// The name of an included study.
+    pub fn name(&self, s: &StudyResult) -> &str {
+        &self.inputs[s.input].name
+    }
+
+    /// Weight (percent) of the i-th included study in the overall pooled estimate.
+    pub fn weight_pct(&self, i: usize) -> Option<f64> {
+        self.overall.weights_pct.as_ref().map(|w| w[i])
+    }
 }
 
 struct Ctx<'a> {
     opts: &'a Options,
-    inc: &'a [Included],
+    inputs: &'a [StudyInput],
+    inc: &'a [StudyResult],
 }
 
 /// Runs the analysis.
-pub fn analyse(inputs: &[StudyInput], opts: &Options) -> Result<Analysis, AnalysisError> {
+pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, AnalysisError> {
     if inputs.is_empty() {
         return Err(AnalysisError::NoStudies);
     }
-    check_options(inputs, opts)?;
+    check_options(&inputs, opts)?;
 
     // Validate every study and report all problems at once.
+    let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
+    if let Some(w) = by_name.windows(2).find(|w| inputs[w[0] as usize].name == inputs[w[1] as usize].name) {
+        return Err(AnalysisError::DuplicateStudy(inputs[w[0] as usize].name.clone()));
+    }
+    drop(by_name);
     let mut errors = Vec::new();
-    let mut seen = BTreeSet::new();
     for (i, s) in inputs.iter().enumerate() {
-        if !seen.insert(s.name.as_str()) {
-            return Err(AnalysisError::DuplicateStudy(s.name.clone()));
-        }
         for e in effect::validate(&s.data, opts.measure) {
             errors.push(StudyError { row: i + 1, study: s.name.clone(), field: e.field.to_string(), message: e.message });
         }
@@ -379,39 +383,21 @@ pub fn analyse(inputs: &[StudyInput], opts: &Options) -> Result<Analysis, Analys
     // Effect sizes.
     let mut warnings = Vec::new();
     let any_zero = inputs.iter().any(|s| effect::has_zero_cell(&s.data));
-    let mut studies = Vec::new();
-    let mut included = Vec::new();
+    let mut studies = Vec::with_capacity(inputs.len());
     let mut excluded = Vec::new();
-    let z = dist::z_crit(opts.level);
-    for s in inputs {
+    for (i, s) in inputs.iter().enumerate() {
         match effect::effect_size(&s.data, opts.measure, &opts.continuity, &opts.ci_rule, any_zero) {
-            Effect::Included(e) => {
-                let se = e.vi.sqrt();
-                studies.push(StudyResult {
-                    name: s.name.clone(),
-                    subgroup: s.subgroup.clone(),
-                    data: s.data,
-                    yi: e.yi,
-                    vi: e.vi,
-                    se,
-                    ci_lower: e.yi - z * se,
-                    ci_upper: e.yi + z * se,
-                    weight_pct: None,
-                    subgroup_weight_pct: None,
-                    correction: e.correction,
-                });
-                included.push(Included { name: s.name.clone(), data: s.data, yi: e.yi, vi: e.vi });
-            }
+            Effect::Included(e) => studies.push(StudyResult { input: i, yi: e.yi, vi: e.vi, corrected: e.correction.is_some() }),
             Effect::Excluded(reason) => {
                 warnings.push(Warning { code: "study_excluded", message: format!("{} was excluded: {reason}", s.name) });
                 excluded.push(ExcludedStudy { study: s.name.clone(), reason });
             }
         }
     }
-    if included.is_empty() {
+    if studies.is_empty() {
         return Err(AnalysisError::NothingLeft(excluded));
     }
-    let corrected: Vec<&str> = studies.iter().filter(|s| s.correction.is_some()).map(|s| s.name.as_str()).collect();
+    let corrected: Vec<&str> = studies.iter().filter(|s| s.corrected).map(|s| inputs[s.input].name.as_str()).collect();
     if !corrected.is_empty() {
         warnings.push(Warning {
             code: "continuity_correction",
@@ -419,27 +405,10 @@ pub fn analyse(inputs: &[StudyInput], opts: &Options) -> Result<Analysis, Analys
         });
     }
 
-    let ctx = Ctx { opts, inc: &included };
-    let all: Vec<usize> = (0..included.len()).collect();
+    let ctx = Ctx { opts, inputs: &inputs, inc: &studies };
+    let all: Vec<usize> = (0..studies.len()).collect();
     let overall = ctx.pool(&all, true, &mut warnings, "");
-    if let Some(w) = &overall.weights_pct {
-        for (s, w) in studies.iter_mut().zip(w) {
-            s.weight_pct = Some(*w);
-        }
-    }
-
-    // Subgroups.
-    let subgroups = if has_subgroups { Some(ctx.subgroups(&studies, &mut warnings)?) } else { None };
-    if let Some(sg) = &subgroups {
-        for g in &sg.groups {
-            if let Some(w) = &g.pool.weights_pct {
-                for (&i, w) in g.studies.iter().zip(w) {
-                    studies[i].subgroup_weight_pct = Some(*w);
-                }
-            }
-        }
-    }
-
+    let subgroups = if has_subgroups { Some(ctx.subgroups(&mut warnings)?) } else { None };
     let bias = ctx.bias(&overall, &mut warnings);
     let sensitivity = ctx.sensitivity(&mut warnings)?;
 
@@ -447,6 +416,7 @@ pub fn analyse(inputs: &[StudyInput], opts: &Options) -> Result<Analysis, Analys
         measure: opts.measure,
         scale: opts.measure.scale(),
         options: opts.clone(),
+        inputs,
         studies,
         excluded,
         overall,
@@ -515,10 +485,14 @@ impl Ctx<'_> {
         members.iter().map(|&i| (self.inc[i].yi, self.inc[i].vi)).unzip()
     }
 
+    fn name(&self, i: usize) -> &str {
+        &self.inputs[self.inc[i].input].name
+    }
+
     fn tables(&self, members: &[usize]) -> Vec<Table> {
         members
             .iter()
-            .filter_map(|&i| match self.inc[i].data {
+            .filter_map(|&i| match self.inputs[self.inc[i].input].data {
                 StudyData::Binary { events_t, total_t, events_c, total_c } => Some(Table { a: events_t, n1: total_t, c: events_c, n2: total_c }),
                 _ => None,
             })
@@ -698,18 +672,15 @@ impl Ctx<'_> {
         }
     }
 
-    fn subgroups(&self, studies: &[StudyResult], warnings: &mut Vec<Warning>) -> Result<Subgroups, AnalysisError> {
+    fn subgroups(&self, warnings: &mut Vec<Warning>) -> Result<Subgroups, AnalysisError> {
+        let group_of = |i: usize| self.inputs[self.inc[i].input].subgroup.as_deref().unwrap_or_default();
         let mut names: Vec<&str> = Vec::new();
-        for s in studies {
-            let g = s.subgroup.as_deref().unwrap_or_default();
-            if !names.contains(&g) {
-                names.push(g);
+        for i in 0..self.inc.len() {
+            if !names.contains(&group_of(i)) {
+                names.push(group_of(i));
             }
         }
-        let members: Vec<Vec<usize>> = names
-            .iter()
-            .map(|g| (0..studies.len()).filter(|&i| studies[i].subgroup.as_deref() == Some(g)).collect())
-            .collect();
+        let members: Vec<Vec<usize>> = names.iter().map(|g| (0..self.inc.len()).filter(|&i| group_of(i) == *g).collect()).collect();
         let common_tau2 = if self.opts.common_tau2 && names.len() >= 2 {
             Some(self.common_tau2(&members))
         } else {
@@ -815,11 +786,12 @@ impl Ctx<'_> {
     }
 
     fn index_of(&self, names: &[String], context: &str) -> Result<Vec<usize>, AnalysisError> {
-        let unknown: Vec<String> = names.iter().filter(|n| !self.inc.iter().any(|s| &s.name == *n)).cloned().collect();
+        let unknown: Vec<String> = names.iter().filter(|n| !self.inputs.iter().any(|s| &s.name == *n)).cloned().collect();
         if !unknown.is_empty() {
             return Err(AnalysisError::UnknownStudies { context: context.to_string(), names: unknown });
         }
-        Ok(names.iter().filter_map(|n| self.inc.iter().position(|s| &s.name == n)).collect())
+        // Names of excluded studies (e.g. double zeros) are known but have no position.
+        Ok(names.iter().filter_map(|n| (0..self.inc.len()).find(|&i| self.name(i) == n)).collect())
     }
 
     fn sensitivity(&self, warnings: &mut Vec<Warning>) -> Result<Sensitivity, AnalysisError> {
@@ -831,7 +803,7 @@ impl Ctx<'_> {
                 (0..k)
                     .map(|i| {
                         let members: Vec<usize> = (0..k).filter(|&j| j != i).collect();
-                        let name = self.inc[i].name.clone();
+                        let name = self.name(i).to_string();
                         let pool = self.pool(&members, false, warnings, &format!("leaving out {name}: "));
                         SensitivityRow { label: name.clone(), omitted: vec![name], pool }
                     })
@@ -840,14 +812,14 @@ impl Ctx<'_> {
         }
         if let Some(order) = &s.cumulative {
             // Excluded studies (e.g. double zeros) are skipped; unknown names are errors.
-            let known: Vec<String> = order.iter().filter(|n| self.inc.iter().any(|s| &s.name == *n)).cloned().collect();
-            let idx = self.index_of(&known, "cumulative order")?;
+            let idx = self.index_of(order, "cumulative order")?;
             let mut rows = Vec::new();
             for j in 1..=idx.len() {
                 let members = &idx[..j];
-                let pool = self.pool(members, false, warnings, &format!("cumulative to {}: ", self.inc[idx[j - 1]].name));
-                let omitted = idx[j..].iter().map(|&i| self.inc[i].name.clone()).collect();
-                rows.push(SensitivityRow { label: self.inc[idx[j - 1]].name.clone(), omitted, pool });
+                let last = self.name(idx[j - 1]).to_string();
+                let pool = self.pool(members, false, warnings, &format!("cumulative to {last}: "));
+                let omitted = idx[j..].iter().map(|&i| self.name(i).to_string()).collect();
+                rows.push(SensitivityRow { label: last, omitted, pool });
             }
             out.cumulative = Some(rows);
         }

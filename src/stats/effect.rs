@@ -300,7 +300,8 @@ pub fn hedges_g(m1: f64, sd1: f64, n1: f64, m2: f64, sd2: f64, n2: f64) -> (f64,
 }
 
 /// The increments for the treatment and control arms, or `None` when no correction applies.
-fn increments(cc: &Continuity, zero: bool, any_zero: bool, n1: f64, n2: f64) -> Option<(f64, f64)> {
+/// `zero`: the study has a zero cell; `any_zero`: some study in the analysis has one.
+pub fn increments(cc: &Continuity, zero: bool, any_zero: bool, n1: f64, n2: f64) -> Option<(f64, f64)> {
     let applies = match cc.to {
         CorrectionScope::OnlyZero => zero,
         CorrectionScope::All => true,

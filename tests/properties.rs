@@ -1,0 +1,109 @@
+//! Properties the pooling core must have whatever the data (proptest).
+
+use metareport::stats::analysis::Options;
+use metareport::stats::{Measure, ModelChoice, StudyData, StudyInput, Tau2Method, analyse};
+use proptest::prelude::*;
+
+fn yivi(rows: &[(f64, f64)]) -> Vec<StudyInput> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, &(yi, vi))| StudyInput { name: format!("Study {i}"), subgroup: None, data: StudyData::YiVi { yi, vi } })
+        .collect()
+}
+
+fn rel_close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-6)
+}
+
+fn studies() -> impl Strategy<Value = Vec<(f64, f64)>> {
+    prop::collection::vec((-2.0..2.0f64, 0.01..1.0f64), 2..25)
+}
+
+fn tau2_method() -> impl Strategy<Value = Tau2Method> {
+    prop::sample::select(Tau2Method::ALL.to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_order_of_studies_changes_nothing(rows in studies(), method in tau2_method(), seed in any::<u64>()) {
+        let mut opts = Options::new(Measure::GEN);
+        opts.tau2_method = method;
+        let a = analyse(yivi(&rows), &opts).unwrap();
+        let mut shuffled = rows.clone();
+        // A deterministic permutation from the seed.
+        let n = shuffled.len();
+        for i in (1..n).rev() {
+            let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+            shuffled.swap(i, j);
+        }
+        let b = analyse(yivi(&shuffled), &opts).unwrap();
+        let (pa, pb) = (a.overall.pooled.value().unwrap(), b.overall.pooled.value().unwrap());
+        prop_assert!(rel_close(pa.estimate, pb.estimate), "{} vs {}", pa.estimate, pb.estimate);
+        prop_assert!(rel_close(pa.se, pb.se));
+        let (ha, hb) = (a.overall.heterogeneity.value().unwrap(), b.overall.heterogeneity.value().unwrap());
+        prop_assert!((ha.tau2 - hb.tau2).abs() <= 1e-9 * ha.tau2.max(1e-3), "{} vs {}", ha.tau2, hb.tau2);
+        prop_assert!(rel_close(ha.q, hb.q));
+    }
+
+    #[test]
+    fn random_effects_equal_fixed_effect_when_tau2_is_zero(rows in studies(), method in tau2_method()) {
+        let mut random = Options::new(Measure::GEN);
+        random.tau2_method = method;
+        let mut fixed = random.clone();
+        fixed.model = ModelChoice::Fixed;
+        let r = analyse(yivi(&rows), &random).unwrap();
+        let f = analyse(yivi(&rows), &fixed).unwrap();
+        if r.overall.heterogeneity.value().unwrap().tau2 == 0.0 {
+            let (pr, pf) = (r.overall.pooled.value().unwrap(), f.overall.pooled.value().unwrap());
+            prop_assert!(rel_close(pr.estimate, pf.estimate));
+            prop_assert!(rel_close(pr.se, pf.se));
+        }
+    }
+
+    #[test]
+    fn i2_is_a_percentage_and_intervals_contain_their_estimates(rows in studies(), method in tau2_method(), fixed in any::<bool>()) {
+        let mut opts = Options::new(Measure::GEN);
+        opts.tau2_method = method;
+        if fixed {
+            opts.model = ModelChoice::Fixed;
+        }
+        let a = analyse(yivi(&rows), &opts).unwrap();
+        let h = a.overall.heterogeneity.value().unwrap();
+        prop_assert!((0.0..=100.0).contains(&h.i2), "I² = {}", h.i2);
+        prop_assert!(h.tau2 >= 0.0);
+        let p = a.overall.pooled.value().unwrap();
+        prop_assert!(p.ci_lower <= p.estimate && p.estimate <= p.ci_upper);
+        if let Some(ci) = h.ci.value() {
+            prop_assert!(ci.tau2.lower <= h.tau2 + 1e-9 && h.tau2 <= ci.tau2.upper + 1e-9, "{} not in {:?}", h.tau2, ci.tau2);
+            prop_assert!((0.0..=100.0).contains(&ci.i2.lower) && (0.0..=100.0).contains(&ci.i2.upper));
+        }
+        if let Some(pi) = a.overall.prediction.value() {
+            prop_assert!(pi.metafor.lower <= p.ci_lower + 1e-12 && p.ci_upper <= pi.metafor.upper + 1e-12);
+        }
+    }
+
+    #[test]
+    fn rescaling_a_continuous_outcome_rescales_md_and_leaves_smd_alone(
+        rows in prop::collection::vec((-50.0..50.0f64, 1.0..20.0f64, 5.0..200.0f64, -50.0..50.0f64, 1.0..20.0f64, 5.0..200.0f64), 2..12),
+        scale in 0.01..100.0f64,
+    ) {
+        let make = |c: f64| -> Vec<StudyInput> {
+            rows.iter().enumerate().map(|(i, r)| StudyInput {
+                name: format!("S{i}"),
+                subgroup: None,
+                data: StudyData::Continuous { mean_t: c * r.0, sd_t: c * r.1, n_t: r.2.round(), mean_c: c * r.3, sd_c: c * r.4, n_c: r.5.round() },
+            }).collect()
+        };
+        let md = Options::new(Measure::MD);
+        let smd = Options::new(Measure::SMD);
+        let (a, b) = (analyse(make(1.0), &md).unwrap(), analyse(make(scale), &md).unwrap());
+        let (pa, pb) = (a.overall.pooled.value().unwrap(), b.overall.pooled.value().unwrap());
+        prop_assert!((pb.estimate - scale * pa.estimate).abs() <= 1e-8 * (scale * pa.estimate).abs().max(1e-6), "{} vs {}", pb.estimate, scale * pa.estimate);
+        prop_assert!(rel_close(pb.se, scale * pa.se) || (pb.se - scale * pa.se).abs() < 1e-8 * scale);
+        let (c, d) = (analyse(make(1.0), &smd).unwrap(), analyse(make(scale), &smd).unwrap());
+        let (pc, pd) = (c.overall.pooled.value().unwrap(), d.overall.pooled.value().unwrap());
+        prop_assert!((pc.estimate - pd.estimate).abs() <= 1e-9 * pc.estimate.abs().max(1e-6));
+    }
+}
