@@ -1,4 +1,9 @@
+use clap::Parser;
+
 fn main() {
-    eprintln!("metareport: command line not yet built");
-    std::process::exit(2);
+    let cli = metareport::cli::Cli::parse();
+    if let Err(f) = metareport::cli::run(cli) {
+        eprintln!("{f}");
+        std::process::exit(f.exit_code());
+    }
 }

@@ -94,6 +94,8 @@ pub struct Options {
     pub ci_rule: CiRule,
     /// Estimate one τ² shared by all subgroups instead of one per subgroup.
     pub common_tau2: bool,
+    /// I² (and H²) from Q, (Q − df)/Q, as RevMan, instead of from τ² (metafor).
+    pub i2_from_q: bool,
     pub bias: BiasOptions,
     pub sensitivity: SensitivityOptions,
     pub control: Control,
@@ -113,6 +115,7 @@ impl Options {
             continuity: Continuity::default(),
             ci_rule: CiRule::default(),
             common_tau2: false,
+            i2_from_q: false,
             bias: BiasOptions::default(),
             sensitivity: SensitivityOptions::default(),
             control: Control::default(),
@@ -604,9 +607,10 @@ impl Ctx<'_> {
         } else {
             let tau2 = tau2_est.map_or(0.0, |t| t.tau2);
             let df = q_df as f64;
+            let from_q = (if q > 0.0 { (100.0 * (q - df) / q).max(0.0) } else { 0.0 }, q / df);
             let (i2, h2) = match &random_fit {
-                Some(f) => (f.i2, f.h2),
-                None => (if q > 0.0 { (100.0 * (q - df) / q).max(0.0) } else { 0.0 }, q / df),
+                Some(f) if !o.i2_from_q => (f.i2, f.h2),
+                _ => from_q,
             };
             let ci = match (&random_fit, main) {
                 (Some(f), true) => match qprofile::q_profile(&y, &v, Design::Intercept, tau2, f.vt, o.level) {

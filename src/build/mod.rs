@@ -1,0 +1,126 @@
+//! Building a project make-style: every output has a key (a blake3 hash of everything that
+//! determines it), a manifest in `out/` records the keys and the hashes of the files written,
+//! and only outputs whose key changed, or whose file is missing or was altered, are rebuilt.
+//!
+//! - `plan.rs`: the targets of a project and their keys (what each output depends on)
+//! - `manifest.rs`: the manifest, atomic writes, the lock
+//! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
+//!
+//! A build validates every spec and runs every analysis it needs before writing anything; a
+//! failure leaves the earlier outputs as they were.
+
+pub mod manifest;
+pub mod plan;
+pub mod produce;
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::project::{Failure, Project};
+use crate::report::render::Templates;
+use crate::spec::{Outcome, Spec};
+use crate::stats::AnalysisError;
+
+pub use plan::{Target, plan};
+
+/// An analysis error as a diagnostic naming the spec and outcome.
+pub fn analysis_failure(spec: &Spec, outcome: &Outcome, e: AnalysisError) -> Failure {
+    let file = outcome.data_file.clone().unwrap_or_else(|| spec.file.clone());
+    Failure::Input(Diagnostics(vec![Diagnostic::file(file, format!("outcome `{}`: {e}", outcome.id))]))
+}
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Rebuild everything.
+    pub force: bool,
+    /// Write nothing; fail if anything is stale.
+    pub check: bool,
+    /// Parallel jobs.
+    pub jobs: usize,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Outputs written (paths relative to the project).
+    pub built: Vec<String>,
+    /// Outputs that were up to date.
+    pub fresh: usize,
+    /// Leftover outputs removed.
+    pub removed: Vec<String>,
+}
+
+/// Builds the project in `root` into `root/out`.
+pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
+    let start = Instant::now();
+    let project = Project::open(root)?;
+    let specs = project.load_all()?;
+    let templates = Templates::load(root).map_err(Failure::Io)?;
+    let targets = plan(&specs, &templates);
+
+    let _lock = if opts.check { None } else { Some(manifest::Lock::acquire(root)?) };
+    let mut old = manifest::Manifest::read(root);
+    if old.version != crate::results::tool_id() {
+        // Outputs made by another metareport are never trusted.
+        old.outputs.values_mut().for_each(|e| e.key = format!("built by metareport {}", old.version));
+    }
+    let stale: Vec<&Target> = targets.iter().filter(|t| opts.force || old.staleness(root, t).is_some()).collect();
+    if opts.check {
+        if stale.is_empty() {
+            return Ok(Summary { built: Vec::new(), fresh: targets.len(), removed: Vec::new() });
+        }
+        return Err(Failure::Stale(stale.iter().map(|t| format!("{} ({})", t.path, old.staleness(root, t).unwrap_or("forced"))).collect()));
+    }
+    let leftovers = old.leftovers(&targets);
+    if stale.is_empty() && leftovers.is_empty() {
+        if !opts.quiet {
+            eprintln!("metareport: {} outputs up to date ({:.0} ms)", targets.len(), start.elapsed().as_secs_f64() * 1e3);
+        }
+        return Ok(Summary { built: Vec::new(), fresh: targets.len(), removed: Vec::new() });
+    }
+
+    // Everything the stale outputs need, computed before anything is written.
+    let produced = produce::produce(&specs, &templates, &stale, opts, root)?;
+    if !opts.quiet {
+        for w in &produced.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let mut new = old.clone();
+    for (target, bytes) in stale.iter().zip(&produced.outputs) {
+        manifest::write_atomic(&root.join(&target.path), bytes).map_err(Failure::Io)?;
+        new.record(target, bytes);
+    }
+    let mut removed = Vec::new();
+    for path in leftovers {
+        let p = root.join(&path);
+        if p.is_file() {
+            std::fs::remove_file(&p).map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
+        }
+        new.forget(&path);
+        removed.push(path);
+    }
+    new.version = crate::results::tool_id();
+    new.write(root).map_err(Failure::Io)?;
+    let built: Vec<String> = stale.iter().map(|t| t.path.clone()).collect();
+    if !opts.quiet {
+        eprintln!(
+            "metareport: built {} output(s), {} up to date{} ({:.2} s)",
+            built.len(),
+            targets.len() - built.len(),
+            if removed.is_empty() { String::new() } else { format!(", removed {}", removed.len()) },
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Summary { fresh: targets.len() - built.len(), built, removed })
+}
+
+/// Whether a progress bar should be shown.
+pub fn show_progress(quiet: bool, n: usize) -> bool {
+    !quiet && n > 1 && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,203 @@
+//! Binding table columns to study rows.
+//!
+//! The standard column names are those of the reference cases: `study`; `events_t, total_t,
+//! events_c, total_c`; `mean_t, sd_t, n_t, mean_c, sd_c, n_c`; `estimate, lower, upper`;
+//! `r, n`; `yi, vi`; `yi, se`. A spec may map a standard name to another column.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::table::Table;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::stats::{StudyData, StudyInput};
+
+/// The kind of study data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    Binary,
+    Continuous,
+    EstimateCi,
+    Correlation,
+    YiVi,
+    YiSe,
+}
+
+impl InputKind {
+    /// Every kind, in the order they are tried when inferring the kind from the columns.
+    pub const ALL: [InputKind; 6] = [InputKind::Binary, InputKind::Continuous, InputKind::EstimateCi, InputKind::Correlation, InputKind::YiVi, InputKind::YiSe];
+
+    /// The standard columns this kind needs.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            InputKind::Binary => &["events_t", "total_t", "events_c", "total_c"],
+            InputKind::Continuous => &["mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c"],
+            InputKind::EstimateCi => &["estimate", "lower", "upper"],
+            InputKind::Correlation => &["r", "n"],
+            InputKind::YiVi => &["yi", "vi"],
+            InputKind::YiSe => &["yi", "se"],
+        }
+    }
+
+    /// The name used in specs.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Binary => "binary",
+            InputKind::Continuous => "continuous",
+            InputKind::EstimateCi => "estimate_ci",
+            InputKind::Correlation => "correlation",
+            InputKind::YiVi => "yi_vi",
+            InputKind::YiSe => "yi_se",
+        }
+    }
+
+    fn build(self, x: &[f64]) -> StudyData {
+        match self {
+            InputKind::Binary => StudyData::Binary { events_t: x[0], total_t: x[1], events_c: x[2], total_c: x[3] },
+            InputKind::Continuous => StudyData::Continuous { mean_t: x[0], sd_t: x[1], n_t: x[2], mean_c: x[3], sd_c: x[4], n_c: x[5] },
+            InputKind::EstimateCi => StudyData::EstimateCi { estimate: x[0], lower: x[1], upper: x[2] },
+            InputKind::Correlation => StudyData::Correlation { r: x[0], n: x[1] },
+            InputKind::YiVi => StudyData::YiVi { yi: x[0], vi: x[1] },
+            InputKind::YiSe => StudyData::YiSe { yi: x[0], se: x[1] },
+        }
+    }
+}
+
+/// Which column of the table holds a standard name.
+pub fn column_for<'a>(name: &'a str, map: &'a BTreeMap<String, String>) -> &'a str {
+    map.get(name).map_or(name, String::as_str)
+}
+
+/// The kind of data: as given, or the first kind whose columns are all present.
+pub fn infer_kind(table: &Table, map: &BTreeMap<String, String>) -> Option<InputKind> {
+    InputKind::ALL.into_iter().find(|k| k.columns().iter().all(|c| table.column(column_for(c, map)).is_some()))
+}
+
+/// A required column that is missing, with a hint naming the closest header.
+pub fn missing_column(table: &Table, column: &str, purpose: &str) -> Diagnostic {
+    let mut d = Diagnostic::file(&table.source, format!("no column `{column}` ({purpose}); the columns are: {}", table.headers.join(", ")));
+    d.line = Some(1);
+    if let Some(m) = did_you_mean(column, table.headers.iter().map(String::as_str)) {
+        d.hint = Some(format!("did you mean `{m}`?"));
+    }
+    d
+}
+
+/// A study label template such as `"{study} {year}"`: literal text and column references.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabelPart {
+    Text(String),
+    Column(usize),
+}
+
+/// Parses a label template against the table's columns.
+pub fn parse_label(table: &Table, template: &str) -> Result<Vec<LabelPart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(LabelPart::Text(rest[..open].to_string()));
+        }
+        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in the label template \"{template}\""))? + open;
+        let name = rest[open + 1..close].trim();
+        match table.column(name) {
+            Some(i) => parts.push(LabelPart::Column(i)),
+            None => {
+                let hint = did_you_mean(name, table.headers.iter().map(String::as_str)).map(|m| format!(" (did you mean `{m}`?)")).unwrap_or_default();
+                return Err(format!("the label refers to column `{name}`, which {} does not have{hint}; columns: {}", table.source, table.headers.join(", ")));
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(LabelPart::Text(rest.to_string()));
+    }
+    Ok(parts)
+}
+
+/// Binds a table to study rows. `subgroup` names the column holding each study's subgroup;
+/// `label` (from [`parse_label`]) builds the study labels from several columns.
+/// Every problem is reported: missing columns, non-numeric or empty cells, duplicate labels.
+pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, String>, subgroup: Option<&str>, label: Option<&[LabelPart]>) -> Result<Vec<StudyInput>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let study_col = column_for("study", map);
+    let study = table.column(study_col);
+    if study.is_none() && label.is_none() {
+        errors.push(missing_column(table, study_col, "the study labels"));
+    }
+    let value_cols: Vec<Option<usize>> = kind
+        .columns()
+        .iter()
+        .map(|c| {
+            let col = column_for(c, map);
+            let idx = table.column(col);
+            if idx.is_none() {
+                errors.push(missing_column(table, col, &format!("`{c}` of {} data", kind.name())));
+            }
+            idx
+        })
+        .collect();
+    let sub_col = subgroup.map(|s| (s, table.column(s)));
+    if let Some((s, None)) = sub_col {
+        errors.push(missing_column(table, s, "the subgroups"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if table.rows.is_empty() {
+        return Err(vec![Diagnostic::file(&table.source, "there are no studies: the table has a header but no rows")]);
+    }
+    let study = study.unwrap_or(0);
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &table.rows {
+        let cell = |i: usize| row.cells.get(i).cloned().unwrap_or(super::Cell::Empty);
+        let name = match label {
+            Some(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    LabelPart::Text(t) => t.clone(),
+                    LabelPart::Column(i) => cell(*i).display().trim().to_string(),
+                })
+                .collect::<String>()
+                .trim()
+                .to_string(),
+            None => cell(study).display().trim().to_string(),
+        };
+        if name.is_empty() {
+            errors.push(table.error(row, Some(study), "the study label is empty"));
+            continue;
+        }
+        if let Some(first) = seen.insert(name.clone(), row.line) {
+            errors.push(table.error(row, Some(study), format!("study \"{name}\" appears twice (first on line {first}); study labels must be unique")));
+        }
+        let mut values = Vec::with_capacity(value_cols.len());
+        let mut ok = true;
+        for &c in &value_cols {
+            let c = c.expect("checked");
+            match cell(c).number() {
+                Ok(x) => values.push(x),
+                Err(msg) => {
+                    errors.push(table.error(row, Some(c), format!("study \"{name}\": {msg}")));
+                    ok = false;
+                }
+            }
+        }
+        let subgroup = match sub_col {
+            Some((_, Some(c))) => {
+                let g = cell(c).display().trim().to_string();
+                if g.is_empty() {
+                    errors.push(table.error(row, Some(c), format!("study \"{name}\": the subgroup is empty")));
+                    ok = false;
+                }
+                Some(g)
+            }
+            _ => None,
+        };
+        if ok {
+            out.push(StudyInput { name, subgroup, data: kind.build(&values) });
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}

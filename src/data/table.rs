@@ -1,0 +1,217 @@
+//! Tables of cells read from CSV, XLSX or inline YAML rows.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+
+/// Data files larger than this are refused (a meta-analysis table is kilobytes).
+pub const MAX_DATA_BYTES: usize = 64 * 1024 * 1024;
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Number(f64),
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as it should be printed in a table.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Number(x) => {
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    format!("{}", *x as i64)
+                } else {
+                    format!("{x}")
+                }
+            }
+            Cell::Text(s) => s.clone(),
+        }
+    }
+
+    /// The cell as a number: numbers as they are, text parsed (surrounding spaces ignored).
+    pub fn number(&self) -> Result<f64, String> {
+        match self {
+            Cell::Number(x) => Ok(*x),
+            Cell::Empty => Err("the cell is empty; expected a number".into()),
+            Cell::Text(s) => {
+                let t = s.trim();
+                t.parse::<f64>().map_err(|_| format!("expected a number, found \"{t}\""))
+            }
+        }
+    }
+}
+
+/// One row with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Line in the file (CSV: physical line; XLSX: sheet row; inline: YAML line).
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// A table with a header row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Where it came from, for messages ("analyses/data/bcg.csv", or the spec for inline rows).
+    pub source: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// A diagnostic at a row and column of this table.
+    pub fn error(&self, row: &Row, column: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::file(&self.source, message);
+        d.line = Some(row.line);
+        if let Some(c) = column {
+            d.field = Some(format!("column `{}`", self.headers[c]));
+        }
+        d
+    }
+}
+
+/// Reads a CSV or XLSX file's bytes (the kind is decided by the extension).
+pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Diagnostic> {
+    if bytes.len() > MAX_DATA_BYTES {
+        return Err(Diagnostic::file(
+            source,
+            format!("the file is {:.1} MB; data files larger than {} MB are not read", bytes.len() as f64 / 1e6, MAX_DATA_BYTES / (1024 * 1024)),
+        ));
+    }
+    let lower = source.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") || lower.ends_with(".xls") || lower.ends_with(".ods") {
+        parse_spreadsheet(source, bytes, sheet)
+    } else {
+        if sheet.is_some() {
+            return Err(Diagnostic::file(source, "`sheet` applies to spreadsheets (.xlsx), not to CSV files"));
+        }
+        parse_csv(source, bytes)
+    }
+}
+
+fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(Diagnostic::file(source, "the file is not UTF-8 text (is it a CSV file?)").at(line, 1));
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(source, &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(Diagnostic::file(source, "the file is empty: expected a header row and one row per study").at(1, 1));
+    }
+    let mut seen = BTreeMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = seen.insert(h.as_str(), i) {
+            return Err(Diagnostic::file(source, format!("column `{h}` appears twice in the header (columns {} and {})", j + 1, i + 1)).at(1, 1));
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(source, &e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cells = record.iter().map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect();
+        rows.push(Row { line, cells });
+    }
+    Ok(Table { source: source.to_string(), headers, rows })
+}
+
+fn csv_error(source: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map(|p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("this row has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text (is it a CSV file?)".to_string(),
+        _ => format!("cannot read the CSV: {e}"),
+    };
+    let mut d = Diagnostic::file(source, message);
+    d.line = line;
+    d
+}
+
+fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Diagnostic> {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| Diagnostic::file(source, format!("cannot read the spreadsheet: {e}")))?;
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                return Err(Diagnostic::file(source, format!("no worksheet named \"{s}\" (worksheets: {})", names.join(", "))));
+            }
+            s.to_string()
+        }
+        None => names.first().cloned().ok_or_else(|| Diagnostic::file(source, "the workbook has no worksheets"))?,
+    };
+    let range = wb.worksheet_range(&name).map_err(|e| Diagnostic::file(source, format!("cannot read worksheet \"{name}\": {e}")))?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let mut iter = range.rows();
+    let headers: Vec<String> = match iter.next() {
+        Some(h) => h.iter().map(|c| cell_of(c).display().trim().to_string()).collect(),
+        None => return Err(Diagnostic::file(source, format!("worksheet \"{name}\" is empty"))),
+    };
+    let mut rows = Vec::new();
+    for (i, r) in iter.enumerate() {
+        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        if cells.iter().all(|c| *c == Cell::Empty) {
+            continue;
+        }
+        rows.push(Row { line: first_row as usize + i + 2, cells });
+    }
+    fn cell_of(c: &Data) -> Cell {
+        match c {
+            Data::Empty => Cell::Empty,
+            Data::Float(f) => Cell::Number(*f),
+            Data::Int(i) => Cell::Number(*i as f64),
+            Data::Bool(b) => Cell::Text(b.to_string()),
+            Data::String(s) if s.trim().is_empty() => Cell::Empty,
+            Data::String(s) => Cell::Text(s.clone()),
+            other => Cell::Text(other.to_string()),
+        }
+    }
+    Ok(Table { source: format!("{source} [{name}]"), headers, rows })
+}
+
+/// A table from rows written inline in a spec (`rows:`), with their YAML lines.
+pub fn from_inline(source: &str, rows: &[BTreeMap<String, serde_json::Value>], lines: &[usize]) -> Result<Table, Diagnostic> {
+    let mut headers: Vec<String> = Vec::new();
+    for r in rows {
+        for k in r.keys() {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (r, &line) in rows.iter().zip(lines) {
+        let cells = headers
+            .iter()
+            .map(|h| match r.get(h) {
+                None | Some(serde_json::Value::Null) => Ok(Cell::Empty),
+                Some(serde_json::Value::Number(n)) => Ok(Cell::Number(n.as_f64().unwrap_or(f64::NAN))),
+                Some(serde_json::Value::String(s)) => Ok(Cell::Text(s.clone())),
+                Some(serde_json::Value::Bool(b)) => Ok(Cell::Text(b.to_string())),
+                Some(_) => Err(Diagnostic::file(source, format!("`{h}`: a cell must be a number or text")).at(line, 1)),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(Row { line, cells });
+    }
+    Ok(Table { source: source.to_string(), headers, rows: out })
+}

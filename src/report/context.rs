@@ -1,0 +1,387 @@
+//! The template context: everything the manuscript says, as pre-formatted strings and flags.
+//!
+//! Numbers are formatted here (through `format.rs`), never in templates; templates decide the
+//! words and the layout. All user text reaches the typst source through the templates'
+//! auto-escaping.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::format;
+use crate::data::InputKind;
+use crate::results::VERSION;
+use crate::spec::{Figure, FigureKind, Outcome, Spec, Style};
+use crate::stats::analysis::{Analysis, Pool, Pooling};
+use crate::stats::baseline::{self, CountRow, MeanRow};
+use crate::stats::model_rule::DecisionReason;
+use crate::stats::{Computed, Effects, Measure, ModelChoice, PredictionKind};
+
+/// A figure of the manuscript with its file and caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRef {
+    /// Path of the SVG relative to the review's output folder ("figures/forest-mortality.svg").
+    pub path: String,
+    /// typst label ("fig-forest-mortality").
+    pub label: String,
+    pub caption: String,
+    pub kind: String,
+}
+
+/// Figure file stem and label for a figure.
+pub fn figure_ref(spec: &Spec, f: &Figure) -> FigureRef {
+    let stem = f.stem();
+    let caption = f.caption.clone().unwrap_or_else(|| default_caption(spec, f));
+    FigureRef { path: format!("figures/{stem}.svg"), label: format!("{}-fig-{}", spec.id, stem.replace('+', "-")), caption, kind: f.kind.slug().into() }
+}
+
+fn outcome_title<'a>(spec: &'a Spec, id: &'a str) -> &'a str {
+    spec.outcomes.iter().find(|o| o.id == id).map_or(id, |o| o.title.as_str())
+}
+
+fn default_caption(spec: &Spec, f: &Figure) -> String {
+    let titles: Vec<&str> = f.outcomes.iter().map(|o| outcome_title(spec, o)).collect();
+    let list = titles.join("; ");
+    match f.kind {
+        FigureKind::Prisma => "PRISMA 2020 flow diagram of the study selection.".into(),
+        FigureKind::Forest if titles.len() > 1 => {
+            let parts: Vec<String> = titles.iter().enumerate().map(|(i, t)| format!("({}) {t}", (b'A' + i as u8) as char)).collect();
+            format!("Forest plots. {}.", parts.join(" "))
+        }
+        FigureKind::Forest => format!("Forest plot: {list}."),
+        FigureKind::Funnel => format!("Funnel plot: {list}."),
+        FigureKind::LeaveOneOut => format!("Leave-one-out sensitivity analysis: {list}."),
+        FigureKind::Cumulative => format!("Cumulative meta-analysis: {list}."),
+    }
+}
+
+fn est_ci(m: Measure, est: f64, lo: f64, hi: f64, level: f64) -> String {
+    format!("{} {}, {:.0}% CI {}", m.abbreviation(), format::effect(m.back_transform(est), m), level * 100.0, format::interval(m.back_transform(lo), m.back_transform(hi), m))
+}
+
+fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
+    match pool.pooled.value() {
+        Some(p) => {
+            // The null is 0 on every analysis scale (log 1, Fisher z 0, differences 0).
+            let excludes_null = p.ci_lower > 0.0 || p.ci_upper < 0.0;
+            json!({
+                "text": format!("{}; {}", est_ci(m, p.estimate, p.ci_lower, p.ci_upper, level), format::p_text(p.p)),
+                "estimate": format::effect(m.back_transform(p.estimate), m),
+                "ci": format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m),
+                "p": format::p_text(p.p),
+                "significant": excludes_null,
+                "direction": if p.estimate < 0.0 { "lower" } else { "higher" },
+            })
+        }
+        None => Value::Null,
+    }
+}
+
+fn heterogeneity_text(pool: &Pool) -> Value {
+    match pool.heterogeneity.value() {
+        Some(h) => json!({
+            "i2": format::percent0(h.i2),
+            "tau2": format::tau2(h.tau2),
+            "q": format::stat(h.q),
+            "df": h.df,
+            "p": format::p_text(h.p),
+            "level": if h.i2 < 25.0 { "low" } else if h.i2 < 50.0 { "moderate" } else if h.i2 < 75.0 { "substantial" } else { "considerable" },
+            "random": matches!(pool.decision.effects, Some(Effects::Random(_))),
+            "ci": h.ci.value().map(|c| json!({"i2": format!("{}–{}", format::percent0(c.i2.lower), format::percent0(c.i2.upper)), "tau2": format!("{}–{}", format::tau2(c.tau2.lower), format::tau2(c.tau2.upper))})),
+        }),
+        None => Value::Null,
+    }
+}
+
+fn decision_text(pool: &Pool) -> String {
+    let model = match pool.decision.effects {
+        Some(Effects::Fixed) => "a fixed-effect model".to_string(),
+        Some(Effects::Random(m)) => format!("a random-effects model ({} τ²)", m.name()),
+        None => "no pooled estimate".to_string(),
+    };
+    match (pool.decision.reason, pool.decision.rule_q_p) {
+        (DecisionReason::RuleFixed, Some(p)) | (DecisionReason::RuleRandom, Some(p)) => format!("{model} was used (heterogeneity {})", format::p_text(p)),
+        (DecisionReason::RuleNoPooling, Some(p)) => format!("no pooled estimate is reported because heterogeneity was significant ({})", format::p_text(p)),
+        (DecisionReason::SingleStudy, _) => "a single study contributes, so its own estimate is shown".into(),
+        _ => format!("{model} was used"),
+    }
+}
+
+fn participants(a: &Analysis) -> Option<String> {
+    let mut n = 0.0;
+    for s in &a.studies {
+        let (t, c) = a.input(s).data.participants()?;
+        n += t + c;
+    }
+    Some(format::count(n))
+}
+
+fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
+    let m = a.measure;
+    let level = a.options.level;
+    let subgroups = a.subgroups.as_ref().map(|sg| {
+        json!({
+            "label": o.subgroup_label,
+            "groups": sg.groups.iter().map(|g| json!({
+                "name": g.name,
+                "k": g.pool.k,
+                "pooled": pooled_text(m, &g.pool, level),
+                "heterogeneity": heterogeneity_text(&g.pool),
+                "decision": decision_text(&g.pool),
+                "single": g.pool.k == 1,
+            })).collect::<Vec<_>>(),
+            "difference": sg.difference.value().map(|d| json!({"q": format::stat(d.q), "df": d.df, "p": format::p_text(d.p)})),
+        })
+    });
+    let bias = a.bias.as_ref().map(|b| {
+        json!({
+            "egger": b.egger.as_ref().map(|e| match e {
+                Computed::Value(e) => json!({"p": format::p_text(e.p), "t": format::stat(e.t), "df": format!("{:.0}", e.df), "asymmetric": e.p < 0.1, "bias": format::stat(e.bias), "absent": null}),
+                Computed::Absent { absent } => json!({"absent": absent}),
+            }),
+            "begg": b.begg.as_ref().map(|e| match e {
+                Computed::Value(e) => json!({"p": format::p_text(e.p), "tau": format::stat(e.kendall_tau), "absent": null}),
+                Computed::Absent { absent } => json!({"absent": absent}),
+            }),
+            "trim_and_fill": b.trim_and_fill.as_ref().map(|t| match t {
+                Computed::Value(t) => json!({"k0": t.k0, "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null}),
+                Computed::Absent { absent } => json!({"absent": absent}),
+            }),
+        })
+    });
+    let overall_sig = a.overall.pooled.value().map(|p| p.ci_lower > 0.0 || p.ci_upper < 0.0);
+    let loo = a.sensitivity.leave_one_out.as_ref().map(|rows| {
+        let ests: Vec<f64> = rows.iter().filter_map(|r| r.pool.pooled.value().map(|p| m.back_transform(p.estimate))).collect();
+        let (lo, hi) = ests.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        let changers: Vec<Value> = rows
+            .iter()
+            .filter(|r| {
+                let sig = r.pool.pooled.value().map(|p| p.ci_lower > 0.0 || p.ci_upper < 0.0);
+                sig != overall_sig
+            })
+            .map(|r| json!({"study": r.label, "pooled": pooled_text(m, &r.pool, level), "decision": decision_text(&r.pool)}))
+            .collect();
+        let only = (ests.len() == 1).then(|| rows.iter().find(|r| r.pool.pooled.value().is_some()).map(|r| json!({"study": r.label, "pooled": pooled_text(m, &r.pool, level)}))).flatten();
+        json!({
+            "pooled_count": ests.len(),
+            "total": rows.len(),
+            "only": only,
+            "range": if ests.is_empty() { Value::Null } else { json!(format!("{} to {}", format::effect(lo, m), format::effect(hi, m))) },
+            "changers": changers,
+        })
+    });
+    let exclusions: Vec<Value> = a
+        .sensitivity
+        .exclusions
+        .iter()
+        .map(|r| json!({"label": r.label, "pooled": pooled_text(m, &r.pool, level), "heterogeneity": heterogeneity_text(&r.pool), "decision": decision_text(&r.pool)}))
+        .collect();
+    let cumulative = a.sensitivity.cumulative.as_ref().map(|rows| {
+        json!({"by": o.cumulative_by, "steps": rows.len(), "final": rows.last().map(|r| pooled_text(m, &r.pool, level))})
+    });
+    let prediction = a.overall.prediction.value().and_then(|p| p.shown_interval().map(|pi| json!({
+        "text": format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m),
+        "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins" },
+    })));
+    let forest_fig = spec.figures.iter().find(|f| f.kind == FigureKind::Forest && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
+    let funnel_fig = spec.figures.iter().find(|f| f.kind == FigureKind::Funnel && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
+    let loo_fig = spec.figures.iter().find(|f| f.kind == FigureKind::LeaveOneOut && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
+    json!({
+        "id": o.id,
+        "title": o.title,
+        "measure": m.label(),
+        "abbreviation": m.abbreviation(),
+        "k": a.studies.len(),
+        "participants": participants(a),
+        "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
+        "pooled": pooled_text(m, &a.overall, level),
+        "decision": decision_text(&a.overall),
+        "heterogeneity": heterogeneity_text(&a.overall),
+        "prediction": prediction,
+        "subgroups": subgroups,
+        "bias": bias,
+        "leave_one_out": loo,
+        "exclusions": exclusions,
+        "cumulative": cumulative,
+        "warnings": a.warnings.iter().filter(|w| w.code != "study_excluded").map(|w| sentence(&w.message)).collect::<Vec<_>>(),
+        "figures": {"forest": forest_fig, "funnel": funnel_fig, "leave_one_out": loo_fig},
+    })
+}
+
+/// The statistical-methods facts: what was done, across outcomes.
+fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
+    let outs = &spec.outcomes;
+    let any = |f: &dyn Fn(&Outcome) -> bool| outs.iter().any(f);
+    let tau2: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for o in outs.iter().filter(|o| !matches!(o.options.model, ModelChoice::Fixed)) {
+            let n = o.options.tau2_method.name().to_string();
+            if !v.contains(&n) {
+                v.push(n);
+            }
+        }
+        v
+    };
+    let refs_tau2: Vec<&str> = {
+        let mut v = Vec::new();
+        for o in outs.iter().filter(|o| !matches!(o.options.model, ModelChoice::Fixed)) {
+            let key = match o.options.tau2_method {
+                crate::stats::Tau2Method::DL => "dersimonian1986",
+                crate::stats::Tau2Method::REML | crate::stats::Tau2Method::ML => "viechtbauer2005",
+                crate::stats::Tau2Method::PM => "paule1982",
+                crate::stats::Tau2Method::HS => "hunter2004",
+                crate::stats::Tau2Method::SJ => "sidik2005",
+                crate::stats::Tau2Method::HE => "hedges1985",
+                crate::stats::Tau2Method::EB => "morris1983",
+            };
+            if !v.contains(&key) {
+                v.push(key);
+            }
+        }
+        v
+    };
+    let measures: Vec<Value> = {
+        let mut v: Vec<(Measure, InputKind)> = Vec::new();
+        for o in outs {
+            if !v.contains(&(o.options.measure, o.kind)) {
+                v.push((o.options.measure, o.kind));
+            }
+        }
+        v.into_iter()
+            .map(|(m, k)| json!({"label": m.label().to_lowercase(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR}))
+            .collect()
+    };
+    let rule = outs.iter().find_map(|o| match o.options.model {
+        ModelChoice::HeterogeneityRule { fixed_if_p_at_least, no_pooling_if_p_below } => Some(json!({"fixed": format!("{fixed_if_p_at_least}"), "none": format!("{no_pooling_if_p_below}")})),
+        _ => None,
+    });
+    let revman = outs.iter().any(|o| o.options.ci_rule.revman_392 && o.kind == InputKind::EstimateCi);
+    json!({
+        "measures": measures,
+        "ratio_ci": any(&|o| o.kind == InputKind::EstimateCi && o.options.measure.is_ratio()),
+        "se_divisor": if revman { "3.92" } else { "2 × 1.96" },
+        "binary": any(&|o| o.kind == InputKind::Binary),
+        "continuity": outs.iter().find(|o| o.kind == InputKind::Binary).map(|o| json!({"add": format!("{}", o.options.continuity.add), "double_zero_excluded": o.options.continuity.exclude_double_zero})),
+        "any_correction": analyses.iter().any(|a| a.studies.iter().any(|s| s.corrected)),
+        "mh": any(&|o| o.options.pooling == Pooling::MantelHaenszel),
+        "peto": any(&|o| o.options.pooling == Pooling::Peto),
+        "iv": any(&|o| o.options.pooling == Pooling::InverseVariance),
+        "fixed_only": outs.iter().all(|o| matches!(o.options.model, ModelChoice::Fixed)),
+        "random": any(&|o| matches!(o.options.model, ModelChoice::Random)),
+        "rule": rule,
+        "tau2": tau2.join(" and "),
+        "tau2_refs": refs_tau2,
+        "hksj": any(&|o| o.options.ci == crate::stats::CiMethod::Hksj),
+        "i2_from_q": any(&|o| o.options.i2_from_q),
+        "prediction": any(&|o| o.forest.prediction_bar || matches!(o.options.prediction, PredictionKind::HigginsT)) && any(&|o| !matches!(o.options.model, ModelChoice::Fixed)),
+        "higgins": any(&|o| matches!(o.options.prediction, PredictionKind::HigginsT)),
+        "subgroups": outs.iter().filter_map(|o| o.subgroup_label.clone()).collect::<Vec<_>>(),
+        "common_tau2": any(&|o| o.options.common_tau2),
+        "leave_one_out": any(&|o| o.options.sensitivity.leave_one_out),
+        "cumulative": any(&|o| o.options.sensitivity.cumulative.is_some()),
+        "exclusions": outs.iter().flat_map(|o| o.options.sensitivity.exclusions.iter().map(|e| e.label.clone())).collect::<Vec<_>>(),
+        "funnel": any(&|o| o.funnel.show),
+        "contours": any(&|o| o.funnel.show && o.funnel.contours),
+        "egger": any(&|o| o.options.bias.egger),
+        "begg": any(&|o| o.options.bias.begg),
+        "trim_and_fill": any(&|o| o.options.bias.trim_and_fill),
+        "level": format!("{:.0}", outs.first().map_or(95.0, |o| o.options.level * 100.0)),
+    })
+}
+
+fn baseline_context(spec: &Spec) -> Value {
+    let Some(b) = &spec.baseline else { return Value::Null };
+    let rows: Vec<Value> = b
+        .characteristics
+        .iter()
+        .filter_map(|c| {
+            if !c.counts.is_empty() {
+                let rows: Vec<CountRow> = c.counts.iter().map(|r| CountRow { events_t: r[0], total_t: r[1], events_c: r[2], total_c: r[3] }).collect();
+                baseline::pool_proportions(&rows, b.yates).map(|p| {
+                    json!({"name": c.name, "k": p.k, "t": format!("{}/{} ({:.1}%)", format::count(p.events_t), format::count(p.total_t), p.percent_t),
+                           "c": format!("{}/{} ({:.1}%)", format::count(p.events_c), format::count(p.total_c), p.percent_c), "p": format::p_value(p.p)})
+                })
+            } else {
+                let rows: Vec<MeanRow> = c.means.iter().map(|r| MeanRow { mean_t: r[0], sd_t: r[1], n_t: r[2], mean_c: r[3], sd_c: r[4], n_c: r[5] }).collect();
+                baseline::pool_means(&rows).map(|p| {
+                    json!({"name": c.name, "k": p.k, "t": format!("{} ± {}", format::fixed(p.mean_t, 1), format::fixed(p.sd_t, 1)),
+                           "c": format!("{} ± {}", format::fixed(p.mean_c, 1), format::fixed(p.sd_c, 1)), "p": format::p_value(p.p)})
+                })
+            }
+        })
+        .collect();
+    json!({"rows": rows, "caption": b.caption, "yates": b.yates})
+}
+
+/// "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A message as a sentence: first letter capitalised, the rest untouched.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The context for one review's templates.
+pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
+    let figures: Vec<FigureRef> = spec.figures.iter().map(|f| figure_ref(spec, f)).collect();
+    let summary: Vec<Value> = spec
+        .outcomes
+        .iter()
+        .zip(analyses)
+        .map(|(o, a)| {
+            let m = a.measure;
+            let pooled = a.overall.pooled.value();
+            let h = a.overall.heterogeneity.value();
+            json!({
+                "title": o.title,
+                "k": a.studies.len(),
+                "n": participants(a).unwrap_or_else(|| "–".into()),
+                "measure": m.abbreviation(),
+                "model": match a.overall.decision.effects {
+                    Some(Effects::Fixed) => format!("{}, fixed", a.overall.pooling.abbreviation()),
+                    Some(Effects::Random(t)) => format!("{}, random ({})", a.overall.pooling.abbreviation(), t.code()),
+                    None => "not pooled".into(),
+                },
+                "effect": pooled.map_or("–".into(), |p| format!("{} ({})", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m))),
+                "p": pooled.map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
+                "i2": h.map_or("–".into(), |h| format::percent0(h.i2)),
+            })
+        })
+        .collect();
+    let participants_total = spec.studies.as_ref().map(|t| t.rows.len());
+    json!({
+        "review": {
+            "id": spec.id,
+            "title": spec.title,
+            "short_title": spec.short_title,
+            "authors": spec.authors,
+            "source": spec.source,
+            "notes": spec.notes,
+            "preset": spec.preset.name(),
+            "style": match spec.style { Style::Plain => "plain", Style::Journal => "journal" },
+            "file": spec.file,
+            "studies_in_table": participants_total,
+        },
+        "methods": methods_context(spec, analyses),
+        "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_context(spec, o, a)).collect::<Vec<_>>(),
+        "figures": figures,
+        "studies_table": spec.studies,
+        "summary": summary,
+        "baseline": baseline_context(spec),
+        "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count(d as f64)), "databases": and_list(&p.database_names)})),
+        "reproducibility": {
+            "version": VERSION,
+            "preset": spec.preset.name(),
+            "inputs": spec.inputs,
+        },
+    })
+}

@@ -1,0 +1,142 @@
+//! Numbers as journals print them. Every number in a figure or the manuscript goes through
+//! here: one place decides decimals, minus signs and p-value thresholds.
+
+use crate::stats::Measure;
+
+/// The minus sign used in typeset output (U+2212), not a hyphen.
+pub const MINUS: char = '\u{2212}';
+
+/// Fixed decimals with a true minus sign; "−0.00" never appears.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x);
+    let zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
+    if zero {
+        s.trim_start_matches('-').to_string()
+    } else if let Some(rest) = s.strip_prefix('-') {
+        format!("{MINUS}{rest}")
+    } else {
+        s
+    }
+}
+
+/// An effect on the presentation scale: 2 decimals ("0.07", "4.25"); ratios below 0.01 get 3
+/// decimals, and extreme ratios are bounded ("<0.001", "1234").
+pub fn effect(x: f64, measure: Measure) -> String {
+    if measure.is_ratio() {
+        if x >= 1000.0 {
+            return format!("{:.0}", x);
+        }
+        if x < 0.001 {
+            return "<0.001".into();
+        }
+        if x < 0.01 {
+            return fixed(x, 3);
+        }
+    }
+    fixed(x, 2)
+}
+
+/// A confidence interval "0.07–4.25" (en dash), or "−0.52 to −0.12" when a limit is negative.
+pub fn interval(lo: f64, hi: f64, measure: Measure) -> String {
+    let (a, b) = (effect(lo, measure), effect(hi, measure));
+    if a.starts_with(MINUS) || b.starts_with(MINUS) { format!("{a} to {b}") } else { format!("{a}–{b}") }
+}
+
+/// RevMan's bracketed interval "0.45 [0.12, 1.67]".
+pub fn bracketed(est: f64, lo: f64, hi: f64, measure: Measure) -> String {
+    format!("{} [{}, {}]", effect(est, measure), effect(lo, measure), effect(hi, measure))
+}
+
+/// A p-value for running text: "p = 0.58", "p = 0.003", "p < 0.001".
+pub fn p_text(p: f64) -> String {
+    format!("p {}", p_value(p))
+}
+
+/// The relation and value of a p-value: "= 0.58", "= 0.049", "< 0.001".
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else if p < 0.01 || (p < 0.05 && format!("{p:.2}") == "0.05") {
+        format!("= {p:.3}")
+    } else if p > 0.99 {
+        "> 0.99".into()
+    } else {
+        format!("= {p:.2}")
+    }
+}
+
+/// RevMan's p-value: "P < 0.00001", "P = 0.0003", "P = 0.46".
+pub fn p_revman(p: f64) -> String {
+    if p < 0.00001 {
+        "P < 0.00001".into()
+    } else if p < 0.0001 {
+        "P < 0.0001".into()
+    } else if p < 0.001 {
+        format!("P = {p:.4}")
+    } else if p < 0.01 {
+        format!("P = {p:.3}")
+    } else {
+        format!("P = {p:.2}")
+    }
+}
+
+/// I² as a whole percentage: "92%".
+pub fn percent0(x: f64) -> String {
+    format!("{:.0}%", x)
+}
+
+/// A weight: "12.3%".
+pub fn weight(x: f64) -> String {
+    format!("{:.1}%", x)
+}
+
+/// τ² with 2 decimals, more when small but not zero ("0.31", "0.004", "0").
+pub fn tau2(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x < 0.01 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A test statistic with 2 decimals and a true minus sign.
+pub fn stat(x: f64) -> String {
+    fixed(x, 2)
+}
+
+/// A count with thousands separators ("5,260").
+pub fn count(n: f64) -> String {
+    let v = n.round() as i64;
+    let s = v.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("{MINUS}{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_style() {
+        assert_eq!(interval(0.07, 4.25, Measure::OR), "0.07–4.25");
+        assert_eq!(interval(0.22, 0.67, Measure::OR), "0.22–0.67");
+        assert_eq!(interval(-0.52, -0.12, Measure::MD), "−0.52 to −0.12");
+        assert_eq!(p_text(0.58), "p = 0.58");
+        assert_eq!(p_text(0.0004), "p < 0.001");
+        assert_eq!(p_text(0.0492), "p = 0.049");
+        assert_eq!(p_text(0.003), "p = 0.003");
+        assert_eq!(percent0(92.117), "92%");
+        assert_eq!(fixed(-0.0001, 2), "0.00");
+        assert_eq!(count(5260.0), "5,260");
+        assert_eq!(p_revman(2e-26), "P < 0.00001");
+        assert_eq!(p_revman(0.4638), "P = 0.46");
+    }
+}

@@ -1,0 +1,158 @@
+//! Templates → typst source (minijinja).
+//!
+//! The built-in templates ship inside the binary; a project overrides any of them by placing a
+//! file of the same name in its own `templates/`. Every value a template prints is escaped for
+//! typst markup (a backslash before each markup character, newlines folded), so study names
+//! and any user text are printed as text and can never become markup or code. Templates mark
+//! their own markup-safe values with `|safe` and put text into code-mode strings with
+//! `|typst_str`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
+
+/// The built-in templates.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("setup.typ.j2", include_str!("../../templates/setup.typ.j2")),
+    ("manuscript.typ.j2", include_str!("../../templates/manuscript.typ.j2")),
+    ("report.typ.j2", include_str!("../../templates/report.typ.j2")),
+    ("review.typ.j2", include_str!("../../templates/review.typ.j2")),
+    ("methods.typ.j2", include_str!("../../templates/methods.typ.j2")),
+    ("results.typ.j2", include_str!("../../templates/results.typ.j2")),
+];
+
+/// The built-in bibliography.
+pub const REFERENCES: &str = include_str!("../../templates/references.yml");
+
+/// The templates in effect: built-ins, overridden by the project's `templates/`.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub sources: BTreeMap<String, String>,
+    pub references: String,
+    /// Files taken from the project (for messages and the cache key).
+    pub overridden: Vec<String>,
+}
+
+impl Templates {
+    /// Loads the templates for a project.
+    pub fn load(root: &Path) -> Result<Templates, String> {
+        let mut sources: BTreeMap<String, String> = BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let mut references = REFERENCES.to_string();
+        let mut overridden = Vec::new();
+        let dir = root.join("templates");
+        for name in BUILTIN.iter().map(|(n, _)| *n).chain(std::iter::once("references.yml")) {
+            let p = dir.join(name);
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read templates/{name}: {e}"))?;
+                if name == "references.yml" {
+                    references = text;
+                } else {
+                    sources.insert(name.to_string(), text);
+                }
+                overridden.push(format!("templates/{name}"));
+            }
+        }
+        Ok(Templates { sources, references, overridden })
+    }
+
+    /// blake3 of every template in effect (part of the manuscript's cache key).
+    pub fn hash(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        for (n, s) in &self.sources {
+            h.update(n.as_bytes());
+            h.update(&[0]);
+            h.update(s.as_bytes());
+            h.update(&[0]);
+        }
+        h.update(self.references.as_bytes());
+        h.finalize().to_hex().to_string()
+    }
+
+    fn environment(&self) -> Environment<'_> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("typst".into()));
+        env.set_formatter(typst_formatter);
+        env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build().expect("the default delimiters are valid"));
+        env.add_filter("typst_str", |s: String| Value::from_safe_string(typst_string(&s)));
+        for (name, src) in &self.sources {
+            env.add_template(name.as_str(), src.as_str()).ok();
+        }
+        env
+    }
+
+    /// Renders a template with a context; errors name the template and line.
+    pub fn render(&self, name: &str, context: &serde_json::Value) -> Result<String, String> {
+        let mut env = self.environment();
+        // Syntax errors were swallowed by `add_template`; report them now with their line.
+        for (n, src) in &self.sources {
+            if let Err(e) = env.add_template(n.as_str(), src.as_str()) {
+                return Err(describe(&e));
+            }
+        }
+        let t = env.get_template(name).map_err(|e| describe(&e))?;
+        t.render(Value::from(minijinja::value::Serde(context))).map_err(|e| describe(&e))
+    }
+}
+
+fn describe(e: &Error) -> String {
+    // The innermost error names the template and line where it happened.
+    let mut inner: &dyn std::error::Error = e;
+    let mut located = e;
+    while let Some(src) = inner.source() {
+        if let Some(me) = src.downcast_ref::<Error>() {
+            located = me;
+        }
+        inner = src;
+    }
+    let place = match (located.name(), located.line()) {
+        (Some(n), Some(l)) => format!("templates/{n}:{l}: "),
+        (Some(n), None) => format!("templates/{n}: "),
+        _ => String::new(),
+    };
+    let what = located.detail().map(str::to_string).unwrap_or_else(|| located.kind().to_string());
+    let hint = if located.kind() == ErrorKind::UndefinedError { " (the template uses a value the context does not have)" } else { "" };
+    format!("{place}{what}{hint}")
+}
+
+/// Escapes text for typst markup: a backslash before every character typst could read as
+/// markup, newlines folded into spaces.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '/' | '=' | '-' | '+' | '"' | '\'' | '{' | '}' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A typst string literal ("…" with `\\` and `\"` escaped).
+pub fn typst_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn typst_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "typst") && !value.is_safe() {
+        let s = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+        return out.write_str(&escape_markup(&s)).map_err(Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
+}

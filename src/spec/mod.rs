@@ -1,0 +1,194 @@
+//! Review specs: YAML → [`raw::RawSpec`] (checked against its JSON Schema) → [`Spec`].
+//!
+//! - `yaml.rs`: YAML → a tree with line/column of every node
+//! - `check.rs`: the tree against the JSON Schema of `RawSpec`: all unknown keys, wrong types
+//!   and values at once, with "did you mean"
+//! - `raw.rs`: the serde mirror of the YAML and its schema (`metareport schema`)
+//! - `preset.rs`: presets and the resolution of every setting with its source
+//! - `resolve.rs`: `RawSpec` → `Spec`: files read (inside the project only), columns bound,
+//!   names checked, options built for the core
+//!
+//! After `resolve`, nothing handles strings that should be enums.
+
+pub mod check;
+pub mod preset;
+pub mod raw;
+pub mod resolve;
+pub mod yaml;
+
+use serde::Serialize;
+
+use crate::data::InputKind;
+use crate::stats::{StudyInput, analysis::Options};
+pub use preset::{Preset, Setting};
+pub use resolve::{load, schema_json};
+
+/// A file the review reads, with the blake3 hash of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct InputFile {
+    /// Path relative to the project root.
+    pub path: String,
+    /// blake3 hash (hex) of the bytes.
+    pub blake3: String,
+}
+
+/// A validated review spec.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spec {
+    /// Identifier: the spec's file stem ("magnesium").
+    pub id: String,
+    /// The spec file, relative to the project.
+    pub file: String,
+    pub title: String,
+    pub short_title: String,
+    pub authors: Vec<String>,
+    pub source: Option<String>,
+    pub notes: Vec<String>,
+    pub preset: Preset,
+    pub studies: Option<StudyTable>,
+    pub prisma: Option<Prisma>,
+    pub outcomes: Vec<Outcome>,
+    pub baseline: Option<Baseline>,
+    pub style: Style,
+    pub figures: Vec<Figure>,
+    /// Every file read (the spec first), with its hash.
+    pub inputs: Vec<InputFile>,
+}
+
+/// Table 1: study characteristics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub caption: Option<String>,
+    pub footnote: Option<String>,
+}
+
+/// PRISMA 2020 counts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Prisma {
+    pub databases: Option<u64>,
+    pub database_names: Vec<String>,
+    pub registers: Option<u64>,
+    pub other_methods: Option<u64>,
+    pub duplicates_removed: Option<u64>,
+    pub automation_removed: Option<u64>,
+    pub other_removed: Option<u64>,
+    pub screened: Option<u64>,
+    pub screened_excluded: Option<u64>,
+    pub sought: Option<u64>,
+    pub not_retrieved: Option<u64>,
+    pub assessed: Option<u64>,
+    pub excluded: Vec<(String, u64)>,
+    pub included_studies: Option<u64>,
+    pub included_reports: Option<u64>,
+    pub caption: Option<String>,
+}
+
+/// One outcome, ready for the core.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub title: String,
+    /// The data file, if not inline.
+    pub data_file: Option<String>,
+    pub kind: InputKind,
+    /// The study rows, in the order the analysis uses (subgroups in their order).
+    pub studies: Vec<StudyInput>,
+    /// Options for the core, fully resolved.
+    pub options: Options,
+    /// Every setting with its source.
+    pub settings: Vec<Setting>,
+    /// True when `effects: rule` is in force.
+    pub uses_rule: bool,
+    /// What the subgroups are ("study design").
+    pub subgroup_label: Option<String>,
+    /// The column ordering a cumulative analysis, if any.
+    pub cumulative_by: Option<String>,
+    pub forest: Forest,
+    pub funnel: Funnel,
+}
+
+/// Forest plot settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forest {
+    pub favours: (String, String),
+    pub arms: (String, String),
+    pub limits: Option<(f64, f64)>,
+    pub ticks: Option<Vec<f64>>,
+    pub prediction_bar: bool,
+    pub caption: Option<String>,
+}
+
+/// Funnel plot settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Funnel {
+    pub show: bool,
+    pub contours: bool,
+    pub trim_and_fill: bool,
+    pub egger_line: bool,
+    pub caption: Option<String>,
+}
+
+/// One baseline characteristic's rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineCharacteristic {
+    pub name: String,
+    pub counts: Vec<[f64; 4]>,
+    pub means: Vec<[f64; 6]>,
+}
+
+/// Baseline characteristics table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    pub characteristics: Vec<BaselineCharacteristic>,
+    pub yates: bool,
+    pub caption: Option<String>,
+}
+
+/// Manuscript style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Style {
+    Plain,
+    Journal,
+}
+
+/// Kinds of figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FigureKind {
+    Prisma,
+    Forest,
+    Funnel,
+    LeaveOneOut,
+    Cumulative,
+}
+
+impl FigureKind {
+    pub fn slug(self) -> &'static str {
+        match self {
+            FigureKind::Prisma => "prisma",
+            FigureKind::Forest => "forest",
+            FigureKind::Funnel => "funnel",
+            FigureKind::LeaveOneOut => "leave-one-out",
+            FigureKind::Cumulative => "cumulative",
+        }
+    }
+}
+
+/// A figure of the manuscript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub kind: FigureKind,
+    /// Outcome ids (several: stacked panels).
+    pub outcomes: Vec<String>,
+    pub caption: Option<String>,
+}
+
+impl Figure {
+    /// The file stem of the figure ("forest-mortality", "prisma").
+    pub fn stem(&self) -> String {
+        if self.outcomes.is_empty() { self.kind.slug().to_string() } else { format!("{}-{}", self.kind.slug(), self.outcomes.join("+")) }
+    }
+}

@@ -1,0 +1,475 @@
+//! The review spec as written: a serde mirror of the YAML, with its JSON Schema.
+//!
+//! Nothing here is interpreted; `resolve.rs` turns a [`RawSpec`] into a validated
+//! [`super::Spec`]. Doc comments become the schema's descriptions (`metareport schema`).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    /// The review's title.
+    pub title: String,
+    /// A short title for running heads and the combined report.
+    pub short_title: Option<String>,
+    /// Authors, as they should be printed.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Where the data come from (citation of the published data set).
+    pub source: Option<String>,
+    /// Statements printed in the report as they are (e.g. what data are not public).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Named set of defaults to start from: `metafor` (REML, Wald z) or `revman5` (DL,
+    /// Mantel–Haenszel for binary data, SE from CI with 3.92).
+    pub preset: Option<RawPreset>,
+    /// Review-wide model settings; each outcome may override them.
+    pub defaults: Option<RawModel>,
+    /// The included studies' characteristics (Table 1).
+    pub studies: Option<RawStudies>,
+    /// Counts for the PRISMA 2020 flow diagram.
+    pub prisma: Option<RawPrisma>,
+    /// The outcomes to meta-analyse.
+    #[serde(default)]
+    pub outcomes: Vec<RawOutcome>,
+    /// Baseline characteristics pooled across studies (a supplementary table).
+    pub baseline: Option<RawBaseline>,
+    /// What the manuscript shows and how.
+    pub manuscript: Option<RawManuscript>,
+}
+
+/// A preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawPreset {
+    /// R metafor's defaults: inverse variance, REML, Wald z, metafor's prediction interval.
+    Metafor,
+    /// RevMan 5: Mantel–Haenszel for binary data, DerSimonian–Laird, I² from Q, SE from CI
+    /// with 3.92, no prediction interval.
+    Revman5,
+}
+
+/// Model settings (each optional; unset settings come from the review defaults, then the preset).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// `inverse-variance`, `mantel-haenszel` (binary OR/RR/RD) or `peto` (PETO_OR).
+    pub pooling: Option<RawPooling>,
+    /// `fixed`, `random`, or `rule`: decide from the heterogeneity test (see `rule`).
+    pub effects: Option<RawEffects>,
+    /// Thresholds of the heterogeneity rule.
+    pub rule: Option<RawRule>,
+    /// τ² estimator for random effects.
+    pub tau2: Option<RawTau2>,
+    /// Test and interval of the pooled effect: `z` (Wald) or `hksj` (Hartung–Knapp–Sidik–Jonkman).
+    pub ci: Option<RawCi>,
+    /// Prediction interval to show: `metafor`, `higgins-t` or `none`.
+    pub prediction: Option<RawPrediction>,
+    /// I² from τ² (metafor) or from Q (RevMan, Higgins & Thompson 2002).
+    pub i2: Option<RawI2>,
+    /// Confidence level, e.g. 0.95.
+    pub level: Option<f64>,
+    /// Zero-cell correction for binary data.
+    pub continuity: Option<RawContinuity>,
+    /// Standard error from a reported 95% CI: `exact` (width / (2 × 1.959964)) or `revman`
+    /// (width / 3.92).
+    pub se_from_ci: Option<RawSeFromCi>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawPooling {
+    InverseVariance,
+    MantelHaenszel,
+    Peto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawEffects {
+    Fixed,
+    Random,
+    Rule,
+}
+
+/// The heterogeneity rule: fixed effect when p ≥ `fixed_if_p_at_least`, random effects
+/// between the thresholds, no pooled estimate when p < `no_pooling_if_p_below`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub fixed_if_p_at_least: f64,
+    pub no_pooling_if_p_below: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RawTau2 {
+    DL,
+    REML,
+    PM,
+    ML,
+    HS,
+    SJ,
+    HE,
+    EB,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawCi {
+    Z,
+    Hksj,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawPrediction {
+    Metafor,
+    HigginsT,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawI2 {
+    FromTau2,
+    FromQ,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawSeFromCi {
+    Exact,
+    Revman,
+}
+
+/// Zero-cell (continuity) correction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawContinuity {
+    /// Increment added to each cell (0.5).
+    pub add: Option<f64>,
+    /// Which studies: `only-zero` (default), `all`, `all-if-any-zero`, `none`.
+    pub to: Option<RawCorrectTo>,
+    /// `constant` (default) or `treatment-arm` (Sweeting et al. 2004).
+    pub kind: Option<RawCorrectionKind>,
+    /// Studies without events (or only events) in both arms: `exclude` (default) or `include`.
+    pub double_zero: Option<RawDoubleZero>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawCorrectTo {
+    OnlyZero,
+    All,
+    AllIfAnyZero,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawCorrectionKind {
+    Constant,
+    TreatmentArm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawDoubleZero {
+    Exclude,
+    Include,
+}
+
+/// A table of rows: from a CSV/XLSX file (path relative to the spec) or written inline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStudies {
+    /// CSV or XLSX file, relative to the spec.
+    pub data: Option<String>,
+    /// Worksheet, for XLSX files (default: the first).
+    pub sheet: Option<String>,
+    /// Rows written inline instead of a file.
+    pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
+    /// The column holding the study label (default `study`).
+    pub id: Option<String>,
+    /// The columns Table 1 shows, in order (default: all).
+    pub columns: Option<Vec<RawColumn>>,
+    /// Table caption.
+    pub caption: Option<String>,
+    /// Footnote under the table (abbreviations).
+    pub footnote: Option<String>,
+}
+
+/// A column of Table 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawColumn {
+    /// Column name in the data.
+    pub column: String,
+    /// Header printed in the table (default: the column name).
+    pub header: Option<String>,
+}
+
+/// PRISMA 2020 flow counts; boxes whose counts are not given are left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrisma {
+    /// Records identified from databases.
+    pub databases: Option<u64>,
+    /// The databases searched, for the box text.
+    pub database_names: Option<Vec<String>>,
+    /// Records identified from registers.
+    pub registers: Option<u64>,
+    /// Records identified by other methods (hand search, citation search).
+    pub other_methods: Option<u64>,
+    /// Duplicate records removed before screening.
+    pub duplicates_removed: Option<u64>,
+    /// Records marked ineligible by automation tools.
+    pub automation_removed: Option<u64>,
+    /// Records removed for other reasons.
+    pub other_removed: Option<u64>,
+    /// Records screened (title/abstract).
+    pub screened: Option<u64>,
+    /// Records excluded at screening.
+    pub screened_excluded: Option<u64>,
+    /// Reports sought for retrieval.
+    pub sought: Option<u64>,
+    /// Reports not retrieved.
+    pub not_retrieved: Option<u64>,
+    /// Reports assessed for eligibility (full text).
+    pub assessed: Option<u64>,
+    /// Reports excluded at full text, with reasons.
+    pub excluded: Option<Vec<RawReason>>,
+    /// Studies included in the review.
+    pub included_studies: Option<u64>,
+    /// Reports of included studies.
+    pub included_reports: Option<u64>,
+    /// Figure caption.
+    pub caption: Option<String>,
+}
+
+/// A reason for exclusion with its count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReason {
+    pub reason: String,
+    pub n: u64,
+}
+
+/// Kinds of study data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawInput {
+    /// events_t, total_t, events_c, total_c
+    Binary,
+    /// mean_t, sd_t, n_t, mean_c, sd_c, n_c
+    Continuous,
+    /// estimate, lower, upper (ratio scale for ratio measures)
+    EstimateCi,
+    /// r, n
+    Correlation,
+    /// yi, vi (analysis scale)
+    YiVi,
+    /// yi, se (analysis scale)
+    YiSe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RawMeasure {
+    OR,
+    RR,
+    RD,
+    #[serde(rename = "PETO_OR")]
+    PetoOR,
+    HR,
+    MD,
+    SMD,
+    ZCOR,
+    GEN,
+}
+
+/// One outcome: its data, how it is pooled, and how it is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    /// Identifier used in file names and figure references (letters, digits, `-`, `_`).
+    pub id: String,
+    /// The outcome's name as printed ("In-hospital mortality").
+    pub title: String,
+    /// CSV or XLSX file with one row per study, relative to the spec.
+    pub data: Option<String>,
+    /// Worksheet, for XLSX files.
+    pub sheet: Option<String>,
+    /// Rows written inline instead of a file.
+    pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
+    /// The kind of data (default: inferred from the columns present).
+    pub input: Option<RawInput>,
+    /// Standard name → column in the data, where they differ (e.g. `estimate: or`).
+    pub columns: Option<BTreeMap<String, String>>,
+    /// Study label built from columns, e.g. `"{study} {year}"` (default: the `study` column).
+    pub label: Option<String>,
+    /// Effect measure.
+    pub measure: RawMeasure,
+    /// Model settings for this outcome.
+    pub model: Option<RawModel>,
+    /// Subgroup analysis.
+    pub subgroups: Option<RawSubgroups>,
+    /// Sensitivity analyses.
+    pub sensitivity: Option<RawSensitivity>,
+    /// Small-study effects.
+    pub small_study: Option<RawSmallStudy>,
+    /// Forest plot options.
+    pub forest: Option<RawForest>,
+    /// Funnel plot options.
+    pub funnel: Option<RawFunnel>,
+}
+
+/// Subgroups from a column of the data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubgroups {
+    /// The column holding each study's subgroup.
+    pub column: String,
+    /// Order of the subgroups (default: first appearance).
+    pub order: Option<Vec<String>>,
+    /// One τ² shared by all subgroups instead of one per subgroup.
+    pub common_tau2: Option<bool>,
+    /// What the subgroups are, for the text ("study design").
+    pub label: Option<String>,
+}
+
+/// Sensitivity analyses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    /// Leave each study out in turn (with its own forest plot).
+    pub leave_one_out: Option<bool>,
+    /// Cumulative meta-analysis, adding studies in the order of a column.
+    pub cumulative: Option<RawCumulative>,
+    /// Pool after excluding named studies.
+    pub exclude: Option<Vec<RawExclusion>>,
+}
+
+/// Cumulative meta-analysis order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCumulative {
+    /// Column to sort by (e.g. `year`); studies keep their data order when omitted.
+    pub by: Option<String>,
+    /// Sort in decreasing order.
+    pub descending: Option<bool>,
+}
+
+/// A set of studies to exclude.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExclusion {
+    /// The study labels to leave out.
+    pub studies: Vec<String>,
+    /// How the text names this analysis (default "excluding …").
+    pub label: Option<String>,
+}
+
+/// Small-study tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmallStudy {
+    /// Egger's regression test.
+    pub egger: Option<bool>,
+    /// Begg's rank correlation test.
+    pub begg: Option<bool>,
+    /// Trim-and-fill.
+    pub trim_and_fill: Option<bool>,
+}
+
+/// Forest plot options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawForest {
+    /// Labels under the axis: [left, right], e.g. ["Favours IABP", "Favours control"].
+    pub favours: Option<Vec<String>>,
+    /// Names of the two arms: [experimental, control].
+    pub arms: Option<Vec<String>>,
+    /// Axis limits on the presentation scale, e.g. [0.01, 100].
+    pub limits: Option<Vec<f64>>,
+    /// Axis ticks on the presentation scale.
+    pub ticks: Option<Vec<f64>>,
+    /// Draw the prediction interval under the total.
+    pub prediction_bar: Option<bool>,
+    /// Figure caption.
+    pub caption: Option<String>,
+}
+
+/// Funnel plot options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunnel {
+    /// Draw a funnel plot (default: when small-study tests are requested).
+    pub show: Option<bool>,
+    /// Shade contours of significance (p < 0.01, 0.05, 0.10).
+    pub contours: Option<bool>,
+    /// Show trim-and-fill's filled studies as open circles.
+    pub trim_and_fill: Option<bool>,
+    /// Draw Egger's regression line.
+    pub egger_line: Option<bool>,
+    /// Figure caption.
+    pub caption: Option<String>,
+}
+
+/// Baseline characteristics: one row per study and characteristic, with counts
+/// (events_t, total_t, events_c, total_c) or means (mean_t, sd_t, n_t, mean_c, sd_c, n_c).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBaseline {
+    pub data: Option<String>,
+    pub sheet: Option<String>,
+    pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
+    /// Column naming the characteristic (default `characteristic`).
+    pub characteristic: Option<String>,
+    /// Yates' continuity correction in the χ² test (default false).
+    pub yates: Option<bool>,
+    /// Table caption.
+    pub caption: Option<String>,
+}
+
+/// Manuscript layout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawManuscript {
+    /// `plain` (default) or `journal` (numbered headings, Vancouver references, two-level captions).
+    pub style: Option<RawStyle>,
+    /// The figures, in order (default: PRISMA, then each outcome's forest and funnel plots).
+    pub figures: Option<Vec<RawFigure>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawStyle {
+    Plain,
+    Journal,
+}
+
+/// A figure of the manuscript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFigure {
+    /// `prisma`, `forest`, `funnel`, `leave-one-out`, `cumulative`.
+    pub kind: RawFigureKind,
+    /// The outcome(s) shown; several outcomes make stacked panels A, B, … (forest only).
+    pub outcomes: Option<Vec<String>>,
+    /// Caption (default: generated).
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawFigureKind {
+    Prisma,
+    Forest,
+    Funnel,
+    LeaveOneOut,
+    Cumulative,
+}

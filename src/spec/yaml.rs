@@ -1,0 +1,156 @@
+//! YAML parsed into a tree that remembers where every node came from.
+//!
+//! serde-saphyr parses (YAML 1.2, duplicate keys rejected); `Spanned` gives each node its line
+//! and column. The tree is then checked against the spec's JSON Schema and converted to JSON
+//! for typed deserialisation, keeping a map from field path to position for later messages.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// A YAML node with its position (1-based line and column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The value of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in document order: (key, its position, value).
+    Map(Vec<(String, (usize, usize), Node)>),
+}
+
+impl Value {
+    /// A word for the kind of value, for messages ("a string", "a list").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) => "a whole number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+struct ValueVisitor;
+
+fn spanned_node(s: Spanned<Value>) -> Node {
+    Node { value: s.value, line: s.referenced.line() as usize, column: s.referenced.column() as usize }
+}
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v).map(Value::Int).or(Ok(Value::Float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(x) = seq.next_element::<Spanned<Value>>()? {
+            items.push(spanned_node(x));
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = map.next_key::<Spanned<String>>()? {
+            let v = map.next_value::<Spanned<Value>>()?;
+            entries.push((k.value, (k.referenced.line() as usize, k.referenced.column() as usize), spanned_node(v)));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+/// A YAML syntax error with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// Parses YAML text into a spanned tree.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    match serde_saphyr::from_str::<Spanned<Value>>(text) {
+        Ok(s) => Ok(spanned_node(s)),
+        Err(e) => {
+            let loc = e.location();
+            let message = e.to_string();
+            // The first line of serde-saphyr's message is the description; the rest is a snippet.
+            let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            Err(SyntaxError {
+                line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
+                column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
+                message: first,
+            })
+        }
+    }
+}
+
+/// Converts the tree to JSON, recording the position of every field path.
+pub fn to_json(node: &Node, path: &str, positions: &mut BTreeMap<String, (usize, usize)>) -> serde_json::Value {
+    positions.insert(path.to_string(), (node.line, node.column));
+    match &node.value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Str(s) => serde_json::Value::String(s.clone()),
+        Value::Seq(items) => items.iter().enumerate().map(|(i, n)| to_json(n, &format!("{path}[{i}]"), positions)).collect(),
+        Value::Map(entries) => {
+            let mut m = serde_json::Map::new();
+            for (k, _, v) in entries {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                m.insert(k.clone(), to_json(v, &p, positions));
+            }
+            serde_json::Value::Object(m)
+        }
+    }
+}
