@@ -25,10 +25,24 @@ use crate::stats::AnalysisError;
 
 pub use plan::{Target, plan};
 
-/// An analysis error as a diagnostic naming the spec and outcome.
+/// An analysis error as diagnostics naming the file, line and column at fault.
 pub fn analysis_failure(spec: &Spec, outcome: &Outcome, e: AnalysisError) -> Failure {
     let file = outcome.data_file.clone().unwrap_or_else(|| spec.file.clone());
-    Failure::Input(Diagnostics(vec![Diagnostic::file(file, format!("outcome `{}`: {e}", outcome.id))]))
+    match e {
+        AnalysisError::InvalidData(errors) => Failure::Input(Diagnostics(
+            errors
+                .into_iter()
+                .map(|se| {
+                    let mut d = Diagnostic::file(&file, format!("study \"{}\": {}", se.study, se.message));
+                    d.line = outcome.lines.get(se.row - 1).copied();
+                    let column = outcome.columns.get(&se.field).cloned().unwrap_or(se.field);
+                    d.field = Some(format!("column `{column}`"));
+                    d
+                })
+                .collect(),
+        )),
+        e => Failure::Input(Diagnostics(vec![Diagnostic::file(file, format!("outcome `{}`: {e}", outcome.id))])),
+    }
 }
 
 /// How to build.

@@ -82,13 +82,13 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
 
 /// The typst source of one review's manuscript.
 pub fn manuscript_typst(spec: &Spec, analyses: &[Analysis], templates: &Templates) -> Result<String, Failure> {
-    templates.render("manuscript.typ.j2", &manuscript_context(spec, analyses, false)).map_err(|e| Failure::Io(format!("{}: {e}", spec.file)))
+    templates.render("manuscript.typ.j2", &manuscript_context(spec, analyses, false)).map_err(|e| Failure::Input(crate::diag::Diagnostic::file(&spec.file, e).into()))
 }
 
 /// The typst source of the combined report.
 pub fn report_typst(specs: &[Spec], analyses: &[Vec<Analysis>], templates: &Templates) -> Result<String, Failure> {
     let reviews: Vec<Value> = specs.iter().zip(analyses).map(|(s, a)| manuscript_context(s, a, true)).collect();
-    templates.render("report.typ.j2", &json!({"reviews": reviews, "version": crate::results::VERSION})).map_err(|e| Failure::Io(format!("combined report: {e}")))
+    templates.render("report.typ.j2", &json!({"reviews": reviews, "version": crate::results::VERSION})).map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
 }
 
 /// The manuscript PDF of one review.
@@ -115,7 +115,7 @@ pub fn report_pdf(specs: &[Spec], analyses: &[Vec<Analysis>], templates: &Templa
 fn compile_failure(what: &str, id: &str, source: &str, e: &str) -> Failure {
     let path = format!("{}/failed/{id}.typ", super::manifest::STATE_DIR);
     let kept = super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
-    Failure::Io(format!("{what}: the generated typst does not compile: {e}{}", if kept { format!(" (the source is in {path})") } else { String::new() }))
+    Failure::Input(crate::diag::Diagnostic::file(what, format!("the generated typst does not compile: {e}{}", if kept { format!(" (the source is in {path})") } else { String::new() })).into())
 }
 
 /// Produces the bytes of every stale target.

@@ -3,7 +3,12 @@
 
 pub mod build;
 pub mod check;
+pub mod clean;
+pub mod explain;
+pub mod init;
+pub mod pool;
 pub mod schema;
+pub mod watch;
 
 use std::path::PathBuf;
 
@@ -44,6 +49,37 @@ pub enum Command {
         /// Project directory (default: the current directory).
         dir: Option<PathBuf>,
     },
+    /// Scaffold a new review project (an example spec and data that build).
+    Init {
+        /// Directory to create the project in (default: the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Remove what metareport built in out/.
+    Clean {
+        /// Project directory (default: the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Show what an output depends on and whether it is stale.
+    Explain {
+        /// The output, e.g. out/bcg/results.json.
+        output: String,
+        /// Project directory (default: the current directory).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Rebuild on every change to specs, data or templates.
+    Watch {
+        /// Project directory (default: the current directory).
+        dir: Option<PathBuf>,
+        /// Number of parallel jobs.
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Stop after this many builds (for scripts and tests).
+        #[arg(long, hide = true)]
+        builds: Option<usize>,
+    },
+    /// Pool one CSV without a spec; print the results JSON.
+    Pool(pool::PoolArgs),
     /// Print the JSON Schema of the review spec.
     Schema,
 }
@@ -53,6 +89,11 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
     match cli.command {
         Command::Build { dir, force, check, jobs } => build::run(&dir.unwrap_or_else(|| PathBuf::from(".")), force, check, jobs, cli.quiet),
         Command::Check { dir } => check::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
+        Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
+        Command::Clean { dir } => clean::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
+        Command::Explain { output, dir } => explain::run(&dir, &output),
+        Command::Watch { dir, jobs, builds } => watch::run(&dir.unwrap_or_else(|| PathBuf::from(".")), jobs, cli.quiet, builds),
+        Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
     }
 }

@@ -119,7 +119,14 @@ pub fn parse_label(table: &Table, template: &str) -> Result<Vec<LabelPart>, Stri
 /// Binds a table to study rows. `subgroup` names the column holding each study's subgroup;
 /// `label` (from [`parse_label`]) builds the study labels from several columns.
 /// Every problem is reported: missing columns, non-numeric or empty cells, duplicate labels.
-pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, String>, subgroup: Option<&str>, label: Option<&[LabelPart]>) -> Result<Vec<StudyInput>, Vec<Diagnostic>> {
+/// Study rows with the line each came from.
+#[derive(Debug, Clone, Default)]
+pub struct Bound {
+    pub studies: Vec<StudyInput>,
+    pub lines: Vec<usize>,
+}
+
+pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, String>, subgroup: Option<&str>, label: Option<&[LabelPart]>) -> Result<Bound, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let study_col = column_for("study", map);
     let study = table.column(study_col);
@@ -149,7 +156,7 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
         return Err(vec![Diagnostic::file(&table.source, "there are no studies: the table has a header but no rows")]);
     }
     let study = study.unwrap_or(0);
-    let mut out = Vec::with_capacity(table.rows.len());
+    let mut out = Bound::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for row in &table.rows {
         let cell = |i: usize| row.cells.get(i).cloned().unwrap_or(super::Cell::Empty);
@@ -196,7 +203,8 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
             _ => None,
         };
         if ok {
-            out.push(StudyInput { name, subgroup, data: kind.build(&values) });
+            out.studies.push(StudyInput { name, subgroup, data: kind.build(&values) });
+            out.lines.push(row.line);
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }

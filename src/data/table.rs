@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 
 /// Data files larger than this are refused (a meta-analysis table is kilobytes).
-pub const MAX_DATA_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_DATA_BYTES: usize = 32 * 1024 * 1024;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]

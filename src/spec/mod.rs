@@ -95,6 +95,11 @@ pub struct Outcome {
     pub kind: InputKind,
     /// The study rows, in the order the analysis uses (subgroups in their order).
     pub studies: Vec<StudyInput>,
+    /// The line of the data (or spec, for inline rows) each study came from.
+    #[serde(skip)]
+    pub lines: Vec<usize>,
+    /// Standard column name → column in the data, where they differ.
+    pub columns: std::collections::BTreeMap<String, String>,
     /// Options for the core, fully resolved.
     pub options: Options,
     /// Every setting with its source.

@@ -185,6 +185,18 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
     }
 }
 
+/// Resolves a spec built in memory (the `pool` command): `root` is the directory its data
+/// paths are relative to, `label` names it in messages.
+pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagnostics> {
+    let mut r = Resolver { root, base: PathBuf::new(), file: label.to_string(), positions: BTreeMap::new(), diags: Vec::new(), inputs: Vec::new() };
+    r.inputs.push(InputFile { path: label.to_string(), blake3: String::new() });
+    let mut spec = resolve(&mut r, raw);
+    // No output folder is named after an in-memory spec.
+    r.diags.retain(|d| !d.message.starts_with("the spec's file name"));
+    spec.id = "pool".into();
+    if r.diags.is_empty() { Ok(spec) } else { Err(Diagnostics(r.diags)) }
+}
+
 fn id_ok(id: &str) -> bool {
     !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
@@ -394,8 +406,8 @@ fn outcome(r: &mut Resolver<'_>, path: &str, o: &RawOutcome, defaults: Option<&R
         }
         None => None,
     };
-    let mut studies: Vec<StudyInput> = match bind::bind_studies(&table, kind, &map, subgroup_col.as_deref(), label.as_deref()) {
-        Ok(s) => s,
+    let (mut studies, mut lines): (Vec<StudyInput>, Vec<usize>) = match bind::bind_studies(&table, kind, &map, subgroup_col.as_deref(), label.as_deref()) {
+        Ok(b) => (b.studies, b.lines),
         Err(ds) => {
             r.diags.extend(ds);
             return None;
@@ -506,10 +518,10 @@ fn outcome(r: &mut Resolver<'_>, path: &str, o: &RawOutcome, defaults: Option<&R
                 }
             }
             let rank = |g: &str| order.iter().position(|x| x == g).unwrap_or(order.len() + present.iter().position(|x| x == g).unwrap_or(0));
-            studies.sort_by_key(|s| rank(s.subgroup.as_deref().unwrap_or_default()));
+            sort_with_lines(&mut studies, &mut lines, rank);
         } else {
             let rank = |g: &str| present.iter().position(|x| x == g).unwrap_or(0);
-            studies.sort_by_key(|s| rank(s.subgroup.as_deref().unwrap_or_default()));
+            sort_with_lines(&mut studies, &mut lines, rank);
         }
     }
 
@@ -530,7 +542,7 @@ fn outcome(r: &mut Resolver<'_>, path: &str, o: &RawOutcome, defaults: Option<&R
                     // Rows and bound studies correspond one to one, in table order.
                     let bound = bind::bind_studies(&table, kind, &map, None, label.as_deref()).unwrap_or_default();
                     let key: BTreeMap<String, data::Cell> =
-                        bound.iter().zip(&table.rows).map(|(s, row)| (s.name.clone(), row.cells.get(ci).cloned().unwrap_or(data::Cell::Empty))).collect();
+                        bound.studies.iter().zip(&table.rows).map(|(s, row)| (s.name.clone(), row.cells.get(ci).cloned().unwrap_or(data::Cell::Empty))).collect();
                     let numeric = key.values().all(|c| c.number().is_ok());
                     order.sort_by(|a, b| {
                         let (ka, kb) = (&key[a.1], &key[b.1]);
@@ -613,6 +625,8 @@ fn outcome(r: &mut Resolver<'_>, path: &str, o: &RawOutcome, defaults: Option<&R
         data_file: o.data.as_ref().map(|_| table.source.clone()),
         kind,
         studies,
+        lines,
+        columns: map,
         options,
         settings: settings.into_iter().filter(|s: &Setting| !s.name.is_empty()).collect(),
         uses_rule: effects == RawEffects::Rule,
@@ -621,6 +635,13 @@ fn outcome(r: &mut Resolver<'_>, path: &str, o: &RawOutcome, defaults: Option<&R
         forest,
         funnel,
     })
+}
+
+/// Sorts studies stably by subgroup rank, keeping their source lines alongside.
+fn sort_with_lines(studies: &mut Vec<StudyInput>, lines: &mut Vec<usize>, rank: impl Fn(&str) -> usize) {
+    let mut pairs: Vec<(StudyInput, usize)> = std::mem::take(studies).into_iter().zip(std::mem::take(lines)).collect();
+    pairs.sort_by_key(|(s, _)| rank(s.subgroup.as_deref().unwrap_or_default()));
+    (*studies, *lines) = pairs.into_iter().unzip();
 }
 
 fn baseline(r: &mut Resolver<'_>, b: &RawBaseline) -> Option<Baseline> {

@@ -124,7 +124,16 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             let loc = e.location();
             let message = e.to_string();
             // The first line of serde-saphyr's message is the description; the rest is a snippet.
-            let first = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            let mut first = message.lines().next().unwrap_or("invalid YAML").trim();
+            first = first.strip_prefix("error: ").unwrap_or(first);
+            // Drop its own "line N column M: " (the position is reported separately).
+            if let Some(rest) = first.strip_prefix("line ").and_then(|r| r.split_once(": ")).map(|(_, r)| r) {
+                first = rest;
+            }
+            let first = match first.strip_prefix("duplicate mapping key: ") {
+                Some(k) => format!("the key `{}` appears twice in the same mapping", k.split(',').next().unwrap_or(k).trim()),
+                None => first.to_string(),
+            };
             Err(SyntaxError {
                 line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
                 column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),

@@ -1,0 +1,70 @@
+//! `metareport init [DIR]`: a new review project with an example spec and data that build.
+
+use std::path::Path;
+
+use crate::project::Failure;
+
+const SPEC: &str = r#"# A review spec: the studies, how they are pooled and what the report shows.
+# `metareport schema` prints every key; `metareport build` turns this into out/example/.
+title: Example review — BCG vaccine and tuberculosis
+source: "Colditz GA, et al. JAMA 1994;271:698-702 (metadat dat.bcg)"
+preset: metafor            # or revman5
+
+outcomes:
+  - id: tuberculosis
+    title: Tuberculosis
+    data: data/example.csv   # one row per study: study, events_t, total_t, events_c, total_c
+    measure: RR              # OR, RR, RD, PETO_OR, HR, MD, SMD, ZCOR, GEN
+    model:
+      effects: random        # fixed, random, or rule (the heterogeneity rule)
+      tau2: REML             # DL, REML, PM, ML, HS, SJ, HE, EB
+    subgroups:
+      column: allocation
+    small_study:
+      egger: true
+    sensitivity:
+      leave_one_out: true
+    forest:
+      arms: [Vaccine, Control]
+      favours: [Favours vaccine, Favours control]
+"#;
+
+const DATA: &str = "study,year,events_t,total_t,events_c,total_c,allocation
+Aronson 1948,1948,4,123,11,139,random
+Ferguson & Simes 1949,1949,6,306,29,303,random
+Rosenthal et al 1960,1960,3,231,11,220,random
+Hart & Sutherland 1977,1977,62,13598,248,12867,random
+Frimodt-Moller et al 1973,1973,33,5069,47,5808,alternate
+Stein & Aronson 1953,1953,180,1541,372,1451,alternate
+Vandiviere et al 1973,1973,8,2545,10,629,random
+TPT Madras 1980,1980,505,88391,499,88391,random
+Coetzee & Berjak 1968,1968,29,7499,45,7277,random
+Rosenthal et al 1961,1961,17,1716,65,1665,systematic
+Comstock et al 1974,1974,186,50634,141,27338,systematic
+Comstock & Webster 1969,1969,5,2498,3,2341,systematic
+Comstock et al 1976,1976,27,16913,29,17854,systematic
+";
+
+pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    let analyses = dir.join("analyses");
+    if analyses.join("example.yaml").exists() || (analyses.is_dir() && std::fs::read_dir(&analyses).map(|mut d| d.next().is_some()).unwrap_or(false)) {
+        return Err(Failure::Input(crate::diag::Diagnostic::file(analyses.display().to_string(), "this directory already has analyses/; init writes only into a new project").into()));
+    }
+    let write = |rel: &str, text: &str| -> Result<(), Failure> {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&p, text).map_err(|e| Failure::Io(format!("cannot write {}: {e}", p.display())))
+    };
+    write("analyses/example.yaml", SPEC)?;
+    write("analyses/data/example.csv", DATA)?;
+    if !dir.join(".gitignore").exists() {
+        write(".gitignore", "/out\n")?;
+    }
+    if !quiet {
+        println!("created {}: analyses/example.yaml and analyses/data/example.csv", dir.display());
+        println!("next: metareport build {}   (outputs in {}/out/example/)", dir.display(), dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,238 @@
+//! `metareport pool`: one outcome from one CSV, no spec; the results JSON on stdout.
+//!
+//! The CSV uses the standard column names (`study`, `events_t`, `total_t`, …); the options
+//! mirror the spec's model settings one for one and go through the same validation.
+
+use std::path::Path;
+
+use clap::{Args, ValueEnum};
+
+use crate::project::Failure;
+use crate::spec::raw::*;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Measure {
+    #[value(name = "OR")]
+    Or,
+    #[value(name = "RR")]
+    Rr,
+    #[value(name = "RD")]
+    Rd,
+    #[value(name = "PETO_OR")]
+    PetoOr,
+    #[value(name = "HR")]
+    Hr,
+    #[value(name = "MD")]
+    Md,
+    #[value(name = "SMD")]
+    Smd,
+    #[value(name = "ZCOR")]
+    Zcor,
+    #[value(name = "GEN")]
+    Gen,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Tau2 {
+    #[value(name = "DL")]
+    Dl,
+    #[value(name = "REML")]
+    Reml,
+    #[value(name = "PM")]
+    Pm,
+    #[value(name = "ML")]
+    Ml,
+    #[value(name = "HS")]
+    Hs,
+    #[value(name = "SJ")]
+    Sj,
+    #[value(name = "HE")]
+    He,
+    #[value(name = "EB")]
+    Eb,
+}
+
+macro_rules! mirror {
+    ($name:ident { $($v:ident = $s:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, ValueEnum)]
+        pub enum $name { $(#[value(name = $s)] $v),* }
+    };
+}
+mirror!(Pooling { InverseVariance = "inverse-variance", MantelHaenszel = "mantel-haenszel", Peto = "peto" });
+mirror!(EffectsArg { Fixed = "fixed", Random = "random", Rule = "rule" });
+mirror!(Ci { Z = "z", Hksj = "hksj" });
+mirror!(Prediction { Metafor = "metafor", HigginsT = "higgins-t", None = "none" });
+mirror!(I2 { FromTau2 = "from-tau2", FromQ = "from-q" });
+mirror!(SeFromCi { Exact = "exact", Revman = "revman" });
+mirror!(CorrectTo { OnlyZero = "only-zero", All = "all", AllIfAnyZero = "all-if-any-zero", None = "none" });
+mirror!(CorrectionKind { Constant = "constant", TreatmentArm = "treatment-arm" });
+mirror!(DoubleZero { Exclude = "exclude", Include = "include" });
+mirror!(Input { Binary = "binary", Continuous = "continuous", EstimateCi = "estimate_ci", Correlation = "correlation", YiVi = "yi_vi", YiSe = "yi_se" });
+mirror!(PresetArg { Metafor = "metafor", Revman5 = "revman5" });
+
+/// Options of `metareport pool` (the spec's `model:` settings, one flag each).
+#[derive(Debug, Args)]
+pub struct PoolArgs {
+    /// CSV (or XLSX) file with one row per study and the standard column names.
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// Effect measure.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub measure: Measure,
+    /// A standard column name mapped to another column of the file, e.g. `estimate=or`
+    /// (repeatable).
+    #[arg(long = "column", value_name = "NAME=COLUMN")]
+    pub columns: Vec<String>,
+    /// Kind of data (default: inferred from the columns).
+    #[arg(long, value_enum)]
+    pub input: Option<Input>,
+    /// Preset for the settings not given (default metafor).
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+    /// Pooling method.
+    #[arg(long, value_enum)]
+    pub pooling: Option<Pooling>,
+    /// Fixed, random, or the heterogeneity rule.
+    #[arg(long, value_enum)]
+    pub effects: Option<EffectsArg>,
+    /// The rule: fixed effect when the heterogeneity p is at least this (0.5).
+    #[arg(long, requires = "rule_no_pooling_below")]
+    pub rule_fixed_at_least: Option<f64>,
+    /// The rule: no pooled estimate when the heterogeneity p is below this (0.05).
+    #[arg(long, requires = "rule_fixed_at_least")]
+    pub rule_no_pooling_below: Option<f64>,
+    /// τ² estimator (also --method).
+    #[arg(long, alias = "method", value_enum, ignore_case = true)]
+    pub tau2: Option<Tau2>,
+    /// Test and interval of the pooled effect.
+    #[arg(long, value_enum)]
+    pub ci: Option<Ci>,
+    /// Prediction interval.
+    #[arg(long, value_enum)]
+    pub prediction: Option<Prediction>,
+    /// I² from τ² (metafor) or from Q (RevMan).
+    #[arg(long, value_enum)]
+    pub i2: Option<I2>,
+    /// Confidence level.
+    #[arg(long)]
+    pub level: Option<f64>,
+    /// Continuity correction increment.
+    #[arg(long)]
+    pub continuity_add: Option<f64>,
+    /// Studies that get the correction.
+    #[arg(long, value_enum)]
+    pub continuity_to: Option<CorrectTo>,
+    /// How the increment is split between arms.
+    #[arg(long, value_enum)]
+    pub continuity_kind: Option<CorrectionKind>,
+    /// Studies without events (or only events) in both arms.
+    #[arg(long, value_enum)]
+    pub double_zero: Option<DoubleZero>,
+    /// SE from a reported 95% CI.
+    #[arg(long, value_enum)]
+    pub se_from_ci: Option<SeFromCi>,
+    /// Column holding subgroups.
+    #[arg(long)]
+    pub subgroup: Option<String>,
+    /// Egger's test.
+    #[arg(long)]
+    pub egger: bool,
+    /// Begg's test.
+    #[arg(long)]
+    pub begg: bool,
+    /// Trim-and-fill.
+    #[arg(long)]
+    pub trim_and_fill: bool,
+    /// Leave-one-out.
+    #[arg(long)]
+    pub leave_one_out: bool,
+}
+
+fn word<T: ValueEnum>(v: T) -> serde_json::Value {
+    serde_json::Value::String(v.to_possible_value().expect("no skipped values").get_name().to_string())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("the flag values are the spec's values")
+}
+
+pub fn run(a: PoolArgs) -> Result<(), Failure> {
+    let data = &a.data;
+    let dir = data.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = data.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| Failure::Io(format!("--data {}: not a file", data.display())))?;
+    let continuity = (a.continuity_add.is_some() || a.continuity_to.is_some() || a.continuity_kind.is_some() || a.double_zero.is_some()).then(|| RawContinuity {
+        add: a.continuity_add,
+        to: a.continuity_to.map(|v| parse(word(v))),
+        kind: a.continuity_kind.map(|v| parse(word(v))),
+        double_zero: a.double_zero.map(|v| parse(word(v))),
+    });
+    let model = RawModel {
+        pooling: a.pooling.map(|v| parse(word(v))),
+        effects: a.effects.map(|v| parse(word(v))),
+        rule: a.rule_fixed_at_least.zip(a.rule_no_pooling_below).map(|(f, n)| RawRule { fixed_if_p_at_least: f, no_pooling_if_p_below: n }),
+        tau2: a.tau2.map(|v| parse(word(v))),
+        ci: a.ci.map(|v| parse(word(v))),
+        prediction: a.prediction.map(|v| parse(word(v))),
+        i2: a.i2.map(|v| parse(word(v))),
+        level: a.level,
+        continuity,
+        se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
+    };
+    let outcome = RawOutcome {
+        id: "pool".into(),
+        title: name.clone(),
+        data: Some(name.clone()),
+        sheet: None,
+        rows: None,
+        input: a.input.map(|v| parse(word(v))),
+        columns: (!a.columns.is_empty())
+            .then(|| {
+                a.columns
+                    .iter()
+                    .map(|c| match c.split_once('=') {
+                        Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+                        None => Err(Failure::Input(crate::diag::Diagnostic::file("command line", format!("--column {c}: expected NAME=COLUMN, e.g. estimate=or")).into())),
+                    })
+                    .collect::<Result<_, _>>()
+            })
+            .transpose()?,
+        label: None,
+        measure: parse(word(a.measure)),
+        model: Some(model),
+        subgroups: a.subgroup.map(|c| RawSubgroups { column: c, order: None, common_tau2: None, label: None }),
+        sensitivity: Some(RawSensitivity { leave_one_out: Some(a.leave_one_out), cumulative: None, exclude: None }),
+        small_study: Some(RawSmallStudy { egger: Some(a.egger), begg: Some(a.begg), trim_and_fill: Some(a.trim_and_fill) }),
+        forest: None,
+        funnel: Some(RawFunnel { show: Some(false), ..Default::default() }),
+    };
+    let raw = RawSpec { title: "metareport pool".into(), preset: a.preset.map(|v| parse(word(v))), outcomes: vec![outcome], ..Default::default() };
+    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw).map_err(|mut d| {
+        for x in &mut d.0 {
+            x.field = x.field.as_deref().and_then(flag_of);
+        }
+        Failure::Input(d)
+    })?;
+    let o = &spec.outcomes[0];
+    let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
+    let mut json = crate::results::outcome_json(o, &analysis);
+    json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
+    println!("{}", serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?);
+    Ok(())
+}
+
+/// The flag that sets a spec field ("outcomes[0].model.tau2" → "--tau2").
+fn flag_of(field: &str) -> Option<String> {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    if last.starts_with("outcomes[") {
+        return None;
+    }
+    let flag = match last {
+        "add" => "continuity-add",
+        "to" => "continuity-to",
+        "kind" => "continuity-kind",
+        "rule" => "rule-fixed-at-least",
+        "data" => "data",
+        other => other,
+    };
+    Some(format!("--{}", flag.replace('_', "-")))
+}

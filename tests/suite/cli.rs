@@ -1,0 +1,115 @@
+//! The command line, run as a user runs it: subcommands, messages and exit codes
+//! (0 success; 1 invalid input, analysis error or stale outputs; 2 I/O or internal error).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::common::repo;
+
+fn metareport(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_metareport")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn init_then_build_makes_a_complete_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = metareport(&["init", "review"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = metareport(&["build", "review", "--quiet"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stderr.is_empty() && o.stdout.is_empty(), "--quiet prints nothing");
+    for f in ["results.json", "manuscript.pdf", "manuscript.typ", "figures/forest-tuberculosis.svg", "figures/forest-tuberculosis.png", "figures/funnel-tuberculosis.png"] {
+        assert!(tmp.path().join("review/out/example").join(f).is_file(), "{f}");
+    }
+    assert_eq!(std::fs::read_to_string(tmp.path().join("review/.gitignore")).unwrap(), "/out\n");
+    // A second init refuses to overwrite.
+    let o = metareport(&["init", "review"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already has analyses/"));
+}
+
+#[test]
+fn check_and_build_check_report_problems_with_exit_code_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let o = metareport(&["build", "--check"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("out/example/results.json (never built)"), "{}", stderr(&o));
+    assert!(metareport(&["build", "-q"], tmp.path()).status.success());
+    let o = metareport(&["build", "--check"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(tmp.path().join("analyses/example.yaml"), "title: T\nmesure: OR\n").unwrap();
+    let o = metareport(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript\n");
+}
+
+#[test]
+fn an_io_failure_exits_with_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    std::fs::write(tmp.path().join("out"), "a file where out/ should be").unwrap();
+    let o = metareport(&["build"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn pool_prints_the_results_json_of_one_csv() {
+    let o = metareport(&["pool", "--data", "analyses/data/bcg.csv", "--measure", "RR", "--method", "DL", "--ci", "hksj"], &repo());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["overall"]["pooled"]["statistic_name"], "t");
+    assert_eq!(v["k"], 13);
+    assert!(v["settings"].as_array().unwrap().iter().any(|s| s["name"] == "tau2" && s["value"] == "DL" && s["source"] == "outcome"));
+    let o = metareport(&["pool", "--data", "analyses/data/passive-smoking.csv", "--measure", "OR"], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot tell the kind of data"), "{}", stderr(&o));
+    let o = metareport(&["pool", "--data", "analyses/data/passive-smoking.csv", "--measure", "OR", "--column", "estimate=or", "--effects", "rule"], &repo());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn schema_and_explain() {
+    let o = metareport(&["schema"], &repo());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["$defs"]["RawOutcome"]["properties"]["measure"].is_object());
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let o = metareport(&["explain", "out/example/results.json"], tmp.path());
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("data: analyses/data/example.csv") && s.contains("status: stale: never built"), "{s}");
+    metareport(&["build", "-q"], tmp.path());
+    let s = String::from_utf8_lossy(&metareport(&["explain", "example/manuscript.pdf"], tmp.path()).stdout).into_owned();
+    assert!(s.contains("status: up to date"), "{s}");
+    let o = metareport(&["clean"], tmp.path());
+    assert!(o.status.success());
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn watch_builds_once_then_again_after_a_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(["watch", "--builds", "2", "-q"])
+        .current_dir(tmp.path())
+        .spawn()
+        .unwrap();
+    let results = tmp.path().join("out/example/results.json");
+    let start = std::time::Instant::now();
+    while !results.exists() && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(results.exists(), "watch built nothing");
+    let spec = tmp.path().join("analyses/example.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap().replace("tau2: REML", "tau2: DL");
+    std::fs::write(&spec, text).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
+    assert!(v["outcomes"][0]["settings"].as_array().unwrap().iter().any(|s| s["name"] == "tau2" && s["value"] == "DL"));
+}
