@@ -26,7 +26,10 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("analyses"), &dir.path().join("analyses"));
+    copy_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("analyses"),
+        &dir.path().join("analyses"),
+    );
     dir
 }
 
@@ -38,13 +41,42 @@ fn builds(c: &mut Criterion) {
     group.bench_function("cold", |b| {
         b.iter(|| {
             let _ = std::fs::remove_dir_all(dir.path().join("out"));
-            black_box(build(dir.path(), &BuildOptions { force: false, check: false, jobs, quiet: true }).unwrap())
+            black_box(
+                build(
+                    dir.path(),
+                    &BuildOptions {
+                        force: false,
+                        check: false,
+                        jobs,
+                        quiet: true,
+                    },
+                )
+                .unwrap(),
+            )
         })
     });
-    build(dir.path(), &BuildOptions { force: false, check: false, jobs, quiet: true }).unwrap();
+    build(
+        dir.path(),
+        &BuildOptions {
+            force: false,
+            check: false,
+            jobs,
+            quiet: true,
+        },
+    )
+    .unwrap();
     group.bench_function("nothing_to_do", |b| {
         b.iter(|| {
-            let s = build(dir.path(), &BuildOptions { force: false, check: false, jobs, quiet: true }).unwrap();
+            let s = build(
+                dir.path(),
+                &BuildOptions {
+                    force: false,
+                    check: false,
+                    jobs,
+                    quiet: true,
+                },
+            )
+            .unwrap();
             assert!(s.built.is_empty());
             black_box(s)
         })

@@ -33,7 +33,8 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if new_size > layout.size() {
-            let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+            let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                - layout.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
         } else {
             CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -65,7 +66,16 @@ const BCG: [(f64, f64, f64, f64); 13] = [
 fn bcg() -> Vec<StudyInput> {
     BCG.iter()
         .enumerate()
-        .map(|(i, &(a, n1, c, n2))| StudyInput { name: format!("Trial {}", i + 1), subgroup: None, data: StudyData::Binary { events_t: a, total_t: n1, events_c: c, total_c: n2 } })
+        .map(|(i, &(a, n1, c, n2))| StudyInput {
+            name: format!("Trial {}", i + 1),
+            subgroup: None,
+            data: StudyData::Binary {
+                events_t: a,
+                total_t: n1,
+                events_c: c,
+                total_c: n2,
+            },
+        })
         .collect()
 }
 
@@ -82,7 +92,11 @@ fn synthetic(k: usize, seed: u64) -> Vec<StudyInput> {
         .map(|i| {
             let vi = 0.01 + 0.2 * uniform();
             let yi = 0.3 + (uniform() - 0.5) * 0.7 + (uniform() - 0.5) * 2.0 * vi.sqrt();
-            StudyInput { name: i.to_string(), subgroup: None, data: StudyData::YiVi { yi, vi } }
+            StudyInput {
+                name: i.to_string(),
+                subgroup: None,
+                data: StudyData::YiVi { yi, vi },
+            }
         })
         .collect()
 }
@@ -112,18 +126,28 @@ fn report_million() {
 
 fn core(c: &mut Criterion) {
     let opts = Options::new(Measure::RR);
-    c.bench_function("reml_k13_bcg", |b| b.iter_batched(bcg, |rows| black_box(analyse(rows, &opts).unwrap()), criterion::BatchSize::SmallInput));
+    c.bench_function("reml_k13_bcg", |b| {
+        b.iter_batched(
+            bcg,
+            |rows| black_box(analyse(rows, &opts).unwrap()),
+            criterion::BatchSize::SmallInput,
+        )
+    });
 
     let gen_opts = Options::new(Measure::GEN);
     let many: Vec<Vec<StudyInput>> = (0..10_000).map(|s| synthetic(10, s)).collect();
     let mut group = c.benchmark_group("reml_10000_analyses_k10");
     group.sample_size(10);
     group.bench_function("all", |b| {
-        b.iter_batched(|| many.clone(), |sets| {
-            for rows in sets {
-                black_box(analyse(rows, &gen_opts).unwrap());
-            }
-        }, criterion::BatchSize::LargeInput)
+        b.iter_batched(
+            || many.clone(),
+            |sets| {
+                for rows in sets {
+                    black_box(analyse(rows, &gen_opts).unwrap());
+                }
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     group.finish();
 
@@ -131,7 +155,13 @@ fn core(c: &mut Criterion) {
     let mut group = c.benchmark_group("reml_k1000000");
     group.sample_size(10);
     let rows = synthetic(1_000_000, 7);
-    group.bench_function("analyse", |b| b.iter_batched(|| rows.clone(), |r| black_box(analyse(r, &gen_opts).unwrap()), criterion::BatchSize::PerIteration));
+    group.bench_function("analyse", |b| {
+        b.iter_batched(
+            || rows.clone(),
+            |r| black_box(analyse(r, &gen_opts).unwrap()),
+            criterion::BatchSize::PerIteration,
+        )
+    });
     group.finish();
 }
 

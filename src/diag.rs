@@ -25,7 +25,14 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic for a whole file.
     pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.into(), line: None, column: None, field: None, message: message.into(), hint: None }
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Sets the position.
@@ -95,7 +102,10 @@ impl From<Diagnostic> for Diagnostics {
 }
 
 /// The closest candidate to a misspelt word, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     candidates
         .into_iter()

@@ -45,7 +45,10 @@ static BOLD: LazyLock<Metrics> = LazyLock::new(|| load(SANS_BOLD));
 
 fn load(bytes: &'static [u8]) -> Metrics {
     let face = ttf_parser::Face::parse(bytes, 0).expect("the embedded font parses");
-    Metrics { units_per_em: f64::from(face.units_per_em()), face }
+    Metrics {
+        units_per_em: f64::from(face.units_per_em()),
+        face,
+    }
 }
 
 /// Width in points of `text` set in Liberation Sans at `size` points.
@@ -55,7 +58,8 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
         .chars()
         .map(|c| {
             let g = m.face.glyph_index(c).or_else(|| m.face.glyph_index('?'));
-            g.and_then(|g| m.face.glyph_hor_advance(g)).map_or(m.units_per_em * 0.5, f64::from)
+            g.and_then(|g| m.face.glyph_hor_advance(g))
+                .map_or(m.units_per_em * 0.5, f64::from)
         })
         .sum();
     units / m.units_per_em * size

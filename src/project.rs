@@ -30,7 +30,12 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Input(d) => write!(f, "{d}"),
-            Failure::Stale(items) => write!(f, "error: {} output(s) are out of date:\n  {}", items.len(), items.join("\n  ")),
+            Failure::Stale(items) => write!(
+                f,
+                "error: {} output(s) are out of date:\n  {}",
+                items.len(),
+                items.join("\n  ")
+            ),
             Failure::Io(m) => write!(f, "error: {m}"),
         }
     }
@@ -62,7 +67,9 @@ impl Project {
             .into()));
         }
         let mut specs = Vec::new();
-        for e in std::fs::read_dir(&dir).map_err(|e| Failure::Io(format!("cannot list {}: {e}", dir.display())))? {
+        for e in std::fs::read_dir(&dir)
+            .map_err(|e| Failure::Io(format!("cannot list {}: {e}", dir.display())))?
+        {
             let e = e.map_err(|e| Failure::Io(format!("cannot list {}: {e}", dir.display())))?;
             let name = e.file_name().to_string_lossy().into_owned();
             if (name.ends_with(".yaml") || name.ends_with(".yml")) && e.path().is_file() {
@@ -71,9 +78,14 @@ impl Project {
         }
         specs.sort();
         if specs.is_empty() {
-            return Err(Failure::Input(Diagnostic::file("analyses", "no review specs (*.yaml) in analyses/").into()));
+            return Err(Failure::Input(
+                Diagnostic::file("analyses", "no review specs (*.yaml) in analyses/").into(),
+            ));
         }
-        Ok(Project { root: root.to_path_buf(), specs })
+        Ok(Project {
+            root: root.to_path_buf(),
+            specs,
+        })
     }
 
     /// Loads and validates every spec, reporting the problems of all of them together.
@@ -86,6 +98,10 @@ impl Project {
                 Err(d) => errors.extend(d.0),
             }
         }
-        if errors.is_empty() { Ok(out) } else { Err(Failure::Input(Diagnostics(errors))) }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(Failure::Input(Diagnostics(errors)))
+        }
     }
 }

@@ -25,7 +25,14 @@ fn studies(a: &Analysis) -> Value {
     let z = dist::z_crit(a.options.level);
     let any_zero = a.inputs.iter().any(|s| effect::has_zero_cell(&s.data));
     let subgroup_weight = |i: usize| {
-        a.subgroups.as_ref().and_then(|sg| sg.groups.iter().find_map(|g| g.studies.iter().position(|&s| s == i).and_then(|p| g.pool.weights_pct.as_ref().map(|w| w[p]))))
+        a.subgroups.as_ref().and_then(|sg| {
+            sg.groups.iter().find_map(|g| {
+                g.studies
+                    .iter()
+                    .position(|&s| s == i)
+                    .and_then(|p| g.pool.weights_pct.as_ref().map(|w| w[p]))
+            })
+        })
     };
     a.studies
         .iter()
@@ -83,7 +90,9 @@ pub fn outcome_json(o: &Outcome, a: &Analysis) -> Value {
 
 /// Pools the baseline characteristics of a spec.
 pub fn baseline_json(spec: &Spec) -> Value {
-    let Some(b) = &spec.baseline else { return Value::Null };
+    let Some(b) = &spec.baseline else {
+        return Value::Null;
+    };
     b.characteristics
         .iter()
         .map(|c| {

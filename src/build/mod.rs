@@ -27,13 +27,17 @@ pub use plan::{Target, plan};
 
 /// An analysis error as diagnostics naming the file, line and column at fault.
 pub fn analysis_failure(spec: &Spec, outcome: &Outcome, e: AnalysisError) -> Failure {
-    let file = outcome.data_file.clone().unwrap_or_else(|| spec.file.clone());
+    let file = outcome
+        .data_file
+        .clone()
+        .unwrap_or_else(|| spec.file.clone());
     match e {
         AnalysisError::InvalidData(errors) => Failure::Input(Diagnostics(
             errors
                 .into_iter()
                 .map(|se| {
-                    let mut d = Diagnostic::file(&file, format!("study \"{}\": {}", se.study, se.message));
+                    let mut d =
+                        Diagnostic::file(&file, format!("study \"{}\": {}", se.study, se.message));
                     d.line = outcome.lines.get(se.row - 1).copied();
                     let column = outcome.columns.get(&se.field).cloned().unwrap_or(se.field);
                     d.field = Some(format!("column `{column}`"));
@@ -41,7 +45,10 @@ pub fn analysis_failure(spec: &Spec, outcome: &Outcome, e: AnalysisError) -> Fai
                 })
                 .collect(),
         )),
-        e => Failure::Input(Diagnostics(vec![Diagnostic::file(file, format!("outcome `{}`: {e}", outcome.id))])),
+        e => Failure::Input(Diagnostics(vec![Diagnostic::file(
+            file,
+            format!("outcome `{}`: {e}", outcome.id),
+        )])),
     }
 }
 
@@ -77,25 +84,57 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     let templates = Templates::load(root).map_err(Failure::Io)?;
     let targets = plan(&specs, &templates);
 
-    let _lock = if opts.check { None } else { Some(manifest::Lock::acquire(root)?) };
+    let _lock = if opts.check {
+        None
+    } else {
+        Some(manifest::Lock::acquire(root)?)
+    };
     let mut old = manifest::Manifest::read(root);
     if old.version != crate::results::tool_id() {
         // Outputs made by another metareport are never trusted.
-        old.outputs.values_mut().for_each(|e| e.key = format!("built by metareport {}", old.version));
+        old.outputs
+            .values_mut()
+            .for_each(|e| e.key = format!("built by metareport {}", old.version));
     }
-    let stale: Vec<&Target> = targets.iter().filter(|t| opts.force || old.staleness(root, t).is_some()).collect();
+    let stale: Vec<&Target> = targets
+        .iter()
+        .filter(|t| opts.force || old.staleness(root, t).is_some())
+        .collect();
     if opts.check {
         if stale.is_empty() {
-            return Ok(Summary { built: Vec::new(), fresh: targets.len(), removed: Vec::new() });
+            return Ok(Summary {
+                built: Vec::new(),
+                fresh: targets.len(),
+                removed: Vec::new(),
+            });
         }
-        return Err(Failure::Stale(stale.iter().map(|t| format!("{} ({})", t.path, old.staleness(root, t).unwrap_or("forced"))).collect()));
+        return Err(Failure::Stale(
+            stale
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} ({})",
+                        t.path,
+                        old.staleness(root, t).unwrap_or("forced")
+                    )
+                })
+                .collect(),
+        ));
     }
     let leftovers = old.leftovers(&targets);
     if stale.is_empty() && leftovers.is_empty() {
         if !opts.quiet {
-            eprintln!("metareport: {} outputs up to date ({:.0} ms)", targets.len(), start.elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "metareport: {} outputs up to date ({:.0} ms)",
+                targets.len(),
+                start.elapsed().as_secs_f64() * 1e3
+            );
         }
-        return Ok(Summary { built: Vec::new(), fresh: targets.len(), removed: Vec::new() });
+        return Ok(Summary {
+            built: Vec::new(),
+            fresh: targets.len(),
+            removed: Vec::new(),
+        });
     }
 
     // Everything the stale outputs need, computed before anything is written.
@@ -114,7 +153,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     for path in leftovers {
         let p = root.join(&path);
         if p.is_file() {
-            std::fs::remove_file(&p).map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
+            std::fs::remove_file(&p)
+                .map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
         }
         new.forget(&path);
         removed.push(path);
@@ -127,11 +167,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
             "metareport: built {} output(s), {} up to date{} ({:.2} s)",
             built.len(),
             targets.len() - built.len(),
-            if removed.is_empty() { String::new() } else { format!(", removed {}", removed.len()) },
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(", removed {}", removed.len())
+            },
             start.elapsed().as_secs_f64()
         );
     }
-    Ok(Summary { fresh: targets.len() - built.len(), built, removed })
+    Ok(Summary {
+        fresh: targets.len() - built.len(),
+        built,
+        removed,
+    })
 }
 
 /// Whether a progress bar should be shown.

@@ -39,11 +39,17 @@ pub struct Target {
 }
 
 fn key(v: &Value) -> String {
-    blake3::hash(&serde_json::to_vec(v).expect("keys serialise")).to_hex().to_string()
+    blake3::hash(&serde_json::to_vec(v).expect("keys serialise"))
+        .to_hex()
+        .to_string()
 }
 
 fn data_hashes(spec: &Spec, files: &[&str]) -> Vec<Value> {
-    spec.inputs.iter().filter(|i| files.contains(&i.path.as_str())).map(|i| json!(i)).collect()
+    spec.inputs
+        .iter()
+        .filter(|i| files.contains(&i.path.as_str()))
+        .map(|i| json!(i))
+        .collect()
 }
 
 /// The targets of every spec, plus the combined report.
@@ -56,32 +62,70 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
     let mut all_figure_keys = Vec::new();
     for (si, spec) in specs.iter().enumerate() {
         let dir = format!("out/{}", spec.id);
-        let data_files: Vec<&str> = spec.inputs.iter().skip(1).map(|i| i.path.as_str()).collect();
+        let data_files: Vec<&str> = spec
+            .inputs
+            .iter()
+            .skip(1)
+            .map(|i| i.path.as_str())
+            .collect();
         if !spec.outcomes.is_empty() || spec.baseline.is_some() {
-            let k = key(&json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
-                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline}));
+            let k = key(
+                &json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
+                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline}),
+            );
             out.push(Target {
                 path: format!("{dir}/results.json"),
                 product: Product::Results { spec: si },
                 key: k,
-                depends_on: vec![format!("metareport {tool}"), format!("{}: outcomes and baseline", spec.file), format!("data: {}", data_files.join(", "))],
+                depends_on: vec![
+                    format!("metareport {tool}"),
+                    format!("{}: outcomes and baseline", spec.file),
+                    format!("data: {}", data_files.join(", ")),
+                ],
             });
         }
         let mut figure_keys = Vec::new();
         for (fi, f) in spec.figures.iter().enumerate() {
-            let outcomes: Vec<&crate::spec::Outcome> = spec.outcomes.iter().filter(|o| f.outcomes.contains(&o.id)).collect();
-            let files: Vec<&str> = outcomes.iter().filter_map(|o| o.data_file.as_deref()).collect();
+            let outcomes: Vec<&crate::spec::Outcome> = spec
+                .outcomes
+                .iter()
+                .filter(|o| f.outcomes.contains(&o.id))
+                .collect();
+            let files: Vec<&str> = outcomes
+                .iter()
+                .filter_map(|o| o.data_file.as_deref())
+                .collect();
             let base = json!({"tool": tool, "fonts": fonts, "figure": f, "outcomes": outcomes, "data": data_hashes(spec, &files),
                               "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null }});
             let mut deps = vec![format!("metareport {tool}"), "embedded fonts".to_string()];
-            deps.push(if f.kind == FigureKind::Prisma { format!("{}: prisma", spec.file) } else { format!("{}: outcome(s) {}", spec.file, f.outcomes.join(", ")) });
+            deps.push(if f.kind == FigureKind::Prisma {
+                format!("{}: prisma", spec.file)
+            } else {
+                format!("{}: outcome(s) {}", spec.file, f.outcomes.join(", "))
+            });
             if !files.is_empty() {
                 deps.push(format!("data: {}", files.join(", ")));
             }
             let svg_key = key(&json!({"svg": base}));
             figure_keys.push(svg_key.clone());
-            out.push(Target { path: format!("{dir}/figures/{}.svg", f.stem()), product: Product::FigureSvg { spec: si, figure: fi }, key: svg_key, depends_on: deps.clone() });
-            out.push(Target { path: format!("{dir}/figures/{}.png", f.stem()), product: Product::FigurePng { spec: si, figure: fi }, key: key(&json!({"png": base})), depends_on: deps });
+            out.push(Target {
+                path: format!("{dir}/figures/{}.svg", f.stem()),
+                product: Product::FigureSvg {
+                    spec: si,
+                    figure: fi,
+                },
+                key: svg_key,
+                depends_on: deps.clone(),
+            });
+            out.push(Target {
+                path: format!("{dir}/figures/{}.png", f.stem()),
+                product: Product::FigurePng {
+                    spec: si,
+                    figure: fi,
+                },
+                key: key(&json!({"png": base})),
+                depends_on: deps,
+            });
         }
         out.push(Target {
             path: format!("{dir}/references.yml"),
@@ -89,10 +133,21 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             key: key(&json!({"tool": tool, "bib": templates.references})),
             depends_on: vec!["templates/references.yml".into()],
         });
-        let typ_key = key(&json!({"tool": tool, "product": "manuscript", "spec": spec, "templates": tpl}));
-        let mut deps = vec![format!("metareport {tool}"), format!("{} (all of it)", spec.file), format!("data: {}", data_files.join(", ")), "templates".into()];
+        let typ_key =
+            key(&json!({"tool": tool, "product": "manuscript", "spec": spec, "templates": tpl}));
+        let mut deps = vec![
+            format!("metareport {tool}"),
+            format!("{} (all of it)", spec.file),
+            format!("data: {}", data_files.join(", ")),
+            "templates".into(),
+        ];
         deps.extend(templates.overridden.iter().cloned());
-        out.push(Target { path: format!("{dir}/manuscript.typ"), product: Product::Typst { spec: si }, key: typ_key.clone(), depends_on: deps.clone() });
+        out.push(Target {
+            path: format!("{dir}/manuscript.typ"),
+            product: Product::Typst { spec: si },
+            key: typ_key.clone(),
+            depends_on: deps.clone(),
+        });
         let mut pdf_deps = deps;
         pdf_deps.push("embedded fonts".into());
         pdf_deps.push("the review's figures".into());
@@ -106,10 +161,26 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
         all_figure_keys.extend(figure_keys);
     }
     if !specs.is_empty() {
-        let report_key = key(&json!({"tool": tool, "product": "report", "reviews": typst_keys, "templates": tpl}));
-        let deps = vec![format!("metareport {tool}"), "every review's manuscript".into(), "templates".into()];
-        out.push(Target { path: "out/references.yml".into(), product: Product::Bibliography { spec: None }, key: key(&json!({"tool": tool, "bib": templates.references})), depends_on: vec!["templates/references.yml".into()] });
-        out.push(Target { path: "out/report.typ".into(), product: Product::ReportTypst, key: report_key.clone(), depends_on: deps.clone() });
+        let report_key = key(
+            &json!({"tool": tool, "product": "report", "reviews": typst_keys, "templates": tpl}),
+        );
+        let deps = vec![
+            format!("metareport {tool}"),
+            "every review's manuscript".into(),
+            "templates".into(),
+        ];
+        out.push(Target {
+            path: "out/references.yml".into(),
+            product: Product::Bibliography { spec: None },
+            key: key(&json!({"tool": tool, "bib": templates.references})),
+            depends_on: vec!["templates/references.yml".into()],
+        });
+        out.push(Target {
+            path: "out/report.typ".into(),
+            product: Product::ReportTypst,
+            key: report_key.clone(),
+            depends_on: deps.clone(),
+        });
         let mut pdf_deps = deps;
         pdf_deps.push("embedded fonts".into());
         pdf_deps.push("every review's figures".into());

@@ -25,24 +25,84 @@ pub struct Produced {
 
 /// Runs every analysis of a spec.
 pub fn analyse_spec(spec: &Spec) -> Result<Vec<Analysis>, Failure> {
-    spec.outcomes.iter().map(|o| crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| analysis_failure(spec, o, e))).collect()
+    spec.outcomes
+        .iter()
+        .map(|o| {
+            crate::stats::analyse(o.studies.clone(), &o.options)
+                .map_err(|e| analysis_failure(spec, o, e))
+        })
+        .collect()
 }
 
 /// The SVG of figure `fi` of a spec.
-pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> String {
+pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> Result<String, Failure> {
     let f = &spec.figures[fi];
-    let find = |id: &str| spec.outcomes.iter().position(|o| o.id == id).expect("figures name existing outcomes");
+    let find = |id: &str| {
+        spec.outcomes
+            .iter()
+            .position(|o| o.id == id)
+            .expect("figures name existing outcomes")
+    };
     let fig = match f.kind {
-        FigureKind::Prisma => plot::prisma::prisma(spec.prisma.as_ref().expect("validated: PRISMA figures have counts")),
-        FigureKind::Forest if f.outcomes.len() > 1 => plot::forest::stack(
-            f.outcomes
+        FigureKind::Forest if f.subgroup_panels => {
+            // Each subgroup as its own meta-analysis (its own τ² and total), stacked A, B, ...
+            let mut items = Vec::new();
+            for id in &f.outcomes {
+                let o = &spec.outcomes[find(id)];
+                let mut names: Vec<&str> = Vec::new();
+                for s in &o.studies {
+                    let g = s.subgroup.as_deref().unwrap_or_default();
+                    if !names.contains(&g) {
+                        names.push(g);
+                    }
+                }
+                for g in names {
+                    let rows: Vec<_> = o
+                        .studies
+                        .iter()
+                        .filter(|s| s.subgroup.as_deref() == Some(g))
+                        .cloned()
+                        .map(|s| crate::stats::StudyInput {
+                            subgroup: None,
+                            ..s
+                        })
+                        .collect();
+                    let mut options = o.options.clone();
+                    options.sensitivity = Default::default();
+                    options.bias = Default::default();
+                    let a = crate::stats::analyse(rows, &options)
+                        .map_err(|e| analysis_failure(spec, o, e))?;
+                    let title = if f.outcomes.len() > 1 {
+                        format!("{}: {g}", o.title)
+                    } else {
+                        g.to_string()
+                    };
+                    items.push((a, o, title));
+                }
+            }
+            let refs: Vec<(&Analysis, &crate::spec::Outcome, String)> =
+                items.iter().map(|(a, o, t)| (a, *o, t.clone())).collect();
+            plot::forest::panels(&refs)
+        }
+        FigureKind::Forest if f.outcomes.len() > 1 => {
+            let items: Vec<(&Analysis, &crate::spec::Outcome, String)> = f
+                .outcomes
                 .iter()
-                .enumerate()
-                .map(|(i, id)| {
+                .map(|id| {
                     let k = find(id);
-                    plot::forest::forest(&analyses[k], &spec.outcomes[k], Some(((b'A' + i as u8) as char, spec.outcomes[k].title.as_str())))
+                    (
+                        &analyses[k],
+                        &spec.outcomes[k],
+                        spec.outcomes[k].title.clone(),
+                    )
                 })
-                .collect(),
+                .collect();
+            plot::forest::panels(&items)
+        }
+        FigureKind::Prisma => plot::prisma::prisma(
+            spec.prisma
+                .as_ref()
+                .expect("validated: PRISMA figures have counts"),
         ),
         FigureKind::Forest => {
             let k = find(&f.outcomes[0]);
@@ -56,11 +116,21 @@ pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> String {
             let k = find(&f.outcomes[0]);
             let a = &analyses[k];
             let cumulative = f.kind == FigureKind::Cumulative;
-            let rows = if cumulative { a.sensitivity.cumulative.as_deref() } else { a.sensitivity.leave_one_out.as_deref() };
-            plot::forest::sensitivity_forest(a, &spec.outcomes[k], rows.unwrap_or(&[]), cumulative, None)
+            let rows = if cumulative {
+                a.sensitivity.cumulative.as_deref()
+            } else {
+                a.sensitivity.leave_one_out.as_deref()
+            };
+            plot::forest::sensitivity_forest(
+                a,
+                &spec.outcomes[k],
+                rows.unwrap_or(&[]),
+                cumulative,
+                None,
+            )
         }
     };
-    fig.to_svg()
+    Ok(fig.to_svg())
 }
 
 fn style_name(spec: &Spec) -> &'static str {
@@ -73,60 +143,147 @@ fn style_name(spec: &Spec) -> &'static str {
 fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Value {
     let mut ctx = review_context(spec, analyses);
     let o = ctx.as_object_mut().expect("the context is an object");
-    o.insert("style".into(), json!(if combined { "journal" } else { style_name(spec) }));
+    o.insert(
+        "style".into(),
+        json!(if combined {
+            "journal"
+        } else {
+            style_name(spec)
+        }),
+    );
     o.insert("h1".into(), json!(if combined { "==" } else { "=" }));
     o.insert("h2".into(), json!(if combined { "===" } else { "==" }));
-    o.insert("fig_prefix".into(), json!(if combined { format!("{}/", spec.id) } else { String::new() }));
+    o.insert(
+        "fig_prefix".into(),
+        json!(if combined {
+            format!("{}/", spec.id)
+        } else {
+            String::new()
+        }),
+    );
     ctx
 }
 
 /// The typst source of one review's manuscript.
-pub fn manuscript_typst(spec: &Spec, analyses: &[Analysis], templates: &Templates) -> Result<String, Failure> {
-    templates.render("manuscript.typ.j2", &manuscript_context(spec, analyses, false)).map_err(|e| Failure::Input(crate::diag::Diagnostic::file(&spec.file, e).into()))
+pub fn manuscript_typst(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<String, Failure> {
+    templates
+        .render(
+            "manuscript.typ.j2",
+            &manuscript_context(spec, analyses, false),
+        )
+        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file(&spec.file, e).into()))
 }
 
 /// The typst source of the combined report.
-pub fn report_typst(specs: &[Spec], analyses: &[Vec<Analysis>], templates: &Templates) -> Result<String, Failure> {
-    let reviews: Vec<Value> = specs.iter().zip(analyses).map(|(s, a)| manuscript_context(s, a, true)).collect();
-    templates.render("report.typ.j2", &json!({"reviews": reviews, "version": crate::results::VERSION})).map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
+pub fn report_typst(
+    specs: &[Spec],
+    analyses: &[Vec<Analysis>],
+    templates: &Templates,
+) -> Result<String, Failure> {
+    let reviews: Vec<Value> = specs
+        .iter()
+        .zip(analyses)
+        .map(|(s, a)| manuscript_context(s, a, true))
+        .collect();
+    templates
+        .render(
+            "report.typ.j2",
+            &json!({"reviews": reviews, "version": crate::results::VERSION}),
+        )
+        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
 }
 
 /// The manuscript PDF of one review.
-pub fn manuscript_pdf(spec: &Spec, analyses: &[Analysis], templates: &Templates) -> Result<Vec<u8>, Failure> {
+pub fn manuscript_pdf(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<Vec<u8>, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
-    let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len()).map(|fi| (figure_ref(spec, &spec.figures[fi]).path, figure_svg(spec, analyses, fi).into_bytes())).collect();
-    files.push(("references.yml".into(), templates.references.clone().into_bytes()));
-    compile::pdf(&source, files, &spec.id).map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e))
+    let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
+        .map(|fi| {
+            Ok((
+                figure_ref(spec, &spec.figures[fi]).path,
+                figure_svg(spec, analyses, fi)?.into_bytes(),
+            ))
+        })
+        .collect::<Result<_, Failure>>()?;
+    files.push((
+        "references.yml".into(),
+        templates.references.clone().into_bytes(),
+    ));
+    compile::pdf(&source, files, &spec.id)
+        .map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e))
 }
 
 /// The combined report PDF.
-pub fn report_pdf(specs: &[Spec], analyses: &[Vec<Analysis>], templates: &Templates) -> Result<Vec<u8>, Failure> {
+pub fn report_pdf(
+    specs: &[Spec],
+    analyses: &[Vec<Analysis>],
+    templates: &Templates,
+) -> Result<Vec<u8>, Failure> {
     let source = report_typst(specs, analyses, templates)?;
-    let mut files = vec![("references.yml".to_string(), templates.references.clone().into_bytes())];
+    let mut files = vec![(
+        "references.yml".to_string(),
+        templates.references.clone().into_bytes(),
+    )];
     for (spec, a) in specs.iter().zip(analyses) {
         for fi in 0..spec.figures.len() {
-            files.push((format!("{}/{}", spec.id, figure_ref(spec, &spec.figures[fi]).path), figure_svg(spec, a, fi).into_bytes()));
+            files.push((
+                format!("{}/{}", spec.id, figure_ref(spec, &spec.figures[fi]).path),
+                figure_svg(spec, a, fi)?.into_bytes(),
+            ));
         }
     }
-    compile::pdf(&source, files, "report").map_err(|e| compile_failure("the combined report", "report", &source, &e))
+    compile::pdf(&source, files, "report")
+        .map_err(|e| compile_failure("the combined report", "report", &source, &e))
 }
 
 /// A typst error; the failing source is kept in `out/.metareport/failed/` for inspection.
 fn compile_failure(what: &str, id: &str, source: &str, e: &str) -> Failure {
     let path = format!("{}/failed/{id}.typ", super::manifest::STATE_DIR);
     let kept = super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
-    Failure::Input(crate::diag::Diagnostic::file(what, format!("the generated typst does not compile: {e}{}", if kept { format!(" (the source is in {path})") } else { String::new() })).into())
+    Failure::Input(
+        crate::diag::Diagnostic::file(
+            what,
+            format!(
+                "the generated typst does not compile: {e}{}",
+                if kept {
+                    format!(" (the source is in {path})")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .into(),
+    )
 }
 
 /// Produces the bytes of every stale target.
-pub fn produce(specs: &[Spec], templates: &Templates, stale: &[&Target], opts: &BuildOptions, _root: &Path) -> Result<Produced, Failure> {
-    let needs_all = stale.iter().any(|t| matches!(t.product, Product::ReportPdf | Product::ReportTypst));
+pub fn produce(
+    specs: &[Spec],
+    templates: &Templates,
+    stale: &[&Target],
+    opts: &BuildOptions,
+    _root: &Path,
+) -> Result<Produced, Failure> {
+    let needs_all = stale
+        .iter()
+        .any(|t| matches!(t.product, Product::ReportPdf | Product::ReportTypst));
     let mut analyses: Vec<Option<Vec<Analysis>>> = vec![None; specs.len()];
     let mut warnings = Vec::new();
     for (si, spec) in specs.iter().enumerate() {
         let needed = needs_all
             || stale.iter().any(|t| match t.product {
-                Product::Results { spec } | Product::FigureSvg { spec, .. } | Product::FigurePng { spec, .. } | Product::Typst { spec } | Product::Pdf { spec } => spec == si,
+                Product::Results { spec }
+                | Product::FigureSvg { spec, .. }
+                | Product::FigurePng { spec, .. }
+                | Product::Typst { spec }
+                | Product::Pdf { spec } => spec == si,
                 _ => false,
             });
         if needed {
@@ -139,20 +296,38 @@ pub fn produce(specs: &[Spec], templates: &Templates, stale: &[&Target], opts: &
             analyses[si] = Some(a);
         }
     }
-    let all: Vec<Vec<Analysis>> = if needs_all { analyses.iter().map(|a| a.clone().unwrap_or_default()).collect() } else { Vec::new() };
+    let all: Vec<Vec<Analysis>> = if needs_all {
+        analyses
+            .iter()
+            .map(|a| a.clone().unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let get = |si: usize| analyses[si].as_deref().expect("analysed above");
 
     let job = |t: &Target| -> Result<Vec<u8>, Failure> {
         Ok(match t.product {
             Product::Results { spec } => {
-                let mut b = serde_json::to_vec_pretty(&crate::results::results_json(&specs[spec], get(spec))).map_err(|e| Failure::Io(e.to_string()))?;
+                let mut b = serde_json::to_vec_pretty(&crate::results::results_json(
+                    &specs[spec],
+                    get(spec),
+                ))
+                .map_err(|e| Failure::Io(e.to_string()))?;
                 b.push(b'\n');
                 b
             }
-            Product::FigureSvg { spec, figure } => figure_svg(&specs[spec], get(spec), figure).into_bytes(),
-            Product::FigurePng { spec, figure } => plot::to_png(&figure_svg(&specs[spec], get(spec), figure)).map_err(|e| Failure::Io(format!("{}: {e}", t.path)))?,
+            Product::FigureSvg { spec, figure } => {
+                figure_svg(&specs[spec], get(spec), figure)?.into_bytes()
+            }
+            Product::FigurePng { spec, figure } => {
+                plot::to_png(&figure_svg(&specs[spec], get(spec), figure)?)
+                    .map_err(|e| Failure::Io(format!("{}: {e}", t.path)))?
+            }
             Product::Bibliography { .. } => templates.references.clone().into_bytes(),
-            Product::Typst { spec } => manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes(),
+            Product::Typst { spec } => {
+                manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
+            }
             Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
             Product::ReportPdf => report_pdf(specs, &all, templates)?,
@@ -167,11 +342,15 @@ pub fn produce(specs: &[Spec], templates: &Templates, stale: &[&Target], opts: &
         Product::FigurePng { .. } => 2,
         _ => 3,
     });
-    let results: Mutex<Vec<Option<Result<Vec<u8>, Failure>>>> = Mutex::new((0..stale.len()).map(|_| None).collect());
+    type Slot = Option<Result<Vec<u8>, Failure>>;
+    let results: Mutex<Vec<Slot>> = Mutex::new((0..stale.len()).map(|_| None).collect());
     let next = AtomicUsize::new(0);
     let bar = show_progress(opts.quiet, stale.len()).then(|| {
         let b = indicatif::ProgressBar::new(stale.len() as u64);
-        b.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"));
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("valid template"),
+        );
         b
     });
     let workers = opts.jobs.max(1).min(stale.len());
@@ -189,7 +368,9 @@ pub fn produce(specs: &[Spec], templates: &Templates, stale: &[&Target], opts: &
                         b.set_message(stale[i].path.clone());
                         b.inc(1);
                     }
-                    results.lock().expect("no worker panics while holding the lock")[i] = Some(r);
+                    results
+                        .lock()
+                        .expect("no worker panics while holding the lock")[i] = Some(r);
                 }
             });
         }

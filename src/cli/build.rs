@@ -6,9 +6,23 @@ use std::path::Path;
 use crate::build::{BuildOptions, build};
 use crate::project::Failure;
 
-pub fn run(dir: &Path, force: bool, check: bool, jobs: Option<usize>, quiet: bool) -> Result<(), Failure> {
+pub fn run(
+    dir: &Path,
+    force: bool,
+    check: bool,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<(), Failure> {
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let summary = build(dir, &BuildOptions { force, check, jobs, quiet })?;
+    let summary = build(
+        dir,
+        &BuildOptions {
+            force,
+            check,
+            jobs,
+            quiet,
+        },
+    )?;
     if check && !quiet {
         println!("ok: {} outputs up to date", summary.fresh);
     }

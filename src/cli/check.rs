@@ -10,7 +10,8 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     // Run the analyses too: data that validate can still be impossible to analyse.
     for spec in &specs {
         for o in &spec.outcomes {
-            crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| crate::build::analysis_failure(spec, o, e))?;
+            crate::stats::analyse(o.studies.clone(), &o.options)
+                .map_err(|e| crate::build::analysis_failure(spec, o, e))?;
         }
     }
     if !quiet {

@@ -19,7 +19,8 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     for path in manifest.outputs.keys() {
         let p = dir.join(path);
         if p.is_file() {
-            std::fs::remove_file(&p).map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
+            std::fs::remove_file(&p)
+                .map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
             removed += 1;
         }
         // Remove directories left empty, up to out/.

@@ -14,13 +14,26 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     let templates = Templates::load(dir).map_err(Failure::Io)?;
     let targets = plan(&specs, &templates);
     let want = output.trim_start_matches("./").replace('\\', "/");
-    let want = if want.starts_with("out/") { want } else { format!("out/{want}") };
+    let want = if want.starts_with("out/") {
+        want
+    } else {
+        format!("out/{want}")
+    };
     let Some(t) = targets.iter().find(|t| t.path == want) else {
         let mut d = Diagnostic::file(output, "not an output of this project");
-        d.hint = Some(match did_you_mean(&want, targets.iter().map(|t| t.path.as_str())) {
-            Some(m) => format!("did you mean {m}?"),
-            None => format!("outputs: {}", targets.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(", ")),
-        });
+        d.hint = Some(
+            match did_you_mean(&want, targets.iter().map(|t| t.path.as_str())) {
+                Some(m) => format!("did you mean {m}?"),
+                None => format!(
+                    "outputs: {}",
+                    targets
+                        .iter()
+                        .map(|t| t.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        );
         return Err(Failure::Input(d.into()));
     };
     let manifest = Manifest::read(dir);

@@ -47,15 +47,28 @@ Comstock et al 1976,1976,27,16913,29,17854,systematic
 
 pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let analyses = dir.join("analyses");
-    if analyses.join("example.yaml").exists() || (analyses.is_dir() && std::fs::read_dir(&analyses).map(|mut d| d.next().is_some()).unwrap_or(false)) {
-        return Err(Failure::Input(crate::diag::Diagnostic::file(analyses.display().to_string(), "this directory already has analyses/; init writes only into a new project").into()));
+    if analyses.join("example.yaml").exists()
+        || (analyses.is_dir()
+            && std::fs::read_dir(&analyses)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false))
+    {
+        return Err(Failure::Input(
+            crate::diag::Diagnostic::file(
+                analyses.display().to_string(),
+                "this directory already has analyses/; init writes only into a new project",
+            )
+            .into(),
+        ));
     }
     let write = |rel: &str, text: &str| -> Result<(), Failure> {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
         }
-        std::fs::write(&p, text).map_err(|e| Failure::Io(format!("cannot write {}: {e}", p.display())))
+        std::fs::write(&p, text)
+            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", p.display())))
     };
     write("analyses/example.yaml", SPEC)?;
     write("analyses/data/example.csv", DATA)?;
@@ -63,8 +76,15 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
         write(".gitignore", "/out\n")?;
     }
     if !quiet {
-        println!("created {}: analyses/example.yaml and analyses/data/example.csv", dir.display());
-        println!("next: metareport build {}   (outputs in {}/out/example/)", dir.display(), dir.display());
+        println!(
+            "created {}: analyses/example.yaml and analyses/data/example.csv",
+            dir.display()
+        );
+        println!(
+            "next: metareport build {}   (outputs in {}/out/example/)",
+            dir.display(),
+            dir.display()
+        );
     }
     Ok(())
 }

@@ -87,12 +87,28 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
     match cli.command {
-        Command::Build { dir, force, check, jobs } => build::run(&dir.unwrap_or_else(|| PathBuf::from(".")), force, check, jobs, cli.quiet),
+        Command::Build {
+            dir,
+            force,
+            check,
+            jobs,
+        } => build::run(
+            &dir.unwrap_or_else(|| PathBuf::from(".")),
+            force,
+            check,
+            jobs,
+            cli.quiet,
+        ),
         Command::Check { dir } => check::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
         Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
         Command::Clean { dir } => clean::run(&dir.unwrap_or_else(|| PathBuf::from(".")), cli.quiet),
         Command::Explain { output, dir } => explain::run(&dir, &output),
-        Command::Watch { dir, jobs, builds } => watch::run(&dir.unwrap_or_else(|| PathBuf::from(".")), jobs, cli.quiet, builds),
+        Command::Watch { dir, jobs, builds } => watch::run(
+            &dir.unwrap_or_else(|| PathBuf::from(".")),
+            jobs,
+            cli.quiet,
+            builds,
+        ),
         Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
     }

@@ -149,7 +149,12 @@ pub struct PoolArgs {
 }
 
 fn word<T: ValueEnum>(v: T) -> serde_json::Value {
-    serde_json::Value::String(v.to_possible_value().expect("no skipped values").get_name().to_string())
+    serde_json::Value::String(
+        v.to_possible_value()
+            .expect("no skipped values")
+            .get_name()
+            .to_string(),
+    )
 }
 
 fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
@@ -158,9 +163,19 @@ fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
 
 pub fn run(a: PoolArgs) -> Result<(), Failure> {
     let data = &a.data;
-    let dir = data.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = data.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| Failure::Io(format!("--data {}: not a file", data.display())))?;
-    let continuity = (a.continuity_add.is_some() || a.continuity_to.is_some() || a.continuity_kind.is_some() || a.double_zero.is_some()).then(|| RawContinuity {
+    let dir = data
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = data
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Failure::Io(format!("--data {}: not a file", data.display())))?;
+    let continuity = (a.continuity_add.is_some()
+        || a.continuity_to.is_some()
+        || a.continuity_kind.is_some()
+        || a.double_zero.is_some())
+    .then(|| RawContinuity {
         add: a.continuity_add,
         to: a.continuity_to.map(|v| parse(word(v))),
         kind: a.continuity_kind.map(|v| parse(word(v))),
@@ -169,7 +184,13 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     let model = RawModel {
         pooling: a.pooling.map(|v| parse(word(v))),
         effects: a.effects.map(|v| parse(word(v))),
-        rule: a.rule_fixed_at_least.zip(a.rule_no_pooling_below).map(|(f, n)| RawRule { fixed_if_p_at_least: f, no_pooling_if_p_below: n }),
+        rule: a
+            .rule_fixed_at_least
+            .zip(a.rule_no_pooling_below)
+            .map(|(f, n)| RawRule {
+                fixed_if_p_at_least: f,
+                no_pooling_if_p_below: n,
+            }),
         tau2: a.tau2.map(|v| parse(word(v))),
         ci: a.ci.map(|v| parse(word(v))),
         prediction: a.prediction.map(|v| parse(word(v))),
@@ -191,7 +212,13 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
                     .iter()
                     .map(|c| match c.split_once('=') {
                         Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-                        None => Err(Failure::Input(crate::diag::Diagnostic::file("command line", format!("--column {c}: expected NAME=COLUMN, e.g. estimate=or")).into())),
+                        None => Err(Failure::Input(
+                            crate::diag::Diagnostic::file(
+                                "command line",
+                                format!("--column {c}: expected NAME=COLUMN, e.g. estimate=or"),
+                            )
+                            .into(),
+                        )),
                     })
                     .collect::<Result<_, _>>()
             })
@@ -199,24 +226,51 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         label: None,
         measure: parse(word(a.measure)),
         model: Some(model),
-        subgroups: a.subgroup.map(|c| RawSubgroups { column: c, order: None, common_tau2: None, label: None }),
-        sensitivity: Some(RawSensitivity { leave_one_out: Some(a.leave_one_out), cumulative: None, exclude: None }),
-        small_study: Some(RawSmallStudy { egger: Some(a.egger), begg: Some(a.begg), trim_and_fill: Some(a.trim_and_fill) }),
+        subgroups: a.subgroup.map(|c| RawSubgroups {
+            column: c,
+            order: None,
+            common_tau2: None,
+            label: None,
+        }),
+        sensitivity: Some(RawSensitivity {
+            leave_one_out: Some(a.leave_one_out),
+            cumulative: None,
+            exclude: None,
+        }),
+        small_study: Some(RawSmallStudy {
+            egger: Some(a.egger),
+            begg: Some(a.begg),
+            trim_and_fill: Some(a.trim_and_fill),
+        }),
         forest: None,
-        funnel: Some(RawFunnel { show: Some(false), ..Default::default() }),
+        funnel: Some(RawFunnel {
+            show: Some(false),
+            ..Default::default()
+        }),
     };
-    let raw = RawSpec { title: "metareport pool".into(), preset: a.preset.map(|v| parse(word(v))), outcomes: vec![outcome], ..Default::default() };
-    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw).map_err(|mut d| {
-        for x in &mut d.0 {
-            x.field = x.field.as_deref().and_then(flag_of);
-        }
-        Failure::Input(d)
-    })?;
+    let raw = RawSpec {
+        title: "metareport pool".into(),
+        preset: a.preset.map(|v| parse(word(v))),
+        outcomes: vec![outcome],
+        ..Default::default()
+    };
+    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw).map_err(
+        |mut d| {
+            for x in &mut d.0 {
+                x.field = x.field.as_deref().and_then(flag_of);
+            }
+            Failure::Input(d)
+        },
+    )?;
     let o = &spec.outcomes[0];
-    let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
+    let analysis = crate::stats::analyse(o.studies.clone(), &o.options)
+        .map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
-    println!("{}", serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
+    );
     Ok(())
 }
 

@@ -30,9 +30,19 @@ fn fingerprint(dir: &Path) -> String {
     h.finalize().to_hex().to_string()
 }
 
-pub fn run(dir: &Path, jobs: Option<usize>, quiet: bool, builds: Option<usize>) -> Result<(), Failure> {
+pub fn run(
+    dir: &Path,
+    jobs: Option<usize>,
+    quiet: bool,
+    builds: Option<usize>,
+) -> Result<(), Failure> {
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let opts = BuildOptions { force: false, check: false, jobs, quiet };
+    let opts = BuildOptions {
+        force: false,
+        check: false,
+        jobs,
+        quiet,
+    };
     let mut done = 0;
     let mut last = String::new();
     loop {

@@ -26,7 +26,14 @@ pub enum InputKind {
 
 impl InputKind {
     /// Every kind, in the order they are tried when inferring the kind from the columns.
-    pub const ALL: [InputKind; 6] = [InputKind::Binary, InputKind::Continuous, InputKind::EstimateCi, InputKind::Correlation, InputKind::YiVi, InputKind::YiSe];
+    pub const ALL: [InputKind; 6] = [
+        InputKind::Binary,
+        InputKind::Continuous,
+        InputKind::EstimateCi,
+        InputKind::Correlation,
+        InputKind::YiVi,
+        InputKind::YiSe,
+    ];
 
     /// The standard columns this kind needs.
     pub fn columns(self) -> &'static [&'static str] {
@@ -54,9 +61,25 @@ impl InputKind {
 
     fn build(self, x: &[f64]) -> StudyData {
         match self {
-            InputKind::Binary => StudyData::Binary { events_t: x[0], total_t: x[1], events_c: x[2], total_c: x[3] },
-            InputKind::Continuous => StudyData::Continuous { mean_t: x[0], sd_t: x[1], n_t: x[2], mean_c: x[3], sd_c: x[4], n_c: x[5] },
-            InputKind::EstimateCi => StudyData::EstimateCi { estimate: x[0], lower: x[1], upper: x[2] },
+            InputKind::Binary => StudyData::Binary {
+                events_t: x[0],
+                total_t: x[1],
+                events_c: x[2],
+                total_c: x[3],
+            },
+            InputKind::Continuous => StudyData::Continuous {
+                mean_t: x[0],
+                sd_t: x[1],
+                n_t: x[2],
+                mean_c: x[3],
+                sd_c: x[4],
+                n_c: x[5],
+            },
+            InputKind::EstimateCi => StudyData::EstimateCi {
+                estimate: x[0],
+                lower: x[1],
+                upper: x[2],
+            },
             InputKind::Correlation => StudyData::Correlation { r: x[0], n: x[1] },
             InputKind::YiVi => StudyData::YiVi { yi: x[0], vi: x[1] },
             InputKind::YiSe => StudyData::YiSe { yi: x[0], se: x[1] },
@@ -71,12 +94,22 @@ pub fn column_for<'a>(name: &'a str, map: &'a BTreeMap<String, String>) -> &'a s
 
 /// The kind of data: as given, or the first kind whose columns are all present.
 pub fn infer_kind(table: &Table, map: &BTreeMap<String, String>) -> Option<InputKind> {
-    InputKind::ALL.into_iter().find(|k| k.columns().iter().all(|c| table.column(column_for(c, map)).is_some()))
+    InputKind::ALL.into_iter().find(|k| {
+        k.columns()
+            .iter()
+            .all(|c| table.column(column_for(c, map)).is_some())
+    })
 }
 
 /// A required column that is missing, with a hint naming the closest header.
 pub fn missing_column(table: &Table, column: &str, purpose: &str) -> Diagnostic {
-    let mut d = Diagnostic::file(&table.source, format!("no column `{column}` ({purpose}); the columns are: {}", table.headers.join(", ")));
+    let mut d = Diagnostic::file(
+        &table.source,
+        format!(
+            "no column `{column}` ({purpose}); the columns are: {}",
+            table.headers.join(", ")
+        ),
+    );
     d.line = Some(1);
     if let Some(m) = did_you_mean(column, table.headers.iter().map(String::as_str)) {
         d.hint = Some(format!("did you mean `{m}`?"));
@@ -99,13 +132,22 @@ pub fn parse_label(table: &Table, template: &str) -> Result<Vec<LabelPart>, Stri
         if open > 0 {
             parts.push(LabelPart::Text(rest[..open].to_string()));
         }
-        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in the label template \"{template}\""))? + open;
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in the label template \"{template}\""))?
+            + open;
         let name = rest[open + 1..close].trim();
         match table.column(name) {
             Some(i) => parts.push(LabelPart::Column(i)),
             None => {
-                let hint = did_you_mean(name, table.headers.iter().map(String::as_str)).map(|m| format!(" (did you mean `{m}`?)")).unwrap_or_default();
-                return Err(format!("the label refers to column `{name}`, which {} does not have{hint}; columns: {}", table.source, table.headers.join(", ")));
+                let hint = did_you_mean(name, table.headers.iter().map(String::as_str))
+                    .map(|m| format!(" (did you mean `{m}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "the label refers to column `{name}`, which {} does not have{hint}; columns: {}",
+                    table.source,
+                    table.headers.join(", ")
+                ));
             }
         }
         rest = &rest[close + 1..];
@@ -126,7 +168,13 @@ pub struct Bound {
     pub lines: Vec<usize>,
 }
 
-pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, String>, subgroup: Option<&str>, label: Option<&[LabelPart]>) -> Result<Bound, Vec<Diagnostic>> {
+pub fn bind_studies(
+    table: &Table,
+    kind: InputKind,
+    map: &BTreeMap<String, String>,
+    subgroup: Option<&str>,
+    label: Option<&[LabelPart]>,
+) -> Result<Bound, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let study_col = column_for("study", map);
     let study = table.column(study_col);
@@ -140,7 +188,11 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
             let col = column_for(c, map);
             let idx = table.column(col);
             if idx.is_none() {
-                errors.push(missing_column(table, col, &format!("`{c}` of {} data", kind.name())));
+                errors.push(missing_column(
+                    table,
+                    col,
+                    &format!("`{c}` of {} data", kind.name()),
+                ));
             }
             idx
         })
@@ -153,7 +205,10 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
         return Err(errors);
     }
     if table.rows.is_empty() {
-        return Err(vec![Diagnostic::file(&table.source, "there are no studies: the table has a header but no rows")]);
+        return Err(vec![Diagnostic::file(
+            &table.source,
+            "there are no studies: the table has a header but no rows",
+        )]);
     }
     let study = study.unwrap_or(0);
     let mut out = Bound::default();
@@ -195,7 +250,11 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
             Some((_, Some(c))) => {
                 let g = cell(c).display().trim().to_string();
                 if g.is_empty() {
-                    errors.push(table.error(row, Some(c), format!("study \"{name}\": the subgroup is empty")));
+                    errors.push(table.error(
+                        row,
+                        Some(c),
+                        format!("study \"{name}\": the subgroup is empty"),
+                    ));
                     ok = false;
                 }
                 Some(g)
@@ -203,9 +262,17 @@ pub fn bind_studies(table: &Table, kind: InputKind, map: &BTreeMap<String, Strin
             _ => None,
         };
         if ok {
-            out.studies.push(StudyInput { name, subgroup, data: kind.build(&values) });
+            out.studies.push(StudyInput {
+                name,
+                subgroup,
+                data: kind.build(&values),
+            });
             out.lines.push(row.line);
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }

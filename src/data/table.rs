@@ -38,7 +38,8 @@ impl Cell {
             Cell::Empty => Err("the cell is empty; expected a number".into()),
             Cell::Text(s) => {
                 let t = s.trim();
-                t.parse::<f64>().map_err(|_| format!("expected a number, found \"{t}\""))
+                t.parse::<f64>()
+                    .map_err(|_| format!("expected a number, found \"{t}\""))
             }
         }
     }
@@ -68,7 +69,12 @@ impl Table {
     }
 
     /// A diagnostic at a row and column of this table.
-    pub fn error(&self, row: &Row, column: Option<usize>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        row: &Row,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let mut d = Diagnostic::file(&self.source, message);
         d.line = Some(row.line);
         if let Some(c) = column {
@@ -83,15 +89,26 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
     if bytes.len() > MAX_DATA_BYTES {
         return Err(Diagnostic::file(
             source,
-            format!("the file is {:.1} MB; data files larger than {} MB are not read", bytes.len() as f64 / 1e6, MAX_DATA_BYTES / (1024 * 1024)),
+            format!(
+                "the file is {:.1} MB; data files larger than {} MB are not read",
+                bytes.len() as f64 / 1e6,
+                MAX_DATA_BYTES / (1024 * 1024)
+            ),
         ));
     }
     let lower = source.to_lowercase();
-    if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") || lower.ends_with(".xls") || lower.ends_with(".ods") {
+    if lower.ends_with(".xlsx")
+        || lower.ends_with(".xlsm")
+        || lower.ends_with(".xls")
+        || lower.ends_with(".ods")
+    {
         parse_spreadsheet(source, bytes, sheet)
     } else {
         if sheet.is_some() {
-            return Err(Diagnostic::file(source, "`sheet` applies to spreadsheets (.xlsx), not to CSV files"));
+            return Err(Diagnostic::file(
+                source,
+                "`sheet` applies to spreadsheets (.xlsx), not to CSV files",
+            ));
         }
         parse_csv(source, bytes)
     }
@@ -100,10 +117,19 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
 fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(Diagnostic::file(source, "the file is not UTF-8 text (is it a CSV file?)").at(line, 1));
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        return Err(
+            Diagnostic::file(source, "the file is not UTF-8 text (is it a CSV file?)").at(line, 1),
+        );
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(source, &e))?
@@ -111,12 +137,24 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         .map(|h| h.trim().to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Err(Diagnostic::file(source, "the file is empty: expected a header row and one row per study").at(1, 1));
+        return Err(Diagnostic::file(
+            source,
+            "the file is empty: expected a header row and one row per study",
+        )
+        .at(1, 1));
     }
     let mut seen = BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(j) = seen.insert(h.as_str(), i) {
-            return Err(Diagnostic::file(source, format!("column `{h}` appears twice in the header (columns {} and {})", j + 1, i + 1)).at(1, 1));
+            return Err(Diagnostic::file(
+                source,
+                format!(
+                    "column `{h}` appears twice in the header (columns {} and {})",
+                    j + 1,
+                    i + 1
+                ),
+            )
+            .at(1, 1));
         }
     }
     let mut rows = Vec::new();
@@ -126,16 +164,31 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cells = record.iter().map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect();
+        let cells = record
+            .iter()
+            .map(|c| {
+                if c.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(c.to_string())
+                }
+            })
+            .collect();
         rows.push(Row { line, cells });
     }
-    Ok(Table { source: source.to_string(), headers, rows })
+    Ok(Table {
+        source: source.to_string(),
+        headers,
+        rows,
+    })
 }
 
 fn csv_error(source: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map(|p| p.line() as usize);
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("this row has {len} fields but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text (is it a CSV file?)".to_string(),
@@ -154,18 +207,37 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
     let name = match sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
-                return Err(Diagnostic::file(source, format!("no worksheet named \"{s}\" (worksheets: {})", names.join(", "))));
+                return Err(Diagnostic::file(
+                    source,
+                    format!(
+                        "no worksheet named \"{s}\" (worksheets: {})",
+                        names.join(", ")
+                    ),
+                ));
             }
             s.to_string()
         }
-        None => names.first().cloned().ok_or_else(|| Diagnostic::file(source, "the workbook has no worksheets"))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| Diagnostic::file(source, "the workbook has no worksheets"))?,
     };
-    let range = wb.worksheet_range(&name).map_err(|e| Diagnostic::file(source, format!("cannot read worksheet \"{name}\": {e}")))?;
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| Diagnostic::file(source, format!("cannot read worksheet \"{name}\": {e}")))?;
     let (first_row, _) = range.start().unwrap_or((0, 0));
     let mut iter = range.rows();
     let headers: Vec<String> = match iter.next() {
-        Some(h) => h.iter().map(|c| cell_of(c).display().trim().to_string()).collect(),
-        None => return Err(Diagnostic::file(source, format!("worksheet \"{name}\" is empty"))),
+        Some(h) => h
+            .iter()
+            .map(|c| cell_of(c).display().trim().to_string())
+            .collect(),
+        None => {
+            return Err(Diagnostic::file(
+                source,
+                format!("worksheet \"{name}\" is empty"),
+            ));
+        }
     };
     let mut rows = Vec::new();
     for (i, r) in iter.enumerate() {
@@ -173,7 +245,10 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
         if cells.iter().all(|c| *c == Cell::Empty) {
             continue;
         }
-        rows.push(Row { line: first_row as usize + i + 2, cells });
+        rows.push(Row {
+            line: first_row as usize + i + 2,
+            cells,
+        });
     }
     fn cell_of(c: &Data) -> Cell {
         match c {
@@ -186,11 +261,19 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
             other => Cell::Text(other.to_string()),
         }
     }
-    Ok(Table { source: format!("{source} [{name}]"), headers, rows })
+    Ok(Table {
+        source: format!("{source} [{name}]"),
+        headers,
+        rows,
+    })
 }
 
 /// A table from rows written inline in a spec (`rows:`), with their YAML lines.
-pub fn from_inline(source: &str, rows: &[BTreeMap<String, serde_json::Value>], lines: &[usize]) -> Result<Table, Diagnostic> {
+pub fn from_inline(
+    source: &str,
+    rows: &[BTreeMap<String, serde_json::Value>],
+    lines: &[usize],
+) -> Result<Table, Diagnostic> {
     let mut headers: Vec<String> = Vec::new();
     for r in rows {
         for k in r.keys() {
@@ -205,13 +288,23 @@ pub fn from_inline(source: &str, rows: &[BTreeMap<String, serde_json::Value>], l
             .iter()
             .map(|h| match r.get(h) {
                 None | Some(serde_json::Value::Null) => Ok(Cell::Empty),
-                Some(serde_json::Value::Number(n)) => Ok(Cell::Number(n.as_f64().unwrap_or(f64::NAN))),
+                Some(serde_json::Value::Number(n)) => {
+                    Ok(Cell::Number(n.as_f64().unwrap_or(f64::NAN)))
+                }
                 Some(serde_json::Value::String(s)) => Ok(Cell::Text(s.clone())),
                 Some(serde_json::Value::Bool(b)) => Ok(Cell::Text(b.to_string())),
-                Some(_) => Err(Diagnostic::file(source, format!("`{h}`: a cell must be a number or text")).at(line, 1)),
+                Some(_) => Err(Diagnostic::file(
+                    source,
+                    format!("`{h}`: a cell must be a number or text"),
+                )
+                .at(line, 1)),
             })
             .collect::<Result<Vec<_>, _>>()?;
         out.push(Row { line, cells });
     }
-    Ok(Table { source: source.to_string(), headers, rows: out })
+    Ok(Table {
+        source: source.to_string(),
+        headers,
+        rows: out,
+    })
 }

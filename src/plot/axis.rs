@@ -18,7 +18,11 @@ pub struct Axis {
 impl Axis {
     /// Position of a presentation-scale value (not clamped).
     pub fn x(&self, v: f64) -> f64 {
-        let t = if self.log { (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln()) } else { (v - self.lo) / (self.hi - self.lo) };
+        let t = if self.log {
+            (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        };
         self.x0 + t * (self.x1 - self.x0)
     }
 
@@ -30,10 +34,18 @@ impl Axis {
     /// Tick label.
     pub fn label(&self, v: f64) -> String {
         if self.log {
-            let s = if v >= 1.0 { format!("{v}") } else { format!("{}", (v * 1e6).round() / 1e6) };
+            let s = if v >= 1.0 {
+                format!("{v}")
+            } else {
+                format!("{}", (v * 1e6).round() / 1e6)
+            };
             s.trim_end_matches(".0").to_string()
         } else {
-            let s = if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { format!("{}", (v * 1e6).round() / 1e6) };
+            let s = if (v - v.round()).abs() < 1e-9 {
+                format!("{}", v.round() as i64)
+            } else {
+                format!("{}", (v * 1e6).round() / 1e6)
+            };
             s.replace('-', &format::MINUS.to_string())
         }
     }
@@ -53,9 +65,20 @@ const RATIO_RANGES: &[(f64, &[f64])] = &[
 /// Chooses an axis covering `values` (presentation scale): for ratios the narrowest symmetric
 /// range around 1 from [`RATIO_RANGES`] (at most 0.01–100, wider values are clipped with arrows);
 /// otherwise a symmetric range around 0 with round ticks. `fixed` limits and ticks win.
-pub fn choose(measure: Measure, values: &[f64], fixed: Option<(f64, f64)>, ticks: Option<&[f64]>, x0: f64, x1: f64) -> Axis {
+pub fn choose(
+    measure: Measure,
+    values: &[f64],
+    fixed: Option<(f64, f64)>,
+    ticks: Option<&[f64]>,
+    x0: f64,
+    x1: f64,
+) -> Axis {
     let log = measure.is_ratio();
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && (!log || *v > 0.0)).collect();
+    let finite: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && (!log || *v > 0.0))
+        .collect();
     let (lo, hi, auto_ticks) = match fixed {
         Some((lo, hi)) => (lo, hi, None),
         None if log => {
@@ -65,7 +88,11 @@ pub fn choose(measure: Measure, values: &[f64], fixed: Option<(f64, f64)>, ticks
                 .find(|(r, _)| r.ln() >= reach * 0.999)
                 .copied()
                 .unwrap_or(RATIO_RANGES[5]);
-            let r = if r > 100.0 && reach < 1000f64.ln() { 100.0 } else { r };
+            let r = if r > 100.0 && reach < 1000f64.ln() {
+                100.0
+            } else {
+                r
+            };
             let t = if r == 100.0 { RATIO_RANGES[5].1 } else { t };
             (1.0 / r, r, Some(t.to_vec()))
         }
@@ -75,15 +102,35 @@ pub fn choose(measure: Measure, values: &[f64], fixed: Option<(f64, f64)>, ticks
             let top = (m / step).ceil() * step;
             let n = (top / step).round() as i64;
             let ticks: Vec<f64> = (-n..=n).map(|i| i as f64 * step).collect();
-            let ticks = if ticks.len() > 7 { ticks.into_iter().enumerate().filter(|(i, _)| (*i as i64 - n) % 2 == 0).map(|(_, v)| v).collect() } else { ticks };
+            let ticks = if ticks.len() > 7 {
+                ticks
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| (*i as i64 - n) % 2 == 0)
+                    .map(|(_, v)| v)
+                    .collect()
+            } else {
+                ticks
+            };
             (-top, top, Some(ticks))
         }
     };
     let ticks = match ticks {
-        Some(t) => t.iter().copied().filter(|v| *v >= lo * 0.999 && *v <= hi * 1.001).collect(),
+        Some(t) => t
+            .iter()
+            .copied()
+            .filter(|v| *v >= lo * 0.999 && *v <= hi * 1.001)
+            .collect(),
         None => auto_ticks.unwrap_or_else(|| default_ticks(log, lo, hi)),
     };
-    Axis { log, lo, hi, ticks, x0, x1 }
+    Axis {
+        log,
+        lo,
+        hi,
+        ticks,
+        x0,
+        x1,
+    }
 }
 
 fn nice_step(x: f64) -> f64 {

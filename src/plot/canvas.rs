@@ -7,8 +7,8 @@
 //! with its own metrics ([`crate::fonts::text_width`]).
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::fonts::{FIGURE_FAMILY, text_width};
 
@@ -55,13 +55,28 @@ pub struct Font {
 
 impl Font {
     pub fn regular(size: f64) -> Font {
-        Font { size, bold: false, italic: false, color: INK }
+        Font {
+            size,
+            bold: false,
+            italic: false,
+            color: INK,
+        }
     }
     pub fn bold(size: f64) -> Font {
-        Font { size, bold: true, italic: false, color: INK }
+        Font {
+            size,
+            bold: true,
+            italic: false,
+            color: INK,
+        }
     }
     pub fn italic(size: f64) -> Font {
-        Font { size, bold: false, italic: true, color: INK }
+        Font {
+            size,
+            bold: false,
+            italic: true,
+            color: INK,
+        }
     }
     pub fn color(mut self, c: Rgb) -> Font {
         self.color = c;
@@ -76,13 +91,45 @@ impl Font {
 /// Something drawn on a figure, in points.
 #[derive(Debug, Clone)]
 pub enum Mark {
-    Text { x: f64, baseline: f64, text: String, font: Font, align: Align },
+    Text {
+        x: f64,
+        baseline: f64,
+        text: String,
+        font: Font,
+        align: Align,
+    },
     /// Text reading bottom to top, centred on (x, y).
-    VerticalText { x: f64, y: f64, text: String, font: Font },
-    Line { points: Vec<(f64, f64)>, width: f64, color: Rgb, dash: Option<f64> },
-    Rect { x0: f64, y0: f64, x1: f64, y1: f64, fill: Option<Rgb>, stroke: Option<(Rgb, f64)> },
-    Polygon { points: Vec<(f64, f64)>, fill: Rgb },
-    Circle { x: f64, y: f64, r: f64, fill: Option<Rgb>, stroke: Option<(Rgb, f64)> },
+    VerticalText {
+        x: f64,
+        y: f64,
+        text: String,
+        font: Font,
+    },
+    Line {
+        points: Vec<(f64, f64)>,
+        width: f64,
+        color: Rgb,
+        dash: Option<f64>,
+    },
+    Rect {
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f64)>,
+    },
+    Polygon {
+        points: Vec<(f64, f64)>,
+        fill: Rgb,
+    },
+    Circle {
+        x: f64,
+        y: f64,
+        r: f64,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f64)>,
+    },
 }
 
 /// A figure under construction: a size and its marks.
@@ -95,58 +142,198 @@ pub struct Figure {
 
 impl Figure {
     pub fn new(width: f64, height: f64) -> Figure {
-        Figure { width, height, marks: Vec::new() }
+        Figure {
+            width,
+            height,
+            marks: Vec::new(),
+        }
     }
 
-    pub fn text(&mut self, x: f64, baseline: f64, text: impl Into<String>, font: Font, align: Align) {
+    pub fn text(
+        &mut self,
+        x: f64,
+        baseline: f64,
+        text: impl Into<String>,
+        font: Font,
+        align: Align,
+    ) {
         let text = text.into();
         if !text.is_empty() {
-            self.marks.push(Mark::Text { x, baseline, text, font, align });
+            self.marks.push(Mark::Text {
+                x,
+                baseline,
+                text,
+                font,
+                align,
+            });
         }
     }
 
     pub fn vtext(&mut self, x: f64, y: f64, text: impl Into<String>, font: Font) {
-        self.marks.push(Mark::VerticalText { x, y, text: text.into(), font });
+        self.marks.push(Mark::VerticalText {
+            x,
+            y,
+            text: text.into(),
+            font,
+        });
     }
 
     pub fn line(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, width: f64, color: Rgb) {
-        self.marks.push(Mark::Line { points: vec![(x0, y0), (x1, y1)], width, color, dash: None });
+        self.marks.push(Mark::Line {
+            points: vec![(x0, y0), (x1, y1)],
+            width,
+            color,
+            dash: None,
+        });
     }
 
-    pub fn dashed(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, width: f64, color: Rgb, dash: f64) {
-        self.marks.push(Mark::Line { points: vec![(x0, y0), (x1, y1)], width, color, dash: Some(dash) });
+    #[allow(clippy::too_many_arguments)]
+    pub fn dashed(
+        &mut self,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        width: f64,
+        color: Rgb,
+        dash: f64,
+    ) {
+        self.marks.push(Mark::Line {
+            points: vec![(x0, y0), (x1, y1)],
+            width,
+            color,
+            dash: Some(dash),
+        });
     }
 
     pub fn polyline(&mut self, points: Vec<(f64, f64)>, width: f64, color: Rgb) {
-        self.marks.push(Mark::Line { points, width, color, dash: None });
+        self.marks.push(Mark::Line {
+            points,
+            width,
+            color,
+            dash: None,
+        });
     }
 
     pub fn fill_rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: Rgb) {
-        self.marks.push(Mark::Rect { x0, y0, x1, y1, fill: Some(color), stroke: None });
+        self.marks.push(Mark::Rect {
+            x0,
+            y0,
+            x1,
+            y1,
+            fill: Some(color),
+            stroke: None,
+        });
     }
 
-    pub fn box_(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, fill: Option<Rgb>, stroke: Rgb, width: f64) {
-        self.marks.push(Mark::Rect { x0, y0, x1, y1, fill, stroke: Some((stroke, width)) });
+    #[allow(clippy::too_many_arguments)]
+    pub fn box_(
+        &mut self,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        fill: Option<Rgb>,
+        stroke: Rgb,
+        width: f64,
+    ) {
+        self.marks.push(Mark::Rect {
+            x0,
+            y0,
+            x1,
+            y1,
+            fill,
+            stroke: Some((stroke, width)),
+        });
     }
 
     pub fn polygon(&mut self, points: Vec<(f64, f64)>, fill: Rgb) {
         self.marks.push(Mark::Polygon { points, fill });
     }
 
-    pub fn circle(&mut self, x: f64, y: f64, r: f64, fill: Option<Rgb>, stroke: Option<(Rgb, f64)>) {
-        self.marks.push(Mark::Circle { x, y, r, fill, stroke });
+    pub fn circle(
+        &mut self,
+        x: f64,
+        y: f64,
+        r: f64,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f64)>,
+    ) {
+        self.marks.push(Mark::Circle {
+            x,
+            y,
+            r,
+            fill,
+            stroke,
+        });
     }
 
     /// Shifts every mark down by `dy` (for stacking panels).
     pub fn append(&mut self, other: Figure, dx: f64, dy: f64) {
         for m in other.marks {
             self.marks.push(match m {
-                Mark::Text { x, baseline, text, font, align } => Mark::Text { x: x + dx, baseline: baseline + dy, text, font, align },
-                Mark::VerticalText { x, y, text, font } => Mark::VerticalText { x: x + dx, y: y + dy, text, font },
-                Mark::Line { points, width, color, dash } => Mark::Line { points: points.into_iter().map(|(x, y)| (x + dx, y + dy)).collect(), width, color, dash },
-                Mark::Rect { x0, y0, x1, y1, fill, stroke } => Mark::Rect { x0: x0 + dx, y0: y0 + dy, x1: x1 + dx, y1: y1 + dy, fill, stroke },
-                Mark::Polygon { points, fill } => Mark::Polygon { points: points.into_iter().map(|(x, y)| (x + dx, y + dy)).collect(), fill },
-                Mark::Circle { x, y, r, fill, stroke } => Mark::Circle { x: x + dx, y: y + dy, r, fill, stroke },
+                Mark::Text {
+                    x,
+                    baseline,
+                    text,
+                    font,
+                    align,
+                } => Mark::Text {
+                    x: x + dx,
+                    baseline: baseline + dy,
+                    text,
+                    font,
+                    align,
+                },
+                Mark::VerticalText { x, y, text, font } => Mark::VerticalText {
+                    x: x + dx,
+                    y: y + dy,
+                    text,
+                    font,
+                },
+                Mark::Line {
+                    points,
+                    width,
+                    color,
+                    dash,
+                } => Mark::Line {
+                    points: points.into_iter().map(|(x, y)| (x + dx, y + dy)).collect(),
+                    width,
+                    color,
+                    dash,
+                },
+                Mark::Rect {
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    fill,
+                    stroke,
+                } => Mark::Rect {
+                    x0: x0 + dx,
+                    y0: y0 + dy,
+                    x1: x1 + dx,
+                    y1: y1 + dy,
+                    fill,
+                    stroke,
+                },
+                Mark::Polygon { points, fill } => Mark::Polygon {
+                    points: points.into_iter().map(|(x, y)| (x + dx, y + dy)).collect(),
+                    fill,
+                },
+                Mark::Circle {
+                    x,
+                    y,
+                    r,
+                    fill,
+                    stroke,
+                } => Mark::Circle {
+                    x: x + dx,
+                    y: y + dy,
+                    r,
+                    fill,
+                    stroke,
+                },
             });
         }
     }
@@ -158,10 +345,17 @@ impl Figure {
         let mut buf = String::new();
         {
             let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
-            root.fill(&WHITE).expect("drawing into a string cannot fail");
+            root.fill(&WHITE)
+                .expect("drawing into a string cannot fail");
             for m in &self.marks {
                 let r = match m {
-                    Mark::Text { x, baseline, text, font, align } => {
+                    Mark::Text {
+                        x,
+                        baseline,
+                        text,
+                        font,
+                        align,
+                    } => {
                         let style = FontStyle::from(if font.bold {
                             "bold"
                         } else if font.italic {
@@ -170,57 +364,126 @@ impl Figure {
                             "normal"
                         });
                         // plotters writes font-size = size / 1.24 and anchors the top at 0.76em.
-                        let desc = FontDesc::new(FontFamily::Name(FIGURE_FAMILY), font.size * UNITS_PER_PT * 1.24, style);
+                        let desc = FontDesc::new(
+                            FontFamily::Name(FIGURE_FAMILY),
+                            font.size * UNITS_PER_PT * 1.24,
+                            style,
+                        );
                         let h = match align {
                             Align::Left => HPos::Left,
                             Align::Center => HPos::Center,
                             Align::Right => HPos::Right,
                         };
                         let color = font.color.color();
-                        let ts = TextStyle::from(desc).color(&color).pos(Pos::new(h, VPos::Top));
+                        let ts = TextStyle::from(desc)
+                            .color(&color)
+                            .pos(Pos::new(h, VPos::Top));
                         let top = baseline - 0.76 * font.size;
                         root.draw(&Text::new(text.as_str(), (u(*x), u(top)), ts))
                     }
                     Mark::VerticalText { x, y, text, font } => {
                         let style = FontStyle::from(if font.bold { "bold" } else { "normal" });
-                        let desc = FontDesc::new(FontFamily::Name(FIGURE_FAMILY), font.size * UNITS_PER_PT * 1.24, style);
+                        let desc = FontDesc::new(
+                            FontFamily::Name(FIGURE_FAMILY),
+                            font.size * UNITS_PER_PT * 1.24,
+                            style,
+                        );
                         // Rotated about its anchor; the baseline sits 0.35em right of the centre line.
                         let color = font.color.color();
                         let ts = TextStyle::from(desc)
                             .color(&color)
                             .pos(Pos::new(HPos::Center, VPos::Top))
                             .transform(FontTransform::Rotate270);
-                        root.draw(&Text::new(text.as_str(), (u(*x - 0.41 * font.size), u(*y)), ts))
+                        root.draw(&Text::new(
+                            text.as_str(),
+                            (u(*x - 0.41 * font.size), u(*y)),
+                            ts,
+                        ))
                     }
-                    Mark::Line { points, width, color, dash } => {
-                        let style = ShapeStyle { color: color.color().to_rgba(), filled: false, stroke_width: u(*width).max(1) as u32 };
-                        let pts: Vec<(i32, i32)> = points.iter().map(|(x, y)| (u(*x), u(*y))).collect();
+                    Mark::Line {
+                        points,
+                        width,
+                        color,
+                        dash,
+                    } => {
+                        let style = ShapeStyle {
+                            color: color.color().to_rgba(),
+                            filled: false,
+                            stroke_width: u(*width).max(1) as u32,
+                        };
+                        let pts: Vec<(i32, i32)> =
+                            points.iter().map(|(x, y)| (u(*x), u(*y))).collect();
                         match dash {
-                            Some(d) => root.draw(&plotters::element::DashedPathElement::new(pts.into_iter(), u(*d), u(*d), style)),
+                            Some(d) => root.draw(&plotters::element::DashedPathElement::new(
+                                pts,
+                                u(*d),
+                                u(*d),
+                                style,
+                            )),
                             None => root.draw(&PathElement::new(pts, style)),
                         }
                     }
-                    Mark::Rect { x0, y0, x1, y1, fill, stroke } => {
+                    Mark::Rect {
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                        fill,
+                        stroke,
+                    } => {
                         let mut r = Ok(());
                         if let Some(f) = fill {
-                            r = root.draw(&Rectangle::new([(u(*x0), u(*y0)), (u(*x1), u(*y1))], f.color().filled()));
+                            r = root.draw(&Rectangle::new(
+                                [(u(*x0), u(*y0)), (u(*x1), u(*y1))],
+                                f.color().filled(),
+                            ));
                         }
                         if let Some((c, w)) = stroke {
-                            let style = ShapeStyle { color: c.color().to_rgba(), filled: false, stroke_width: u(*w).max(1) as u32 };
-                            let pts = vec![(u(*x0), u(*y0)), (u(*x1), u(*y0)), (u(*x1), u(*y1)), (u(*x0), u(*y1)), (u(*x0), u(*y0))];
+                            let style = ShapeStyle {
+                                color: c.color().to_rgba(),
+                                filled: false,
+                                stroke_width: u(*w).max(1) as u32,
+                            };
+                            let pts = vec![
+                                (u(*x0), u(*y0)),
+                                (u(*x1), u(*y0)),
+                                (u(*x1), u(*y1)),
+                                (u(*x0), u(*y1)),
+                                (u(*x0), u(*y0)),
+                            ];
                             r = r.and(root.draw(&PathElement::new(pts, style)));
                         }
                         r
                     }
-                    Mark::Polygon { points, fill } => root.draw(&Polygon::new(points.iter().map(|(x, y)| (u(*x), u(*y))).collect::<Vec<_>>(), fill.color().filled())),
-                    Mark::Circle { x, y, r, fill, stroke } => {
+                    Mark::Polygon { points, fill } => root.draw(&Polygon::new(
+                        points
+                            .iter()
+                            .map(|(x, y)| (u(*x), u(*y)))
+                            .collect::<Vec<_>>(),
+                        fill.color().filled(),
+                    )),
+                    Mark::Circle {
+                        x,
+                        y,
+                        r,
+                        fill,
+                        stroke,
+                    } => {
                         let mut res = Ok(());
                         let rad = u(*r).max(1);
                         if let Some(f) = fill {
                             res = root.draw(&Circle::new((u(*x), u(*y)), rad, f.color().filled()));
                         }
                         if let Some((c, w)) = stroke {
-                            res = res.and(root.draw(&Circle::new((u(*x), u(*y)), rad, ShapeStyle { color: c.color().to_rgba(), filled: false, stroke_width: u(*w).max(1) as u32 })));
+                            res = res.and(root.draw(&Circle::new(
+                                (u(*x), u(*y)),
+                                rad,
+                                ShapeStyle {
+                                    color: c.color().to_rgba(),
+                                    filled: false,
+                                    stroke_width: u(*w).max(1) as u32,
+                                },
+                            )));
                         }
                         res
                     }
@@ -231,7 +494,15 @@ impl Figure {
         }
         // State the physical size; keep the unit viewBox.
         let head = format!("width=\"{}\" height=\"{}\"", size.0, size.1);
-        buf.replacen(&head, &format!("width=\"{}pt\" height=\"{}pt\"", fmt_pt(self.width), fmt_pt(self.height)), 1)
+        buf.replacen(
+            &head,
+            &format!(
+                "width=\"{}pt\" height=\"{}pt\"",
+                fmt_pt(self.width),
+                fmt_pt(self.height)
+            ),
+            1,
+        )
     }
 }
 
@@ -246,7 +517,11 @@ pub fn wrap(text: &str, font: Font, width: f64) -> Vec<String> {
     for para in text.split('\n') {
         let mut line = String::new();
         for word in para.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
             if font.width(&candidate) <= width || line.is_empty() {
                 line = candidate;
             } else {

@@ -32,7 +32,11 @@ pub fn method_label(pool: &Pool, level: f64) -> String {
         Some(Effects::Random(_)) => "Random, ",
         None => "",
     };
-    format!("{}, {model}{:.0}% CI", pool.pooling.abbreviation(), level * 100.0)
+    format!(
+        "{}, {model}{:.0}% CI",
+        pool.pooling.abbreviation(),
+        level * 100.0
+    )
 }
 
 /// RevMan's heterogeneity line.
@@ -40,8 +44,20 @@ pub fn heterogeneity_line(pool: &Pool) -> String {
     match pool.heterogeneity.value() {
         None => "Heterogeneity: Not applicable".into(),
         Some(h) => {
-            let tau = if matches!(pool.decision.effects, Some(Effects::Random(_))) || pool.decision.effects.is_none() { format!("Tau² = {}; ", format::tau2(h.tau2)) } else { String::new() };
-            format!("Heterogeneity: {tau}Chi² = {}, df = {} ({}); I² = {}", format::stat(h.q), h.df, format::p_revman(h.p), format::percent0(h.i2))
+            let tau = if matches!(pool.decision.effects, Some(Effects::Random(_)))
+                || pool.decision.effects.is_none()
+            {
+                format!("Tau² = {}; ", format::tau2(h.tau2))
+            } else {
+                String::new()
+            };
+            format!(
+                "Heterogeneity: {tau}Chi² = {}, df = {} ({}); I² = {}",
+                format::stat(h.q),
+                h.df,
+                format::p_revman(h.p),
+                format::percent0(h.i2)
+            )
         }
     }
 }
@@ -50,11 +66,22 @@ pub fn heterogeneity_line(pool: &Pool) -> String {
 pub fn overall_line(pool: &Pool) -> String {
     match pool.pooled.value() {
         Some(p) => match p.df {
-            Some(df) => format!("Test for overall effect: t = {}, df = {df} ({})", format::stat(p.statistic.abs()), format::p_revman(p.p)),
-            None => format!("Test for overall effect: Z = {} ({})", format::stat(p.statistic.abs()), format::p_revman(p.p)),
+            Some(df) => format!(
+                "Test for overall effect: t = {}, df = {df} ({})",
+                format::stat(p.statistic.abs()),
+                format::p_revman(p.p)
+            ),
+            None => format!(
+                "Test for overall effect: Z = {} ({})",
+                format::stat(p.statistic.abs()),
+                format::p_revman(p.p)
+            ),
         },
         None => match pool.decision.rule_q_p {
-            Some(q) => format!("No pooled estimate: heterogeneity {} (model rule)", format::p_revman(q)),
+            Some(q) => format!(
+                "No pooled estimate: heterogeneity {} (model rule)",
+                format::p_revman(q)
+            ),
             None => "Test for overall effect: Not applicable".into(),
         },
     }
@@ -63,7 +90,11 @@ pub fn overall_line(pool: &Pool) -> String {
 enum Row {
     Header(String),
     Study(usize),
-    Total { label: String, pool_of: PoolRef, totals: Option<(f64, f64)> },
+    Total {
+        label: String,
+        pool_of: PoolRef,
+        totals: Option<(f64, f64)>,
+    },
     Events(f64, f64),
     Text(String),
     Prediction(PoolRef),
@@ -76,7 +107,7 @@ enum PoolRef {
     Subgroup(usize),
 }
 
-fn pool_of<'a>(a: &'a Analysis, r: PoolRef) -> &'a Pool {
+fn pool_of(a: &Analysis, r: PoolRef) -> &Pool {
     match r {
         PoolRef::Overall => &a.overall,
         PoolRef::Subgroup(g) => &a.subgroups.as_ref().expect("subgroups").groups[g].pool,
@@ -84,28 +115,65 @@ fn pool_of<'a>(a: &'a Analysis, r: PoolRef) -> &'a Pool {
 }
 
 /// The data columns of a kind of input: (group header, column headers).
-fn data_columns(kind: InputKind, measure: Measure, arms: &(String, String)) -> Vec<(String, Vec<String>)> {
+fn data_columns(
+    kind: InputKind,
+    measure: Measure,
+    arms: &(String, String),
+) -> Vec<(String, Vec<String>)> {
     let s = |x: &[&str]| x.iter().map(|v| v.to_string()).collect::<Vec<_>>();
     match kind {
-        InputKind::Binary => vec![(arms.0.clone(), s(&["Events", "Total"])), (arms.1.clone(), s(&["Events", "Total"]))],
-        InputKind::Continuous => vec![(arms.0.clone(), s(&["Mean", "SD", "Total"])), (arms.1.clone(), s(&["Mean", "SD", "Total"]))],
+        InputKind::Binary => vec![
+            (arms.0.clone(), s(&["Events", "Total"])),
+            (arms.1.clone(), s(&["Events", "Total"])),
+        ],
+        InputKind::Continuous => vec![
+            (arms.0.clone(), s(&["Mean", "SD", "Total"])),
+            (arms.1.clone(), s(&["Mean", "SD", "Total"])),
+        ],
         InputKind::Correlation => vec![(String::new(), s(&["r", "Total"]))],
         InputKind::EstimateCi | InputKind::YiVi | InputKind::YiSe => {
-            let y = if measure.is_ratio() { format!("log[{}]", measure.label()) } else { measure.abbreviation().to_string() };
+            let y = if measure.is_ratio() {
+                format!("log[{}]", measure.label())
+            } else {
+                measure.abbreviation().to_string()
+            };
             vec![(String::new(), vec![y, "SE".into()])]
         }
     }
 }
 
 fn num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e12 { format!("{}", x as i64).replace('-', "\u{2212}") } else { format::fixed(x, 2) }
+    if x.fract() == 0.0 && x.abs() < 1e12 {
+        format!("{}", x as i64).replace('-', "\u{2212}")
+    } else {
+        format::fixed(x, 2)
+    }
 }
 
 fn data_cells(a: &Analysis, i: usize) -> Vec<String> {
     let s = &a.studies[i];
     match a.input(s).data {
-        StudyData::Binary { events_t, total_t, events_c, total_c } => vec![num(events_t), num(total_t), num(events_c), num(total_c)],
-        StudyData::Continuous { mean_t, sd_t, n_t, mean_c, sd_c, n_c } => vec![num(mean_t), num(sd_t), num(n_t), num(mean_c), num(sd_c), num(n_c)],
+        StudyData::Binary {
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+        } => vec![num(events_t), num(total_t), num(events_c), num(total_c)],
+        StudyData::Continuous {
+            mean_t,
+            sd_t,
+            n_t,
+            mean_c,
+            sd_c,
+            n_c,
+        } => vec![
+            num(mean_t),
+            num(sd_t),
+            num(n_t),
+            num(mean_c),
+            num(sd_c),
+            num(n_c),
+        ],
         StudyData::Correlation { r, n } => vec![format::fixed(r, 2), num(n)],
         _ => vec![format::fixed(s.yi, 4), format::fixed(s.vi.sqrt(), 4)],
     }
@@ -117,11 +185,85 @@ fn weight_of(a: &Analysis, i: usize) -> Option<f64> {
         return Some(w);
     }
     let sg = a.subgroups.as_ref()?;
-    sg.groups.iter().find_map(|g| g.studies.iter().position(|&s| s == i).and_then(|p| g.pool.weights_pct.as_ref().map(|w| w[p])))
+    sg.groups.iter().find_map(|g| {
+        g.studies
+            .iter()
+            .position(|&s| s == i)
+            .and_then(|p| g.pool.weights_pct.as_ref().map(|w| w[p]))
+    })
+}
+
+/// Column widths of a forest plot (points), so that stacked panels can share them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Widths {
+    pub study: f64,
+    pub data: Vec<f64>,
+    pub weight: f64,
+    pub effect: f64,
+}
+
+impl Widths {
+    /// The wider of two layouts, column by column.
+    pub fn max(&self, other: &Widths) -> Widths {
+        Widths {
+            study: self.study.max(other.study),
+            data: self
+                .data
+                .iter()
+                .zip(&other.data)
+                .map(|(a, b)| a.max(*b))
+                .collect(),
+            weight: self.weight.max(other.weight),
+            effect: self.effect.max(other.effect),
+        }
+    }
 }
 
 /// Builds the forest plot of one outcome. `panel` gives a letter and title for stacked panels.
 pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure {
+    forest_with(a, o, panel, None).0
+}
+
+/// Stacked forest panels (A, B, ...) with their columns aligned.
+pub fn panels(items: &[(&Analysis, &Outcome, String)]) -> Figure {
+    let letter = |i: usize| (b'A' + i as u8) as char;
+    let widths: Vec<Widths> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (a, o, t))| forest_with(a, o, Some((letter(i), t)), None).1)
+        .collect();
+    let common = widths.iter().skip(1).fold(widths[0].clone(), |acc, w| {
+        if acc.data.len() == w.data.len() {
+            acc.max(w)
+        } else {
+            acc
+        }
+    });
+    stack(
+        items
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, ((a, o, t), w))| {
+                forest_with(
+                    a,
+                    o,
+                    Some((letter(i), t)),
+                    (w.data.len() == common.data.len()).then_some(&common),
+                )
+                .0
+            })
+            .collect(),
+    )
+}
+
+/// The forest plot and its column widths; `min` widens the columns to a shared layout.
+fn forest_with(
+    a: &Analysis,
+    o: &Outcome,
+    panel: Option<(char, &str)>,
+    min: Option<&Widths>,
+) -> (Figure, Widths) {
     let measure = a.measure;
     let level = a.options.level;
     let binary = o.kind == InputKind::Binary;
@@ -130,16 +272,23 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
     // Rows.
     let mut rows = Vec::new();
     let totals = |idx: &[usize]| -> Option<(f64, f64)> {
-        has_totals.then(|| idx.iter().fold((0.0, 0.0), |acc, &i| match a.input(&a.studies[i]).data.participants() {
-            Some((t, c)) => (acc.0 + t, acc.1 + c),
-            None => acc,
-        }))
+        has_totals.then(|| {
+            idx.iter().fold((0.0, 0.0), |acc, &i| {
+                match a.input(&a.studies[i]).data.participants() {
+                    Some((t, c)) => (acc.0 + t, acc.1 + c),
+                    None => acc,
+                }
+            })
+        })
     };
     let events = |idx: &[usize]| -> (f64, f64) {
-        idx.iter().fold((0.0, 0.0), |acc, &i| match a.input(&a.studies[i]).data {
-            StudyData::Binary { events_t, events_c, .. } => (acc.0 + events_t, acc.1 + events_c),
-            _ => acc,
-        })
+        idx.iter()
+            .fold((0.0, 0.0), |acc, &i| match a.input(&a.studies[i]).data {
+                StudyData::Binary {
+                    events_t, events_c, ..
+                } => (acc.0 + events_t, acc.1 + events_c),
+                _ => acc,
+            })
     };
     let all: Vec<usize> = (0..a.studies.len()).collect();
     if let Some(sg) = &a.subgroups {
@@ -152,7 +301,11 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
                 } else {
                     format!("Subtotal ({:.0}% CI)", level * 100.0)
                 };
-                rows.push(Row::Total { label, pool_of: PoolRef::Subgroup(g), totals: totals(&group.studies) });
+                rows.push(Row::Total {
+                    label,
+                    pool_of: PoolRef::Subgroup(g),
+                    totals: totals(&group.studies),
+                });
                 if binary {
                     let (e, c) = events(&group.studies);
                     rows.push(Row::Events(e, c));
@@ -166,7 +319,11 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
         rows.extend(all.iter().map(|&i| Row::Study(i)));
         rows.push(Row::Blank);
     }
-    rows.push(Row::Total { label: format!("Total ({:.0}% CI)", level * 100.0), pool_of: PoolRef::Overall, totals: totals(&all) });
+    rows.push(Row::Total {
+        label: format!("Total ({:.0}% CI)", level * 100.0),
+        pool_of: PoolRef::Overall,
+        totals: totals(&all),
+    });
     if o.forest.prediction_bar && a.overall.prediction.value().is_some() {
         rows.push(Row::Prediction(PoolRef::Overall));
     }
@@ -179,8 +336,18 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
     if let Some(sg) = &a.subgroups {
         rows.push(Row::Text(match sg.difference.value() {
             Some(d) => {
-                let i2 = if d.q > 0.0 { (100.0 * (d.q - d.df as f64) / d.q).max(0.0) } else { 0.0 };
-                format!("Test for subgroup differences: Chi² = {}, df = {} ({}), I² = {}", format::stat(d.q), d.df, format::p_revman(d.p), format::percent0(i2))
+                let i2 = if d.q > 0.0 {
+                    (100.0 * (d.q - d.df as f64) / d.q).max(0.0)
+                } else {
+                    0.0
+                };
+                format!(
+                    "Test for subgroup differences: Chi² = {}, df = {} ({}), I² = {}",
+                    format::stat(d.q),
+                    d.df,
+                    format::p_revman(d.p),
+                    format::percent0(i2)
+                )
             }
             None => "Test for subgroup differences: Not applicable".into(),
         }));
@@ -219,9 +386,18 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
         }
     }
     let effect_head = (measure.label().to_string(), method_label(&a.overall, level));
-    let mut effect_w = bold().width(&effect_head.0).max(bold().width(&effect_head.1));
+    let mut effect_w = bold()
+        .width(&effect_head.0)
+        .max(bold().width(&effect_head.1));
     let weight_w = bold().width("Weight").max(regular().width("100.0%"));
-    let text_of = |est: f64, lo: f64, hi: f64| format::bracketed(measure.back_transform(est), measure.back_transform(lo), measure.back_transform(hi), measure);
+    let text_of = |est: f64, lo: f64, hi: f64| {
+        format::bracketed(
+            measure.back_transform(est),
+            measure.back_transform(lo),
+            measure.back_transform(hi),
+            measure,
+        )
+    };
     let z = crate::stats::dist::z_crit(level);
     for &i in &all {
         let s = &a.studies[i];
@@ -229,6 +405,21 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
         effect_w = effect_w.max(regular().width(&text_of(s.yi, s.yi - z * se, s.yi + z * se)));
     }
     effect_w = effect_w.max(bold().width("Not estimable"));
+    let mut weight_w = weight_w;
+    if let Some(m) = min {
+        study_w = study_w.max(m.study);
+        for (w, x) in widths.iter_mut().zip(&m.data) {
+            *w = w.max(*x);
+        }
+        weight_w = weight_w.max(m.weight);
+        effect_w = effect_w.max(m.effect);
+    }
+    let layout = Widths {
+        study: study_w,
+        data: widths.clone(),
+        weight: weight_w,
+        effect: effect_w,
+    };
 
     let mut x = MARGIN;
     let study_x = x;
@@ -260,7 +451,14 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
         values.push(measure.back_transform(s.yi - z * se));
         values.push(measure.back_transform(s.yi + z * se));
     }
-    let ax = axis::choose(measure, &values, o.forest.limits, o.forest.ticks.as_deref(), graph_x0, graph_x1);
+    let ax = axis::choose(
+        measure,
+        &values,
+        o.forest.limits,
+        o.forest.ticks.as_deref(),
+        graph_x0,
+        graph_x1,
+    );
 
     // Heights.
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
@@ -271,8 +469,20 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
     if let Some((letter, title)) = panel {
-        f.text(study_x, y + SIZE * 1.3, format!("{letter}"), Font::bold(SIZE * 1.5), Align::Left);
-        f.text(study_x + Font::bold(SIZE * 1.5).width("W") + 4.0, y + SIZE * 1.3, title, Font::bold(SIZE * 1.15), Align::Left);
+        f.text(
+            study_x,
+            y + SIZE * 1.3,
+            format!("{letter}"),
+            Font::bold(SIZE * 1.5),
+            Align::Left,
+        );
+        f.text(
+            study_x + Font::bold(SIZE * 1.5).width("W") + 4.0,
+            y + SIZE * 1.3,
+            title,
+            Font::bold(SIZE * 1.15),
+            Align::Left,
+        );
         y += title_h;
     }
 
@@ -284,7 +494,13 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
         let left = col_x[ci] - widths[ci];
         let right = col_x[ci + cols.len() - 1];
         if !group.is_empty() {
-            f.text((left + right) / 2.0, h1, group.clone(), bold(), Align::Center);
+            f.text(
+                (left + right) / 2.0,
+                h1,
+                group.clone(),
+                bold(),
+                Align::Center,
+            );
         }
         for c in cols {
             f.text(col_x[ci], h2, c.clone(), bold(), Align::Right);
@@ -295,14 +511,36 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
     f.text(weight_x, h2, "Weight", bold(), Align::Right);
     f.text(effect_x, h1, effect_head.0.clone(), bold(), Align::Left);
     f.text(effect_x, h2, effect_head.1.clone(), bold(), Align::Left);
-    f.text((graph_x0 + graph_x1) / 2.0, h1, effect_head.0.clone(), bold(), Align::Center);
-    f.text((graph_x0 + graph_x1) / 2.0, h2, effect_head.1.clone(), bold(), Align::Center);
+    f.text(
+        (graph_x0 + graph_x1) / 2.0,
+        h1,
+        effect_head.0.clone(),
+        bold(),
+        Align::Center,
+    );
+    f.text(
+        (graph_x0 + graph_x1) / 2.0,
+        h2,
+        effect_head.1.clone(),
+        bold(),
+        Align::Center,
+    );
     y += head_h;
-    f.line(MARGIN, y - ROW * 0.25, width - MARGIN, y - ROW * 0.25, 0.6, INK);
+    f.line(
+        MARGIN,
+        y - ROW * 0.25,
+        width - MARGIN,
+        y - ROW * 0.25,
+        0.6,
+        INK,
+    );
     let body_top = y - ROW * 0.25;
 
     // Body.
-    let max_w = all.iter().filter_map(|&i| weight_of(a, i)).fold(0.0, f64::max);
+    let max_w = all
+        .iter()
+        .filter_map(|&i| weight_of(a, i))
+        .fold(0.0, f64::max);
     for r in &rows {
         let base = y + SIZE;
         let mid = y + ROW / 2.0;
@@ -320,7 +558,13 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
                 }
                 let se = s.vi.sqrt();
                 let (lo, hi) = (s.yi - z * se, s.yi + z * se);
-                f.text(effect_x, base, text_of(s.yi, lo, hi), regular(), Align::Left);
+                f.text(
+                    effect_x,
+                    base,
+                    text_of(s.yi, lo, hi),
+                    regular(),
+                    Align::Left,
+                );
                 whisker(&mut f, &ax, measure, lo, hi, mid, INK);
                 let side = match (w, max_w > 0.0) {
                     (Some(w), true) => (w / max_w).sqrt() * ROW * 0.78,
@@ -329,10 +573,20 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
                 .max(2.2);
                 let cx = ax.xa(measure, s.yi);
                 if cx >= ax.x0 && cx <= ax.x1 {
-                    f.fill_rect(cx - side / 2.0, mid - side / 2.0, cx + side / 2.0, mid + side / 2.0, SQUARE);
+                    f.fill_rect(
+                        cx - side / 2.0,
+                        mid - side / 2.0,
+                        cx + side / 2.0,
+                        mid + side / 2.0,
+                        SQUARE,
+                    );
                 }
             }
-            Row::Total { label, pool_of: pr, totals } => {
+            Row::Total {
+                label,
+                pool_of: pr,
+                totals,
+            } => {
                 let pool = pool_of(a, *pr);
                 f.text(study_x, base, label.clone(), bold(), Align::Left);
                 if let Some((t, c)) = totals {
@@ -346,23 +600,64 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
                             PoolRef::Overall => 100.0,
                             PoolRef::Subgroup(g) => {
                                 let sg = &a.subgroups.as_ref().expect("subgroups").groups[*g];
-                                if a.overall.weights_pct.is_some() { sg.studies.iter().filter_map(|&i| a.weight_pct(i)).sum() } else { 100.0 }
+                                if a.overall.weights_pct.is_some() {
+                                    sg.studies.iter().filter_map(|&i| a.weight_pct(i)).sum()
+                                } else {
+                                    100.0
+                                }
                             }
                         };
                         f.text(weight_x, base, format::weight(wsum), bold(), Align::Right);
-                        f.text(effect_x, base, text_of(p.estimate, p.ci_lower, p.ci_upper), bold(), Align::Left);
-                        diamond(&mut f, &ax, measure, p.estimate, p.ci_lower, p.ci_upper, mid);
+                        f.text(
+                            effect_x,
+                            base,
+                            text_of(p.estimate, p.ci_lower, p.ci_upper),
+                            bold(),
+                            Align::Left,
+                        );
+                        diamond(
+                            &mut f, &ax, measure, p.estimate, p.ci_lower, p.ci_upper, mid,
+                        );
                     }
                     None => f.text(effect_x, base, "Not estimable", bold(), Align::Left),
                 }
             }
             Row::Prediction(pr) => {
-                if let Some(pi) = pool_of(a, *pr).prediction.value().and_then(|p| p.shown_interval()) {
-                    f.text(study_x, base, format!("Prediction interval ({})", if pi.distribution == "normal" { "z" } else { pi.distribution.as_str() }), Font::italic(SIZE), Align::Left);
-                    let est = pool_of(a, *pr).pooled.value().map_or((pi.lower + pi.upper) / 2.0, |p| p.estimate);
-                    f.text(effect_x, base, text_of(est, pi.lower, pi.upper), Font::italic(SIZE), Align::Left);
+                if let Some(pi) = pool_of(a, *pr)
+                    .prediction
+                    .value()
+                    .and_then(|p| p.shown_interval())
+                {
+                    f.text(
+                        study_x,
+                        base,
+                        format!(
+                            "Prediction interval ({})",
+                            if pi.distribution == "normal" {
+                                "z"
+                            } else {
+                                pi.distribution.as_str()
+                            }
+                        ),
+                        Font::italic(SIZE),
+                        Align::Left,
+                    );
+                    let est = pool_of(a, *pr)
+                        .pooled
+                        .value()
+                        .map_or((pi.lower + pi.upper) / 2.0, |p| p.estimate);
+                    f.text(
+                        effect_x,
+                        base,
+                        text_of(est, pi.lower, pi.upper),
+                        Font::italic(SIZE),
+                        Align::Left,
+                    );
                     whisker(&mut f, &ax, measure, pi.lower, pi.upper, mid, ACCENT);
-                    let (l, h) = (ax.xa(measure, pi.lower).max(ax.x0), ax.xa(measure, pi.upper).min(ax.x1));
+                    let (l, h) = (
+                        ax.xa(measure, pi.lower).max(ax.x0),
+                        ax.xa(measure, pi.upper).min(ax.x1),
+                    );
                     f.line(l, mid - 2.5, l, mid + 2.5, 0.8, ACCENT);
                     f.line(h, mid - 2.5, h, mid + 2.5, 0.8, ACCENT);
                 }
@@ -370,7 +665,13 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
             Row::Events(e, c) => {
                 f.text(study_x, base, "Total events", regular(), Align::Left);
                 f.text(col_x[0], base, num(*e), regular(), Align::Right);
-                f.text(col_x[col_x.len() / 2], base, num(*c), regular(), Align::Right);
+                f.text(
+                    col_x[col_x.len() / 2],
+                    base,
+                    num(*c),
+                    regular(),
+                    Align::Right,
+                );
             }
             Row::Text(t) => f.text(study_x, base, t.clone(), regular(), Align::Left),
             Row::Blank => {}
@@ -386,9 +687,21 @@ pub fn forest(a: &Analysis, o: &Outcome, panel: Option<(char, &str)>) -> Figure 
     }
     axis_line(&mut f, &ax, axis_y);
     let fav_y = axis_y + ROW * 2.3;
-    f.text(null_x - 5.0, fav_y, o.forest.favours.0.clone(), regular(), Align::Right);
-    f.text(null_x + 5.0, fav_y, o.forest.favours.1.clone(), regular(), Align::Left);
-    f
+    f.text(
+        null_x - 5.0,
+        fav_y,
+        o.forest.favours.0.clone(),
+        regular(),
+        Align::Right,
+    );
+    f.text(
+        null_x + 5.0,
+        fav_y,
+        o.forest.favours.1.clone(),
+        regular(),
+        Align::Left,
+    );
+    (f, layout)
 }
 
 /// The axis line, ticks and labels at `y`.
@@ -402,11 +715,23 @@ pub fn axis_line(f: &mut Figure, ax: &Axis, y: f64) {
 }
 
 /// A confidence-interval line with arrowheads where it leaves the axis.
-fn whisker(f: &mut Figure, ax: &Axis, measure: Measure, lo: f64, hi: f64, y: f64, color: super::canvas::Rgb) {
+fn whisker(
+    f: &mut Figure,
+    ax: &Axis,
+    measure: Measure,
+    lo: f64,
+    hi: f64,
+    y: f64,
+    color: super::canvas::Rgb,
+) {
     let (xl, xh) = (ax.xa(measure, lo), ax.xa(measure, hi));
     if xh < ax.x0 || xl > ax.x1 {
         // Entirely off the axis: an arrow at the edge.
-        let (x, dir) = if xh < ax.x0 { (ax.x0, -1.0) } else { (ax.x1, 1.0) };
+        let (x, dir) = if xh < ax.x0 {
+            (ax.x0, -1.0)
+        } else {
+            (ax.x1, 1.0)
+        };
         arrow(f, x, y, dir, color);
         return;
     }
@@ -421,11 +746,18 @@ fn whisker(f: &mut Figure, ax: &Axis, measure: Measure, lo: f64, hi: f64, y: f64
 }
 
 fn arrow(f: &mut Figure, x: f64, y: f64, dir: f64, color: super::canvas::Rgb) {
-    f.polygon(vec![(x, y), (x - dir * 4.0, y - 2.2), (x - dir * 4.0, y + 2.2)], color);
+    f.polygon(
+        vec![(x, y), (x - dir * 4.0, y - 2.2), (x - dir * 4.0, y + 2.2)],
+        color,
+    );
 }
 
 fn diamond(f: &mut Figure, ax: &Axis, measure: Measure, est: f64, lo: f64, hi: f64, y: f64) {
-    let (xl, xm, xh) = (ax.xa(measure, lo).max(ax.x0), ax.xa(measure, est), ax.xa(measure, hi).min(ax.x1));
+    let (xl, xm, xh) = (
+        ax.xa(measure, lo).max(ax.x0),
+        ax.xa(measure, est),
+        ax.xa(measure, hi).min(ax.x1),
+    );
     if xm < ax.x0 || xm > ax.x1 {
         return;
     }
@@ -435,19 +767,46 @@ fn diamond(f: &mut Figure, ax: &Axis, measure: Measure, est: f64, lo: f64, hi: f
 
 /// A forest plot of sensitivity rows (leave-one-out or cumulative), one pooled estimate per
 /// row, with the full analysis at the bottom.
-pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cumulative: bool, panel: Option<(char, &str)>) -> Figure {
+pub fn sensitivity_forest(
+    a: &Analysis,
+    o: &Outcome,
+    rows: &[SensitivityRow],
+    cumulative: bool,
+    panel: Option<(char, &str)>,
+) -> Figure {
     let measure = a.measure;
     let level = a.options.level;
-    let first = if cumulative { "Study added" } else { "Study omitted" };
+    let first = if cumulative {
+        "Study added"
+    } else {
+        "Study omitted"
+    };
     let effect_head = format!("{} [{:.0}% CI]", measure.label(), level * 100.0);
-    let label_of = |r: &SensitivityRow| if cumulative { format!("+ {}", r.label) } else { r.label.clone() };
+    let label_of = |r: &SensitivityRow| {
+        if cumulative {
+            format!("+ {}", r.label)
+        } else {
+            r.label.clone()
+        }
+    };
     let text_of = |p: &Pool| match p.pooled.value() {
-        Some(x) => format::bracketed(measure.back_transform(x.estimate), measure.back_transform(x.ci_lower), measure.back_transform(x.ci_upper), measure),
+        Some(x) => format::bracketed(
+            measure.back_transform(x.estimate),
+            measure.back_transform(x.ci_lower),
+            measure.back_transform(x.ci_upper),
+            measure,
+        ),
         None => "Not pooled".into(),
     };
     let stats_of = |p: &Pool| match (p.pooled.value(), p.heterogeneity.value()) {
-        (Some(x), Some(h)) => (format!("{}", format::p_value(x.p).trim_start_matches("= ")), format::percent0(h.i2)),
-        (Some(x), None) => (format!("{}", format::p_value(x.p).trim_start_matches("= ")), "–".into()),
+        (Some(x), Some(h)) => (
+            format::p_value(x.p).trim_start_matches("= ").to_string(),
+            format::percent0(h.i2),
+        ),
+        (Some(x), None) => (
+            format::p_value(x.p).trim_start_matches("= ").to_string(),
+            "–".into(),
+        ),
         (None, Some(h)) => ("–".into(), format::percent0(h.i2)),
         _ => ("–".into(), "–".into()),
     };
@@ -458,8 +817,13 @@ pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cu
         Some(Effects::Random(_)) => "Random".to_string(),
         None => "–".to_string(),
     };
-    let (mut p_w, mut i2_w, mut model_w) = (bold().width("p"), bold().width("I²"), bold().width("Model"));
-    for r in rows.iter().map(|r| &r.pool).chain(std::iter::once(&a.overall)) {
+    let (mut p_w, mut i2_w, mut model_w) =
+        (bold().width("p"), bold().width("I²"), bold().width("Model"));
+    for r in rows
+        .iter()
+        .map(|r| &r.pool)
+        .chain(std::iter::once(&a.overall))
+    {
         model_w = model_w.max(bold().width(&model_of(r)));
     }
     for r in rows {
@@ -480,20 +844,49 @@ pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cu
     let method = method_label(&a.overall, level);
     let width = (graph_x1 + MARGIN + 4.0).max(MARGIN * 2.0 + regular().width(&method));
     let mut values = Vec::new();
-    for r in rows.iter().map(|r| &r.pool).chain(std::iter::once(&a.overall)) {
+    for r in rows
+        .iter()
+        .map(|r| &r.pool)
+        .chain(std::iter::once(&a.overall))
+    {
         if let Some(p) = r.pooled.value() {
             values.push(measure.back_transform(p.ci_lower));
             values.push(measure.back_transform(p.ci_upper));
         }
     }
-    let ax = axis::choose(measure, &values, o.forest.limits, o.forest.ticks.as_deref(), graph_x0, graph_x1);
+    let ax = axis::choose(
+        measure,
+        &values,
+        o.forest.limits,
+        o.forest.ticks.as_deref(),
+        graph_x0,
+        graph_x1,
+    );
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
-    let height = MARGIN + title_h + ROW * 1.5 + (rows.len() as f64 + 1.5) * ROW + ROW * 1.5 + ROW * 2.6 + MARGIN;
+    let height = MARGIN
+        + title_h
+        + ROW * 1.5
+        + (rows.len() as f64 + 1.5) * ROW
+        + ROW * 1.5
+        + ROW * 2.6
+        + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
     if let Some((letter, title)) = panel {
-        f.text(study_x, y + SIZE * 1.3, format!("{letter}"), Font::bold(SIZE * 1.5), Align::Left);
-        f.text(study_x + Font::bold(SIZE * 1.5).width("W") + 4.0, y + SIZE * 1.3, title, Font::bold(SIZE * 1.15), Align::Left);
+        f.text(
+            study_x,
+            y + SIZE * 1.3,
+            format!("{letter}"),
+            Font::bold(SIZE * 1.5),
+            Align::Left,
+        );
+        f.text(
+            study_x + Font::bold(SIZE * 1.5).width("W") + 4.0,
+            y + SIZE * 1.3,
+            title,
+            Font::bold(SIZE * 1.15),
+            Align::Left,
+        );
         y += title_h;
     }
     let h = y + SIZE;
@@ -502,9 +895,22 @@ pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cu
     f.text(p_x, h, "p", bold(), Align::Right);
     f.text(i2_x, h, "I²", bold(), Align::Right);
     f.text(model_x, h, "Model", bold(), Align::Left);
-    f.text((graph_x0 + graph_x1) / 2.0, h, method.clone(), bold(), Align::Center);
+    f.text(
+        (graph_x0 + graph_x1) / 2.0,
+        h,
+        method.clone(),
+        bold(),
+        Align::Center,
+    );
     y += ROW * 1.5;
-    f.line(MARGIN, y - ROW * 0.35, width - MARGIN, y - ROW * 0.35, 0.6, INK);
+    f.line(
+        MARGIN,
+        y - ROW * 0.35,
+        width - MARGIN,
+        y - ROW * 0.35,
+        0.6,
+        INK,
+    );
     let body_top = y - ROW * 0.35;
     let draw_row = |f: &mut Figure, y: f64, label: String, pool: &Pool, strong: bool| {
         let font = if strong { bold() } else { regular() };
@@ -533,7 +939,14 @@ pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cu
         y += ROW;
     }
     y += ROW * 0.5;
-    f.line(MARGIN, y - ROW * 0.25, width - MARGIN, y - ROW * 0.25, 0.4, LIGHT);
+    f.line(
+        MARGIN,
+        y - ROW * 0.25,
+        width - MARGIN,
+        y - ROW * 0.25,
+        0.4,
+        LIGHT,
+    );
     draw_row(&mut f, y, "All studies".into(), &a.overall, true);
     y += ROW * 1.5;
     let axis_y = y;
@@ -542,15 +955,28 @@ pub fn sensitivity_forest(a: &Analysis, o: &Outcome, rows: &[SensitivityRow], cu
         f.line(null_x, body_top, null_x, axis_y, 0.6, INK);
     }
     axis_line(&mut f, &ax, axis_y);
-    f.text(null_x - 5.0, axis_y + ROW * 2.3, o.forest.favours.0.clone(), regular(), Align::Right);
-    f.text(null_x + 5.0, axis_y + ROW * 2.3, o.forest.favours.1.clone(), regular(), Align::Left);
+    f.text(
+        null_x - 5.0,
+        axis_y + ROW * 2.3,
+        o.forest.favours.0.clone(),
+        regular(),
+        Align::Right,
+    );
+    f.text(
+        null_x + 5.0,
+        axis_y + ROW * 2.3,
+        o.forest.favours.1.clone(),
+        regular(),
+        Align::Left,
+    );
     f
 }
 
 /// Stacks figures vertically (panels A, B, ...), each left-aligned.
 pub fn stack(panels: Vec<Figure>) -> Figure {
     let width = panels.iter().map(|p| p.width).fold(0.0, f64::max);
-    let height: f64 = panels.iter().map(|p| p.height).sum::<f64>() + 6.0 * (panels.len().saturating_sub(1)) as f64;
+    let height: f64 = panels.iter().map(|p| p.height).sum::<f64>()
+        + 6.0 * (panels.len().saturating_sub(1)) as f64;
     let mut out = Figure::new(width, height);
     let mut y = 0.0;
     for p in panels {

@@ -25,21 +25,48 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
     let pooled = a.overall.pooled.value().map(|p| p.estimate);
     let bias = a.bias.as_ref();
     let filled: Vec<(f64, f64)> = match bias.and_then(|b| b.trim_and_fill.as_ref()) {
-        Some(Computed::Value(t)) if o.funnel.trim_and_fill => t.filled_yi.iter().zip(&t.filled_vi).map(|(y, v)| (*y, v.sqrt())).collect(),
+        Some(Computed::Value(t)) if o.funnel.trim_and_fill => t
+            .filled_yi
+            .iter()
+            .zip(&t.filled_vi)
+            .map(|(y, v)| (*y, v.sqrt()))
+            .collect(),
         _ => Vec::new(),
     };
     let points: Vec<(f64, f64)> = a.studies.iter().map(|s| (s.yi, s.vi.sqrt())).collect();
-    let se_max = points.iter().chain(&filled).map(|p| p.1).fold(0.0, f64::max) * 1.08;
+    let se_max = points
+        .iter()
+        .chain(&filled)
+        .map(|p| p.1)
+        .fold(0.0, f64::max)
+        * 1.08;
     // Without a pooled estimate (the model rule), centre on the model the bias tests used.
     let centre = pooled.unwrap_or_else(|| {
         let (y, v): (Vec<f64>, Vec<f64>) = a.studies.iter().map(|s| (s.yi, s.vi)).unzip();
         let effects = bias.map_or(crate::stats::Effects::Fixed, |b| b.effects);
-        crate::stats::fit::pool(&y, &v, effects, crate::stats::CiMethod::Z, 0.95, &a.options.control)
-            .map_or_else(|_| y.iter().zip(&v).map(|(y, v)| y / v).sum::<f64>() / v.iter().map(|v| 1.0 / v).sum::<f64>(), |f| f.pooled().estimate)
+        crate::stats::fit::pool(
+            &y,
+            &v,
+            effects,
+            crate::stats::CiMethod::Z,
+            0.95,
+            &a.options.control,
+        )
+        .map_or_else(
+            |_| {
+                y.iter().zip(&v).map(|(y, v)| y / v).sum::<f64>()
+                    / v.iter().map(|v| 1.0 / v).sum::<f64>()
+            },
+            |f| f.pooled().estimate,
+        )
     });
     let z = dist::z_crit(0.95);
     // The x-range covers the points, the pseudo-confidence region and the contours.
-    let mut values: Vec<f64> = points.iter().chain(&filled).map(|p| measure.back_transform(p.0)).collect();
+    let mut values: Vec<f64> = points
+        .iter()
+        .chain(&filled)
+        .map(|p| measure.back_transform(p.0))
+        .collect();
     values.push(measure.back_transform(centre - z * se_max));
     values.push(measure.back_transform(centre + z * se_max));
     if o.funnel.contours {
@@ -61,7 +88,10 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
         for (level, color) in shades {
             let zc = dist::z_crit(level);
             for side in [-1.0, 1.0] {
-                let inner: Vec<(f64, f64)> = vec![(xa(null), ys(0.0)), (xa(null + side * zc * se_max), ys(se_max))];
+                let inner: Vec<(f64, f64)> = vec![
+                    (xa(null), ys(0.0)),
+                    (xa(null + side * zc * se_max), ys(se_max)),
+                ];
                 let edge = if side < 0.0 { ax.x0 } else { ax.x1 };
                 let mut poly = inner.clone();
                 poly.push((edge, ys(se_max)));
@@ -73,16 +103,35 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
 
     // Pseudo 95% confidence region around the pooled (or fixed-effect) estimate.
     let tip = (xa(centre), ys(0.0));
-    f.dashed(tip.0, tip.1, xa(centre - z * se_max), ys(se_max), 0.6, INK, 2.0);
-    f.dashed(tip.0, tip.1, xa(centre + z * se_max), ys(se_max), 0.6, INK, 2.0);
+    f.dashed(
+        tip.0,
+        tip.1,
+        xa(centre - z * se_max),
+        ys(se_max),
+        0.6,
+        INK,
+        2.0,
+    );
+    f.dashed(
+        tip.0,
+        tip.1,
+        xa(centre + z * se_max),
+        ys(se_max),
+        0.6,
+        INK,
+        2.0,
+    );
     f.line(tip.0, ys(0.0), tip.0, ys(se_max), 0.7, INK);
 
     // Egger's line: yᵢ = b₀ + b₁·seᵢ, drawn over the range of standard errors.
-    if o.funnel.egger_line {
-        if let Some(Computed::Value(e)) = bias.and_then(|b| b.egger.as_ref()) {
-            let pts: Vec<(f64, f64)> = (0..=40).map(|i| se_max * i as f64 / 40.0).map(|se| (xa(e.limit_estimate + e.bias * se), ys(se))).collect();
-            f.polyline(pts, 0.9, ACCENT);
-        }
+    if o.funnel.egger_line
+        && let Some(Computed::Value(e)) = bias.and_then(|b| b.egger.as_ref())
+    {
+        let pts: Vec<(f64, f64)> = (0..=40)
+            .map(|i| se_max * i as f64 / 40.0)
+            .map(|se| (xa(e.limit_estimate + e.bias * se), ys(se)))
+            .collect();
+        f.polyline(pts, 0.9, ACCENT);
     }
     for &(y, se) in &filled {
         f.circle(xa(y), ys(se), 2.6, Some(WHITE_), Some((INK, 0.6)));
@@ -96,17 +145,44 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
     for &t in &ax.ticks {
         let x = ax.x(t);
         f.line(x, top + plot_h, x, top + plot_h + 3.0, 0.6, INK);
-        f.text(x, top + plot_h + 3.0 + SIZE, ax.label(t), Font::regular(SIZE), Align::Center);
+        f.text(
+            x,
+            top + plot_h + 3.0 + SIZE,
+            ax.label(t),
+            Font::regular(SIZE),
+            Align::Center,
+        );
     }
     let se_ticks = nice_ticks(se_max);
     for t in se_ticks {
         let y = ys(t);
         f.line(ax.x0 - 3.0, y, ax.x0, y, 0.6, INK);
-        f.text(ax.x0 - 5.0, y + SIZE * 0.35, format::fixed(t, if se_max < 1.0 { 2 } else { 1 }), Font::regular(SIZE), Align::Right);
+        f.text(
+            ax.x0 - 5.0,
+            y + SIZE * 0.35,
+            format::fixed(t, if se_max < 1.0 { 2 } else { 1 }),
+            Font::regular(SIZE),
+            Align::Right,
+        );
     }
-    let xlabel = if measure.is_ratio() { format!("{} (log scale)", measure.label()) } else { measure.label().to_string() };
-    f.text((ax.x0 + ax.x1) / 2.0, top + plot_h + 3.0 + SIZE * 2.6, xlabel, Font::regular(SIZE), Align::Center);
-    f.vtext(14.0, top + plot_h / 2.0, "Standard error", Font::regular(SIZE));
+    let xlabel = if measure.is_ratio() {
+        format!("{} (log scale)", measure.label())
+    } else {
+        measure.label().to_string()
+    };
+    f.text(
+        (ax.x0 + ax.x1) / 2.0,
+        top + plot_h + 3.0 + SIZE * 2.6,
+        xlabel,
+        Font::regular(SIZE),
+        Align::Center,
+    );
+    f.vtext(
+        14.0,
+        top + plot_h / 2.0,
+        "Standard error",
+        Font::regular(SIZE),
+    );
     // Legend line.
     let mut legend = Vec::new();
     if o.funnel.contours {
@@ -115,7 +191,12 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
     if !filled.is_empty() {
         legend.push(("open", "filled by trim-and-fill"));
     }
-    if o.funnel.egger_line && matches!(bias.and_then(|b| b.egger.as_ref()), Some(Computed::Value(_))) {
+    if o.funnel.egger_line
+        && matches!(
+            bias.and_then(|b| b.egger.as_ref()),
+            Some(Computed::Value(_))
+        )
+    {
         legend.push(("line", "Egger's regression"));
     }
     let mut lx = ax.x0;
@@ -124,7 +205,15 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
         match kind {
             "shade" => {
                 for (i, c) in [SHADE_01, SHADE_05, SHADE_10].into_iter().enumerate() {
-                    f.box_(lx + i as f64 * 6.0, ly - 6.0, lx + i as f64 * 6.0 + 6.0, ly, Some(c), LIGHT, 0.3);
+                    f.box_(
+                        lx + i as f64 * 6.0,
+                        ly - 6.0,
+                        lx + i as f64 * 6.0 + 6.0,
+                        ly,
+                        Some(c),
+                        LIGHT,
+                        0.3,
+                    );
                 }
                 lx += 21.0;
             }
@@ -148,8 +237,16 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
 }
 
 fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64) -> axis::Axis {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && (!measure.is_ratio() || *v > 0.0)).collect();
-    let (mut lo, mut hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let finite: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && (!measure.is_ratio() || *v > 0.0))
+        .collect();
+    let (mut lo, mut hi) = finite
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     if measure.is_ratio() {
         let pad = (hi / lo).ln() * 0.04;
         lo = (lo.ln() - pad).exp();
@@ -175,10 +272,24 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
             }
             ticks.retain(|v| [0.25, 0.5, 1.0, 2.0, 4.0].contains(v));
         }
-        axis::Axis { log: true, lo, hi, ticks, x0, x1 }
+        axis::Axis {
+            log: true,
+            lo,
+            hi,
+            ticks,
+            x0,
+            x1,
+        }
     } else {
         let pad = (hi - lo) * 0.04;
-        let mut a = axis::choose(measure, &[lo - pad, hi + pad], Some((lo - pad, hi + pad)), None, x0, x1);
+        let mut a = axis::choose(
+            measure,
+            &[lo - pad, hi + pad],
+            Some((lo - pad, hi + pad)),
+            None,
+            x0,
+            x1,
+        );
         a.ticks.retain(|t| *t >= lo - pad && *t <= hi + pad);
         a
     }
@@ -187,7 +298,11 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
 fn nice_ticks(max: f64) -> Vec<f64> {
     let raw = max / 4.0;
     let p = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * p).find(|s| *s >= raw).unwrap_or(10.0 * p);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * p);
     let mut t = Vec::new();
     let mut v = 0.0;
     while v <= max + 1e-12 {

@@ -21,7 +21,11 @@ pub const PNG_DPI: f32 = 300.0;
 static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
-    for f in [crate::fonts::SANS_REGULAR, crate::fonts::SANS_BOLD, crate::fonts::SANS_ITALIC] {
+    for f in [
+        crate::fonts::SANS_REGULAR,
+        crate::fonts::SANS_BOLD,
+        crate::fonts::SANS_ITALIC,
+    ] {
         db.load_font_data(f.to_vec());
     }
     db.set_sans_serif_family(crate::fonts::FIGURE_FAMILY);
@@ -31,18 +35,30 @@ static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
 
 /// Renders SVG text to PNG bytes at [`PNG_DPI`], with the embedded fonts only.
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
-    let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
+        .map_err(|e| format!("cannot read the SVG: {e}"))?;
     let scale = PNG_DPI / 96.0;
-    let size = tree.size().to_int_size().scale_by(scale).ok_or("the figure is empty")?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the figure is too large")?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or("the figure is empty")?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or("the figure is too large")?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
     encode_png(&pixmap)
 }
 
 /// PNG with a physical resolution chunk (pHYs), so journals read 300 dpi.
 fn encode_png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
-    let png = pixmap.encode_png().map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    let png = pixmap
+        .encode_png()
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
     let ppm = (PNG_DPI as f64 / 0.0254).round() as u32;
     let mut data = Vec::with_capacity(9);
@@ -66,7 +82,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

@@ -28,7 +28,22 @@ struct Box_ {
 
 impl Box_ {
     fn height(&self, width: f64) -> f64 {
-        let rows: usize = self.lines.iter().map(|(t, b)| wrap(t, if *b { Font::bold(SIZE) } else { Font::regular(SIZE) }, width - 10.0).len()).sum();
+        let rows: usize = self
+            .lines
+            .iter()
+            .map(|(t, b)| {
+                wrap(
+                    t,
+                    if *b {
+                        Font::bold(SIZE)
+                    } else {
+                        Font::regular(SIZE)
+                    },
+                    width - 10.0,
+                )
+                .len()
+            })
+            .sum();
         rows as f64 * LINE + 10.0
     }
 }
@@ -56,7 +71,10 @@ pub fn prisma(p: &Prisma) -> Figure {
     let mut removed = Vec::new();
     for (label, v) in [
         ("Duplicate records removed", p.duplicates_removed),
-        ("Records marked as ineligible by automation tools", p.automation_removed),
+        (
+            "Records marked as ineligible by automation tools",
+            p.automation_removed,
+        ),
         ("Records removed for other reasons", p.other_removed),
     ] {
         if let Some(v) = v {
@@ -67,10 +85,22 @@ pub fn prisma(p: &Prisma) -> Figure {
         removed.insert(0, ("Records removed before screening:".into(), true));
     }
     let some = |v: Vec<(String, bool)>| (!v.is_empty()).then_some(Box_ { lines: v });
-    let pair = |label: &str, v: Option<u64>| v.map(|v| Box_ { lines: vec![(label.to_string(), false), (n(v), false)] });
+    let pair = |label: &str, v: Option<u64>| {
+        v.map(|v| Box_ {
+            lines: vec![(label.to_string(), false), (n(v), false)],
+        })
+    };
     rows.push(("Identification", some(ident), some(removed)));
-    rows.push(("Screening", pair("Records screened", p.screened), pair("Records excluded", p.screened_excluded)));
-    rows.push(("Screening", pair("Reports sought for retrieval", p.sought), pair("Reports not retrieved", p.not_retrieved)));
+    rows.push((
+        "Screening",
+        pair("Records screened", p.screened),
+        pair("Records excluded", p.screened_excluded),
+    ));
+    rows.push((
+        "Screening",
+        pair("Reports sought for retrieval", p.sought),
+        pair("Reports not retrieved", p.not_retrieved),
+    ));
     let mut excluded = Vec::new();
     if !p.excluded.is_empty() {
         let total: u64 = p.excluded.iter().map(|x| x.1).sum();
@@ -79,7 +109,11 @@ pub fn prisma(p: &Prisma) -> Figure {
             excluded.push((format!("{reason} {}", n(*k)), false));
         }
     }
-    rows.push(("Screening", pair("Reports assessed for eligibility", p.assessed), some(excluded)));
+    rows.push((
+        "Screening",
+        pair("Reports assessed for eligibility", p.assessed),
+        some(excluded),
+    ));
     let mut included = Vec::new();
     if let Some(s) = p.included_studies {
         included.push(("Studies included in review".to_string(), false));
@@ -96,10 +130,18 @@ pub fn prisma(p: &Prisma) -> Figure {
     let has_side = rows.iter().any(|r| r.2.is_some());
     let main_x = MARGIN + BAND_W + 10.0;
     let side_x = main_x + MAIN_W + GAP_X;
-    let right = if has_side { side_x + SIDE_W } else { main_x + MAIN_W };
+    let right = if has_side {
+        side_x + SIDE_W
+    } else {
+        main_x + MAIN_W
+    };
     let width = right + MARGIN;
     let head_font = Font::bold(SIZE + 0.5);
-    let head_lines = wrap("Identification of studies via databases and registers", head_font, right - main_x - 12.0);
+    let head_lines = wrap(
+        "Identification of studies via databases and registers",
+        head_font,
+        right - main_x - 12.0,
+    );
     let header_h = head_lines.len() as f64 * LINE + 11.0;
     let mut y = MARGIN + header_h + 8.0;
     let mut placed = Vec::new();
@@ -108,16 +150,34 @@ pub fn prisma(p: &Prisma) -> Figure {
         let sh = side.as_ref().map_or(0.0, |b| b.height(SIDE_W));
         // A phase of one row must still be tall enough for its vertical label.
         let alone = rows.iter().filter(|r| r.0 == *phase).count() == 1;
-        let label_h = if alone && i < rows.len() { Font::bold(SIZE).width(phase) + 14.0 } else { 0.0 };
+        let label_h = if alone && i < rows.len() {
+            Font::bold(SIZE).width(phase) + 14.0
+        } else {
+            0.0
+        };
         let h = mh.max(sh).max(label_h);
         placed.push((*phase, y, h, mh, sh));
         y += h + GAP_Y;
     }
     let height = y - GAP_Y + MARGIN;
     let mut f = Figure::new(width, height);
-    f.box_(main_x, MARGIN, right, MARGIN + header_h, Some(HEAD), INK, 0.6);
+    f.box_(
+        main_x,
+        MARGIN,
+        right,
+        MARGIN + header_h,
+        Some(HEAD),
+        INK,
+        0.6,
+    );
     for (k, line) in head_lines.iter().enumerate() {
-        f.text((main_x + right) / 2.0, MARGIN + 5.5 + SIZE + k as f64 * LINE, line.clone(), head_font, Align::Center);
+        f.text(
+            (main_x + right) / 2.0,
+            MARGIN + 5.5 + SIZE + k as f64 * LINE,
+            line.clone(),
+            head_font,
+            Align::Center,
+        );
     }
 
     // Phase bands.
@@ -130,7 +190,12 @@ pub fn prisma(p: &Prisma) -> Figure {
         }
         let (top, bottom) = (placed[i].1, placed[j].1 + placed[j].2);
         f.box_(MARGIN, top, MARGIN + BAND_W, bottom, Some(BAND), INK, 0.5);
-        f.vtext(MARGIN + BAND_W / 2.0, (top + bottom) / 2.0, phase, Font::bold(SIZE));
+        f.vtext(
+            MARGIN + BAND_W / 2.0,
+            (top + bottom) / 2.0,
+            phase,
+            Font::bold(SIZE),
+        );
         i = j + 1;
     }
 
@@ -160,7 +225,11 @@ fn draw_box(f: &mut Figure, x: f64, y: f64, w: f64, h: f64, b: &Box_) {
     f.box_(x, y, x + w, y + h, Some(Rgb(255, 255, 255)), INK, 0.7);
     let mut base = y + 5.0 + SIZE;
     for (t, bold) in &b.lines {
-        let font = if *bold { Font::bold(SIZE) } else { Font::regular(SIZE) };
+        let font = if *bold {
+            Font::bold(SIZE)
+        } else {
+            Font::regular(SIZE)
+        };
         for line in wrap(t, font, w - 10.0) {
             f.text(x + w / 2.0, base, line, font, Align::Center);
             base += LINE;

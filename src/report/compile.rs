@@ -18,7 +18,13 @@ pub fn pdf(source: &str, files: Vec<(String, Vec<u8>)>, ident: &str) -> Result<V
         timestamp: None,
         ..Default::default()
     };
-    typst_pdf::pdf(&doc, &options).map_err(|errors| errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
+    typst_pdf::pdf(&doc, &options).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 /// Lays out the document (for tests that inspect the text).
@@ -26,7 +32,12 @@ pub fn document(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<PagedDocu
     let engine = TypstEngine::builder()
         .fonts(crate::fonts::all())
         .with_static_source_file_resolver([("main.typ", source.to_string())])
-        .with_static_file_resolver(files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect::<Vec<_>>())
+        .with_static_file_resolver(
+            files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.clone()))
+                .collect::<Vec<_>>(),
+        )
         .build();
     let warned = engine.compile::<_, PagedDocument>("main.typ");
     warned.output.map_err(|e| describe(source, e))

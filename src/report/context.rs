@@ -30,12 +30,23 @@ pub struct FigureRef {
 /// Figure file stem and label for a figure.
 pub fn figure_ref(spec: &Spec, f: &Figure) -> FigureRef {
     let stem = f.stem();
-    let caption = f.caption.clone().unwrap_or_else(|| default_caption(spec, f));
-    FigureRef { path: format!("figures/{stem}.svg"), label: format!("{}-fig-{}", spec.id, stem.replace('+', "-")), caption, kind: f.kind.slug().into() }
+    let caption = f
+        .caption
+        .clone()
+        .unwrap_or_else(|| default_caption(spec, f));
+    FigureRef {
+        path: format!("figures/{stem}.svg"),
+        label: format!("{}-fig-{}", spec.id, stem.replace('+', "-")),
+        caption,
+        kind: f.kind.slug().into(),
+    }
 }
 
 fn outcome_title<'a>(spec: &'a Spec, id: &'a str) -> &'a str {
-    spec.outcomes.iter().find(|o| o.id == id).map_or(id, |o| o.title.as_str())
+    spec.outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .map_or(id, |o| o.title.as_str())
 }
 
 fn default_caption(spec: &Spec, f: &Figure) -> String {
@@ -43,8 +54,15 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
     let list = titles.join("; ");
     match f.kind {
         FigureKind::Prisma => "PRISMA 2020 flow diagram of the study selection.".into(),
+        FigureKind::Forest if f.subgroup_panels => {
+            format!("Forest plots by subgroup: {list}; each panel is a separate meta-analysis.")
+        }
         FigureKind::Forest if titles.len() > 1 => {
-            let parts: Vec<String> = titles.iter().enumerate().map(|(i, t)| format!("({}) {t}", (b'A' + i as u8) as char)).collect();
+            let parts: Vec<String> = titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("({}) {t}", (b'A' + i as u8) as char))
+                .collect();
             format!("Forest plots. {}.", parts.join(" "))
         }
         FigureKind::Forest => format!("Forest plot: {list}."),
@@ -55,7 +73,13 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
 }
 
 fn est_ci(m: Measure, est: f64, lo: f64, hi: f64, level: f64) -> String {
-    format!("{} {}, {:.0}% CI {}", m.abbreviation(), format::effect(m.back_transform(est), m), level * 100.0, format::interval(m.back_transform(lo), m.back_transform(hi), m))
+    format!(
+        "{} {}, {:.0}% CI {}",
+        m.abbreviation(),
+        format::effect(m.back_transform(est), m),
+        level * 100.0,
+        format::interval(m.back_transform(lo), m.back_transform(hi), m)
+    )
 }
 
 fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
@@ -99,9 +123,16 @@ fn decision_text(pool: &Pool) -> String {
         None => "no pooled estimate".to_string(),
     };
     match (pool.decision.reason, pool.decision.rule_q_p) {
-        (DecisionReason::RuleFixed, Some(p)) | (DecisionReason::RuleRandom, Some(p)) => format!("{model} was used (heterogeneity {})", format::p_text(p)),
-        (DecisionReason::RuleNoPooling, Some(p)) => format!("no pooled estimate is reported because heterogeneity was significant ({})", format::p_text(p)),
-        (DecisionReason::SingleStudy, _) => "a single study contributes, so its own estimate is shown".into(),
+        (DecisionReason::RuleFixed, Some(p)) | (DecisionReason::RuleRandom, Some(p)) => {
+            format!("{model} was used (heterogeneity {})", format::p_text(p))
+        }
+        (DecisionReason::RuleNoPooling, Some(p)) => format!(
+            "no pooled estimate is reported because heterogeneity was significant ({})",
+            format::p_text(p)
+        ),
+        (DecisionReason::SingleStudy, _) => {
+            "a single study contributes, so its own estimate is shown".into()
+        }
         _ => format!("{model} was used"),
     }
 }
@@ -148,7 +179,11 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
             }),
         })
     });
-    let overall_sig = a.overall.pooled.value().map(|p| p.ci_lower > 0.0 || p.ci_upper < 0.0);
+    let overall_sig = a
+        .overall
+        .pooled
+        .value()
+        .map(|p| p.ci_lower > 0.0 || p.ci_upper < 0.0);
     let loo = a.sensitivity.leave_one_out.as_ref().map(|rows| {
         let ests: Vec<f64> = rows.iter().filter_map(|r| r.pool.pooled.value().map(|p| m.back_transform(p.estimate))).collect();
         let (lo, hi) = ests.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
@@ -182,9 +217,21 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "text": format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m),
         "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins" },
     })));
-    let forest_fig = spec.figures.iter().find(|f| f.kind == FigureKind::Forest && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
-    let funnel_fig = spec.figures.iter().find(|f| f.kind == FigureKind::Funnel && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
-    let loo_fig = spec.figures.iter().find(|f| f.kind == FigureKind::LeaveOneOut && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label);
+    let forest_fig = spec
+        .figures
+        .iter()
+        .find(|f| f.kind == FigureKind::Forest && f.outcomes.contains(&o.id))
+        .map(|f| figure_ref(spec, f).label);
+    let funnel_fig = spec
+        .figures
+        .iter()
+        .find(|f| f.kind == FigureKind::Funnel && f.outcomes.contains(&o.id))
+        .map(|f| figure_ref(spec, f).label);
+    let loo_fig = spec
+        .figures
+        .iter()
+        .find(|f| f.kind == FigureKind::LeaveOneOut && f.outcomes.contains(&o.id))
+        .map(|f| figure_ref(spec, f).label);
     json!({
         "id": o.id,
         "title": o.title,
@@ -213,7 +260,10 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
     let any = |f: &dyn Fn(&Outcome) -> bool| outs.iter().any(f);
     let tau2: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
-        for o in outs.iter().filter(|o| !matches!(o.options.model, ModelChoice::Fixed)) {
+        for o in outs
+            .iter()
+            .filter(|o| !matches!(o.options.model, ModelChoice::Fixed))
+        {
             let n = o.options.tau2_method.name().to_string();
             if !v.contains(&n) {
                 v.push(n);
@@ -223,7 +273,10 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
     };
     let refs_tau2: Vec<&str> = {
         let mut v = Vec::new();
-        for o in outs.iter().filter(|o| !matches!(o.options.model, ModelChoice::Fixed)) {
+        for o in outs
+            .iter()
+            .filter(|o| !matches!(o.options.model, ModelChoice::Fixed))
+        {
             let key = match o.options.tau2_method {
                 crate::stats::Tau2Method::DL => "dersimonian1986",
                 crate::stats::Tau2Method::REML | crate::stats::Tau2Method::ML => "viechtbauer2005",
@@ -254,7 +307,9 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         ModelChoice::HeterogeneityRule { fixed_if_p_at_least, no_pooling_if_p_below } => Some(json!({"fixed": format!("{fixed_if_p_at_least}"), "none": format!("{no_pooling_if_p_below}")})),
         _ => None,
     });
-    let revman = outs.iter().any(|o| o.options.ci_rule.revman_392 && o.kind == InputKind::EstimateCi);
+    let revman = outs
+        .iter()
+        .any(|o| o.options.ci_rule.revman_392 && o.kind == InputKind::EstimateCi);
     json!({
         "measures": measures,
         "ratio_ci": any(&|o| o.kind == InputKind::EstimateCi && o.options.measure.is_ratio()),
@@ -289,7 +344,9 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
 }
 
 fn baseline_context(spec: &Spec) -> Value {
-    let Some(b) = &spec.baseline else { return Value::Null };
+    let Some(b) = &spec.baseline else {
+        return Value::Null;
+    };
     let rows: Vec<Value> = b
         .characteristics
         .iter()

@@ -9,7 +9,10 @@ pub const MINUS: char = '\u{2212}';
 /// Fixed decimals with a true minus sign; "−0.00" never appears.
 pub fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, x);
-    let zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
+    let zero = s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.');
     if zero {
         s.trim_start_matches('-').to_string()
     } else if let Some(rest) = s.strip_prefix('-') {
@@ -39,12 +42,21 @@ pub fn effect(x: f64, measure: Measure) -> String {
 /// A confidence interval "0.07–4.25" (en dash), or "−0.52 to −0.12" when a limit is negative.
 pub fn interval(lo: f64, hi: f64, measure: Measure) -> String {
     let (a, b) = (effect(lo, measure), effect(hi, measure));
-    if a.starts_with(MINUS) || b.starts_with(MINUS) { format!("{a} to {b}") } else { format!("{a}–{b}") }
+    if a.starts_with(MINUS) || b.starts_with(MINUS) {
+        format!("{a} to {b}")
+    } else {
+        format!("{a}–{b}")
+    }
 }
 
 /// RevMan's bracketed interval "0.45 [0.12, 1.67]".
 pub fn bracketed(est: f64, lo: f64, hi: f64, measure: Measure) -> String {
-    format!("{} [{}, {}]", effect(est, measure), effect(lo, measure), effect(hi, measure))
+    format!(
+        "{} [{}, {}]",
+        effect(est, measure),
+        effect(lo, measure),
+        effect(hi, measure)
+    )
 }
 
 /// A p-value for running text: "p = 0.58", "p = 0.003", "p < 0.001".
@@ -112,7 +124,7 @@ pub fn count(n: f64) -> String {
     let s = v.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -16,11 +16,26 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, Undefi
 /// The built-in templates.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("setup.typ.j2", include_str!("../../templates/setup.typ.j2")),
-    ("manuscript.typ.j2", include_str!("../../templates/manuscript.typ.j2")),
-    ("report.typ.j2", include_str!("../../templates/report.typ.j2")),
-    ("review.typ.j2", include_str!("../../templates/review.typ.j2")),
-    ("methods.typ.j2", include_str!("../../templates/methods.typ.j2")),
-    ("results.typ.j2", include_str!("../../templates/results.typ.j2")),
+    (
+        "manuscript.typ.j2",
+        include_str!("../../templates/manuscript.typ.j2"),
+    ),
+    (
+        "report.typ.j2",
+        include_str!("../../templates/report.typ.j2"),
+    ),
+    (
+        "review.typ.j2",
+        include_str!("../../templates/review.typ.j2"),
+    ),
+    (
+        "methods.typ.j2",
+        include_str!("../../templates/methods.typ.j2"),
+    ),
+    (
+        "results.typ.j2",
+        include_str!("../../templates/results.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.
@@ -38,14 +53,22 @@ pub struct Templates {
 impl Templates {
     /// Loads the templates for a project.
     pub fn load(root: &Path) -> Result<Templates, String> {
-        let mut sources: BTreeMap<String, String> = BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let mut sources: BTreeMap<String, String> = BUILTIN
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
         let mut references = REFERENCES.to_string();
         let mut overridden = Vec::new();
         let dir = root.join("templates");
-        for name in BUILTIN.iter().map(|(n, _)| *n).chain(std::iter::once("references.yml")) {
+        for name in BUILTIN
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(std::iter::once("references.yml"))
+        {
             let p = dir.join(name);
             if p.is_file() {
-                let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read templates/{name}: {e}"))?;
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
                 if name == "references.yml" {
                     references = text;
                 } else {
@@ -54,7 +77,11 @@ impl Templates {
                 overridden.push(format!("templates/{name}"));
             }
         }
-        Ok(Templates { sources, references, overridden })
+        Ok(Templates {
+            sources,
+            references,
+            overridden,
+        })
     }
 
     /// blake3 of every template in effect (part of the manuscript's cache key).
@@ -75,8 +102,17 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::Custom("typst".into()));
         env.set_formatter(typst_formatter);
-        env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build().expect("the default delimiters are valid"));
-        env.add_filter("typst_str", |s: String| Value::from_safe_string(typst_string(&s)));
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        env.add_filter("typst_str", |s: String| {
+            Value::from_safe_string(typst_string(&s))
+        });
         for (name, src) in &self.sources {
             env.add_template(name.as_str(), src.as_str()).ok();
         }
@@ -93,7 +129,8 @@ impl Templates {
             }
         }
         let t = env.get_template(name).map_err(|e| describe(&e))?;
-        t.render(Value::from(minijinja::value::Serde(context))).map_err(|e| describe(&e))
+        t.render(Value::from(minijinja::value::Serde(context)))
+            .map_err(|e| describe(&e))
     }
 }
 
@@ -112,8 +149,15 @@ fn describe(e: &Error) -> String {
         (Some(n), None) => format!("templates/{n}: "),
         _ => String::new(),
     };
-    let what = located.detail().map(str::to_string).unwrap_or_else(|| located.kind().to_string());
-    let hint = if located.kind() == ErrorKind::UndefinedError { " (the template uses a value the context does not have)" } else { "" };
+    let what = located
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| located.kind().to_string());
+    let hint = if located.kind() == ErrorKind::UndefinedError {
+        " (the template uses a value the context does not have)"
+    } else {
+        ""
+    };
     format!("{place}{what}{hint}")
 }
 
@@ -123,7 +167,8 @@ pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '/' | '=' | '-' | '+' | '"' | '\'' | '{' | '}' | ':' => {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '/' | '='
+            | '-' | '+' | '"' | '\'' | '{' | '}' | ':' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -150,8 +195,14 @@ pub fn typst_string(s: &str) -> String {
 }
 
 fn typst_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
-    if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "typst") && !value.is_safe() {
-        let s = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+    if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "typst")
+        && !value.is_safe()
+    {
+        let s = if value.is_none() || value.is_undefined() {
+            String::new()
+        } else {
+            value.to_string()
+        };
         return out.write_str(&escape_markup(&s)).map_err(Error::from);
     }
     minijinja::escape_formatter(out, state, value)

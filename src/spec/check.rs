@@ -24,12 +24,21 @@ pub struct Checker<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl<'a> Checker<'a> {
     pub fn new(root: &'a Json, file: &'a str) -> Self {
-        Checker { root, file, diagnostics: Vec::new(), positions: BTreeMap::new() }
+        Checker {
+            root,
+            file,
+            diagnostics: Vec::new(),
+            positions: BTreeMap::new(),
+        }
     }
 
     fn resolve(&self, schema: &'a Json) -> &'a Json {
@@ -42,8 +51,16 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, node_pos: (usize, usize), path: &str, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::file(self.file, message).at(node_pos.0, node_pos.1).field(path);
+    fn error(
+        &mut self,
+        node_pos: (usize, usize),
+        path: &str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let mut d = Diagnostic::file(self.file, message)
+            .at(node_pos.0, node_pos.1)
+            .field(path);
         d.hint = hint;
         self.diagnostics.push(d);
     }
@@ -51,11 +68,20 @@ impl<'a> Checker<'a> {
     /// Checks and converts a node.
     pub fn convert(&mut self, node: &Node, schema: &'a Json, path: &str) -> Json {
         let schema = self.resolve(schema);
-        self.positions.insert(path.to_string(), (node.line, node.column));
-        if schema == &Json::Bool(true) || schema.as_object().is_some_and(|o| o.keys().all(|k| k == "description" || k == "default")) {
+        self.positions
+            .insert(path.to_string(), (node.line, node.column));
+        if schema == &Json::Bool(true)
+            || schema
+                .as_object()
+                .is_some_and(|o| o.keys().all(|k| k == "description" || k == "default"))
+        {
             return plain(node);
         }
-        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Json::as_array)
+        {
             return self.alternatives(node, schema, branches, path);
         }
         if let Some(values) = schema.get("enum").and_then(Json::as_array) {
@@ -67,10 +93,18 @@ impl<'a> Checker<'a> {
         let types = types_of(schema);
         let pos = (node.line, node.column);
         match &node.value {
-            Value::Map(entries) if types.contains(&"object") => self.object(node, entries, schema, path),
+            Value::Map(entries) if types.contains(&"object") => {
+                self.object(node, entries, schema, path)
+            }
             Value::Seq(items) if types.contains(&"array") => {
                 let item_schema = schema.get("items").unwrap_or(&Json::Bool(true));
-                Json::Array(items.iter().enumerate().map(|(i, n)| self.convert(n, item_schema, &format!("{path}[{i}]"))).collect())
+                Json::Array(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| self.convert(n, item_schema, &format!("{path}[{i}]")))
+                        .collect(),
+                )
             }
             Value::Null if types.contains(&"null") => Json::Null,
             Value::Bool(b) if types.contains(&"boolean") => Json::Bool(*b),
@@ -92,29 +126,54 @@ impl<'a> Checker<'a> {
             Value::Float(f) if types.contains(&"string") => Json::String(f.to_string()),
             Value::Bool(b) if types.contains(&"string") => Json::String(b.to_string()),
             v => {
-                let expected = types.iter().filter(|t| **t != "null").map(|t| describe_type(t)).collect::<Vec<_>>().join(" or ");
-                self.error(pos, path, format!("expected {expected}, found {}", found(v)), None);
+                let expected = types
+                    .iter()
+                    .filter(|t| **t != "null")
+                    .map(|t| describe_type(t))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                self.error(
+                    pos,
+                    path,
+                    format!("expected {expected}, found {}", found(v)),
+                    None,
+                );
                 Json::Null
             }
         }
     }
 
     fn range(&mut self, schema: &Json, x: f64, pos: (usize, usize), path: &str) {
-        if let Some(min) = schema.get("minimum").and_then(Json::as_f64) {
-            if x < min {
-                self.error(pos, path, format!("must be at least {min}, found {x}"), None);
-            }
+        if let Some(min) = schema.get("minimum").and_then(Json::as_f64)
+            && x < min
+        {
+            self.error(
+                pos,
+                path,
+                format!("must be at least {min}, found {x}"),
+                None,
+            );
         }
-        if let Some(max) = schema.get("maximum").and_then(Json::as_f64) {
-            if x > max {
-                self.error(pos, path, format!("must be at most {max}, found {x}"), None);
-            }
+        if let Some(max) = schema.get("maximum").and_then(Json::as_f64)
+            && x > max
+        {
+            self.error(pos, path, format!("must be at most {max}, found {x}"), None);
         }
     }
 
-    fn object(&mut self, node: &Node, entries: &[(String, (usize, usize), Node)], schema: &'a Json, path: &str) -> Json {
-        static EMPTY: std::sync::LazyLock<serde_json::Map<String, Json>> = std::sync::LazyLock::new(serde_json::Map::new);
-        let props: &'a serde_json::Map<String, Json> = schema.get("properties").and_then(Json::as_object).unwrap_or(&EMPTY);
+    fn object(
+        &mut self,
+        node: &Node,
+        entries: &[(String, (usize, usize), Node)],
+        schema: &'a Json,
+        path: &str,
+    ) -> Json {
+        static EMPTY: std::sync::LazyLock<serde_json::Map<String, Json>> =
+            std::sync::LazyLock::new(serde_json::Map::new);
+        let props: &'a serde_json::Map<String, Json> = schema
+            .get("properties")
+            .and_then(Json::as_object)
+            .unwrap_or(&EMPTY);
         let additional = schema.get("additionalProperties");
         let mut out = serde_json::Map::new();
         for (key, kpos, value) in entries {
@@ -146,8 +205,17 @@ impl<'a> Checker<'a> {
         if let Some(req) = schema.get("required").and_then(Json::as_array) {
             for r in req.iter().filter_map(Json::as_str) {
                 if !entries.iter().any(|(k, _, _)| k == r) {
-                    let what = props.get(r).and_then(|s| s.get("description")).and_then(Json::as_str).map(|d| format!(" ({})", d.trim_end_matches('.')));
-                    self.error((node.line, node.column), path, format!("missing required key `{r}`{}", what.unwrap_or_default()), None);
+                    let what = props
+                        .get(r)
+                        .and_then(|s| s.get("description"))
+                        .and_then(Json::as_str)
+                        .map(|d| format!(" ({})", d.trim_end_matches('.')));
+                    self.error(
+                        (node.line, node.column),
+                        path,
+                        format!("missing required key `{r}`{}", what.unwrap_or_default()),
+                        None,
+                    );
                 }
             }
         }
@@ -163,7 +231,10 @@ impl<'a> Checker<'a> {
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         };
-        if let Some(v) = values.iter().find(|v| **v == given || (text.is_some() && v.as_str() == text.as_deref())) {
+        if let Some(v) = values
+            .iter()
+            .find(|v| **v == given || (text.is_some() && v.as_str() == text.as_deref()))
+        {
             return v.clone();
         }
         let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
@@ -171,16 +242,42 @@ impl<'a> Checker<'a> {
             Value::Str(s) => format!("`{s}`"),
             v => found(v),
         };
-        let hint = text.as_deref().and_then(|t| did_you_mean(t, names.iter().copied())).map(|m| format!("did you mean `{m}`?"));
-        self.error((node.line, node.column), path, format!("unknown value {shown}; expected one of: {}", names.join(", ")), hint);
+        let hint = text
+            .as_deref()
+            .and_then(|t| did_you_mean(t, names.iter().copied()))
+            .map(|m| format!("did you mean `{m}`?"));
+        self.error(
+            (node.line, node.column),
+            path,
+            format!(
+                "unknown value {shown}; expected one of: {}",
+                names.join(", ")
+            ),
+            hint,
+        );
         Json::Null
     }
 
-    fn alternatives(&mut self, node: &Node, schema: &'a Json, branches: &'a [Json], path: &str) -> Json {
+    fn alternatives(
+        &mut self,
+        node: &Node,
+        schema: &'a Json,
+        branches: &'a [Json],
+        path: &str,
+    ) -> Json {
         // All-constant alternatives are an enumeration.
-        let consts: Vec<Json> = branches.iter().filter_map(|b| self.resolve(b).get("const").cloned()).collect();
-        let nulls = branches.iter().filter(|b| types_of(self.resolve(b)) == ["null"]).count();
-        if !consts.is_empty() && consts.len() + nulls == branches.len() && !matches!(node.value, Value::Null) {
+        let consts: Vec<Json> = branches
+            .iter()
+            .filter_map(|b| self.resolve(b).get("const").cloned())
+            .collect();
+        let nulls = branches
+            .iter()
+            .filter(|b| types_of(self.resolve(b)) == ["null"])
+            .count();
+        if !consts.is_empty()
+            && consts.len() + nulls == branches.len()
+            && !matches!(node.value, Value::Null)
+        {
             return self.one_of_values(node, &consts, path);
         }
         let _ = schema;
@@ -194,7 +291,10 @@ impl<'a> Checker<'a> {
             }
         }
         // ...or report the errors of the branch that is not `null`.
-        let best = branches.iter().find(|b| types_of(self.resolve(b)) != ["null"]).unwrap_or(&branches[0]);
+        let best = branches
+            .iter()
+            .find(|b| types_of(self.resolve(b)) != ["null"])
+            .unwrap_or(&branches[0]);
         self.convert(node, best, path)
     }
 }

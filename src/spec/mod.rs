@@ -188,12 +188,23 @@ pub struct Figure {
     pub kind: FigureKind,
     /// Outcome ids (several: stacked panels).
     pub outcomes: Vec<String>,
+    /// Forest plots: one panel per subgroup.
+    pub subgroup_panels: bool,
     pub caption: Option<String>,
 }
 
 impl Figure {
-    /// The file stem of the figure ("forest-mortality", "prisma").
+    /// The file stem of the figure ("forest-mortality", "prisma", "forest-panels-mortality").
     pub fn stem(&self) -> String {
-        if self.outcomes.is_empty() { self.kind.slug().to_string() } else { format!("{}-{}", self.kind.slug(), self.outcomes.join("+")) }
+        let kind = if self.subgroup_panels {
+            "forest-panels"
+        } else {
+            self.kind.slug()
+        };
+        if self.outcomes.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}-{}", self.outcomes.join("+"))
+        }
     }
 }

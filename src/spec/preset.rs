@@ -27,8 +27,16 @@ impl Preset {
         let binary_mh = matches!(measure, RawMeasure::OR | RawMeasure::RR | RawMeasure::RD);
         match self {
             Preset::Metafor => RawModel {
-                pooling: Some(if measure == RawMeasure::PetoOR { RawPooling::Peto } else { RawPooling::InverseVariance }),
-                effects: Some(if measure == RawMeasure::PetoOR { RawEffects::Fixed } else { RawEffects::Random }),
+                pooling: Some(if measure == RawMeasure::PetoOR {
+                    RawPooling::Peto
+                } else {
+                    RawPooling::InverseVariance
+                }),
+                effects: Some(if measure == RawMeasure::PetoOR {
+                    RawEffects::Fixed
+                } else {
+                    RawEffects::Random
+                }),
                 rule: None,
                 tau2: Some(RawTau2::REML),
                 ci: Some(RawCi::Z),
@@ -46,7 +54,11 @@ impl Preset {
                 } else {
                     RawPooling::InverseVariance
                 }),
-                effects: Some(if measure == RawMeasure::PetoOR { RawEffects::Fixed } else { RawEffects::Random }),
+                effects: Some(if measure == RawMeasure::PetoOR {
+                    RawEffects::Fixed
+                } else {
+                    RawEffects::Random
+                }),
                 rule: None,
                 tau2: Some(RawTau2::DL),
                 ci: Some(RawCi::Z),
@@ -80,7 +92,14 @@ pub struct Layers<'a> {
 
 impl Layers<'_> {
     /// Picks a setting from the first layer that has it, recording the source.
-    pub fn pick<T: Clone>(&self, name: &'static str, get: impl Fn(&RawModel) -> Option<T>, show: impl Fn(&T) -> String, builtin: T, settings: &mut Vec<Setting>) -> T {
+    pub fn pick<T: Clone>(
+        &self,
+        name: &'static str,
+        get: impl Fn(&RawModel) -> Option<T>,
+        show: impl Fn(&T) -> String,
+        builtin: T,
+        settings: &mut Vec<Setting>,
+    ) -> T {
         let (value, source) = if let Some(v) = self.outcome.and_then(&get) {
             (v, "outcome".to_string())
         } else if let Some(v) = self.review.and_then(&get) {
@@ -90,7 +109,11 @@ impl Layers<'_> {
         } else {
             (builtin, "built-in".to_string())
         };
-        settings.push(Setting { name, value: show(&value), source });
+        settings.push(Setting {
+            name,
+            value: show(&value),
+            source,
+        });
         value
     }
 }

@@ -460,8 +460,18 @@ pub struct RawFigure {
     pub kind: RawFigureKind,
     /// The outcome(s) shown; several outcomes make stacked panels A, B, … (forest only).
     pub outcomes: Option<Vec<String>>,
+    /// Forest plots: `subgroups` draws each subgroup as its own panel with its own total (as
+    /// the unmatched and matched cohorts of a review); default: one plot with subtotals.
+    pub panels: Option<RawPanels>,
     /// Caption (default: generated).
     pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawPanels {
+    Outcomes,
+    Subgroups,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

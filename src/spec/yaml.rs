@@ -49,7 +49,11 @@ impl Value {
 struct ValueVisitor;
 
 fn spanned_node(s: Spanned<Value>) -> Node {
-    Node { value: s.value, line: s.referenced.line() as usize, column: s.referenced.column() as usize }
+    Node {
+        value: s.value,
+        line: s.referenced.line() as usize,
+        column: s.referenced.column() as usize,
+    }
 }
 
 impl<'de> Visitor<'de> for ValueVisitor {
@@ -74,7 +78,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v).map(Value::Int).or(Ok(Value::Float(v as f64)))
+        i64::try_from(v)
+            .map(Value::Int)
+            .or(Ok(Value::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))
@@ -96,7 +102,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut entries = Vec::new();
         while let Some(k) = map.next_key::<Spanned<String>>()? {
             let v = map.next_value::<Spanned<Value>>()?;
-            entries.push((k.value, (k.referenced.line() as usize, k.referenced.column() as usize), spanned_node(v)));
+            entries.push((
+                k.value,
+                (k.referenced.line() as usize, k.referenced.column() as usize),
+                spanned_node(v),
+            ));
         }
         Ok(Value::Map(entries))
     }
@@ -127,11 +137,18 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             let mut first = message.lines().next().unwrap_or("invalid YAML").trim();
             first = first.strip_prefix("error: ").unwrap_or(first);
             // Drop its own "line N column M: " (the position is reported separately).
-            if let Some(rest) = first.strip_prefix("line ").and_then(|r| r.split_once(": ")).map(|(_, r)| r) {
+            if let Some(rest) = first
+                .strip_prefix("line ")
+                .and_then(|r| r.split_once(": "))
+                .map(|(_, r)| r)
+            {
                 first = rest;
             }
             let first = match first.strip_prefix("duplicate mapping key: ") {
-                Some(k) => format!("the key `{}` appears twice in the same mapping", k.split(',').next().unwrap_or(k).trim()),
+                Some(k) => format!(
+                    "the key `{}` appears twice in the same mapping",
+                    k.split(',').next().unwrap_or(k).trim()
+                ),
                 None => first.to_string(),
             };
             Err(SyntaxError {
@@ -144,19 +161,32 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 }
 
 /// Converts the tree to JSON, recording the position of every field path.
-pub fn to_json(node: &Node, path: &str, positions: &mut BTreeMap<String, (usize, usize)>) -> serde_json::Value {
+pub fn to_json(
+    node: &Node,
+    path: &str,
+    positions: &mut BTreeMap<String, (usize, usize)>,
+) -> serde_json::Value {
     positions.insert(path.to_string(), (node.line, node.column));
     match &node.value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Str(s) => serde_json::Value::String(s.clone()),
-        Value::Seq(items) => items.iter().enumerate().map(|(i, n)| to_json(n, &format!("{path}[{i}]"), positions)).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| to_json(n, &format!("{path}[{i}]"), positions))
+            .collect(),
         Value::Map(entries) => {
             let mut m = serde_json::Map::new();
             for (k, _, v) in entries {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 m.insert(k.clone(), to_json(v, &p, positions));
             }
             serde_json::Value::Object(m)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bias::{self, Begg, Egger, EggerMetaRegression};
 use super::computed::Computed;
+use super::dist;
 use super::effect::{self, CiRule, Continuity, Effect};
 use super::fit::{self, CiMethod, Effects, ModelFit};
 use super::mantel_haenszel::{self, CmhTest, Table};
@@ -20,7 +21,6 @@ use super::regression::Design;
 use super::subgroup::{self, SubgroupDifference};
 use super::tau2::{Control, Tau2Error, Tau2Method};
 use super::trimfill::{self, TrimFill};
-use super::dist;
 
 /// How studies are weighted when pooling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -363,24 +363,32 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     // Validate every study and report all problems at once.
     let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
     by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
-    if let Some(w) = by_name.windows(2).find(|w| inputs[w[0] as usize].name == inputs[w[1] as usize].name) {
-        return Err(AnalysisError::DuplicateStudy(inputs[w[0] as usize].name.clone()));
+    if let Some(w) = by_name
+        .windows(2)
+        .find(|w| inputs[w[0] as usize].name == inputs[w[1] as usize].name)
+    {
+        return Err(AnalysisError::DuplicateStudy(
+            inputs[w[0] as usize].name.clone(),
+        ));
     }
     drop(by_name);
     let mut errors = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
         for e in effect::validate(&s.data, opts.measure) {
-            errors.push(StudyError { row: i + 1, study: s.name.clone(), field: e.field.to_string(), message: e.message });
+            errors.push(StudyError {
+                row: i + 1,
+                study: s.name.clone(),
+                field: e.field.to_string(),
+                message: e.message,
+            });
         }
     }
     if !errors.is_empty() {
         return Err(AnalysisError::InvalidData(errors));
     }
     let has_subgroups = inputs.iter().any(|s| s.subgroup.is_some());
-    if has_subgroups {
-        if let Some(s) = inputs.iter().find(|s| s.subgroup.is_none()) {
-            return Err(AnalysisError::MissingSubgroup(s.name.clone()));
-        }
+    if has_subgroups && let Some(s) = inputs.iter().find(|s| s.subgroup.is_none()) {
+        return Err(AnalysisError::MissingSubgroup(s.name.clone()));
     }
 
     // Effect sizes.
@@ -389,29 +397,62 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     let mut studies = Vec::with_capacity(inputs.len());
     let mut excluded = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
-        match effect::effect_size(&s.data, opts.measure, &opts.continuity, &opts.ci_rule, any_zero) {
-            Effect::Included(e) => studies.push(StudyResult { input: i, yi: e.yi, vi: e.vi, corrected: e.correction.is_some() }),
+        match effect::effect_size(
+            &s.data,
+            opts.measure,
+            &opts.continuity,
+            &opts.ci_rule,
+            any_zero,
+        ) {
+            Effect::Included(e) => studies.push(StudyResult {
+                input: i,
+                yi: e.yi,
+                vi: e.vi,
+                corrected: e.correction.is_some(),
+            }),
             Effect::Excluded(reason) => {
-                warnings.push(Warning { code: "study_excluded", message: format!("{} was excluded: {reason}", s.name) });
-                excluded.push(ExcludedStudy { study: s.name.clone(), reason });
+                warnings.push(Warning {
+                    code: "study_excluded",
+                    message: format!("{} was excluded: {reason}", s.name),
+                });
+                excluded.push(ExcludedStudy {
+                    study: s.name.clone(),
+                    reason,
+                });
             }
         }
     }
     if studies.is_empty() {
         return Err(AnalysisError::NothingLeft(excluded));
     }
-    let corrected: Vec<&str> = studies.iter().filter(|s| s.corrected).map(|s| inputs[s.input].name.as_str()).collect();
+    let corrected: Vec<&str> = studies
+        .iter()
+        .filter(|s| s.corrected)
+        .map(|s| inputs[s.input].name.as_str())
+        .collect();
     if !corrected.is_empty() {
         warnings.push(Warning {
             code: "continuity_correction",
-            message: format!("a continuity correction of {} was added to the cells of {}", opts.continuity.add, corrected.join(", ")),
+            message: format!(
+                "a continuity correction of {} was added to the cells of {}",
+                opts.continuity.add,
+                corrected.join(", ")
+            ),
         });
     }
 
-    let ctx = Ctx { opts, inputs: &inputs, inc: &studies };
+    let ctx = Ctx {
+        opts,
+        inputs: &inputs,
+        inc: &studies,
+    };
     let all: Vec<usize> = (0..studies.len()).collect();
     let overall = ctx.pool(&all, true, &mut warnings, "");
-    let subgroups = if has_subgroups { Some(ctx.subgroups(&mut warnings)?) } else { None };
+    let subgroups = if has_subgroups {
+        Some(ctx.subgroups(&mut warnings)?)
+    } else {
+        None
+    };
     let bias = ctx.bias(&overall, &mut warnings);
     let sensitivity = ctx.sensitivity(&mut warnings)?;
 
@@ -431,7 +472,10 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
 }
 
 fn check_options(inputs: &[StudyInput], opts: &Options) -> Result<(), AnalysisError> {
-    if let Some(s) = inputs.iter().find(|s| !effect::supports(&s.data, opts.measure)) {
+    if let Some(s) = inputs
+        .iter()
+        .find(|s| !effect::supports(&s.data, opts.measure))
+    {
         return Err(AnalysisError::Incompatible(format!(
             "study \"{}\": {} data cannot give the measure {}",
             s.name,
@@ -439,7 +483,9 @@ fn check_options(inputs: &[StudyInput], opts: &Options) -> Result<(), AnalysisEr
             opts.measure.code()
         )));
     }
-    let binary = inputs.iter().all(|s| matches!(s.data, StudyData::Binary { .. }));
+    let binary = inputs
+        .iter()
+        .all(|s| matches!(s.data, StudyData::Binary { .. }));
     match opts.pooling {
         Pooling::MantelHaenszel if !(binary && matches!(opts.measure, Measure::OR | Measure::RR | Measure::RD)) => Err(AnalysisError::Incompatible(
             "Mantel–Haenszel pooling needs binary data (events and totals per arm) and the measure OR, RR or RD".into(),
@@ -485,7 +531,10 @@ const ONE_STUDY: &str = "only one study: heterogeneity cannot be assessed";
 
 impl Ctx<'_> {
     fn yv(&self, members: &[usize]) -> (Vec<f64>, Vec<f64>) {
-        members.iter().map(|&i| (self.inc[i].yi, self.inc[i].vi)).unzip()
+        members
+            .iter()
+            .map(|&i| (self.inc[i].yi, self.inc[i].vi))
+            .unzip()
     }
 
     fn name(&self, i: usize) -> &str {
@@ -496,41 +545,86 @@ impl Ctx<'_> {
         members
             .iter()
             .filter_map(|&i| match self.inputs[self.inc[i].input].data {
-                StudyData::Binary { events_t, total_t, events_c, total_c } => Some(Table { a: events_t, n1: total_t, c: events_c, n2: total_c }),
+                StudyData::Binary {
+                    events_t,
+                    total_t,
+                    events_c,
+                    total_c,
+                } => Some(Table {
+                    a: events_t,
+                    n1: total_t,
+                    c: events_c,
+                    n2: total_c,
+                }),
                 _ => None,
             })
             .collect()
     }
 
     /// Fits an inverse-variance model, falling back to DL when an iterative τ² estimator fails.
-    fn fit_iv(&self, y: &[f64], v: &[f64], effects: Effects, warnings: &mut Vec<Warning>, context: &str) -> ModelFit {
+    fn fit_iv(
+        &self,
+        y: &[f64],
+        v: &[f64],
+        effects: Effects,
+        warnings: &mut Vec<Warning>,
+        context: &str,
+    ) -> ModelFit {
         let o = self.opts;
         match fit::pool(y, v, effects, o.ci, o.level, &o.control) {
             Ok(f) => f,
             Err(e) => {
                 warnings.push(Warning {
                     code: "tau2_not_converged",
-                    message: format!("{context}{e}; the DerSimonian–Laird estimator was used instead"),
+                    message: format!(
+                        "{context}{e}; the DerSimonian–Laird estimator was used instead"
+                    ),
                 });
-                fit::pool(y, v, Effects::Random(Tau2Method::DL), o.ci, o.level, &o.control).expect("the DL estimator is closed-form")
+                fit::pool(
+                    y,
+                    v,
+                    Effects::Random(Tau2Method::DL),
+                    o.ci,
+                    o.level,
+                    &o.control,
+                )
+                .expect("the DL estimator is closed-form")
             }
         }
     }
 
     /// Pools one set of studies. `main` pools (overall, subgroups) get Q-profile intervals and
     /// weights; sensitivity refits do not.
-    fn pool(&self, members: &[usize], main: bool, warnings: &mut Vec<Warning>, context: &str) -> Pool {
+    fn pool(
+        &self,
+        members: &[usize],
+        main: bool,
+        warnings: &mut Vec<Warning>,
+        context: &str,
+    ) -> Pool {
         let o = self.opts;
         let k = members.len();
         let (y, v) = self.yv(members);
-        let tables = if o.pooling == Pooling::InverseVariance { Vec::new() } else { self.tables(members) };
+        let tables = if o.pooling == Pooling::InverseVariance {
+            Vec::new()
+        } else {
+            self.tables(members)
+        };
 
         // The heterogeneity test that the model choice may depend on.
         let fixed_fit = self.fit_iv(&y, &v, Effects::Fixed, warnings, context);
-        let mh = (o.pooling == Pooling::MantelHaenszel).then(|| mantel_haenszel::mantel_haenszel(o.measure, &tables)).flatten();
-        let pt = (o.pooling == Pooling::Peto).then(|| peto::peto(&tables)).flatten();
+        let mh = (o.pooling == Pooling::MantelHaenszel)
+            .then(|| mantel_haenszel::mantel_haenszel(o.measure, &tables))
+            .flatten();
+        let pt = (o.pooling == Pooling::Peto)
+            .then(|| peto::peto(&tables))
+            .flatten();
         let q = match (&mh, &pt) {
-            (Some(m), _) => y.iter().zip(&v).map(|(yi, vi)| (yi - m.estimate).powi(2) / vi).sum::<f64>(),
+            (Some(m), _) => y
+                .iter()
+                .zip(&v)
+                .map(|(yi, vi)| (yi - m.estimate).powi(2) / vi)
+                .sum::<f64>(),
             (_, Some(p)) => p.q,
             _ => fixed_fit.q,
         };
@@ -544,7 +638,9 @@ impl Ctx<'_> {
         let mut tau2_est = None;
         let mut random_fit = None;
         let pooled = match (decision.effects, o.pooling) {
-            (None, _) => Computed::absent("no pooled estimate: heterogeneity too high under the analysis's model rule"),
+            (None, _) => Computed::absent(
+                "no pooled estimate: heterogeneity too high under the analysis's model rule",
+            ),
             (Some(Effects::Fixed), Pooling::MantelHaenszel) => match &mh {
                 Some(m) => {
                     weights = Some(m.weights_pct.clone());
@@ -553,14 +649,18 @@ impl Ctx<'_> {
                     }
                     Computed::Value(wald(m.estimate, m.se, o.level))
                 }
-                None => Computed::absent("the Mantel–Haenszel estimate does not exist: no events in one arm of every study"),
+                None => Computed::absent(
+                    "the Mantel–Haenszel estimate does not exist: no events in one arm of every study",
+                ),
             },
             (Some(Effects::Fixed), Pooling::Peto) => match &pt {
                 Some(p) => {
                     weights = Some(p.weights_pct.clone());
                     Computed::Value(wald(p.estimate, p.se, o.level))
                 }
-                None => Computed::absent("Peto's method needs studies with both events and non-events"),
+                None => {
+                    Computed::absent("Peto's method needs studies with both events and non-events")
+                }
             },
             (Some(Effects::Fixed), Pooling::InverseVariance) => {
                 weights = Some(fit::weights_pct(&v, 0.0));
@@ -599,7 +699,12 @@ impl Ctx<'_> {
             random_fit = Some(f);
         }
         if k == 1 && o.ci == CiMethod::Hksj && main && context.is_empty() {
-            warnings.push(Warning { code: "hksj_single_study", message: "one study: the Hartung–Knapp adjustment needs k ≥ 2; a z interval is shown".into() });
+            warnings.push(Warning {
+                code: "hksj_single_study",
+                message:
+                    "one study: the Hartung–Knapp adjustment needs k ≥ 2; a z interval is shown"
+                        .into(),
+            });
         }
 
         let heterogeneity = if k < 2 {
@@ -607,37 +712,53 @@ impl Ctx<'_> {
         } else {
             let tau2 = tau2_est.map_or(0.0, |t| t.tau2);
             let df = q_df as f64;
-            let from_q = (if q > 0.0 { (100.0 * (q - df) / q).max(0.0) } else { 0.0 }, q / df);
+            let from_q = (
+                if q > 0.0 {
+                    (100.0 * (q - df) / q).max(0.0)
+                } else {
+                    0.0
+                },
+                q / df,
+            );
             let (i2, h2) = match &random_fit {
                 Some(f) if !o.i2_from_q => (f.i2, f.h2),
                 _ => from_q,
             };
             let ci = match (&random_fit, main) {
-                (Some(f), true) => match qprofile::q_profile(&y, &v, Design::Intercept, tau2, f.vt, o.level) {
-                    Ok(ci) => {
-                        if ci.upper_bound == Bound::SearchLimit && context.is_empty() {
-                            warnings.push(Warning {
+                (Some(f), true) => {
+                    match qprofile::q_profile(&y, &v, Design::Intercept, tau2, f.vt, o.level) {
+                        Ok(ci) => {
+                            if ci.upper_bound == Bound::SearchLimit && context.is_empty() {
+                                warnings.push(Warning {
                                 code: "qprofile_limit",
                                 message: format!(
                                     "the upper Q-profile limit for τ² lies beyond the search limit {}; the limit is reported",
                                     ci.search_limit
                                 ),
                             });
+                            }
+                            Computed::Value(ci)
                         }
-                        Computed::Value(ci)
+                        Err(e) => Computed::absent(format!(
+                            "the Q-profile interval could not be computed: {e}"
+                        )),
                     }
-                    Err(e) => Computed::absent(format!("the Q-profile interval could not be computed: {e}")),
-                },
+                }
                 (Some(_), false) => Computed::absent("not computed for sensitivity refits"),
                 (None, _) => Computed::absent("fixed-effect model: τ² is 0 by assumption"),
             };
-            if let Some(t) = tau2_est {
-                if t.truncated && main && context.is_empty() {
-                    warnings.push(Warning {
-                        code: "tau2_truncated",
-                        message: format!("the {} estimate of τ² was negative or zero and was truncated at 0", t.method.name()),
-                    });
-                }
+            if let Some(t) = tau2_est
+                && t.truncated
+                && main
+                && context.is_empty()
+            {
+                warnings.push(Warning {
+                    code: "tau2_truncated",
+                    message: format!(
+                        "the {} estimate of τ² was negative or zero and was truncated at 0",
+                        t.method.name()
+                    ),
+                });
             }
             Computed::Value(Heterogeneity {
                 q,
@@ -656,11 +777,16 @@ impl Ctx<'_> {
         let prediction = match (&random_fit, decision.effects) {
             (Some(f), Some(Effects::Random(_))) if k >= 2 => Computed::Value(Prediction {
                 metafor: prediction::metafor(f, o.level),
-                higgins_t: Computed::from_option(prediction::higgins_t(f, o.level), "the Higgins–Thompson–Spiegelhalter interval needs at least 3 studies"),
+                higgins_t: Computed::from_option(
+                    prediction::higgins_t(f, o.level),
+                    "the Higgins–Thompson–Spiegelhalter interval needs at least 3 studies",
+                ),
                 shown: o.prediction,
             }),
             (_, None) => Computed::absent("no pooled estimate"),
-            (_, Some(Effects::Fixed)) => Computed::absent("fixed-effect model: a prediction interval equals the confidence interval"),
+            (_, Some(Effects::Fixed)) => Computed::absent(
+                "fixed-effect model: a prediction interval equals the confidence interval",
+            ),
             _ => Computed::absent("a prediction interval needs at least 2 studies"),
         };
 
@@ -677,14 +803,22 @@ impl Ctx<'_> {
     }
 
     fn subgroups(&self, warnings: &mut Vec<Warning>) -> Result<Subgroups, AnalysisError> {
-        let group_of = |i: usize| self.inputs[self.inc[i].input].subgroup.as_deref().unwrap_or_default();
+        let group_of = |i: usize| {
+            self.inputs[self.inc[i].input]
+                .subgroup
+                .as_deref()
+                .unwrap_or_default()
+        };
         let mut names: Vec<&str> = Vec::new();
         for i in 0..self.inc.len() {
             if !names.contains(&group_of(i)) {
                 names.push(group_of(i));
             }
         }
-        let members: Vec<Vec<usize>> = names.iter().map(|g| (0..self.inc.len()).filter(|&i| group_of(i) == *g).collect()).collect();
+        let members: Vec<Vec<usize>> = names
+            .iter()
+            .map(|g| (0..self.inc.len()).filter(|&i| group_of(i) == *g).collect())
+            .collect();
         let common_tau2 = if self.opts.common_tau2 && names.len() >= 2 {
             Some(self.common_tau2(&members))
         } else {
@@ -696,11 +830,25 @@ impl Ctx<'_> {
                 Some(t2) => self.pool_with_tau2(m, t2),
                 None => self.pool(m, true, warnings, &format!("subgroup {g}: ")),
             };
-            groups.push(SubgroupResult { name: g.to_string(), studies: m.clone(), pool });
+            groups.push(SubgroupResult {
+                name: g.to_string(),
+                studies: m.clone(),
+                pool,
+            });
         }
-        let estimates: Vec<(f64, f64)> = groups.iter().filter_map(|g| g.pool.pooled.value().map(|p| (p.estimate, p.se))).collect();
-        let difference = Computed::from_option(subgroup::difference(&estimates), "fewer than two subgroups have a pooled estimate");
-        Ok(Subgroups { groups, difference, common_tau2 })
+        let estimates: Vec<(f64, f64)> = groups
+            .iter()
+            .filter_map(|g| g.pool.pooled.value().map(|p| (p.estimate, p.se)))
+            .collect();
+        let difference = Computed::from_option(
+            subgroup::difference(&estimates),
+            "fewer than two subgroups have a pooled estimate",
+        );
+        Ok(Subgroups {
+            groups,
+            difference,
+            common_tau2,
+        })
     }
 
     /// τ² from the mixed-effects model with one coefficient per subgroup.
@@ -716,7 +864,14 @@ impl Ctx<'_> {
             }
         }
         let (y, v) = self.yv(&order);
-        super::tau2::estimate(self.opts.tau2_method, &y, &v, Design::Matrix { p, x: &x }, &self.opts.control).map_or(0.0, |t| t.tau2)
+        super::tau2::estimate(
+            self.opts.tau2_method,
+            &y,
+            &v,
+            Design::Matrix { p, x: &x },
+            &self.opts.control,
+        )
+        .map_or(0.0, |t| t.tau2)
     }
 
     /// A subgroup pooled with a given (common) τ².
@@ -727,7 +882,8 @@ impl Ctx<'_> {
         let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2)).collect();
         let sw: f64 = w.iter().sum();
         let est = y.iter().zip(&w).map(|(yi, wi)| yi * wi).sum::<f64>() / sw;
-        let fixed = fit::pool(&y, &v, Effects::Fixed, CiMethod::Z, o.level, &o.control).expect("fixed-effect fits cannot fail");
+        let fixed = fit::pool(&y, &v, Effects::Fixed, CiMethod::Z, o.level, &o.control)
+            .expect("fixed-effect fits cannot fail");
         let heterogeneity = if k < 2 {
             Computed::absent(ONE_STUDY)
         } else {
@@ -748,7 +904,11 @@ impl Ctx<'_> {
         Pool {
             k,
             pooling: Pooling::InverseVariance,
-            decision: ModelDecision { effects: Some(Effects::Random(o.tau2_method)), reason: DecisionReason::AsSpecified, rule_q_p: None },
+            decision: ModelDecision {
+                effects: Some(Effects::Random(o.tau2_method)),
+                reason: DecisionReason::AsSpecified,
+                rule_q_p: None,
+            },
             pooled: Computed::Value(wald(est, (1.0 / sw).sqrt(), o.level)),
             heterogeneity,
             prediction: Computed::absent("not computed with a common τ²"),
@@ -765,8 +925,15 @@ impl Ctx<'_> {
         let o = self.opts;
         let k = self.inc.len();
         let (y, v) = self.yv(&(0..k).collect::<Vec<_>>());
-        let effects = overall.decision.effects.unwrap_or(Effects::Random(o.tau2_method));
-        let few = if k < 3 { "needs at least 3 studies" } else { "every study has the same effect: the test is undefined" };
+        let effects = overall
+            .decision
+            .effects
+            .unwrap_or(Effects::Random(o.tau2_method));
+        let few = if k < 3 {
+            "needs at least 3 studies"
+        } else {
+            "every study has the same effect: the test is undefined"
+        };
         if b.egger && k < 10 {
             warnings.push(Warning {
                 code: "egger_few_studies",
@@ -782,20 +949,42 @@ impl Ctx<'_> {
         }
         Some(BiasResults {
             effects,
-            egger: b.egger.then(|| Computed::from_option(bias::egger(&y, &v), few)),
-            egger_meta_regression: b.egger.then(|| model_based(bias::egger_meta_regression(&y, &v, effects, o.ci, o.level, &o.control))),
-            begg: b.begg.then(|| Computed::from_option(bias::begg(&y, &v), few)),
-            trim_and_fill: b.trim_and_fill.then(|| model_based(trimfill::trim_and_fill(&y, &v, effects, o.ci, o.level, &o.control))),
+            egger: b
+                .egger
+                .then(|| Computed::from_option(bias::egger(&y, &v), few)),
+            egger_meta_regression: b.egger.then(|| {
+                model_based(bias::egger_meta_regression(
+                    &y, &v, effects, o.ci, o.level, &o.control,
+                ))
+            }),
+            begg: b
+                .begg
+                .then(|| Computed::from_option(bias::begg(&y, &v), few)),
+            trim_and_fill: b.trim_and_fill.then(|| {
+                model_based(trimfill::trim_and_fill(
+                    &y, &v, effects, o.ci, o.level, &o.control,
+                ))
+            }),
         })
     }
 
     fn index_of(&self, names: &[String], context: &str) -> Result<Vec<usize>, AnalysisError> {
-        let unknown: Vec<String> = names.iter().filter(|n| !self.inputs.iter().any(|s| &s.name == *n)).cloned().collect();
+        let unknown: Vec<String> = names
+            .iter()
+            .filter(|n| !self.inputs.iter().any(|s| &s.name == *n))
+            .cloned()
+            .collect();
         if !unknown.is_empty() {
-            return Err(AnalysisError::UnknownStudies { context: context.to_string(), names: unknown });
+            return Err(AnalysisError::UnknownStudies {
+                context: context.to_string(),
+                names: unknown,
+            });
         }
         // Names of excluded studies (e.g. double zeros) are known but have no position.
-        Ok(names.iter().filter_map(|n| (0..self.inc.len()).find(|&i| self.name(i) == n)).collect())
+        Ok(names
+            .iter()
+            .filter_map(|n| (0..self.inc.len()).find(|&i| self.name(i) == n))
+            .collect())
     }
 
     fn sensitivity(&self, warnings: &mut Vec<Warning>) -> Result<Sensitivity, AnalysisError> {
@@ -808,8 +997,13 @@ impl Ctx<'_> {
                     .map(|i| {
                         let members: Vec<usize> = (0..k).filter(|&j| j != i).collect();
                         let name = self.name(i).to_string();
-                        let pool = self.pool(&members, false, warnings, &format!("leaving out {name}: "));
-                        SensitivityRow { label: name.clone(), omitted: vec![name], pool }
+                        let pool =
+                            self.pool(&members, false, warnings, &format!("leaving out {name}: "));
+                        SensitivityRow {
+                            label: name.clone(),
+                            omitted: vec![name],
+                            pool,
+                        }
                     })
                     .collect(),
             );
@@ -823,18 +1017,32 @@ impl Ctx<'_> {
                 let last = self.name(idx[j - 1]).to_string();
                 let pool = self.pool(members, false, warnings, &format!("cumulative to {last}: "));
                 let omitted = idx[j..].iter().map(|&i| self.name(i).to_string()).collect();
-                rows.push(SensitivityRow { label: last, omitted, pool });
+                rows.push(SensitivityRow {
+                    label: last,
+                    omitted,
+                    pool,
+                });
             }
             out.cumulative = Some(rows);
         }
         for set in &s.exclusions {
-            let leave = self.index_of(&set.studies, &format!("sensitivity analysis \"{}\"", set.label))?;
+            let leave = self.index_of(
+                &set.studies,
+                &format!("sensitivity analysis \"{}\"", set.label),
+            )?;
             let members: Vec<usize> = (0..k).filter(|i| !leave.contains(i)).collect();
             if members.is_empty() {
-                return Err(AnalysisError::Incompatible(format!("sensitivity analysis \"{}\" leaves no study", set.label)));
+                return Err(AnalysisError::Incompatible(format!(
+                    "sensitivity analysis \"{}\" leaves no study",
+                    set.label
+                )));
             }
             let pool = self.pool(&members, false, warnings, &format!("{}: ", set.label));
-            out.exclusions.push(SensitivityRow { label: set.label.clone(), omitted: set.studies.clone(), pool });
+            out.exclusions.push(SensitivityRow {
+                label: set.label.clone(),
+                omitted: set.studies.clone(),
+                pool,
+            });
         }
         Ok(out)
     }
@@ -849,9 +1057,21 @@ fn mh_random_fit(y: &[f64], v: &[f64], raw_tau2: f64, o: &Options, fixed: &Model
     let p = wald(est, (1.0 / sw).sqrt(), o.level);
     ModelFit {
         k: y.len(),
-        coefficients: vec![fit::Coefficient { estimate: p.estimate, se: p.se, statistic: p.statistic, p: p.p, ci_lower: p.ci_lower, ci_upper: p.ci_upper }],
+        coefficients: vec![fit::Coefficient {
+            estimate: p.estimate,
+            se: p.se,
+            statistic: p.statistic,
+            p: p.p,
+            ci_lower: p.ci_lower,
+            ci_upper: p.ci_upper,
+        }],
         df: None,
-        tau2: Some(super::tau2::Tau2Estimate { tau2, method: Tau2Method::DL, iterations: None, truncated: raw_tau2 <= 0.0 }),
+        tau2: Some(super::tau2::Tau2Estimate {
+            tau2,
+            method: Tau2Method::DL,
+            iterations: None,
+            truncated: raw_tau2 <= 0.0,
+        }),
         q: fixed.q,
         q_df: fixed.q_df,
         q_p: fixed.q_p,

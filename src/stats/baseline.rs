@@ -70,7 +70,14 @@ pub fn pool_proportions(rows: &[CountRow], yates: bool) -> Option<PooledProporti
     if rows.is_empty() {
         return None;
     }
-    let (a, n1, c, n2) = rows.iter().fold((0.0, 0.0, 0.0, 0.0), |s, r| (s.0 + r.events_t, s.1 + r.total_t, s.2 + r.events_c, s.3 + r.total_c));
+    let (a, n1, c, n2) = rows.iter().fold((0.0, 0.0, 0.0, 0.0), |s, r| {
+        (
+            s.0 + r.events_t,
+            s.1 + r.total_t,
+            s.2 + r.events_c,
+            s.3 + r.total_c,
+        )
+    });
     let (b, d) = (n1 - a, n2 - c);
     let n = n1 + n2;
     let (r1, r2) = (a + c, b + d);
@@ -121,7 +128,18 @@ pub fn pool_means(rows: &[MeanRow]) -> Option<PooledMean> {
     let (e1, e2) = (s1 * s1 / n1, s2 * s2 / n2);
     let t = (m1 - m2) / (e1 + e2).sqrt();
     let df = (e1 + e2).powi(2) / (e1 * e1 / (n1 - 1.0) + e2 * e2 / (n2 - 1.0));
-    Some(PooledMean { mean_t: m1, sd_t: s1, n_t: n1, mean_c: m2, sd_c: s2, n_c: n2, t, df, p: dist::p_two_sided_t(t, df), k: rows.len() })
+    Some(PooledMean {
+        mean_t: m1,
+        sd_t: s1,
+        n_t: n1,
+        mean_c: m2,
+        sd_c: s2,
+        n_c: n2,
+        t,
+        df,
+        p: dist::p_two_sided_t(t, df),
+        k: rows.len(),
+    })
 }
 
 #[cfg(test)]
@@ -131,7 +149,16 @@ mod tests {
     #[test]
     fn pearson_chi_square_of_a_known_table() {
         // 2×2 table 10/50 vs 20/50: chi² = 100·(10·30 − 40·20)²/(50·50·30·70) = 4.7619...
-        let r = pool_proportions(&[CountRow { events_t: 10.0, total_t: 50.0, events_c: 20.0, total_c: 50.0 }], false).unwrap();
+        let r = pool_proportions(
+            &[CountRow {
+                events_t: 10.0,
+                total_t: 50.0,
+                events_c: 20.0,
+                total_c: 50.0,
+            }],
+            false,
+        )
+        .unwrap();
         assert!((r.chi2 - 100.0 * 250000.0 / (50.0 * 50.0 * 30.0 * 70.0)).abs() < 1e-12);
     }
 

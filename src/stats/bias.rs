@@ -57,7 +57,11 @@ pub struct Begg {
 /// True when every study has the same effect (up to rounding): the regression then fits
 /// exactly and its t statistic is 0/0, and the standardised effects have no ranks.
 pub fn all_effects_equal(y: &[f64]) -> bool {
-    let (lo, hi) = y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
     hi - lo <= 1e-12 * hi.abs().max(lo.abs()).max(1.0)
 }
 
@@ -87,23 +91,53 @@ pub fn egger(y: &[f64], v: &[f64]) -> Option<Egger> {
     }
     let slope = sxy / sxx;
     let intercept = y_bar - slope * s_bar;
-    let rss: f64 = y.iter().zip(v).map(|(yi, vi)| (yi - intercept - slope * vi.sqrt()).powi(2) / vi).sum();
+    let rss: f64 = y
+        .iter()
+        .zip(v)
+        .map(|(yi, vi)| (yi - intercept - slope * vi.sqrt()).powi(2) / vi)
+        .sum();
     let df = (k - 2) as f64;
     let sigma2 = rss / df;
     let bias_se = (sigma2 / sxx).sqrt();
     let t = slope / bias_se;
-    Some(Egger { bias: slope, bias_se, t, df, p: dist::p_two_sided_t(t, df), limit_estimate: intercept })
+    Some(Egger {
+        bias: slope,
+        bias_se,
+        t,
+        df,
+        p: dist::p_two_sided_t(t, df),
+        limit_estimate: intercept,
+    })
 }
 
 /// Egger's test as a meta-regression on √vᵢ under the given model; needs k ≥ 3.
-pub fn egger_meta_regression(y: &[f64], v: &[f64], effects: Effects, ci: CiMethod, level: f64, control: &Control) -> Result<Option<EggerMetaRegression>, Tau2Error> {
+pub fn egger_meta_regression(
+    y: &[f64],
+    v: &[f64],
+    effects: Effects,
+    ci: CiMethod,
+    level: f64,
+    control: &Control,
+) -> Result<Option<EggerMetaRegression>, Tau2Error> {
     if y.len() < 3 {
         return Ok(None);
     }
     let x: Vec<f64> = v.iter().flat_map(|vi| [1.0, vi.sqrt()]).collect();
-    let m = fit::fit(y, v, Design::Matrix { p: 2, x: &x }, effects, ci, level, control)?;
+    let m = fit::fit(
+        y,
+        v,
+        Design::Matrix { p: 2, x: &x },
+        effects,
+        ci,
+        level,
+        control,
+    )?;
     let c = m.coefficients[1];
-    Ok(Some(EggerMetaRegression { statistic: c.statistic, p: c.p, slope: c.estimate }))
+    Ok(Some(EggerMetaRegression {
+        statistic: c.statistic,
+        p: c.p,
+        slope: c.estimate,
+    }))
 }
 
 /// Begg's rank correlation test; needs k ≥ 3.
@@ -115,9 +149,17 @@ pub fn begg(y: &[f64], v: &[f64]) -> Option<Begg> {
     let sw: f64 = v.iter().map(|vi| 1.0 / vi).sum();
     let theta = y.iter().zip(v).map(|(yi, vi)| yi / vi).sum::<f64>() / sw;
     let vb = 1.0 / sw;
-    let ystar: Vec<f64> = y.iter().zip(v).map(|(yi, vi)| (yi - theta) / (vi - vb).sqrt()).collect();
+    let ystar: Vec<f64> = y
+        .iter()
+        .zip(v)
+        .map(|(yi, vi)| (yi - theta) / (vi - vb).sqrt())
+        .collect();
     let kt = kendall(&ystar, v)?;
-    Some(Begg { kendall_tau: kt.tau_b, p: kt.p, exact: kt.exact })
+    Some(Begg {
+        kendall_tau: kt.tau_b,
+        p: kt.p,
+        exact: kt.exact,
+    })
 }
 
 /// Kendall's rank correlation with R's `cor.test(method = "kendall", exact = TRUE)` p-value.
@@ -135,7 +177,15 @@ pub struct Kendall {
 pub fn kendall(x: &[f64], y: &[f64]) -> Option<Kendall> {
     let n = x.len();
     // S = concordant − discordant, counted in O(n²); k is the number of studies in one review.
-    let sign = |d: f64| if d > 0.0 { 1.0 } else if d < 0.0 { -1.0 } else { 0.0 };
+    let sign = |d: f64| {
+        if d > 0.0 {
+            1.0
+        } else if d < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    };
     let mut s = 0.0;
     for i in 0..n {
         for j in (i + 1)..n {
@@ -174,17 +224,33 @@ pub fn kendall(x: &[f64], y: &[f64]) -> Option<Kendall> {
         let q = ((tau_b + 1.0) * nf * (nf - 1.0) / 4.0).round() as usize;
         let cdf = kendall_null_cdf(n);
         let half = nf * (nf - 1.0) / 4.0;
-        let p = if q as f64 > half { 1.0 - cdf[q - 1] } else { cdf[q] };
-        return Some(Kendall { tau_b, p: (2.0 * p).min(1.0), exact: true });
+        let p = if q as f64 > half {
+            1.0 - cdf[q - 1]
+        } else {
+            cdf[q]
+        };
+        return Some(Kendall {
+            tau_b,
+            p: (2.0 * p).min(1.0),
+            exact: true,
+        });
     }
     let v0 = nf * (nf - 1.0) * (2.0 * nf + 5.0);
     let vt: f64 = tx.iter().map(|t| t * (t - 1.0) * (2.0 * t + 5.0)).sum();
     let vu: f64 = ty.iter().map(|t| t * (t - 1.0) * (2.0 * t + 5.0)).sum();
-    let v1 = tx.iter().map(|t| t * (t - 1.0)).sum::<f64>() * ty.iter().map(|t| t * (t - 1.0)).sum::<f64>();
-    let v2 = tx.iter().map(|t| t * (t - 1.0) * (t - 2.0)).sum::<f64>() * ty.iter().map(|t| t * (t - 1.0) * (t - 2.0)).sum::<f64>();
-    let var_s = (v0 - vt - vu) / 18.0 + v1 / (2.0 * nf * (nf - 1.0)) + v2 / (9.0 * nf * (nf - 1.0) * (nf - 2.0));
+    let v1 = tx.iter().map(|t| t * (t - 1.0)).sum::<f64>()
+        * ty.iter().map(|t| t * (t - 1.0)).sum::<f64>();
+    let v2 = tx.iter().map(|t| t * (t - 1.0) * (t - 2.0)).sum::<f64>()
+        * ty.iter().map(|t| t * (t - 1.0) * (t - 2.0)).sum::<f64>();
+    let var_s = (v0 - vt - vu) / 18.0
+        + v1 / (2.0 * nf * (nf - 1.0))
+        + v2 / (9.0 * nf * (nf - 1.0) * (nf - 2.0));
     let z = tau_b * ((t0 - t1) * (t0 - t2)).sqrt() / var_s.sqrt();
-    Some(Kendall { tau_b, p: dist::p_two_sided_z(z), exact: false })
+    Some(Kendall {
+        tau_b,
+        p: dist::p_two_sided_z(z),
+        exact: false,
+    })
 }
 
 /// P(T ≤ q) for q = 0..n(n−1)/2, where T counts the concordant pairs of a random permutation

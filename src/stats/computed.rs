@@ -20,7 +20,9 @@ pub enum Computed<T> {
 impl<T> Computed<T> {
     /// An absent value with its reason.
     pub fn absent(reason: impl Into<String>) -> Self {
-        Computed::Absent { absent: reason.into() }
+        Computed::Absent {
+            absent: reason.into(),
+        }
     }
 
     /// The value, if present.

@@ -55,10 +55,14 @@ pub fn chisq_sf(x: f64, df: f64) -> f64 {
     if x.is_infinite() {
         return 0.0;
     }
-    ChiSquared::new(df).expect("degrees of freedom are positive").sf(x)
+    ChiSquared::new(df)
+        .expect("degrees of freedom are positive")
+        .sf(x)
 }
 
 /// Lower-tail quantile of χ²_df.
 pub fn chisq_quantile(p: f64, df: f64) -> f64 {
-    ChiSquared::new(df).expect("degrees of freedom are positive").inverse_cdf(p)
+    ChiSquared::new(df)
+        .expect("degrees of freedom are positive")
+        .inverse_cdf(p)
 }

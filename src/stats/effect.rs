@@ -80,7 +80,10 @@ pub struct CiRule {
 
 impl Default for CiRule {
     fn default() -> Self {
-        CiRule { level: 0.95, revman_392: false }
+        CiRule {
+            level: 0.95,
+            revman_392: false,
+        }
     }
 }
 
@@ -105,7 +108,10 @@ pub struct FieldError {
 }
 
 fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
 
 /// The effect size of one included study.
@@ -142,23 +148,45 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
         }
     };
     match *data {
-        StudyData::Binary { events_t, total_t, events_c, total_c } => {
+        StudyData::Binary {
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+        } => {
             let mut ok = true;
-            for (field, x) in [("events_t", events_t), ("total_t", total_t), ("events_c", events_c), ("total_c", total_c)] {
+            for (field, x) in [
+                ("events_t", events_t),
+                ("total_t", total_t),
+                ("events_c", events_c),
+                ("total_c", total_c),
+            ] {
                 if !finite(field, x, &mut errors) {
                     ok = false;
                 } else if x < 0.0 {
-                    errors.push(err(field, format!("a count cannot be negative (found {x})")));
+                    errors.push(err(
+                        field,
+                        format!("a count cannot be negative (found {x})"),
+                    ));
                     ok = false;
                 } else if x.fract() != 0.0 {
-                    errors.push(err(field, format!("expected a whole number of participants, found {x}")));
+                    errors.push(err(
+                        field,
+                        format!("expected a whole number of participants, found {x}"),
+                    ));
                     ok = false;
                 }
             }
             if ok {
-                for (field, e, n) in [("events_t", events_t, total_t), ("events_c", events_c, total_c)] {
+                for (field, e, n) in [
+                    ("events_t", events_t, total_t),
+                    ("events_c", events_c, total_c),
+                ] {
                     if e > n {
-                        errors.push(err(field, format!("{e} events is more than the {n} participants of the arm")));
+                        errors.push(err(
+                            field,
+                            format!("{e} events is more than the {n} participants of the arm"),
+                        ));
                     }
                 }
                 for (field, n) in [("total_t", total_t), ("total_c", total_c)] {
@@ -168,12 +196,22 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
                 }
             }
         }
-        StudyData::Continuous { mean_t, sd_t, n_t, mean_c, sd_c, n_c } => {
+        StudyData::Continuous {
+            mean_t,
+            sd_t,
+            n_t,
+            mean_c,
+            sd_c,
+            n_c,
+        } => {
             finite("mean_t", mean_t, &mut errors);
             finite("mean_c", mean_c, &mut errors);
             for (field, sd) in [("sd_t", sd_t), ("sd_c", sd_c)] {
                 if finite(field, sd, &mut errors) && sd <= 0.0 {
-                    errors.push(err(field, format!("a standard deviation must be positive, found {sd}")));
+                    errors.push(err(
+                        field,
+                        format!("a standard deviation must be positive, found {sd}"),
+                    ));
                 }
             }
             for (field, n) in [("n_t", n_t), ("n_c", n_c)] {
@@ -182,7 +220,11 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
                 }
             }
         }
-        StudyData::EstimateCi { estimate, lower, upper } => {
+        StudyData::EstimateCi {
+            estimate,
+            lower,
+            upper,
+        } => {
             let ok = [("estimate", estimate), ("lower", lower), ("upper", upper)]
                 .into_iter()
                 .fold(true, |ok, (f, x)| finite(f, x, &mut errors) && ok);
@@ -195,30 +237,50 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
                     }
                 }
                 if lower >= upper {
-                    errors.push(err("lower", format!("the lower limit {lower} is not below the upper limit {upper}")));
+                    errors.push(err(
+                        "lower",
+                        format!("the lower limit {lower} is not below the upper limit {upper}"),
+                    ));
                 } else if estimate < lower || estimate > upper {
-                    errors.push(err("estimate", format!("the estimate {estimate} lies outside its interval {lower} to {upper}")));
+                    errors.push(err(
+                        "estimate",
+                        format!(
+                            "the estimate {estimate} lies outside its interval {lower} to {upper}"
+                        ),
+                    ));
                 }
             }
         }
         StudyData::Correlation { r, n } => {
             if finite("r", r, &mut errors) && !(r > -1.0 && r < 1.0) {
-                errors.push(err("r", format!("a correlation must lie strictly between -1 and 1, found {r}")));
+                errors.push(err(
+                    "r",
+                    format!("a correlation must lie strictly between -1 and 1, found {r}"),
+                ));
             }
             if finite("n", n, &mut errors) && n < 4.0 {
-                errors.push(err("n", format!("Fisher's z needs at least 4 participants, found {n}")));
+                errors.push(err(
+                    "n",
+                    format!("Fisher's z needs at least 4 participants, found {n}"),
+                ));
             }
         }
         StudyData::YiVi { yi, vi } => {
             finite("yi", yi, &mut errors);
             if finite("vi", vi, &mut errors) && vi <= 0.0 {
-                errors.push(err("vi", format!("a sampling variance must be positive, found {vi}")));
+                errors.push(err(
+                    "vi",
+                    format!("a sampling variance must be positive, found {vi}"),
+                ));
             }
         }
         StudyData::YiSe { yi, se } => {
             finite("yi", yi, &mut errors);
             if finite("se", se, &mut errors) && se <= 0.0 {
-                errors.push(err("se", format!("a standard error must be positive, found {se}")));
+                errors.push(err(
+                    "se",
+                    format!("a standard error must be positive, found {se}"),
+                ));
             }
         }
     }
@@ -228,9 +290,12 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
 /// True when the study has no events, or only events, in both arms.
 pub fn is_double_zero(data: &StudyData) -> bool {
     match *data {
-        StudyData::Binary { events_t, total_t, events_c, total_c } => {
-            (events_t == 0.0 && events_c == 0.0) || (events_t == total_t && events_c == total_c)
-        }
+        StudyData::Binary {
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+        } => (events_t == 0.0 && events_c == 0.0) || (events_t == total_t && events_c == total_c),
         _ => false,
     }
 }
@@ -238,9 +303,12 @@ pub fn is_double_zero(data: &StudyData) -> bool {
 /// True when a binary study has a zero in any of its four cells.
 pub fn has_zero_cell(data: &StudyData) -> bool {
     match *data {
-        StudyData::Binary { events_t, total_t, events_c, total_c } => {
-            events_t == 0.0 || events_c == 0.0 || events_t == total_t || events_c == total_c
-        }
+        StudyData::Binary {
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+        } => events_t == 0.0 || events_c == 0.0 || events_t == total_t || events_c == total_c,
         _ => false,
     }
 }
@@ -260,30 +328,78 @@ pub fn supports(data: &StudyData, measure: Measure) -> bool {
 /// Computes one study's effect size and sampling variance. The data must have passed
 /// [`validate`]; `any_zero_in_analysis` is needed for the "all studies if any has a zero"
 /// correction scope.
-pub fn effect_size(data: &StudyData, measure: Measure, cc: &Continuity, ci: &CiRule, any_zero_in_analysis: bool) -> Effect {
+pub fn effect_size(
+    data: &StudyData,
+    measure: Measure,
+    cc: &Continuity,
+    ci: &CiRule,
+    any_zero_in_analysis: bool,
+) -> Effect {
     match *data {
-        StudyData::Binary { events_t, total_t, events_c, total_c } => {
-            binary(measure, events_t, total_t, events_c, total_c, cc, any_zero_in_analysis)
-        }
-        StudyData::Continuous { mean_t, sd_t, n_t, mean_c, sd_c, n_c } => {
+        StudyData::Binary {
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+        } => binary(
+            measure,
+            events_t,
+            total_t,
+            events_c,
+            total_c,
+            cc,
+            any_zero_in_analysis,
+        ),
+        StudyData::Continuous {
+            mean_t,
+            sd_t,
+            n_t,
+            mean_c,
+            sd_c,
+            n_c,
+        } => {
             let (yi, vi) = match measure {
                 Measure::SMD => hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c),
                 _ => (mean_t - mean_c, sd_t * sd_t / n_t + sd_c * sd_c / n_c),
             };
-            Effect::Included(EffectSize { yi, vi, correction: None })
+            Effect::Included(EffectSize {
+                yi,
+                vi,
+                correction: None,
+            })
         }
-        StudyData::EstimateCi { estimate, lower, upper } => {
+        StudyData::EstimateCi {
+            estimate,
+            lower,
+            upper,
+        } => {
             let width = ci.width_in_se();
             let (yi, se) = if measure.is_ratio() {
                 (estimate.ln(), (upper.ln() - lower.ln()) / width)
             } else {
                 (estimate, (upper - lower) / width)
             };
-            Effect::Included(EffectSize { yi, vi: se * se, correction: None })
+            Effect::Included(EffectSize {
+                yi,
+                vi: se * se,
+                correction: None,
+            })
         }
-        StudyData::Correlation { r, n } => Effect::Included(EffectSize { yi: r.atanh(), vi: 1.0 / (n - 3.0), correction: None }),
-        StudyData::YiVi { yi, vi } => Effect::Included(EffectSize { yi, vi, correction: None }),
-        StudyData::YiSe { yi, se } => Effect::Included(EffectSize { yi, vi: se * se, correction: None }),
+        StudyData::Correlation { r, n } => Effect::Included(EffectSize {
+            yi: r.atanh(),
+            vi: 1.0 / (n - 3.0),
+            correction: None,
+        }),
+        StudyData::YiVi { yi, vi } => Effect::Included(EffectSize {
+            yi,
+            vi,
+            correction: None,
+        }),
+        StudyData::YiSe { yi, se } => Effect::Included(EffectSize {
+            yi,
+            vi: se * se,
+            correction: None,
+        }),
     }
 }
 
@@ -301,7 +417,13 @@ pub fn hedges_g(m1: f64, sd1: f64, n1: f64, m2: f64, sd2: f64, n2: f64) -> (f64,
 
 /// The increments for the treatment and control arms, or `None` when no correction applies.
 /// `zero`: the study has a zero cell; `any_zero`: some study in the analysis has one.
-pub fn increments(cc: &Continuity, zero: bool, any_zero: bool, n1: f64, n2: f64) -> Option<(f64, f64)> {
+pub fn increments(
+    cc: &Continuity,
+    zero: bool,
+    any_zero: bool,
+    n1: f64,
+    n2: f64,
+) -> Option<(f64, f64)> {
     let applies = match cc.to {
         CorrectionScope::OnlyZero => zero,
         CorrectionScope::All => true,
@@ -320,10 +442,26 @@ pub fn increments(cc: &Continuity, zero: bool, any_zero: bool, n1: f64, n2: f64)
     })
 }
 
-fn binary(measure: Measure, a: f64, n1: f64, c: f64, n2: f64, cc: &Continuity, any_zero: bool) -> Effect {
-    let data = StudyData::Binary { events_t: a, total_t: n1, events_c: c, total_c: n2 };
+fn binary(
+    measure: Measure,
+    a: f64,
+    n1: f64,
+    c: f64,
+    n2: f64,
+    cc: &Continuity,
+    any_zero: bool,
+) -> Effect {
+    let data = StudyData::Binary {
+        events_t: a,
+        total_t: n1,
+        events_c: c,
+        total_c: n2,
+    };
     let double_zero = is_double_zero(&data);
-    if double_zero && cc.exclude_double_zero && matches!(measure, Measure::OR | Measure::RR | Measure::PetoOR) {
+    if double_zero
+        && cc.exclude_double_zero
+        && matches!(measure, Measure::OR | Measure::RR | Measure::PetoOR)
+    {
         let reason = if a == 0.0 {
             "no events in either arm (double-zero study): it carries no information on a ratio scale"
         } else {
@@ -336,8 +474,14 @@ fn binary(measure: Measure, a: f64, n1: f64, c: f64, n2: f64, cc: &Continuity, a
     let (a, b, c, d) = (a + it, n1 - a + it, c + ic, n2 - c + ic);
     let (n1, n2) = (a + b, c + d);
     let (yi, vi) = match measure {
-        Measure::OR => ((a / b).ln() - (c / d).ln(), 1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d),
-        Measure::RR => ((a / n1).ln() - (c / n2).ln(), 1.0 / a - 1.0 / n1 + 1.0 / c - 1.0 / n2),
+        Measure::OR => (
+            (a / b).ln() - (c / d).ln(),
+            1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d,
+        ),
+        Measure::RR => (
+            (a / n1).ln() - (c / n2).ln(),
+            1.0 / a - 1.0 / n1 + 1.0 / c - 1.0 / n2,
+        ),
         Measure::RD => {
             let (p1, p2) = (a / n1, c / n2);
             (p1 - p2, p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
@@ -358,7 +502,9 @@ fn binary(measure: Measure, a: f64, n1: f64, c: f64, n2: f64, cc: &Continuity, a
         ));
     }
     if vi <= 0.0 {
-        return Effect::Excluded("its sampling variance is zero (no events, or only events, in both arms)".to_string());
+        return Effect::Excluded(
+            "its sampling variance is zero (no events, or only events, in both arms)".to_string(),
+        );
     }
     Effect::Included(EffectSize { yi, vi, correction })
 }

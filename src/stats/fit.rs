@@ -92,7 +92,15 @@ impl ModelFit {
 }
 
 /// Fits the model. `y` and `v` must be finite with v > 0 and at least p studies.
-pub fn fit(y: &[f64], v: &[f64], design: Design<'_>, effects: Effects, ci: CiMethod, level: f64, control: &Control) -> Result<ModelFit, Tau2Error> {
+pub fn fit(
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    effects: Effects,
+    ci: CiMethod,
+    level: f64,
+    control: &Control,
+) -> Result<ModelFit, Tau2Error> {
     let k = y.len();
     let p = design.p();
     let tau2 = match effects {
@@ -105,7 +113,11 @@ pub fn fit(y: &[f64], v: &[f64], design: Design<'_>, effects: Effects, ci: CiMet
     // Hartung–Knapp scale factor.
     let (s2w, df) = match ci {
         CiMethod::Hksj if k > p => {
-            let s2 = if s.rss <= f64::EPSILON { 0.0 } else { s.rss / (k - p) as f64 };
+            let s2 = if s.rss <= f64::EPSILON {
+                0.0
+            } else {
+                s.rss / (k - p) as f64
+            };
             (s2, Some((k - p) as f64))
         }
         _ => (1.0, None),
@@ -123,7 +135,14 @@ pub fn fit(y: &[f64], v: &[f64], design: Design<'_>, effects: Effects, ci: CiMet
                 Some(df) => dist::p_two_sided_t(statistic, df),
                 None => dist::p_two_sided_z(statistic),
             };
-            Coefficient { estimate, se, statistic, p: pval, ci_lower: estimate - crit * se, ci_upper: estimate + crit * se }
+            Coefficient {
+                estimate,
+                se,
+                statistic,
+                p: pval,
+                ci_lower: estimate - crit * se,
+                ci_upper: estimate + crit * se,
+            }
         })
         .collect();
 
@@ -137,15 +156,40 @@ pub fn fit(y: &[f64], v: &[f64], design: Design<'_>, effects: Effects, ci: CiMet
             Effects::Fixed => ((100.0 * (q - df) / q).max(0.0), q / df),
             Effects::Random(_) => (100.0 * t2 / (vt + t2), t2 / vt + 1.0),
         };
-        (q, dist::chisq_sf(q, df), vt, if i2.is_nan() { 0.0 } else { i2 }, h2)
+        (
+            q,
+            dist::chisq_sf(q, df),
+            vt,
+            if i2.is_nan() { 0.0 } else { i2 },
+            h2,
+        )
     } else {
         (0.0, 1.0, 0.0, 0.0, 1.0)
     };
-    Ok(ModelFit { k, coefficients, df, tau2, q, q_df: k - p, q_p, vt, i2, h2, s2w })
+    Ok(ModelFit {
+        k,
+        coefficients,
+        df,
+        tau2,
+        q,
+        q_df: k - p,
+        q_p,
+        vt,
+        i2,
+        h2,
+        s2w,
+    })
 }
 
 /// Fits an intercept-only model: the pooled effect.
-pub fn pool(y: &[f64], v: &[f64], effects: Effects, ci: CiMethod, level: f64, control: &Control) -> Result<ModelFit, Tau2Error> {
+pub fn pool(
+    y: &[f64],
+    v: &[f64],
+    effects: Effects,
+    ci: CiMethod,
+    level: f64,
+    control: &Control,
+) -> Result<ModelFit, Tau2Error> {
     fit(y, v, Design::Intercept, effects, ci, level, control)
 }
 

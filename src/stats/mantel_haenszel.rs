@@ -68,7 +68,11 @@ pub fn mantel_haenszel(measure: Measure, tables: &[Table]) -> Option<MhEstimate>
                 return None;
             }
             let var = 0.5 * (pr / (r * r) + ps_qr / (r * s) + qs / (s * s));
-            Some(MhEstimate { estimate: (r / s).ln(), se: var.sqrt(), weights_pct: percent(w) })
+            Some(MhEstimate {
+                estimate: (r / s).ln(),
+                se: var.sqrt(),
+                weights_pct: percent(w),
+            })
         }
         Measure::RR => {
             let (mut r, mut s, mut num) = (0.0, 0.0, 0.0);
@@ -83,7 +87,11 @@ pub fn mantel_haenszel(measure: Measure, tables: &[Table]) -> Option<MhEstimate>
             if r == 0.0 || s == 0.0 {
                 return None;
             }
-            Some(MhEstimate { estimate: (r / s).ln(), se: (num / (r * s)).sqrt(), weights_pct: percent(w) })
+            Some(MhEstimate {
+                estimate: (r / s).ln(),
+                se: (num / (r * s)).sqrt(),
+                weights_pct: percent(w),
+            })
         }
         Measure::RD => {
             let (mut num, mut den, mut v1, mut v2) = (0.0, 0.0, 0.0, 0.0);
@@ -102,7 +110,11 @@ pub fn mantel_haenszel(measure: Measure, tables: &[Table]) -> Option<MhEstimate>
             }
             let est = num / den;
             let var = (est * v1 + v2 / 2.0) / (den * den);
-            Some(MhEstimate { estimate: est, se: var.sqrt(), weights_pct: percent(w) })
+            Some(MhEstimate {
+                estimate: est,
+                se: var.sqrt(),
+                weights_pct: percent(w),
+            })
         }
         _ => None,
     }
@@ -124,7 +136,10 @@ pub fn cmh_test(tables: &[Table]) -> Option<CmhTest> {
         return None;
     }
     let chi2 = (dev.abs() - 0.5).powi(2) / var;
-    Some(CmhTest { chi2, p: super::dist::chisq_sf(chi2, 1.0) })
+    Some(CmhTest {
+        chi2,
+        p: super::dist::chisq_sf(chi2, 1.0),
+    })
 }
 
 pub(crate) fn percent(w: Vec<f64>) -> Vec<f64> {

@@ -116,12 +116,28 @@ impl Measure {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StudyData {
     /// Events and participants per arm (t = treatment/experimental, c = control).
-    Binary { events_t: f64, total_t: f64, events_c: f64, total_c: f64 },
+    Binary {
+        events_t: f64,
+        total_t: f64,
+        events_c: f64,
+        total_c: f64,
+    },
     /// Mean, SD and size per arm.
-    Continuous { mean_t: f64, sd_t: f64, n_t: f64, mean_c: f64, sd_c: f64, n_c: f64 },
+    Continuous {
+        mean_t: f64,
+        sd_t: f64,
+        n_t: f64,
+        mean_c: f64,
+        sd_c: f64,
+        n_c: f64,
+    },
     /// An estimate with its confidence interval, as read off a paper (ratio scale for ratio
     /// measures, raw scale otherwise).
-    EstimateCi { estimate: f64, lower: f64, upper: f64 },
+    EstimateCi {
+        estimate: f64,
+        lower: f64,
+        upper: f64,
+    },
     /// A correlation coefficient and the sample size.
     Correlation { r: f64, n: f64 },
     /// The effect on the analysis scale with its sampling variance.
@@ -146,7 +162,9 @@ impl StudyData {
     /// The number of participants, when the data say.
     pub fn participants(&self) -> Option<(f64, f64)> {
         match *self {
-            StudyData::Binary { total_t, total_c, .. } => Some((total_t, total_c)),
+            StudyData::Binary {
+                total_t, total_c, ..
+            } => Some((total_t, total_c)),
             StudyData::Continuous { n_t, n_c, .. } => Some((n_t, n_c)),
             _ => None,
         }

@@ -27,7 +27,10 @@ pub enum ModelChoice {
 
 impl ModelChoice {
     /// The seed review's rule with its thresholds.
-    pub const SEED_RULE: ModelChoice = ModelChoice::HeterogeneityRule { fixed_if_p_at_least: 0.5, no_pooling_if_p_below: 0.05 };
+    pub const SEED_RULE: ModelChoice = ModelChoice::HeterogeneityRule {
+        fixed_if_p_at_least: 0.5,
+        no_pooling_if_p_below: 0.05,
+    };
 }
 
 /// Why a model was used.
@@ -60,14 +63,25 @@ pub struct ModelDecision {
 /// Applies the choice, given the heterogeneity test's p-value (None when k = 1).
 pub fn decide(choice: ModelChoice, tau2_method: Tau2Method, q_p: Option<f64>) -> ModelDecision {
     let random = Effects::Random(tau2_method);
-    let d = |effects, reason, rule_q_p| ModelDecision { effects, reason, rule_q_p };
+    let d = |effects, reason, rule_q_p| ModelDecision {
+        effects,
+        reason,
+        rule_q_p,
+    };
     match choice {
         ModelChoice::Fixed => d(Some(Effects::Fixed), DecisionReason::AsSpecified, None),
         ModelChoice::Random => d(Some(random), DecisionReason::AsSpecified, None),
-        ModelChoice::HeterogeneityRule { fixed_if_p_at_least, no_pooling_if_p_below } => match q_p {
+        ModelChoice::HeterogeneityRule {
+            fixed_if_p_at_least,
+            no_pooling_if_p_below,
+        } => match q_p {
             None => d(Some(Effects::Fixed), DecisionReason::SingleStudy, None),
-            Some(p) if p >= fixed_if_p_at_least => d(Some(Effects::Fixed), DecisionReason::RuleFixed, Some(p)),
-            Some(p) if p >= no_pooling_if_p_below => d(Some(random), DecisionReason::RuleRandom, Some(p)),
+            Some(p) if p >= fixed_if_p_at_least => {
+                d(Some(Effects::Fixed), DecisionReason::RuleFixed, Some(p))
+            }
+            Some(p) if p >= no_pooling_if_p_below => {
+                d(Some(random), DecisionReason::RuleRandom, Some(p))
+            }
             Some(p) => d(None, DecisionReason::RuleNoPooling, Some(p)),
         },
     }

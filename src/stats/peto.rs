@@ -47,5 +47,11 @@ pub fn peto(tables: &[Table]) -> Option<PetoEstimate> {
         return None;
     }
     let q = (sum_oe2_v - sum_oe * sum_oe / sum_v).max(0.0);
-    Some(PetoEstimate { estimate: sum_oe / sum_v, se: (1.0 / sum_v).sqrt(), q, k_informative: k_pos, weights_pct: percent(w) })
+    Some(PetoEstimate {
+        estimate: sum_oe / sum_v,
+        se: (1.0 / sum_v).sqrt(),
+        q,
+        k_informative: k_pos,
+        weights_pct: percent(w),
+    })
 }

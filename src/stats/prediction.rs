@@ -38,7 +38,11 @@ pub fn metafor(fit: &ModelFit, level: f64) -> PredictionInterval {
         None => (dist::z_crit(level), "normal".to_string()),
     };
     let half = crit * (c.se * c.se + fit.tau2_value()).sqrt();
-    PredictionInterval { lower: c.estimate - half, upper: c.estimate + half, distribution }
+    PredictionInterval {
+        lower: c.estimate - half,
+        upper: c.estimate + half,
+        distribution,
+    }
 }
 
 /// The Higgins–Thompson–Spiegelhalter interval; `None` when k < 3.
@@ -49,5 +53,9 @@ pub fn higgins_t(fit: &ModelFit, level: f64) -> Option<PredictionInterval> {
     let c = fit.pooled();
     let df = (fit.k - 2) as f64;
     let half = dist::t_crit(level, df) * (c.se * c.se + fit.tau2_value()).sqrt();
-    Some(PredictionInterval { lower: c.estimate - half, upper: c.estimate + half, distribution: format!("t({df})") })
+    Some(PredictionInterval {
+        lower: c.estimate - half,
+        upper: c.estimate + half,
+        distribution: format!("t({df})"),
+    })
 }

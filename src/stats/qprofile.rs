@@ -56,7 +56,14 @@ pub struct HeterogeneityCi {
 
 /// The Q-profile interval at the given level. `vt` is the typical within-study variance used
 /// to turn τ² into I² and H².
-pub fn q_profile(y: &[f64], v: &[f64], design: Design<'_>, tau2_hat: f64, vt: f64, level: f64) -> Result<HeterogeneityCi, Tau2Error> {
+pub fn q_profile(
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    tau2_hat: f64,
+    vt: f64,
+    level: f64,
+) -> Result<HeterogeneityCi, Tau2Error> {
     let df = (y.len() - design.p()) as f64;
     let alpha = 1.0 - level;
     let crit_u = dist::chisq_quantile(1.0 - alpha / 2.0, df);
@@ -67,7 +74,17 @@ pub fn q_profile(y: &[f64], v: &[f64], design: Design<'_>, tau2_hat: f64, vt: f6
     let q_min = q(t_min)?;
     let q_max = q(t_max)?;
     let root = |target: f64| {
-        brent(|t| generalised_q(y, v, design, t).map(|q| q - target).unwrap_or(f64::NAN), t_min, t_max, 1e-15).ok_or(Tau2Error::Singular)
+        brent(
+            |t| {
+                generalised_q(y, v, design, t)
+                    .map(|q| q - target)
+                    .unwrap_or(f64::NAN)
+            },
+            t_min,
+            t_max,
+            1e-15,
+        )
+        .ok_or(Tau2Error::Singular)
     };
 
     // Upper bound: where Q(τ²) falls to the lower critical value.
@@ -92,9 +109,18 @@ pub fn q_profile(y: &[f64], v: &[f64], design: Design<'_>, tau2_hat: f64, vt: f6
     let h2 = |t: f64| t / vt + 1.0;
     Ok(HeterogeneityCi {
         tau2: Interval { lower, upper },
-        tau: Interval { lower: lower.max(0.0).sqrt(), upper: upper.max(0.0).sqrt() },
-        i2: Interval { lower: i2(lower), upper: i2(upper) },
-        h2: Interval { lower: h2(lower), upper: h2(upper) },
+        tau: Interval {
+            lower: lower.max(0.0).sqrt(),
+            upper: upper.max(0.0).sqrt(),
+        },
+        i2: Interval {
+            lower: i2(lower),
+            upper: i2(upper),
+        },
+        h2: Interval {
+            lower: h2(lower),
+            upper: h2(upper),
+        },
         lower_bound,
         upper_bound,
         search_limit: t_max,

@@ -126,7 +126,16 @@ fn wls_matrix(y: &[f64], design: Design<'_>, p: usize, w: impl Fn(usize) -> f64)
     let a_b = mat_mul(&inv, &xtw2x, p);
     let tr_p = sw - trace(&a_b, p);
     let tr_pp = sw2 - 2.0 * trace(&mat_mul(&inv, &xtw3x, p), p) + trace(&mat_mul(&a_b, &a_b, p), p);
-    Some(Wls { beta, xtwx_inv: inv, rss, yppy, sum_w: sw, sum_w2: sw2, tr_p, tr_pp })
+    Some(Wls {
+        beta,
+        xtwx_inv: inv,
+        rss,
+        yppy,
+        sum_w: sw,
+        sum_w2: sw2,
+        tr_p,
+        tr_pp,
+    })
 }
 
 /// tr(PV) for the unweighted (OLS) projection P = I − X(X'X)⁻¹X' and V = diag(v); the
@@ -168,7 +177,9 @@ fn mat_mul(a: &[f64], b: &[f64], p: usize) -> Vec<f64> {
 }
 
 fn mat_vec(a: &[f64], x: &[f64], p: usize) -> Vec<f64> {
-    (0..p).map(|i| (0..p).map(|j| a[i * p + j] * x[j]).sum()).collect()
+    (0..p)
+        .map(|i| (0..p).map(|j| a[i * p + j] * x[j]).sum())
+        .collect()
 }
 
 /// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if not positive definite.
@@ -218,8 +229,17 @@ mod tests {
         let v = [0.1, 0.2, 0.05, 0.3, 0.15];
         let ones = [1.0; 5];
         let a = wls(&y, Design::Intercept, |i| 1.0 / (v[i] + 0.04)).unwrap();
-        let b = wls(&y, Design::Matrix { p: 1, x: &ones }, |i| 1.0 / (v[i] + 0.04)).unwrap();
-        for (x, y) in [(a.beta[0], b.beta[0]), (a.rss, b.rss), (a.yppy, b.yppy), (a.tr_p, b.tr_p), (a.tr_pp, b.tr_pp)] {
+        let b = wls(&y, Design::Matrix { p: 1, x: &ones }, |i| {
+            1.0 / (v[i] + 0.04)
+        })
+        .unwrap();
+        for (x, y) in [
+            (a.beta[0], b.beta[0]),
+            (a.rss, b.rss),
+            (a.yppy, b.yppy),
+            (a.tr_p, b.tr_p),
+            (a.tr_pp, b.tr_pp),
+        ] {
             assert!((x - y).abs() < 1e-12 * x.abs().max(1.0), "{x} vs {y}");
         }
     }

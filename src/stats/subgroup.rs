@@ -24,7 +24,14 @@ pub fn difference(estimates: &[(f64, f64)]) -> Option<SubgroupDifference> {
     }
     let sw: f64 = estimates.iter().map(|(_, se)| 1.0 / (se * se)).sum();
     let mean = estimates.iter().map(|(e, se)| e / (se * se)).sum::<f64>() / sw;
-    let q: f64 = estimates.iter().map(|(e, se)| (e - mean).powi(2) / (se * se)).sum();
+    let q: f64 = estimates
+        .iter()
+        .map(|(e, se)| (e - mean).powi(2) / (se * se))
+        .sum();
     let df = estimates.len() - 1;
-    Some(SubgroupDifference { q, df, p: dist::chisq_sf(q, df as f64) })
+    Some(SubgroupDifference {
+        q,
+        df,
+        p: dist::chisq_sf(q, df as f64),
+    })
 }

@@ -86,7 +86,10 @@ pub struct Control {
 
 impl Default for Control {
     fn default() -> Self {
-        Control { threshold: 1e-12, max_iter: 1000 }
+        Control {
+            threshold: 1e-12,
+            max_iter: 1000,
+        }
     }
 }
 
@@ -108,7 +111,10 @@ pub struct Tau2Estimate {
 pub enum Tau2Error {
     /// Fisher scoring did not converge.
     #[error("the {} estimator did not converge in {iterations} iterations", .method.name())]
-    NotConverged { method: Tau2Method, iterations: usize },
+    NotConverged {
+        method: Tau2Method,
+        iterations: usize,
+    },
     /// The design matrix is not of full rank.
     #[error("the model matrix is not of full rank")]
     Singular,
@@ -117,10 +123,21 @@ pub enum Tau2Error {
 /// Estimates τ² for effects `y` with sampling variances `v` under the given design.
 ///
 /// With k ≤ p there is nothing to estimate and τ² = 0.
-pub fn estimate(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, control: &Control) -> Result<Tau2Estimate, Tau2Error> {
+pub fn estimate(
+    method: Tau2Method,
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    control: &Control,
+) -> Result<Tau2Estimate, Tau2Error> {
     let k = y.len();
     if k <= design.p() {
-        return Ok(Tau2Estimate { tau2: 0.0, method, iterations: None, truncated: false });
+        return Ok(Tau2Estimate {
+            tau2: 0.0,
+            method,
+            iterations: None,
+            truncated: false,
+        });
     }
     let (raw, iterations) = match method {
         Tau2Method::DL => (dersimonian_laird(y, v, design)?, None),
@@ -133,7 +150,12 @@ pub fn estimate(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, co
             (t, Some(it))
         }
     };
-    Ok(Tau2Estimate { tau2: raw.max(0.0), method, iterations, truncated: raw <= 0.0 })
+    Ok(Tau2Estimate {
+        tau2: raw.max(0.0),
+        method,
+        iterations,
+        truncated: raw <= 0.0,
+    })
 }
 
 fn fit_at(y: &[f64], v: &[f64], design: Design<'_>, tau2: f64) -> Result<Wls, Tau2Error> {
@@ -172,12 +194,22 @@ pub fn sidik_jonkman(y: &[f64], v: &[f64], design: Design<'_>) -> Result<f64, Ta
 }
 
 /// The generalised Q statistic Σ wᵢ(τ²)(yᵢ − xᵢ'β̂(τ²))², decreasing in τ².
-pub fn generalised_q(y: &[f64], v: &[f64], design: Design<'_>, tau2: f64) -> Result<f64, Tau2Error> {
+pub fn generalised_q(
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    tau2: f64,
+) -> Result<f64, Tau2Error> {
     Ok(fit_at(y, v, design, tau2)?.rss)
 }
 
 /// Finds τ² ≥ 0 with Q(τ²) = target, or 0 when Q(0) is already below the target.
-pub(crate) fn solve_q(y: &[f64], v: &[f64], design: Design<'_>, target: f64) -> Result<f64, Tau2Error> {
+pub(crate) fn solve_q(
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    target: f64,
+) -> Result<f64, Tau2Error> {
     let q = |t: f64| generalised_q(y, v, design, t);
     if q(0.0)? < target {
         return Ok(0.0);
@@ -191,7 +223,16 @@ pub(crate) fn solve_q(y: &[f64], v: &[f64], design: Design<'_>, target: f64) -> 
             return Err(Tau2Error::Singular);
         }
     }
-    let root = brent(|t| generalised_q(y, v, design, t).map(|q| q - target).unwrap_or(f64::NAN), 0.0, hi, 1e-15);
+    let root = brent(
+        |t| {
+            generalised_q(y, v, design, t)
+                .map(|q| q - target)
+                .unwrap_or(f64::NAN)
+        },
+        0.0,
+        hi,
+        1e-15,
+    );
     root.ok_or(Tau2Error::Singular)
 }
 
@@ -203,7 +244,13 @@ pub fn paule_mandel(y: &[f64], v: &[f64], design: Design<'_>) -> Result<f64, Tau
 /// ML, REML and EB by Fisher scoring from the HE estimate, with step halving at the boundary
 /// (metafor's algorithm), followed by metafor's check that the likelihood at τ² = 0 is not
 /// higher (ML, REML).
-fn fisher_scoring(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, control: &Control) -> Result<(f64, usize), Tau2Error> {
+fn fisher_scoring(
+    method: Tau2Method,
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    control: &Control,
+) -> Result<(f64, usize), Tau2Error> {
     let k = y.len() as f64;
     let p = design.p() as f64;
     let mut tau2 = hedges(y, v, design)?.max(0.0);
@@ -211,7 +258,10 @@ fn fisher_scoring(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, 
     loop {
         iterations += 1;
         if iterations > control.max_iter {
-            return Err(Tau2Error::NotConverged { method, iterations: control.max_iter });
+            return Err(Tau2Error::NotConverged {
+                method,
+                iterations: control.max_iter,
+            });
         }
         let s = fit_at(y, v, design, tau2)?;
         let mut adj = match method {
@@ -245,7 +295,13 @@ fn fisher_scoring(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, 
 }
 
 /// The ML or REML log-likelihood at τ² (up to a constant that does not depend on τ²).
-pub fn log_likelihood(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>, tau2: f64) -> Result<f64, Tau2Error> {
+pub fn log_likelihood(
+    method: Tau2Method,
+    y: &[f64],
+    v: &[f64],
+    design: Design<'_>,
+    tau2: f64,
+) -> Result<f64, Tau2Error> {
     let s = fit_at(y, v, design, tau2)?;
     let log_det_v: f64 = v.iter().map(|vi| (vi + tau2).ln()).sum();
     let mut ll = -0.5 * log_det_v - 0.5 * s.rss;

@@ -45,14 +45,31 @@ pub struct TrimFill {
 }
 
 /// Runs trim-and-fill; `None` when k < 3.
-pub fn trim_and_fill(y: &[f64], v: &[f64], effects: Effects, ci: CiMethod, level: f64, control: &Control) -> Result<Option<TrimFill>, Tau2Error> {
+pub fn trim_and_fill(
+    y: &[f64],
+    v: &[f64],
+    effects: Effects,
+    ci: CiMethod,
+    level: f64,
+    control: &Control,
+) -> Result<Option<TrimFill>, Tau2Error> {
     let k = y.len();
     if k < 3 {
         return Ok(None);
     }
     // Side: the sign of the slope on √v.
     let x: Vec<f64> = v.iter().flat_map(|vi| [1.0, vi.sqrt()]).collect();
-    let slope = fit::fit(y, v, Design::Matrix { p: 2, x: &x }, effects, CiMethod::Z, level, control)?.coefficients[1].estimate;
+    let slope = fit::fit(
+        y,
+        v,
+        Design::Matrix { p: 2, x: &x },
+        effects,
+        CiMethod::Z,
+        level,
+        control,
+    )?
+    .coefficients[1]
+        .estimate;
     let side = if slope < 0.0 { Side::Right } else { Side::Left };
     let flip = if side == Side::Right { -1.0 } else { 1.0 };
 
@@ -67,7 +84,14 @@ pub fn trim_and_fill(y: &[f64], v: &[f64], effects: Effects, ci: CiMethod, level
     let mut iterations = 0;
     loop {
         iterations += 1;
-        let m = fit::pool(&ys[..k - k0], &vs[..k - k0], effects, CiMethod::Z, level, control)?;
+        let m = fit::pool(
+            &ys[..k - k0],
+            &vs[..k - k0],
+            effects,
+            CiMethod::Z,
+            level,
+            control,
+        )?;
         beta = m.pooled().estimate;
         // Signed ranks of |yᵢ − β|, ties by position (R's ties.method = "first").
         let centred: Vec<f64> = ys.iter().map(|yi| yi - beta).collect();
@@ -92,7 +116,9 @@ pub fn trim_and_fill(y: &[f64], v: &[f64], effects: Effects, ci: CiMethod, level
 
     let (filled_yi, filled_vi): (Vec<f64>, Vec<f64>) = if k0 > 0 {
         // Mirror the k0 most extreme studies about the trimmed estimate, on the original scale.
-        (k - k0..k).map(|i| (flip * (2.0 * beta - ys[i]), vs[i])).unzip()
+        (k - k0..k)
+            .map(|i| (flip * (2.0 * beta - ys[i]), vs[i]))
+            .unzip()
     } else {
         (Vec::new(), Vec::new())
     };

@@ -42,7 +42,9 @@ fn one_data_byte_rebuilds_only_that_outcome_and_the_manuscript() {
     let dir = two_outcome_project();
     built(dir.path());
     let csv = dir.path().join("analyses/data/bcg.csv");
-    let text = std::fs::read_to_string(&csv).unwrap().replacen("4,123,11,139", "5,123,11,139", 1);
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replacen("4,123,11,139", "5,123,11,139", 1);
     std::fs::write(&csv, text).unwrap();
     assert_eq!(
         built(dir.path()),
@@ -63,9 +65,25 @@ fn a_template_change_rebuilds_only_the_manuscripts() {
     let dir = two_outcome_project();
     built(dir.path());
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    let methods = metareport::report::render::BUILTIN.iter().find(|(n, _)| *n == "methods.typ.j2").unwrap().1;
-    std::fs::write(dir.path().join("templates/methods.typ.j2"), format!("{methods}\nAll analyses were prespecified.\n")).unwrap();
-    assert_eq!(built(dir.path()), ["out/report.pdf", "out/report.typ", "out/two/manuscript.pdf", "out/two/manuscript.typ"]);
+    let methods = metareport::report::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "methods.typ.j2")
+        .unwrap()
+        .1;
+    std::fs::write(
+        dir.path().join("templates/methods.typ.j2"),
+        format!("{methods}\nAll analyses were prespecified.\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        built(dir.path()),
+        [
+            "out/report.pdf",
+            "out/report.typ",
+            "out/two/manuscript.pdf",
+            "out/two/manuscript.typ"
+        ]
+    );
     let typ = std::fs::read_to_string(dir.path().join("out/two/manuscript.typ")).unwrap();
     assert!(typ.contains("All analyses were prespecified."));
 }
@@ -100,7 +118,9 @@ fn a_failed_build_leaves_earlier_outputs_intact() {
     built(dir.path());
     let before = std::fs::read(dir.path().join("out/two/results.json")).unwrap();
     let csv = dir.path().join("analyses/data/bcg.csv");
-    let text = std::fs::read_to_string(&csv).unwrap().replacen("4,123,11,139", "400,123,11,139", 1);
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replacen("4,123,11,139", "400,123,11,139", 1);
     std::fs::write(&csv, text).unwrap();
     let err = build_quiet(dir.path()).unwrap_err();
     assert_eq!(err.exit_code(), 1);
@@ -108,15 +128,32 @@ fn a_failed_build_leaves_earlier_outputs_intact() {
         err.to_string(),
         "error: analyses/data/bcg.csv:2: column `events_t`: study \"Aronson 1948\": 400 events is more than the 123 participants of the arm"
     );
-    assert_eq!(std::fs::read(dir.path().join("out/two/results.json")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("out/two/results.json")).unwrap(),
+        before
+    );
 }
 
 #[test]
 fn check_writes_nothing_and_fails_when_stale() {
     let dir = two_outcome_project();
-    let check = |d: &std::path::Path| build(d, &BuildOptions { force: false, check: true, jobs: 1, quiet: true });
+    let check = |d: &std::path::Path| {
+        build(
+            d,
+            &BuildOptions {
+                force: false,
+                check: true,
+                jobs: 1,
+                quiet: true,
+            },
+        )
+    };
     match check(dir.path()) {
-        Err(Failure::Stale(items)) => assert!(items.iter().any(|i| i.starts_with("out/two/results.json (never built)"))),
+        Err(Failure::Stale(items)) => assert!(
+            items
+                .iter()
+                .any(|i| i.starts_with("out/two/results.json (never built)"))
+        ),
         other => panic!("expected stale outputs, got {other:?}"),
     }
     assert!(!dir.path().join("out/two").exists());
@@ -128,11 +165,27 @@ fn check_writes_nothing_and_fails_when_stale() {
 fn force_rebuilds_everything_with_identical_bytes() {
     let dir = two_outcome_project();
     let first = built(dir.path());
-    let snapshot: Vec<Vec<u8>> = first.iter().map(|p| std::fs::read(dir.path().join(p)).unwrap()).collect();
-    let again = build(dir.path(), &BuildOptions { force: true, check: false, jobs: 2, quiet: true }).unwrap();
+    let snapshot: Vec<Vec<u8>> = first
+        .iter()
+        .map(|p| std::fs::read(dir.path().join(p)).unwrap())
+        .collect();
+    let again = build(
+        dir.path(),
+        &BuildOptions {
+            force: true,
+            check: false,
+            jobs: 2,
+            quiet: true,
+        },
+    )
+    .unwrap();
     assert_eq!(again.built.len(), first.len());
     for (p, bytes) in first.iter().zip(&snapshot) {
-        assert_eq!(&std::fs::read(dir.path().join(p)).unwrap(), bytes, "{p} changed between identical builds");
+        assert_eq!(
+            &std::fs::read(dir.path().join(p)).unwrap(),
+            bytes,
+            "{p} changed between identical builds"
+        );
     }
 }
 
@@ -156,8 +209,21 @@ fn a_removed_figure_is_deleted_from_out() {
     let dir = two_outcome_project();
     built(dir.path());
     let spec = dir.path().join("analyses/two.yaml");
-    std::fs::write(&spec, TWO_OUTCOMES.replace("    small_study:\n      egger: true\n", "")).unwrap();
+    std::fs::write(
+        &spec,
+        TWO_OUTCOMES.replace("    small_study:\n      egger: true\n", ""),
+    )
+    .unwrap();
     let s = build_quiet(dir.path()).unwrap();
-    assert!(s.removed.contains(&"out/two/figures/funnel-mortality.svg".to_string()), "{:?}", s.removed);
-    assert!(!dir.path().join("out/two/figures/funnel-mortality.svg").exists());
+    assert!(
+        s.removed
+            .contains(&"out/two/figures/funnel-mortality.svg".to_string()),
+        "{:?}",
+        s.removed
+    );
+    assert!(
+        !dir.path()
+            .join("out/two/figures/funnel-mortality.svg")
+            .exists()
+    );
 }

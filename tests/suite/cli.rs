@@ -7,7 +7,11 @@ use std::process::{Command, Output};
 use super::common::repo;
 
 fn metareport(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_metareport")).args(args).current_dir(dir).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -21,11 +25,27 @@ fn init_then_build_makes_a_complete_report() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = metareport(&["build", "review", "--quiet"], tmp.path());
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(o.stderr.is_empty() && o.stdout.is_empty(), "--quiet prints nothing");
-    for f in ["results.json", "manuscript.pdf", "manuscript.typ", "figures/forest-tuberculosis.svg", "figures/forest-tuberculosis.png", "figures/funnel-tuberculosis.png"] {
-        assert!(tmp.path().join("review/out/example").join(f).is_file(), "{f}");
+    assert!(
+        o.stderr.is_empty() && o.stdout.is_empty(),
+        "--quiet prints nothing"
+    );
+    for f in [
+        "results.json",
+        "manuscript.pdf",
+        "manuscript.typ",
+        "figures/forest-tuberculosis.svg",
+        "figures/forest-tuberculosis.png",
+        "figures/funnel-tuberculosis.png",
+    ] {
+        assert!(
+            tmp.path().join("review/out/example").join(f).is_file(),
+            "{f}"
+        );
     }
-    assert_eq!(std::fs::read_to_string(tmp.path().join("review/.gitignore")).unwrap(), "/out\n");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("review/.gitignore")).unwrap(),
+        "/out\n"
+    );
     // A second init refuses to overwrite.
     let o = metareport(&["init", "review"], tmp.path());
     assert_eq!(o.status.code(), Some(1));
@@ -38,14 +58,25 @@ fn check_and_build_check_report_problems_with_exit_code_1() {
     metareport(&["init", "."], tmp.path());
     let o = metareport(&["build", "--check"], tmp.path());
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("out/example/results.json (never built)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("out/example/results.json (never built)"),
+        "{}",
+        stderr(&o)
+    );
     assert!(metareport(&["build", "-q"], tmp.path()).status.success());
     let o = metareport(&["build", "--check"], tmp.path());
     assert!(o.status.success(), "{}", stderr(&o));
-    std::fs::write(tmp.path().join("analyses/example.yaml"), "title: T\nmesure: OR\n").unwrap();
+    std::fs::write(
+        tmp.path().join("analyses/example.yaml"),
+        "title: T\nmesure: OR\n",
+    )
+    .unwrap();
     let o = metareport(&["check"], tmp.path());
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript\n");
+    assert_eq!(
+        stderr(&o),
+        "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript\n"
+    );
 }
 
 #[test]
@@ -59,16 +90,61 @@ fn an_io_failure_exits_with_code_2() {
 
 #[test]
 fn pool_prints_the_results_json_of_one_csv() {
-    let o = metareport(&["pool", "--data", "analyses/data/bcg.csv", "--measure", "RR", "--method", "DL", "--ci", "hksj"], &repo());
+    let o = metareport(
+        &[
+            "pool",
+            "--data",
+            "analyses/data/bcg.csv",
+            "--measure",
+            "RR",
+            "--method",
+            "DL",
+            "--ci",
+            "hksj",
+        ],
+        &repo(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["overall"]["pooled"]["statistic_name"], "t");
     assert_eq!(v["k"], 13);
-    assert!(v["settings"].as_array().unwrap().iter().any(|s| s["name"] == "tau2" && s["value"] == "DL" && s["source"] == "outcome"));
-    let o = metareport(&["pool", "--data", "analyses/data/passive-smoking.csv", "--measure", "OR"], &repo());
+    assert!(
+        v["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "tau2" && s["value"] == "DL" && s["source"] == "outcome")
+    );
+    let o = metareport(
+        &[
+            "pool",
+            "--data",
+            "analyses/data/passive-smoking.csv",
+            "--measure",
+            "OR",
+        ],
+        &repo(),
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot tell the kind of data"), "{}", stderr(&o));
-    let o = metareport(&["pool", "--data", "analyses/data/passive-smoking.csv", "--measure", "OR", "--column", "estimate=or", "--effects", "rule"], &repo());
+    assert!(
+        stderr(&o).contains("cannot tell the kind of data"),
+        "{}",
+        stderr(&o)
+    );
+    let o = metareport(
+        &[
+            "pool",
+            "--data",
+            "analyses/data/passive-smoking.csv",
+            "--measure",
+            "OR",
+            "--column",
+            "estimate=or",
+            "--effects",
+            "rule",
+        ],
+        &repo(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -81,9 +157,15 @@ fn schema_and_explain() {
     metareport(&["init", "."], tmp.path());
     let o = metareport(&["explain", "out/example/results.json"], tmp.path());
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("data: analyses/data/example.csv") && s.contains("status: stale: never built"), "{s}");
+    assert!(
+        s.contains("data: analyses/data/example.csv") && s.contains("status: stale: never built"),
+        "{s}"
+    );
     metareport(&["build", "-q"], tmp.path());
-    let s = String::from_utf8_lossy(&metareport(&["explain", "example/manuscript.pdf"], tmp.path()).stdout).into_owned();
+    let s = String::from_utf8_lossy(
+        &metareport(&["explain", "example/manuscript.pdf"], tmp.path()).stdout,
+    )
+    .into_owned();
     assert!(s.contains("status: up to date"), "{s}");
     let o = metareport(&["clean"], tmp.path());
     assert!(o.status.success());
@@ -106,10 +188,18 @@ fn watch_builds_once_then_again_after_a_change() {
     }
     assert!(results.exists(), "watch built nothing");
     let spec = tmp.path().join("analyses/example.yaml");
-    let text = std::fs::read_to_string(&spec).unwrap().replace("tau2: REML", "tau2: DL");
+    let text = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("tau2: REML", "tau2: DL");
     std::fs::write(&spec, text).unwrap();
     let status = child.wait().unwrap();
     assert!(status.success());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
-    assert!(v["outcomes"][0]["settings"].as_array().unwrap().iter().any(|s| s["name"] == "tau2" && s["value"] == "DL"));
+    assert!(
+        v["outcomes"][0]["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "tau2" && s["value"] == "DL")
+    );
 }

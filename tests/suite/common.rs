@@ -27,21 +27,38 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// A temporary project holding the named specs of the default project and all its data.
 pub fn project(specs: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("analyses/data"), &dir.path().join("analyses/data"));
+    copy_dir(
+        &repo().join("analyses/data"),
+        &dir.path().join("analyses/data"),
+    );
     for s in specs {
-        std::fs::copy(repo().join("analyses").join(format!("{s}.yaml")), dir.path().join("analyses").join(format!("{s}.yaml"))).unwrap();
+        std::fs::copy(
+            repo().join("analyses").join(format!("{s}.yaml")),
+            dir.path().join("analyses").join(format!("{s}.yaml")),
+        )
+        .unwrap();
     }
     dir
 }
 
 /// Builds quietly.
 pub fn build_quiet(dir: &Path) -> Result<Summary, Failure> {
-    build(dir, &BuildOptions { force: false, check: false, jobs: 2, quiet: true })
+    build(
+        dir,
+        &BuildOptions {
+            force: false,
+            check: false,
+            jobs: 2,
+            quiet: true,
+        },
+    )
 }
 
 /// The paths built, sorted.
 pub fn built(dir: &Path) -> Vec<String> {
-    let mut b = build_quiet(dir).unwrap_or_else(|f| panic!("build failed: {f}")).built;
+    let mut b = build_quiet(dir)
+        .unwrap_or_else(|f| panic!("build failed: {f}"))
+        .built;
     b.sort();
     b
 }

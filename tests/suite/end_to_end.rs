@@ -6,15 +6,30 @@ use serde_json::{Value, json};
 use super::common::{built, project, repo};
 
 fn results(dir: &std::path::Path, review: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("out").join(review).join("results.json")).unwrap()).unwrap()
+    serde_json::from_slice(
+        &std::fs::read(dir.join("out").join(review).join("results.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 fn case(name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(repo().join("tests/fixtures/metafor").join(format!("{name}.json"))).unwrap()).unwrap()
+    serde_json::from_slice(
+        &std::fs::read(
+            repo()
+                .join("tests/fixtures/metafor")
+                .join(format!("{name}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap()
 }
 
 fn close(a: f64, e: f64) -> bool {
-    if e.abs() < 1e-9 { (a - e).abs() <= 1e-12 } else { (a - e).abs() <= 1e-6 * e.abs() }
+    if e.abs() < 1e-9 {
+        (a - e).abs() <= 1e-12
+    } else {
+        (a - e).abs() <= 1e-6 * e.abs()
+    }
 }
 
 /// Compares every number of `expected` with `actual` (same shape).
@@ -22,16 +37,26 @@ fn check(path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
     match expected {
         Value::Object(m) => {
             for (k, e) in m {
-                if k == "definition" || k == "pi_dist" || k == "tau2_ci_method" || k == "estimator" {
+                if k == "definition" || k == "pi_dist" || k == "tau2_ci_method" || k == "estimator"
+                {
                     continue;
                 }
-                check(&format!("{path}.{k}"), e, actual.get(k).unwrap_or(&Value::Null), out);
+                check(
+                    &format!("{path}.{k}"),
+                    e,
+                    actual.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
             let got = actual.as_array().cloned().unwrap_or_default();
             if got.len() != items.len() {
-                out.push(format!("{path}: {} items expected, {} in results.json", items.len(), got.len()));
+                out.push(format!(
+                    "{path}: {} items expected, {} in results.json",
+                    items.len(),
+                    got.len()
+                ));
                 return;
             }
             for (i, (e, a)) in items.iter().zip(&got).enumerate() {
@@ -42,10 +67,8 @@ fn check(path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
             Some(a) if close(a, n.as_f64().unwrap()) => {}
             other => out.push(format!("{path}: metafor {n}, results.json {other:?}")),
         },
-        Value::String(s) => {
-            if actual.as_str() != Some(s) {
-                out.push(format!("{path}: metafor \"{s}\", results.json {actual}"));
-            }
+        Value::String(s) if actual.as_str() != Some(s) => {
+            out.push(format!("{path}: metafor \"{s}\", results.json {actual}"));
         }
         _ => {}
     }
@@ -86,8 +109,17 @@ fn bias_as_reference(b: &Value) -> Value {
 fn the_default_project_builds_from_nothing_and_matches_metafor() {
     let dir = project(&["bcg", "iabp-ecpr", "magnesium", "passive-smoking"]);
     let outputs = built(dir.path());
-    for f in ["out/report.pdf", "out/iabp-ecpr/manuscript.pdf", "out/iabp-ecpr/figures/prisma.png", "out/magnesium/figures/funnel-mortality.svg", "out/bcg/results.json"] {
-        assert!(outputs.contains(&f.to_string()), "{f} not built: {outputs:?}");
+    for f in [
+        "out/report.pdf",
+        "out/iabp-ecpr/manuscript.pdf",
+        "out/iabp-ecpr/figures/prisma.png",
+        "out/magnesium/figures/funnel-mortality.svg",
+        "out/bcg/results.json",
+    ] {
+        assert!(
+            outputs.contains(&f.to_string()),
+            "{f} not built: {outputs:?}"
+        );
     }
     let mut out = Vec::new();
 
@@ -95,17 +127,57 @@ fn the_default_project_builds_from_nothing_and_matches_metafor() {
     // small-study tests and trim-and-fill use the DL random-effects model = magnesium-or-dl.
     let mg = &results(dir.path(), "magnesium")["outcomes"][0];
     let reference = case("magnesium-or-dl")["expected"].clone();
-    assert!(mg["overall"]["pooled"]["absent"].is_string(), "the rule reports no pooled estimate");
-    let studies: Vec<Value> = mg["studies"].as_array().unwrap().iter().map(|s| json!({"study": s["study"], "yi": s["yi"], "vi": s["vi"]})).collect();
-    let ref_studies: Vec<Value> = reference["studies"].as_array().unwrap().iter().map(|s| json!({"study": s["study"], "yi": s["yi"], "vi": s["vi"]})).collect();
-    check("magnesium.studies", &json!(ref_studies), &json!(studies), &mut out);
-    check("magnesium.heterogeneity", &reference["heterogeneity"], &pool_as_reference(&mg["overall"])["heterogeneity"], &mut out);
+    assert!(
+        mg["overall"]["pooled"]["absent"].is_string(),
+        "the rule reports no pooled estimate"
+    );
+    let studies: Vec<Value> = mg["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"study": s["study"], "yi": s["yi"], "vi": s["vi"]}))
+        .collect();
+    let ref_studies: Vec<Value> = reference["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"study": s["study"], "yi": s["yi"], "vi": s["vi"]}))
+        .collect();
+    check(
+        "magnesium.studies",
+        &json!(ref_studies),
+        &json!(studies),
+        &mut out,
+    );
+    check(
+        "magnesium.heterogeneity",
+        &reference["heterogeneity"],
+        &pool_as_reference(&mg["overall"])["heterogeneity"],
+        &mut out,
+    );
     let mut bias = reference["bias"].clone();
-    bias.as_object_mut().unwrap().remove("egger_metafor_default");
-    check("magnesium.bias", &bias, &bias_as_reference(&mg["bias"]), &mut out);
+    bias.as_object_mut()
+        .unwrap()
+        .remove("egger_metafor_default");
+    check(
+        "magnesium.bias",
+        &bias,
+        &bias_as_reference(&mg["bias"]),
+        &mut out,
+    );
     // Leaving out ISIS-4 lets the rule pool (random effects, DL): metafor's leave1out row.
-    let isis = mg["sensitivity"]["leave_one_out"].as_array().unwrap().iter().find(|r| r["label"] == "ISIS-4 1995").unwrap();
-    let ref_isis = reference["leave_one_out"].as_array().unwrap().iter().find(|r| r["omitted"] == "ISIS-4 1995").unwrap();
+    let isis = mg["sensitivity"]["leave_one_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "ISIS-4 1995")
+        .unwrap();
+    let ref_isis = reference["leave_one_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["omitted"] == "ISIS-4 1995")
+        .unwrap();
     let p = pool_as_reference(&isis["pool"]);
     let row = json!({"estimate": p["pooled"]["estimate"], "se": p["pooled"]["se"], "ci_lower": p["pooled"]["ci_lower"], "ci_upper": p["pooled"]["ci_upper"],
                      "p": p["pooled"]["p"], "q": p["heterogeneity"]["q"], "q_p": p["heterogeneity"]["q_p"], "tau2": p["heterogeneity"]["tau2"], "i2": p["heterogeneity"]["i2"], "omitted": isis["label"]});
@@ -116,16 +188,66 @@ fn the_default_project_builds_from_nothing_and_matches_metafor() {
     let ps = &results(dir.path(), "passive-smoking")["outcomes"][0];
     let reference = case("smoking-generic-or-dl")["expected"].clone();
     let mine = pool_as_reference(&ps["overall"]);
-    check("passive-smoking.pooled", &reference["pooled"], &mine["pooled"], &mut out);
-    check("passive-smoking.heterogeneity", &reference["heterogeneity"], &mine["heterogeneity"], &mut out);
-    check("passive-smoking.prediction", &reference["prediction"], &mine["prediction"], &mut out);
-    check("passive-smoking.egger", &reference["bias"]["egger_classic"], &bias_as_reference(&ps["bias"])["egger_classic"], &mut out);
-    let weights: Vec<Value> = ps["studies"].as_array().unwrap().iter().map(|s| s["weight_pct"].clone()).collect();
-    let mut expected_weights: Vec<(String, Value)> = reference["studies"].as_array().unwrap().iter().map(|s| (s["study"].as_str().unwrap().to_string(), s["weight_pct"].clone())).collect();
+    check(
+        "passive-smoking.pooled",
+        &reference["pooled"],
+        &mine["pooled"],
+        &mut out,
+    );
+    check(
+        "passive-smoking.heterogeneity",
+        &reference["heterogeneity"],
+        &mine["heterogeneity"],
+        &mut out,
+    );
+    check(
+        "passive-smoking.prediction",
+        &reference["prediction"],
+        &mine["prediction"],
+        &mut out,
+    );
+    check(
+        "passive-smoking.egger",
+        &reference["bias"]["egger_classic"],
+        &bias_as_reference(&ps["bias"])["egger_classic"],
+        &mut out,
+    );
+    let weights: Vec<Value> = ps["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["weight_pct"].clone())
+        .collect();
+    let mut expected_weights: Vec<(String, Value)> = reference["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["study"].as_str().unwrap().to_string(),
+                s["weight_pct"].clone(),
+            )
+        })
+        .collect();
     // The spec orders the subgroups (cohort first); match the weights by study.
-    let names: Vec<String> = ps["studies"].as_array().unwrap().iter().map(|s| s["study"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = ps["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["study"].as_str().unwrap().to_string())
+        .collect();
     expected_weights.sort_by_key(|(n, _)| names.iter().position(|m| m == n).unwrap());
-    check("passive-smoking.weights", &json!(expected_weights.into_iter().map(|(_, w)| w).collect::<Vec<_>>()), &json!(weights), &mut out);
+    check(
+        "passive-smoking.weights",
+        &json!(
+            expected_weights
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+        ),
+        &json!(weights),
+        &mut out,
+    );
 
     // BCG: RR, REML, Wald z, metafor's prediction interval = bcg-rr-reml.
     let bcg = &results(dir.path(), "bcg")["outcomes"][0];
@@ -134,5 +256,9 @@ fn the_default_project_builds_from_nothing_and_matches_metafor() {
     for k in ["pooled", "heterogeneity", "prediction"] {
         check(&format!("bcg.{k}"), &reference[k], &mine[k], &mut out);
     }
-    assert!(out.is_empty(), "results.json differs from metafor:\n{}", out.join("\n"));
+    assert!(
+        out.is_empty(),
+        "results.json differs from metafor:\n{}",
+        out.join("\n")
+    );
 }

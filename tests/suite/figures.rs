@@ -6,7 +6,10 @@ use std::path::Path;
 use super::common::{built, project, repo, updating};
 
 fn figures_of(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = built(dir).into_iter().filter(|p| p.contains("/figures/")).collect();
+    let mut v: Vec<String> = built(dir)
+        .into_iter()
+        .filter(|p| p.contains("/figures/"))
+        .collect();
     v.sort();
     v
 }
@@ -26,29 +29,63 @@ fn example_figures_match_their_snapshots() {
             std::fs::write(&snap, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&snap).unwrap_or_else(|_| panic!("no snapshot {} (run with METAREPORT_UPDATE_SNAPSHOTS=1)", snap.display()));
+        let want = std::fs::read_to_string(&snap).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {} (run with METAREPORT_UPDATE_SNAPSHOTS=1)",
+                snap.display()
+            )
+        });
         compared += 1;
         if want != got {
             mismatched.push(f.clone());
         }
     }
-    assert!(updating() || compared >= 9, "only {compared} snapshots compared");
-    assert!(mismatched.is_empty(), "figures differ from tests/snapshots (look at them, then METAREPORT_UPDATE_SNAPSHOTS=1): {mismatched:?}");
+    assert!(
+        updating() || compared >= 9,
+        "only {compared} snapshots compared"
+    );
+    assert!(
+        mismatched.is_empty(),
+        "figures differ from tests/snapshots (look at them, then METAREPORT_UPDATE_SNAPSHOTS=1): {mismatched:?}"
+    );
 }
 
 #[test]
 fn every_figure_type_renders_to_a_300_dpi_png() {
     let dir = project(&["iabp-ecpr", "magnesium"]);
     let figs = figures_of(dir.path());
-    for kind in ["prisma", "forest-", "funnel-", "leave-one-out-", "cumulative-"] {
-        let png = figs.iter().find(|f| f.contains(&format!("/figures/{kind}")) && f.ends_with(".png")).unwrap_or_else(|| panic!("no {kind} PNG in {figs:?}"));
+    for kind in [
+        "prisma",
+        "forest-",
+        "funnel-",
+        "leave-one-out-",
+        "cumulative-",
+    ] {
+        let png = figs
+            .iter()
+            .find(|f| f.contains(&format!("/figures/{kind}")) && f.ends_with(".png"))
+            .unwrap_or_else(|| panic!("no {kind} PNG in {figs:?}"));
         let bytes = std::fs::read(dir.path().join(png)).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
         let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
         let svg = std::fs::read_to_string(dir.path().join(png.replace(".png", ".svg"))).unwrap();
-        let pt: f64 = svg.split("width=\"").nth(1).unwrap().split("pt\"").next().unwrap().parse().unwrap();
-        assert!((f64::from(width) - pt / 72.0 * 300.0).abs() <= 2.0, "{png}: {width} px for {pt} pt");
-        let phys = bytes.windows(4).position(|w| w == b"pHYs").expect("a pHYs chunk");
+        let pt: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split("pt\"")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (f64::from(width) - pt / 72.0 * 300.0).abs() <= 2.0,
+            "{png}: {width} px for {pt} pt"
+        );
+        let phys = bytes
+            .windows(4)
+            .position(|w| w == b"pHYs")
+            .expect("a pHYs chunk");
         let ppm = u32::from_be_bytes(bytes[phys + 4..phys + 8].try_into().unwrap());
         assert_eq!(ppm, 11811, "{png}: 300 dpi");
     }
@@ -60,7 +97,11 @@ fn identical_input_gives_byte_identical_figures() {
     let (fa, fb) = (figures_of(a.path()), figures_of(b.path()));
     assert_eq!(fa, fb);
     for f in &fa {
-        assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -68,7 +109,8 @@ fn identical_input_gives_byte_identical_figures() {
 fn long_study_names_widen_the_study_column_instead_of_overlapping() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
-    let long = "A remarkably long study label that would overrun any fixed column (multicentre, 2019)";
+    let long =
+        "A remarkably long study label that would overrun any fixed column (multicentre, 2019)";
     std::fs::write(
         dir.path().join("analyses/long.yaml"),
         format!("title: T\noutcomes:\n  - id: m\n    title: M\n    measure: OR\n    rows:\n      - {{study: \"{long}\", events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n"),
@@ -78,6 +120,21 @@ fn long_study_names_widen_the_study_column_instead_of_overlapping() {
     let svg = std::fs::read_to_string(dir.path().join("out/long/figures/forest-m.svg")).unwrap();
     // The label starts at the left margin; the next column (events, right-aligned) starts after it.
     let label_width = metareport::fonts::text_width(long, 8.0, false);
-    let events_x: f64 = svg.split("text-anchor=\"end\"").next().unwrap().rsplit("x=\"").next().unwrap().split('"').next().unwrap().parse().unwrap();
-    assert!(events_x / 4.0 > 8.0 + label_width, "the events column at {} pt overlaps a {label_width} pt label", events_x / 4.0);
+    let events_x: f64 = svg
+        .split("text-anchor=\"end\"")
+        .next()
+        .unwrap()
+        .rsplit("x=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        events_x / 4.0 > 8.0 + label_width,
+        "the events column at {} pt overlaps a {label_width} pt label",
+        events_x / 4.0
+    );
 }

@@ -22,11 +22,17 @@ fn frame_text(frame: &Frame, out: &mut String) {
 fn document_text(dir: &Path, review: &str) -> String {
     let out = dir.join("out").join(review);
     let source = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
-    let mut files = vec![("references.yml".to_string(), std::fs::read(out.join("references.yml")).unwrap())];
+    let mut files = vec![(
+        "references.yml".to_string(),
+        std::fs::read(out.join("references.yml")).unwrap(),
+    )];
     for e in std::fs::read_dir(out.join("figures")).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "svg") {
-            files.push((format!("figures/{}", p.file_name().unwrap().to_string_lossy()), std::fs::read(&p).unwrap()));
+            files.push((
+                format!("figures/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read(&p).unwrap(),
+            ));
         }
     }
     let doc = compile::document(&source, files).unwrap();
@@ -52,11 +58,21 @@ fn study_names_and_user_text_are_printed_verbatim_never_as_markup() {
     let text = document_text(dir.path(), "nasty");
     let squash = |s: &str| s.split_whitespace().collect::<String>();
     let flat = squash(&text);
-    assert!(flat.matches(&squash(NASTY)).count() >= 3, "the name is not printed verbatim:\n{text}");
-    assert!(flat.contains(&squash("= not a heading #set text(red) $x$")), "{text}");
+    assert!(
+        flat.matches(&squash(NASTY)).count() >= 3,
+        "the name is not printed verbatim:\n{text}"
+    );
+    assert!(
+        flat.contains(&squash("= not a heading #set text(red) $x$")),
+        "{text}"
+    );
     assert!(flat.contains(&squash("_emph_ \\ back\\slash")), "{text}");
     let svg = std::fs::read_to_string(dir.path().join("out/nasty/figures/forest-m.svg")).unwrap();
-    assert!(svg.contains("O&apos;Brien #2 [pilot] $5 *x* &lt;a&gt; @b // c") || svg.contains("O'Brien #2 [pilot] $5 *x* &lt;a&gt; @b // c"), "the SVG escapes the name for XML");
+    assert!(
+        svg.contains("O&apos;Brien #2 [pilot] $5 *x* &lt;a&gt; @b // c")
+            || svg.contains("O'Brien #2 [pilot] $5 *x* &lt;a&gt; @b // c"),
+        "the SVG escapes the name for XML"
+    );
 }
 
 #[test]
@@ -65,7 +81,10 @@ fn rebuilding_gives_a_byte_identical_pdf() {
     built(a.path());
     built(b.path());
     for f in ["out/bcg/manuscript.pdf", "out/report.pdf"] {
-        let (x, y) = (std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap());
+        let (x, y) = (
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+        );
         assert!(x.starts_with(b"%PDF-"), "{f}");
         assert_eq!(x, y, "{f} differs between identical builds");
     }
@@ -78,7 +97,10 @@ fn the_example_manuscripts_have_no_nan_and_no_raw_markup() {
     for review in ["bcg", "iabp-ecpr", "magnesium", "passive-smoking"] {
         let text = document_text(dir.path(), review);
         for bad in ["NaN", "inf ", "#set", "#figure", "{{", "{%", "@bcg", "\\"] {
-            assert!(!text.contains(bad), "{review}: `{bad}` in the document:\n{text}");
+            assert!(
+                !text.contains(bad),
+                "{review}: `{bad}` in the document:\n{text}"
+            );
         }
     }
     let text = document_text(dir.path(), "magnesium");

@@ -7,7 +7,11 @@ use proptest::prelude::*;
 fn yivi(rows: &[(f64, f64)]) -> Vec<StudyInput> {
     rows.iter()
         .enumerate()
-        .map(|(i, &(yi, vi))| StudyInput { name: format!("Study {i}"), subgroup: None, data: StudyData::YiVi { yi, vi } })
+        .map(|(i, &(yi, vi))| StudyInput {
+            name: format!("Study {i}"),
+            subgroup: None,
+            data: StudyData::YiVi { yi, vi },
+        })
         .collect()
 }
 

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use metareport::stats::analysis::{Analysis, ExclusionSet, Options, Pool, Pooling};
 use metareport::stats::effect::{Continuity, CorrectionScope};
-use metareport::stats::{CiMethod, Computed, Effects, Measure, ModelChoice, StudyData, StudyInput, Tau2Method, analyse};
+use metareport::stats::{
+    CiMethod, Computed, Effects, Measure, ModelChoice, StudyData, StudyInput, Tau2Method, analyse,
+};
 use serde_json::{Value, json};
 
 /// metafor 3.8-1's `trimfill()` does not pass the model's `control` to its internal refits, so
@@ -15,11 +17,13 @@ use serde_json::{Value, json};
 /// converged values by up to ~1e-5. `fixtures/metafor-extra/tight-trimfill-*` recompute them with
 /// `trimfill(r, control = ctl)`, where metafor and metareport agree to 1e-6; those cases are the
 /// check for these fields.
-const LOOSE_TRIMFILL: &str = "metafor's trimfill refits with its default convergence; checked by the tight-trimfill-* cases";
+const LOOSE_TRIMFILL: &str =
+    "metafor's trimfill refits with its default convergence; checked by the tight-trimfill-* cases";
 
 /// With one study metafor reports Q = 0, p = 1, τ² = 0, I² = 0 by convention; metareport reports
 /// heterogeneity as absent ("only one study") instead of numbers that describe nothing.
-const ONE_STUDY: &str = "k = 1: heterogeneity is reported as absent, not as metafor's placeholder values";
+const ONE_STUDY: &str =
+    "k = 1: heterogeneity is reported as absent, not as metafor's placeholder values";
 
 /// Fields not compared, with the reason: (case name prefix, field path, why).
 const NOT_COMPARED: &[(&str, &str, &str)] = &[
@@ -43,7 +47,9 @@ const NOT_COMPARED: &[(&str, &str, &str)] = &[
 ];
 
 fn num(v: &Value, key: &str) -> f64 {
-    v[key].as_f64().unwrap_or_else(|| panic!("field {key} in {v}"))
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("field {key} in {v}"))
 }
 
 fn inputs(case: &Value) -> Vec<StudyInput> {
@@ -68,12 +74,26 @@ fn inputs(case: &Value) -> Vec<StudyInput> {
                     sd_c: num(r, "sd_c"),
                     n_c: num(r, "n_c"),
                 },
-                "ratio_ci" => StudyData::EstimateCi { estimate: num(r, "estimate"), lower: num(r, "lower"), upper: num(r, "upper") },
-                "correlation" => StudyData::Correlation { r: num(r, "r"), n: num(r, "n") },
-                "yi_vi" => StudyData::YiVi { yi: num(r, "yi"), vi: num(r, "vi") },
+                "ratio_ci" => StudyData::EstimateCi {
+                    estimate: num(r, "estimate"),
+                    lower: num(r, "lower"),
+                    upper: num(r, "upper"),
+                },
+                "correlation" => StudyData::Correlation {
+                    r: num(r, "r"),
+                    n: num(r, "n"),
+                },
+                "yi_vi" => StudyData::YiVi {
+                    yi: num(r, "yi"),
+                    vi: num(r, "vi"),
+                },
                 k => panic!("unknown input kind {k}"),
             };
-            StudyInput { name: r["study"].as_str().unwrap().to_string(), subgroup: r["subgroup"].as_str().map(String::from), data }
+            StudyInput {
+                name: r["study"].as_str().unwrap().to_string(),
+                subgroup: r["subgroup"].as_str().map(String::from),
+                data,
+            }
         })
         .collect()
 }
@@ -95,7 +115,11 @@ fn options(case: &Value) -> Options {
     if let Some(m) = o["tau2_method"].as_str() {
         opts.tau2_method = serde_json::from_value::<Tau2Method>(json!(m)).unwrap();
     }
-    opts.ci = if o["ci"] == "hksj" { CiMethod::Hksj } else { CiMethod::Z };
+    opts.ci = if o["ci"] == "hksj" {
+        CiMethod::Hksj
+    } else {
+        CiMethod::Z
+    };
     if let Some(cc) = o.get("continuity").filter(|c| c.get("to").is_some()) {
         assert_eq!(cc["to"], "only0");
         opts.continuity = Continuity {
@@ -119,23 +143,34 @@ fn options(case: &Value) -> Options {
             .iter()
             .map(|x| ExclusionSet {
                 label: x["label"].as_str().unwrap().to_string(),
-                studies: x["studies"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect(),
+                studies: x["studies"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap().to_string())
+                    .collect(),
             })
             .collect();
     }
-    opts.common_tau2 = o["subgroup"].as_str().is_some_and(|s| s.starts_with("common-tau2"));
+    opts.common_tau2 = o["subgroup"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("common-tau2"));
     opts
 }
 
 fn pooled_json(p: &Pool) -> Value {
     match p.pooled.value() {
-        Some(x) => json!({"estimate": x.estimate, "se": x.se, "ci_lower": x.ci_lower, "ci_upper": x.ci_upper, "z": x.statistic, "p": x.p, "df": x.df}),
+        Some(x) => {
+            json!({"estimate": x.estimate, "se": x.se, "ci_lower": x.ci_lower, "ci_upper": x.ci_upper, "z": x.statistic, "p": x.p, "df": x.df})
+        }
         None => Value::Null,
     }
 }
 
 fn het_json(p: &Pool) -> Value {
-    let Some(h) = p.heterogeneity.value() else { return Value::Null };
+    let Some(h) = p.heterogeneity.value() else {
+        return Value::Null;
+    };
     let mut v = json!({"q": h.q, "q_df": h.df, "q_p": h.p, "tau2": h.tau2, "tau": h.tau, "i2": h.i2, "h2": h.h2});
     if let Computed::Value(ci) = &h.ci {
         v["tau2_ci"] = json!([ci.tau2.lower, ci.tau2.upper]);
@@ -213,7 +248,8 @@ fn actual(a: &Analysis) -> Value {
         if let Some(d) = sg.difference.value() {
             v["subgroup_difference"] = json!({"q": d.q, "df": d.df, "p": d.p});
         }
-        v["overall"] = json!({"pooled": pooled_json(&a.overall), "heterogeneity": het_json(&a.overall)});
+        v["overall"] =
+            json!({"pooled": pooled_json(&a.overall), "heterogeneity": het_json(&a.overall)});
     }
     v
 }
@@ -228,20 +264,34 @@ fn close(actual: f64, expected: f64) -> bool {
 
 /// Compares every leaf of `expected` with `actual`; returns the mismatches.
 fn compare(case: &str, path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
-    if NOT_COMPARED.iter().any(|(c, p, _)| case.starts_with(c) && path == *p) || path.ends_with("definition") {
+    if NOT_COMPARED
+        .iter()
+        .any(|(c, p, _)| case.starts_with(c) && path == *p)
+        || path.ends_with("definition")
+    {
         return;
     }
     match expected {
         Value::Object(map) => {
             for (k, e) in map {
-                compare(case, &format!("{path}.{k}"), e, actual.get(k).unwrap_or(&Value::Null), out);
+                compare(
+                    case,
+                    &format!("{path}.{k}"),
+                    e,
+                    actual.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
             let empty = Vec::new();
             let got = actual.as_array().unwrap_or(&empty);
             if got.len() != items.len() {
-                out.push(format!("{path}: {} items expected, {} computed", items.len(), got.len()));
+                out.push(format!(
+                    "{path}: {} items expected, {} computed",
+                    items.len(),
+                    got.len()
+                ));
                 return;
             }
             for (i, (e, a)) in items.iter().zip(got).enumerate() {
@@ -249,14 +299,19 @@ fn compare(case: &str, path: &str, expected: &Value, actual: &Value, out: &mut V
             }
         }
         // R writes a vector of length one as a scalar.
-        Value::Number(n) if actual.as_array().is_some_and(|a| a.len() == 1) => compare(case, path, expected, &actual[0], out),
+        Value::Number(n) if actual.as_array().is_some_and(|a| a.len() == 1) => {
+            compare(case, path, expected, &actual[0], out)
+        }
         Value::Number(n) => match actual.as_f64() {
             Some(a) if close(a, n.as_f64().unwrap()) => {}
             Some(a) => out.push(format!("{path}: expected {n}, computed {a:e}")),
             None => out.push(format!("{path}: expected {n}, not computed")),
         },
         Value::String(s) => {
-            if actual.as_str() != Some(s) && !path.ends_with("pi_dist") && !path.ends_with("tau2_ci_method") {
+            if actual.as_str() != Some(s)
+                && !path.ends_with("pi_dist")
+                && !path.ends_with("tau2_ci_method")
+            {
                 out.push(format!("{path}: expected \"{s}\", computed {actual}"));
             }
         }
@@ -275,7 +330,11 @@ fn compare(case: &str, path: &str, expected: &Value, actual: &Value, out: &mut V
 
 fn run_cases(dir: &str, count: usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     files.sort();
     assert_eq!(files.len(), count, "cases in {}", dir.display());
     let mut failures = Vec::new();
@@ -298,8 +357,18 @@ fn run_cases(dir: &str, count: usize) {
             failures.push(format!("{name}:\n    {}", out.join("\n    ")));
         }
     }
-    eprintln!("cases in {} matching metafor: {passed} of {}", dir.display(), files.len());
-    assert!(failures.is_empty(), "{} of {} cases differ from metafor:\n{}", failures.len(), files.len(), failures.join("\n"));
+    eprintln!(
+        "cases in {} matching metafor: {passed} of {}",
+        dir.display(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from metafor:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
