@@ -68,7 +68,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             .skip(1)
             .map(|i| i.path.as_str())
             .collect();
-        if !spec.outcomes.is_empty() || spec.baseline.is_some() {
+        {
             let k = key(
                 &json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
                                 "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline}),

@@ -192,7 +192,17 @@ fn watch_builds_once_then_again_after_a_change() {
         .unwrap()
         .replace("tau2: REML", "tau2: DL");
     std::fs::write(&spec, text).unwrap();
-    let status = child.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("watch did not rebuild after the change");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     assert!(status.success());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
     assert!(

@@ -5,6 +5,7 @@
 //! | `reference` | the core against R metafor: 85 reference cases + 12 supplementary |
 //! | `properties` | properties of the core (proptest) |
 //! | `core_inputs` | bad study data and too few studies, at the core |
+//! | `data_files` | Excel workbooks, baseline characteristics |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
@@ -17,6 +18,7 @@ mod common;
 mod build_rules;
 mod cli;
 mod core_inputs;
+mod data_files;
 mod end_to_end;
 mod figures;
 mod manuscript;
