@@ -468,21 +468,8 @@ fn forest_with(
     let height = MARGIN + title_h + head_h + body_h + axis_h + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
-    if let Some((letter, title)) = panel {
-        f.text(
-            study_x,
-            y + SIZE * 1.3,
-            format!("{letter}"),
-            Font::bold(SIZE * 1.5),
-            Align::Left,
-        );
-        f.text(
-            study_x + Font::bold(SIZE * 1.5).width("W") + 4.0,
-            y + SIZE * 1.3,
-            title,
-            Font::bold(SIZE * 1.15),
-            Align::Left,
-        );
+    if let Some(p) = panel {
+        panel_title(&mut f, study_x, y, p);
         y += title_h;
     }
 
@@ -680,28 +667,48 @@ fn forest_with(
     }
 
     // Line of no effect and axis.
-    let axis_y = y + ROW * 0.3;
-    let null_x = ax.x(measure.null_value());
-    if null_x >= ax.x0 && null_x <= ax.x1 {
-        f.line(null_x, body_top, null_x, axis_y, 0.6, INK);
-    }
-    axis_line(&mut f, &ax, axis_y);
-    let fav_y = axis_y + ROW * 2.3;
-    f.text(
-        null_x - 5.0,
-        fav_y,
-        o.forest.favours.0.clone(),
-        regular(),
-        Align::Right,
-    );
-    f.text(
-        null_x + 5.0,
-        fav_y,
-        o.forest.favours.1.clone(),
-        regular(),
-        Align::Left,
+    axis_with_favours(
+        &mut f,
+        &ax,
+        measure,
+        body_top,
+        y + ROW * 0.3,
+        &o.forest.favours,
     );
     (f, layout)
+}
+
+/// A panel's letter and title, with its top at `y`.
+fn panel_title(f: &mut Figure, x: f64, y: f64, (letter, title): (char, &str)) {
+    let big = Font::bold(SIZE * 1.5);
+    f.text(x, y + SIZE * 1.3, letter.to_string(), big, Align::Left);
+    f.text(
+        x + big.width("W") + 4.0,
+        y + SIZE * 1.3,
+        title,
+        Font::bold(SIZE * 1.15),
+        Align::Left,
+    );
+}
+
+/// The line of no effect from `top` down to the axis at `axis_y`, the axis, and the
+/// "Favours" labels on either side of the null.
+fn axis_with_favours(
+    f: &mut Figure,
+    ax: &Axis,
+    measure: Measure,
+    top: f64,
+    axis_y: f64,
+    favours: &(String, String),
+) {
+    let null_x = ax.x(measure.null_value());
+    if null_x >= ax.x0 && null_x <= ax.x1 {
+        f.line(null_x, top, null_x, axis_y, 0.6, INK);
+    }
+    axis_line(f, ax, axis_y);
+    let y = axis_y + ROW * 2.3;
+    f.text(null_x - 5.0, y, favours.0.clone(), regular(), Align::Right);
+    f.text(null_x + 5.0, y, favours.1.clone(), regular(), Align::Left);
 }
 
 /// The axis line, ticks and labels at `y`.
@@ -872,21 +879,8 @@ pub fn sensitivity_forest(
         + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
-    if let Some((letter, title)) = panel {
-        f.text(
-            study_x,
-            y + SIZE * 1.3,
-            format!("{letter}"),
-            Font::bold(SIZE * 1.5),
-            Align::Left,
-        );
-        f.text(
-            study_x + Font::bold(SIZE * 1.5).width("W") + 4.0,
-            y + SIZE * 1.3,
-            title,
-            Font::bold(SIZE * 1.15),
-            Align::Left,
-        );
+    if let Some(p) = panel {
+        panel_title(&mut f, study_x, y, p);
         y += title_h;
     }
     let h = y + SIZE;
@@ -949,26 +943,7 @@ pub fn sensitivity_forest(
     );
     draw_row(&mut f, y, "All studies".into(), &a.overall, true);
     y += ROW * 1.5;
-    let axis_y = y;
-    let null_x = ax.x(measure.null_value());
-    if null_x >= ax.x0 && null_x <= ax.x1 {
-        f.line(null_x, body_top, null_x, axis_y, 0.6, INK);
-    }
-    axis_line(&mut f, &ax, axis_y);
-    f.text(
-        null_x - 5.0,
-        axis_y + ROW * 2.3,
-        o.forest.favours.0.clone(),
-        regular(),
-        Align::Right,
-    );
-    f.text(
-        null_x + 5.0,
-        axis_y + ROW * 2.3,
-        o.forest.favours.1.clone(),
-        regular(),
-        Align::Left,
-    );
+    axis_with_favours(&mut f, &ax, measure, body_top, y, &o.forest.favours);
     f
 }
 

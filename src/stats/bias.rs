@@ -110,6 +110,29 @@ pub fn egger(y: &[f64], v: &[f64]) -> Option<Egger> {
     })
 }
 
+/// The meta-regression of the effects on their standard errors √vᵢ under the given model
+/// (metafor `rma(yi, vi, mods = sqrt(vi))`): the basis of metafor's Egger test and of
+/// trim-and-fill's choice of side.
+pub fn sei_regression(
+    y: &[f64],
+    v: &[f64],
+    effects: Effects,
+    ci: CiMethod,
+    level: f64,
+    control: &Control,
+) -> Result<fit::ModelFit, Tau2Error> {
+    let x: Vec<f64> = v.iter().flat_map(|vi| [1.0, vi.sqrt()]).collect();
+    fit::fit(
+        y,
+        v,
+        Design::Matrix { p: 2, x: &x },
+        effects,
+        ci,
+        level,
+        control,
+    )
+}
+
 /// Egger's test as a meta-regression on √vᵢ under the given model; needs k ≥ 3.
 pub fn egger_meta_regression(
     y: &[f64],
@@ -122,16 +145,7 @@ pub fn egger_meta_regression(
     if y.len() < 3 {
         return Ok(None);
     }
-    let x: Vec<f64> = v.iter().flat_map(|vi| [1.0, vi.sqrt()]).collect();
-    let m = fit::fit(
-        y,
-        v,
-        Design::Matrix { p: 2, x: &x },
-        effects,
-        ci,
-        level,
-        control,
-    )?;
+    let m = sei_regression(y, v, effects, ci, level, control)?;
     let c = m.coefficients[1];
     Ok(Some(EggerMetaRegression {
         statistic: c.statistic,

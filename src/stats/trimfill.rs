@@ -8,7 +8,6 @@
 use serde::Serialize;
 
 use super::fit::{self, CiMethod, Effects};
-use super::regression::Design;
 use super::tau2::{Control, Tau2Error};
 
 /// Which side of the funnel the missing studies are imputed on.
@@ -58,17 +57,8 @@ pub fn trim_and_fill(
         return Ok(None);
     }
     // Side: the sign of the slope on √v.
-    let x: Vec<f64> = v.iter().flat_map(|vi| [1.0, vi.sqrt()]).collect();
-    let slope = fit::fit(
-        y,
-        v,
-        Design::Matrix { p: 2, x: &x },
-        effects,
-        CiMethod::Z,
-        level,
-        control,
-    )?
-    .coefficients[1]
+    let slope = super::bias::sei_regression(y, v, effects, CiMethod::Z, level, control)?
+        .coefficients[1]
         .estimate;
     let side = if slope < 0.0 { Side::Right } else { Side::Left };
     let flip = if side == Side::Right { -1.0 } else { 1.0 };
