@@ -618,14 +618,7 @@ fn forest_with(
                     f.text(
                         study_x,
                         base,
-                        format!(
-                            "Prediction interval ({})",
-                            if pi.distribution == "normal" {
-                                "z"
-                            } else {
-                                pi.distribution.as_str()
-                            }
-                        ),
+                        format!("{:.0}% prediction interval", level * 100.0),
                         Font::italic(SIZE),
                         Align::Left,
                     );
