@@ -40,8 +40,9 @@ pub enum CorrectionScope {
 pub enum CorrectionKind {
     /// The same increment in every cell.
     Constant,
-    /// Treatment-arm correction (Sweeting, Sutton & Lambert 2004): the arms get increments
-    /// proportional to the size of the other arm, summing to twice the increment.
+    /// Treatment-arm correction (Sweeting, Sutton & Lambert 2004): each arm's increment is
+    /// proportional to the reciprocal of the other arm's size, the two summing to twice the
+    /// increment (n_t/N and n_c/N for the usual 0.5).
     TreatmentArm,
 }
 
@@ -436,8 +437,10 @@ pub fn increments(
     Some(match cc.kind {
         CorrectionKind::Constant => (cc.add, cc.add),
         CorrectionKind::TreatmentArm => {
+            // Each arm's increment is proportional to the reciprocal of the other arm's size:
+            // c_t ∝ 1/n_c, c_c ∝ 1/n_t, scaled to sum to 2·add (Sweeting et al. 2004, p. 1355).
             let n = n1 + n2;
-            (2.0 * cc.add * n2 / n, 2.0 * cc.add * n1 / n)
+            (2.0 * cc.add * n1 / n, 2.0 * cc.add * n2 / n)
         }
     })
 }
@@ -507,4 +510,89 @@ fn binary(
         );
     }
     Effect::Included(EffectSize { yi, vi, correction })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binary(a: f64, n1: f64, c: f64, n2: f64) -> StudyData {
+        StudyData::Binary {
+            events_t: a,
+            total_t: n1,
+            events_c: c,
+            total_c: n2,
+        }
+    }
+
+    #[test]
+    fn the_treatment_arm_correction_follows_the_arm_sizes() {
+        // 0/30 vs 4/90: increments 30/120 = 0.25 (treatment) and 90/120 = 0.75 (control).
+        let cc = Continuity {
+            kind: CorrectionKind::TreatmentArm,
+            ..Continuity::default()
+        };
+        let Effect::Included(e) = effect_size(
+            &binary(0.0, 30.0, 4.0, 90.0),
+            Measure::OR,
+            &cc,
+            &CiRule::default(),
+            true,
+        ) else {
+            panic!()
+        };
+        assert_eq!(e.correction, Some((0.25, 0.75)));
+        let (a, b, c, d): (f64, f64, f64, f64) = (0.25, 30.25, 4.75, 86.75);
+        assert!((e.yi - ((a * d) / (b * c)).ln()).abs() < 1e-14);
+        assert!((e.vi - (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn revman_derives_the_standard_error_from_a_width_of_3_92() {
+        let data = StudyData::EstimateCi {
+            estimate: 2.0,
+            lower: 1.0,
+            upper: 4.0,
+        };
+        let se = |revman_392| match effect_size(
+            &data,
+            Measure::OR,
+            &Continuity::default(),
+            &CiRule {
+                level: 0.95,
+                revman_392,
+            },
+            false,
+        ) {
+            Effect::Included(e) => e.vi.sqrt(),
+            Effect::Excluded(r) => panic!("{r}"),
+        };
+        assert!((se(true) - 4f64.ln() / 3.92).abs() < 1e-15);
+        assert!((se(false) - 4f64.ln() / (2.0 * 1.959963984540054)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn double_zero_studies_are_excluded_from_ratios_but_kept_for_risk_differences() {
+        let cc = Continuity::default();
+        assert!(matches!(
+            effect_size(
+                &binary(0.0, 20.0, 0.0, 20.0),
+                Measure::RR,
+                &cc,
+                &CiRule::default(),
+                true
+            ),
+            Effect::Excluded(_)
+        ));
+        assert!(matches!(
+            effect_size(
+                &binary(0.0, 20.0, 0.0, 20.0),
+                Measure::RD,
+                &cc,
+                &CiRule::default(),
+                true
+            ),
+            Effect::Included(_)
+        ));
+    }
 }
