@@ -238,6 +238,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "measure": m.label(),
         "abbreviation": m.abbreviation(),
         "k": a.studies.len(),
+        "k_words": format::count_at_sentence_start(a.studies.len()),
         "participants": participants(a),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),

@@ -132,6 +132,42 @@ pub fn count(n: f64) -> String {
     if v < 0 { format!("{MINUS}{out}") } else { out }
 }
 
+/// A count to open a sentence with: words up to ninety-nine ("Thirty-seven"), digits after
+/// "A total of" beyond.
+pub fn count_at_sentence_start(n: usize) -> String {
+    const ONES: [&str; 20] = [
+        "Zero",
+        "One",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "Six",
+        "Seven",
+        "Eight",
+        "Nine",
+        "Ten",
+        "Eleven",
+        "Twelve",
+        "Thirteen",
+        "Fourteen",
+        "Fifteen",
+        "Sixteen",
+        "Seventeen",
+        "Eighteen",
+        "Nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety",
+    ];
+    match n {
+        0..=19 => ONES[n].to_string(),
+        20..=99 if n % 10 == 0 => TENS[n / 10].to_string(),
+        20..=99 => format!("{}-{}", TENS[n / 10], ONES[n % 10].to_lowercase()),
+        _ => format!("A total of {}", count(n as f64)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +186,9 @@ mod tests {
         assert_eq!(count(5260.0), "5,260");
         assert_eq!(p_revman(2e-26), "P < 0.00001");
         assert_eq!(p_revman(0.4638), "P = 0.46");
+        assert_eq!(count_at_sentence_start(37), "Thirty-seven");
+        assert_eq!(count_at_sentence_start(16), "Sixteen");
+        assert_eq!(count_at_sentence_start(40), "Forty");
+        assert_eq!(count_at_sentence_start(1200), "A total of 1,200");
     }
 }
