@@ -854,14 +854,8 @@ pub fn sensitivity_forest(
             values.push(measure.back_transform(p.ci_upper));
         }
     }
-    let ax = axis::choose(
-        measure,
-        &values,
-        o.forest.limits,
-        o.forest.ticks.as_deref(),
-        graph_x0,
-        graph_x1,
-    );
+    // Pooled intervals are narrow: the axis fits them rather than the study-level limits.
+    let ax = axis::choose(measure, &values, None, None, graph_x0, graph_x1);
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
     let height = MARGIN
         + title_h
