@@ -111,3 +111,55 @@ proptest! {
         prop_assert!((pc.estimate - pd.estimate).abs() <= 1e-9 * pc.estimate.abs().max(1e-6));
     }
 }
+
+fn finite_everywhere(v: &serde_json::Value, path: &str) -> Result<(), String> {
+    match v {
+        serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => Err(format!("{path} = {n}")),
+        serde_json::Value::Array(a) => a.iter().enumerate().try_for_each(|(i, x)| finite_everywhere(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(m) => m.iter().try_for_each(|(k, x)| finite_everywhere(x, &format!("{path}.{k}"))),
+        _ => Ok(()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any binary data and any options: a result or a typed error, never a panic, and never a
+    /// NaN or infinity in the results (serde would write NaN as null).
+    #[test]
+    fn any_binary_data_and_options_give_finite_results_or_an_error(
+        rows in prop::collection::vec((0u32..30, 1u32..30, 0u32..30, 1u32..30), 1..12),
+        measure in prop::sample::select(vec![Measure::OR, Measure::RR, Measure::RD, Measure::PetoOR]),
+        method in tau2_method(),
+        pooling in 0u8..3,
+        model in 0u8..3,
+        hksj in any::<bool>(),
+        extras in any::<bool>(),
+    ) {
+        let inputs: Vec<StudyInput> = rows.iter().enumerate().map(|(i, &(a, extra_t, c, extra_c))| StudyInput {
+            name: format!("S{i}"),
+            subgroup: Some(if i % 3 == 0 { "x".into() } else { "y".into() }),
+            data: StudyData::Binary { events_t: f64::from(a), total_t: f64::from(a + extra_t), events_c: f64::from(c), total_c: f64::from(c + extra_c) },
+        }).collect();
+        let mut opts = Options::new(measure);
+        opts.tau2_method = method;
+        opts.pooling = match (pooling, measure) {
+            (1, Measure::OR | Measure::RR | Measure::RD) => metareport::stats::Pooling::MantelHaenszel,
+            (2, Measure::PetoOR) => metareport::stats::Pooling::Peto,
+            _ => metareport::stats::Pooling::InverseVariance,
+        };
+        opts.model = [ModelChoice::Fixed, ModelChoice::Random, ModelChoice::SEED_RULE][model as usize];
+        opts.ci = if hksj { metareport::stats::CiMethod::Hksj } else { metareport::stats::CiMethod::Z };
+        if extras {
+            opts.bias.egger = true;
+            opts.bias.begg = true;
+            opts.bias.trim_and_fill = true;
+            opts.sensitivity.leave_one_out = true;
+            opts.sensitivity.cumulative = Some(inputs.iter().map(|s| s.name.clone()).collect());
+        }
+        if let Ok(a) = analyse(inputs, &opts) {
+            let json = serde_json::to_value(&a).unwrap();
+            prop_assert!(finite_everywhere(&json, "").is_ok(), "{:?}", finite_everywhere(&json, ""));
+        }
+    }
+}
