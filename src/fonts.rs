@@ -17,6 +17,10 @@ pub static SANS_ITALIC: &[u8] = include_bytes!("../fonts/LiberationSans-Italic.t
 /// The family name figures use.
 pub const FIGURE_FAMILY: &str = "Liberation Sans";
 
+/// The font-family list written into SVG figures: the embedded font first, then the fonts it
+/// is metric-compatible with, so that an SVG opened elsewhere keeps its layout.
+pub const SVG_FAMILIES: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
+
 /// Every embedded font, figure fonts first.
 pub fn all() -> Vec<&'static [u8]> {
     let mut v = vec![SANS_REGULAR, SANS_BOLD, SANS_ITALIC];

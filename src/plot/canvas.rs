@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::fonts::{FIGURE_FAMILY, text_width};
+use crate::fonts::{SVG_FAMILIES, text_width};
 
 /// Backend units per point.
 pub const UNITS_PER_PT: f64 = 4.0;
@@ -365,7 +365,7 @@ impl Figure {
                         });
                         // plotters writes font-size = size / 1.24 and anchors the top at 0.76em.
                         let desc = FontDesc::new(
-                            FontFamily::Name(FIGURE_FAMILY),
+                            FontFamily::Name(SVG_FAMILIES),
                             font.size * UNITS_PER_PT * 1.24,
                             style,
                         );
@@ -384,7 +384,7 @@ impl Figure {
                     Mark::VerticalText { x, y, text, font } => {
                         let style = FontStyle::from(if font.bold { "bold" } else { "normal" });
                         let desc = FontDesc::new(
-                            FontFamily::Name(FIGURE_FAMILY),
+                            FontFamily::Name(SVG_FAMILIES),
                             font.size * UNITS_PER_PT * 1.24,
                             style,
                         );

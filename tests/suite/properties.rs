@@ -114,9 +114,16 @@ proptest! {
 
 fn finite_everywhere(v: &serde_json::Value, path: &str) -> Result<(), String> {
     match v {
-        serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => Err(format!("{path} = {n}")),
-        serde_json::Value::Array(a) => a.iter().enumerate().try_for_each(|(i, x)| finite_everywhere(x, &format!("{path}[{i}]"))),
-        serde_json::Value::Object(m) => m.iter().try_for_each(|(k, x)| finite_everywhere(x, &format!("{path}.{k}"))),
+        serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => {
+            Err(format!("{path} = {n}"))
+        }
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| finite_everywhere(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .try_for_each(|(k, x)| finite_everywhere(x, &format!("{path}.{k}"))),
         _ => Ok(()),
     }
 }
