@@ -162,7 +162,7 @@ pub fn count_at_sentence_start(n: usize) -> String {
     ];
     match n {
         0..=19 => ONES[n].to_string(),
-        20..=99 if n % 10 == 0 => TENS[n / 10].to_string(),
+        20..=99 if n.is_multiple_of(10) => TENS[n / 10].to_string(),
         20..=99 => format!("{}-{}", TENS[n / 10], ONES[n % 10].to_lowercase()),
         _ => format!("A total of {}", count(n as f64)),
     }
