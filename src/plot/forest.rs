@@ -90,6 +90,8 @@ pub fn overall_line(pool: &Pool) -> String {
 enum Row {
     Header(String),
     Study(usize),
+    /// A study the analysis could not use (input index): shown as "Not estimable", as RevMan.
+    Excluded(usize),
     Total {
         label: String,
         pool_of: PoolRef,
@@ -152,7 +154,13 @@ fn num(x: f64) -> String {
 
 fn data_cells(a: &Analysis, i: usize) -> Vec<String> {
     let s = &a.studies[i];
-    match a.input(s).data {
+    input_cells(&a.inputs[s.input].data)
+        .unwrap_or_else(|| vec![format::fixed(s.yi, 4), format::fixed(s.vi.sqrt(), 4)])
+}
+
+/// The data columns of a study as reported (None for effects given on the analysis scale).
+fn input_cells(data: &StudyData) -> Option<Vec<String>> {
+    Some(match *data {
         StudyData::Binary {
             events_t,
             total_t,
@@ -175,8 +183,24 @@ fn data_cells(a: &Analysis, i: usize) -> Vec<String> {
             num(n_c),
         ],
         StudyData::Correlation { r, n } => vec![format::fixed(r, 2), num(n)],
-        _ => vec![format::fixed(s.yi, 4), format::fixed(s.vi.sqrt(), 4)],
+        _ => return None,
+    })
+}
+
+/// The rows of a set of included studies together with the excluded studies of the same
+/// subgroup (or all of them), in input order.
+fn study_rows(a: &Analysis, members: &[usize], subgroup: Option<&str>) -> Vec<Row> {
+    let mut rows: Vec<(usize, Row)> = members
+        .iter()
+        .map(|&i| (a.studies[i].input, Row::Study(i)))
+        .collect();
+    for e in &a.excluded {
+        if subgroup.is_none() || a.inputs[e.input].subgroup.as_deref() == subgroup {
+            rows.push((e.input, Row::Excluded(e.input)));
+        }
     }
+    rows.sort_by_key(|(k, _)| *k);
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The weight shown for study `i`: in the total when pooled, else in its subgroup.
@@ -271,19 +295,31 @@ fn forest_with(
 
     // Rows.
     let mut rows = Vec::new();
-    let totals = |idx: &[usize]| -> Option<(f64, f64)> {
+    // Totals count every study of the set, including those not estimable (as RevMan).
+    let inputs_of = |idx: &[usize], group: Option<&str>| -> Vec<usize> {
+        let mut v: Vec<usize> = idx.iter().map(|&i| a.studies[i].input).collect();
+        v.extend(
+            a.excluded
+                .iter()
+                .filter(|e| group.is_none() || a.inputs[e.input].subgroup.as_deref() == group)
+                .map(|e| e.input),
+        );
+        v
+    };
+    let totals = |inputs: &[usize]| -> Option<(f64, f64)> {
         has_totals.then(|| {
-            idx.iter().fold((0.0, 0.0), |acc, &i| {
-                match a.input(&a.studies[i]).data.participants() {
+            inputs.iter().fold((0.0, 0.0), |acc, &i| {
+                match a.inputs[i].data.participants() {
                     Some((t, c)) => (acc.0 + t, acc.1 + c),
                     None => acc,
                 }
             })
         })
     };
-    let events = |idx: &[usize]| -> (f64, f64) {
-        idx.iter()
-            .fold((0.0, 0.0), |acc, &i| match a.input(&a.studies[i]).data {
+    let events = |inputs: &[usize]| -> (f64, f64) {
+        inputs
+            .iter()
+            .fold((0.0, 0.0), |acc, &i| match a.inputs[i].data {
                 StudyData::Binary {
                     events_t, events_c, ..
                 } => (acc.0 + events_t, acc.1 + events_c),
@@ -294,7 +330,7 @@ fn forest_with(
     if let Some(sg) = &a.subgroups {
         for (g, group) in sg.groups.iter().enumerate() {
             rows.push(Row::Header(group.name.clone()));
-            rows.extend(group.studies.iter().map(|&i| Row::Study(i)));
+            rows.extend(study_rows(a, &group.studies, Some(group.name.as_str())));
             if group.studies.len() > 1 {
                 let label = if group.pool.decision.effects != a.overall.decision.effects {
                     format!("Subtotal ({})", method_label(&group.pool, level))
@@ -304,10 +340,10 @@ fn forest_with(
                 rows.push(Row::Total {
                     label,
                     pool_of: PoolRef::Subgroup(g),
-                    totals: totals(&group.studies),
+                    totals: totals(&inputs_of(&group.studies, Some(group.name.as_str()))),
                 });
                 if binary {
-                    let (e, c) = events(&group.studies);
+                    let (e, c) = events(&inputs_of(&group.studies, Some(group.name.as_str())));
                     rows.push(Row::Events(e, c));
                 }
                 rows.push(Row::Text(heterogeneity_line(&group.pool)));
@@ -316,19 +352,19 @@ fn forest_with(
             rows.push(Row::Blank);
         }
     } else {
-        rows.extend(all.iter().map(|&i| Row::Study(i)));
+        rows.extend(study_rows(a, &all, None));
         rows.push(Row::Blank);
     }
     rows.push(Row::Total {
         label: format!("Total ({:.0}% CI)", level * 100.0),
         pool_of: PoolRef::Overall,
-        totals: totals(&all),
+        totals: totals(&inputs_of(&all, None)),
     });
     if o.forest.prediction_bar && a.overall.prediction.value().is_some() {
         rows.push(Row::Prediction(PoolRef::Overall));
     }
     if binary {
-        let (e, c) = events(&all);
+        let (e, c) = events(&inputs_of(&all, None));
         rows.push(Row::Events(e, c));
     }
     rows.push(Row::Text(heterogeneity_line(&a.overall)));
@@ -364,6 +400,15 @@ fn forest_with(
             Row::Study(i) => {
                 study_w = study_w.max(regular().width(a.name(&a.studies[*i])));
                 for (w, c) in widths.iter_mut().zip(data_cells(a, *i)) {
+                    *w = w.max(regular().width(&c));
+                }
+            }
+            Row::Excluded(i) => {
+                study_w = study_w.max(regular().width(&a.inputs[*i].name));
+                for (w, c) in widths
+                    .iter_mut()
+                    .zip(input_cells(&a.inputs[*i].data).unwrap_or_default())
+                {
                     *w = w.max(regular().width(&c));
                 }
             }
@@ -533,6 +578,23 @@ fn forest_with(
         let mid = y + ROW / 2.0;
         match r {
             Row::Header(t) => f.text(study_x, base, t.clone(), bold(), Align::Left),
+            Row::Excluded(i) => {
+                f.text(
+                    study_x,
+                    base,
+                    a.inputs[*i].name.clone(),
+                    regular(),
+                    Align::Left,
+                );
+                for (k, c) in input_cells(&a.inputs[*i].data)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                {
+                    f.text(col_x[k], base, c, regular(), Align::Right);
+                }
+                f.text(effect_x, base, "Not estimable", regular(), Align::Left);
+            }
             Row::Study(i) => {
                 let s = &a.studies[*i];
                 f.text(study_x, base, a.name(s), regular(), Align::Left);

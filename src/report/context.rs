@@ -14,6 +14,7 @@ use crate::spec::{Figure, FigureKind, Outcome, Spec, Style};
 use crate::stats::analysis::{Analysis, Pool, Pooling};
 use crate::stats::baseline::{self, CountRow, MeanRow};
 use crate::stats::model_rule::DecisionReason;
+use crate::stats::qprofile::Bound;
 use crate::stats::{Computed, Effects, Measure, ModelChoice, PredictionKind};
 
 /// A figure of the manuscript with its file and caption.
@@ -110,7 +111,16 @@ fn heterogeneity_text(pool: &Pool) -> Value {
             "p": format::p_text(h.p),
             "level": if h.i2 < 25.0 { "low" } else if h.i2 < 50.0 { "moderate" } else if h.i2 < 75.0 { "substantial" } else { "considerable" },
             "random": matches!(pool.decision.effects, Some(Effects::Random(_))),
-            "ci": h.ci.value().map(|c| json!({"i2": format!("{}–{}", format::percent0(c.i2.lower), format::percent0(c.i2.upper)), "tau2": format!("{}–{}", format::tau2(c.tau2.lower), format::tau2(c.tau2.upper))})),
+            "ci": h.ci.value().map(|c| {
+                // An upper limit at the end of the search interval is only a bound: "> 99%".
+                let open = c.upper_bound == Bound::SearchLimit;
+                let i2_up = if open { format!("> {:.0}%", c.i2.upper.min(99.0).floor()) } else { format::percent0(c.i2.upper) };
+                let tau2_up = if open { format!("> {}", format::tau2(c.tau2.upper)) } else { format::tau2(c.tau2.upper) };
+                json!({
+                    "i2": format!("{} to {}", format::percent0(c.i2.lower), i2_up),
+                    "tau2": format!("{} to {}", format::tau2(c.tau2.lower), tau2_up),
+                })
+            }),
         }),
         None => Value::Null,
     }

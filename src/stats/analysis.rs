@@ -156,6 +156,8 @@ pub enum AnalysisError {
 /// A study left out of the analysis, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExcludedStudy {
+    /// Position of the study among the inputs.
+    pub input: usize,
     pub study: String,
     pub reason: String,
 }
@@ -416,6 +418,7 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
                     message: format!("{} was excluded: {reason}", s.name),
                 });
                 excluded.push(ExcludedStudy {
+                    input: i,
                     study: s.name.clone(),
                     reason,
                 });
@@ -732,7 +735,7 @@ impl Ctx<'_> {
                                 warnings.push(Warning {
                                 code: "qprofile_limit",
                                 message: format!(
-                                    "the upper Q-profile limit for τ² lies beyond the search limit {}; the limit is reported",
+                                    "the upper Q-profile limit for τ² lies beyond the search interval (0 to {:.4}); as in metafor, the end of the interval is reported, as a lower bound for the limit",
                                     ci.search_limit
                                 ),
                             });
