@@ -138,3 +138,30 @@ fn long_study_names_widen_the_study_column_instead_of_overlapping() {
         events_x / 4.0
     );
 }
+
+#[test]
+fn a_study_that_cannot_be_estimated_is_shown_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    std::fs::write(
+        dir.path().join("analyses/zeros.yaml"),
+        "title: T\noutcomes:\n  - id: m\n    title: M\n    measure: OR\n    rows:\n      - {study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: Nothing happened, events_t: 0, total_t: 40, events_c: 0, total_c: 41}\n      - {study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n",
+    )
+    .unwrap();
+    built(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/zeros/figures/forest-m.svg")).unwrap();
+    assert!(svg.contains("Nothing happened") && svg.contains("Not estimable"));
+    // Totals include its participants: 50 + 40 + 80 and 51 + 41 + 77.
+    assert!(
+        svg.contains(">\n170\n<") && svg.contains(">\n169\n<"),
+        "totals"
+    );
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/zeros/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        results["outcomes"][0]["excluded"][0]["study"],
+        "Nothing happened"
+    );
+    assert_eq!(results["outcomes"][0]["k"], 2);
+}
