@@ -245,7 +245,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
     json!({
         "id": o.id,
         "title": o.title,
-        "measure": m.label(),
+        "measure": m.name(),
         "abbreviation": m.abbreviation(),
         "k": a.studies.len(),
         "k_words": format::count_at_sentence_start(a.studies.len()),
@@ -311,7 +311,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             }
         }
         v.into_iter()
-            .map(|(m, k)| json!({"label": m.label().to_lowercase(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR}))
+            .map(|(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR}))
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {

@@ -86,6 +86,21 @@ impl Measure {
         }
     }
 
+    /// The name in running text ("odds ratio", "standardised mean difference").
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::OR => "odds ratio",
+            Measure::RR => "risk ratio",
+            Measure::RD => "risk difference",
+            Measure::PetoOR => "Peto odds ratio",
+            Measure::HR => "hazard ratio",
+            Measure::MD => "mean difference",
+            Measure::SMD => "standardised mean difference",
+            Measure::ZCOR => "correlation coefficient",
+            Measure::GEN => "effect",
+        }
+    }
+
     /// The abbreviation used in running text ("OR", "RR", "MD", "r", ...).
     pub fn abbreviation(self) -> &'static str {
         match self {
