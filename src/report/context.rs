@@ -168,6 +168,11 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
                 "pooled": pooled_text(m, &g.pool, level),
                 "heterogeneity": heterogeneity_text(&g.pool),
                 "decision": decision_text(&g.pool),
+                "model": match g.pool.decision.effects {
+                    Some(Effects::Fixed) => "fixed-effect model",
+                    Some(Effects::Random(_)) => "random-effects model",
+                    None => "not pooled",
+                },
                 "single": g.pool.k == 1,
             })).collect::<Vec<_>>(),
             "difference": sg.difference.value().map(|d| json!({"q": format::stat(d.q), "df": d.df, "p": format::p_text(d.p)})),
