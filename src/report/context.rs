@@ -448,6 +448,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "methods": methods_context(spec, analyses),
         "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_context(spec, o, a)).collect::<Vec<_>>(),
         "figures": figures,
+        "tables": spec.tables.iter().map(|(kind, caption)| json!({"kind": kind, "caption": caption})).collect::<Vec<_>>(),
         "studies_table": spec.studies,
         "summary": summary,
         "baseline": baseline_context(spec),

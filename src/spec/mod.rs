@@ -51,6 +51,8 @@ pub struct Spec {
     pub baseline: Option<Baseline>,
     pub style: Style,
     pub figures: Vec<Figure>,
+    /// The tables, in order: (kind, caption override).
+    pub tables: Vec<(TableKind, Option<String>)>,
     /// Every file read (the spec first), with its hash.
     pub inputs: Vec<InputFile>,
 }
@@ -157,6 +159,15 @@ pub struct Baseline {
 pub enum Style {
     Plain,
     Journal,
+}
+
+/// Kinds of table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableKind {
+    Studies,
+    Summary,
+    Baseline,
 }
 
 /// Kinds of figure.

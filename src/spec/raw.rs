@@ -443,6 +443,26 @@ pub struct RawManuscript {
     pub style: Option<RawStyle>,
     /// The figures, in order (default: PRISMA, then each outcome's forest and funnel plots).
     pub figures: Option<Vec<RawFigure>>,
+    /// The tables, in order (default: studies, summary, baseline — those that exist).
+    pub tables: Option<Vec<RawTable>>,
+}
+
+/// A table of the manuscript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// `studies` (study characteristics), `summary` (pooled results), `baseline`.
+    pub kind: RawTableKind,
+    /// Caption (default: the one given with the data, or a generated one).
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawTableKind {
+    Studies,
+    Summary,
+    Baseline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -9,7 +9,7 @@ use super::preset::{Layers, Preset, Setting};
 use super::raw::*;
 use super::{
     Baseline, BaselineCharacteristic, Figure, FigureKind, Forest, Funnel, InputFile, Outcome,
-    Prisma, Spec, StudyTable, Style, yaml,
+    Prisma, Spec, StudyTable, Style, TableKind, yaml,
 };
 use crate::data::{self, InputKind, Table, bind, table};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
@@ -319,6 +319,13 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         _ => Style::Plain,
     };
     let figures = figures(r, &raw, &outcomes, prisma.is_some());
+    let tables = tables(
+        r,
+        &raw,
+        studies.is_some(),
+        !raw.outcomes.is_empty(),
+        baseline.is_some(),
+    );
     if raw.outcomes.is_empty() && studies.is_none() && prisma.is_none() {
         r.diags.push(Diagnostic::file(
             &r.file,
@@ -340,6 +347,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         baseline,
         style,
         figures,
+        tables,
         inputs: r.inputs.clone(),
     }
 }
@@ -1208,6 +1216,58 @@ fn baseline(r: &mut Resolver<'_>, b: &RawBaseline) -> Option<Baseline> {
         yates: b.yates.unwrap_or(false),
         caption: b.caption.clone(),
     })
+}
+
+fn tables(
+    r: &mut Resolver<'_>,
+    raw: &RawSpec,
+    studies: bool,
+    summary: bool,
+    baseline: bool,
+) -> Vec<(TableKind, Option<String>)> {
+    let has = |k: TableKind| match k {
+        TableKind::Studies => studies,
+        TableKind::Summary => summary,
+        TableKind::Baseline => baseline,
+    };
+    match raw.manuscript.as_ref().and_then(|m| m.tables.as_ref()) {
+        Some(list) => {
+            let mut out = Vec::new();
+            for (i, t) in list.iter().enumerate() {
+                let kind = match t.kind {
+                    RawTableKind::Studies => TableKind::Studies,
+                    RawTableKind::Summary => TableKind::Summary,
+                    RawTableKind::Baseline => TableKind::Baseline,
+                };
+                if !has(kind) {
+                    let need = match kind {
+                        TableKind::Studies => "`studies:`",
+                        TableKind::Summary => "`outcomes:`",
+                        TableKind::Baseline => "`baseline:`",
+                    };
+                    r.error(
+                        &format!("manuscript.tables[{i}].kind"),
+                        format!("this table needs {need} in the spec"),
+                        None,
+                    );
+                } else if out.iter().any(|(k, _)| *k == kind) {
+                    r.error(
+                        &format!("manuscript.tables[{i}].kind"),
+                        "each table can appear once",
+                        None,
+                    );
+                } else {
+                    out.push((kind, t.caption.clone()));
+                }
+            }
+            out
+        }
+        None => [TableKind::Studies, TableKind::Summary, TableKind::Baseline]
+            .into_iter()
+            .filter(|k| has(*k))
+            .map(|k| (k, None))
+            .collect(),
+    }
 }
 
 fn figures(

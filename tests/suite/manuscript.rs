@@ -107,3 +107,21 @@ fn the_example_manuscripts_have_no_nan_and_no_raw_markup() {
     assert!(text.contains("ISIS-4"), "{text}");
     assert!(text.contains("Egger"), "{text}");
 }
+
+#[test]
+fn the_spec_chooses_the_tables_their_order_and_captions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    std::fs::write(
+        dir.path().join("analyses/t.yaml"),
+        "title: T\nstudies:\n  rows:\n    - {study: A, design: RCT}\n    - {study: B, design: RCT}\noutcomes:\n  - id: m\n    title: M\n    measure: OR\n    rows:\n      - {study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\nmanuscript:\n  tables:\n    - kind: summary\n      caption: Pooled odds ratios.\n",
+    )
+    .unwrap();
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/t/manuscript.typ")).unwrap();
+    assert!(typ.contains("<t-tab-summary>") && typ.contains("caption: [Pooled odds ratios.]"));
+    assert!(
+        !typ.contains("tab-studies"),
+        "the studies table was not asked for, nor referred to"
+    );
+}
