@@ -28,7 +28,6 @@ pub enum Align {
 pub struct Rgb(pub u8, pub u8, pub u8);
 
 pub const INK: Rgb = Rgb(0, 0, 0);
-pub const GREY: Rgb = Rgb(110, 110, 110);
 pub const LIGHT: Rgb = Rgb(200, 200, 200);
 pub const WHITE_: Rgb = Rgb(255, 255, 255);
 /// Study squares (RevMan blue).

@@ -41,14 +41,6 @@ impl<T> Computed<T> {
         }
     }
 
-    /// Maps the value.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Computed<U> {
-        match self {
-            Computed::Value(v) => Computed::Value(f(v)),
-            Computed::Absent { absent } => Computed::Absent { absent },
-        }
-    }
-
     /// A value from an option, with the reason used when it is `None`.
     pub fn from_option(v: Option<T>, reason: impl Into<String>) -> Self {
         match v {
