@@ -39,6 +39,7 @@ pub fn analysis_failure(spec: &Spec, outcome: &Outcome, e: AnalysisError) -> Fai
                     let mut d =
                         Diagnostic::file(&file, format!("study \"{}\": {}", se.study, se.message));
                     d.line = outcome.lines.get(se.row - 1).copied();
+                    d.column = outcome.column_numbers.get(&se.field).copied();
                     let column = outcome.columns.get(&se.field).cloned().unwrap_or(se.field);
                     d.field = Some(format!("column `{column}`"));
                     d

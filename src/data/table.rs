@@ -78,6 +78,7 @@ impl Table {
         let mut d = Diagnostic::file(&self.source, message);
         d.line = Some(row.line);
         if let Some(c) = column {
+            d.column = Some(c + 1);
             d.field = Some(format!("column `{}`", self.headers[c]));
         }
         d

@@ -102,6 +102,9 @@ pub struct Outcome {
     pub lines: Vec<usize>,
     /// Standard column name → column in the data, where they differ.
     pub columns: std::collections::BTreeMap<String, String>,
+    /// Standard column name → 1-based position of its column in the data file (for messages).
+    #[serde(skip)]
+    pub column_numbers: std::collections::BTreeMap<String, usize>,
     /// Options for the core, fully resolved.
     pub options: Options,
     /// Every setting with its source.

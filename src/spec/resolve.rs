@@ -1060,6 +1060,14 @@ fn outcome(
         kind,
         studies,
         lines,
+        column_numbers: std::iter::once("study")
+            .chain(kind.columns().iter().copied())
+            .filter_map(|c| {
+                table
+                    .column(bind::column_for(c, &map))
+                    .map(|i| (c.to_string(), i + 1))
+            })
+            .collect(),
         columns: map,
         options,
         settings: settings

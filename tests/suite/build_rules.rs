@@ -126,7 +126,7 @@ fn a_failed_build_leaves_earlier_outputs_intact() {
     assert_eq!(err.exit_code(), 1);
     assert_eq!(
         err.to_string(),
-        "error: analyses/data/bcg.csv:2: column `events_t`: study \"Aronson 1948\": 400 events is more than the 123 participants of the arm"
+        "error: analyses/data/bcg.csv:2:3: column `events_t`: study \"Aronson 1948\": 400 events is more than the 123 participants of the arm"
     );
     assert_eq!(
         std::fs::read(dir.path().join("out/two/results.json")).unwrap(),
