@@ -142,7 +142,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     let produced = produce::produce(&specs, &templates, &stale, opts, root)?;
     if !opts.quiet {
         for w in &produced.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("note: {w}");
         }
     }
     let mut new = old.clone();
