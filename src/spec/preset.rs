@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::raw::*;
+use crate::stats::Measure;
 
 /// A named set of defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,16 +24,16 @@ impl Preset {
     }
 
     /// The preset's model settings for a measure.
-    pub fn model(self, measure: RawMeasure) -> RawModel {
-        let binary_mh = matches!(measure, RawMeasure::OR | RawMeasure::RR | RawMeasure::RD);
+    pub fn model(self, measure: Measure) -> RawModel {
+        let binary_mh = matches!(measure, Measure::OR | Measure::RR | Measure::RD);
         match self {
             Preset::Metafor => RawModel {
-                pooling: Some(if measure == RawMeasure::PetoOR {
+                pooling: Some(if measure == Measure::PetoOR {
                     RawPooling::Peto
                 } else {
                     RawPooling::InverseVariance
                 }),
-                effects: Some(if measure == RawMeasure::PetoOR {
+                effects: Some(if measure == Measure::PetoOR {
                     RawEffects::Fixed
                 } else {
                     RawEffects::Random
@@ -47,14 +48,14 @@ impl Preset {
                 se_from_ci: Some(RawSeFromCi::Exact),
             },
             Preset::Revman5 => RawModel {
-                pooling: Some(if measure == RawMeasure::PetoOR {
+                pooling: Some(if measure == Measure::PetoOR {
                     RawPooling::Peto
                 } else if binary_mh {
                     RawPooling::MantelHaenszel
                 } else {
                     RawPooling::InverseVariance
                 }),
-                effects: Some(if measure == RawMeasure::PetoOR {
+                effects: Some(if measure == Measure::PetoOR {
                     RawEffects::Fixed
                 } else {
                     RawEffects::Random

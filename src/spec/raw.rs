@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::stats::Measure;
+
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -277,20 +279,6 @@ pub enum RawInput {
     YiSe,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum RawMeasure {
-    OR,
-    RR,
-    RD,
-    #[serde(rename = "PETO_OR")]
-    PetoOR,
-    HR,
-    MD,
-    SMD,
-    ZCOR,
-    GEN,
-}
-
 /// One outcome: its data, how it is pooled, and how it is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -312,7 +300,7 @@ pub struct RawOutcome {
     /// Study label built from columns, e.g. `"{study} {year}"` (default: the `study` column).
     pub label: Option<String>,
     /// Effect measure.
-    pub measure: RawMeasure,
+    pub measure: Measure,
     /// Model settings for this outcome.
     pub model: Option<RawModel>,
     /// Subgroup analysis.

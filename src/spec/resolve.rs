@@ -477,20 +477,6 @@ fn prisma(r: &mut Resolver<'_>, p: &RawPrisma) -> Prisma {
     out
 }
 
-fn measure_of(m: RawMeasure) -> Measure {
-    match m {
-        RawMeasure::OR => Measure::OR,
-        RawMeasure::RR => Measure::RR,
-        RawMeasure::RD => Measure::RD,
-        RawMeasure::PetoOR => Measure::PetoOR,
-        RawMeasure::HR => Measure::HR,
-        RawMeasure::MD => Measure::MD,
-        RawMeasure::SMD => Measure::SMD,
-        RawMeasure::ZCOR => Measure::ZCOR,
-        RawMeasure::GEN => Measure::GEN,
-    }
-}
-
 fn kind_of(k: RawInput) -> InputKind {
     match k {
         RawInput::Binary => InputKind::Binary,
@@ -531,7 +517,7 @@ fn outcome(
     defaults: Option<&RawModel>,
     preset: Preset,
 ) -> Option<Outcome> {
-    let measure = measure_of(o.measure);
+    let measure = o.measure;
     let errors_before = r.diags.len();
     let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
     let map = o.columns.clone().unwrap_or_default();
