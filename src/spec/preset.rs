@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::raw::*;
-use crate::stats::Measure;
+use crate::stats::{Measure, Tau2Method};
 
 /// A named set of defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,7 +39,7 @@ impl Preset {
                     RawEffects::Random
                 }),
                 rule: None,
-                tau2: Some(RawTau2::REML),
+                tau2: Some(Tau2Method::REML),
                 ci: Some(RawCi::Z),
                 prediction: Some(RawPrediction::Metafor),
                 i2: Some(RawI2::FromTau2),
@@ -61,7 +61,7 @@ impl Preset {
                     RawEffects::Random
                 }),
                 rule: None,
-                tau2: Some(RawTau2::DL),
+                tau2: Some(Tau2Method::DL),
                 ci: Some(RawCi::Z),
                 prediction: Some(RawPrediction::None),
                 i2: Some(RawI2::FromQ),

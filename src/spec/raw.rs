@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::stats::Measure;
+use crate::stats::{Measure, Tau2Method};
 
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -66,7 +66,7 @@ pub struct RawModel {
     /// Thresholds of the heterogeneity rule.
     pub rule: Option<RawRule>,
     /// τ² estimator for random effects.
-    pub tau2: Option<RawTau2>,
+    pub tau2: Option<Tau2Method>,
     /// Test and interval of the pooled effect: `z` (Wald) or `hksj` (Hartung–Knapp–Sidik–Jonkman).
     pub ci: Option<RawCi>,
     /// Prediction interval to show: `metafor`, `higgins-t` or `none`.
@@ -105,18 +105,6 @@ pub enum RawEffects {
 pub struct RawRule {
     pub fixed_if_p_at_least: f64,
     pub no_pooling_if_p_below: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum RawTau2 {
-    DL,
-    REML,
-    PM,
-    ML,
-    HS,
-    SJ,
-    HE,
-    EB,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -488,19 +488,6 @@ fn kind_of(k: RawInput) -> InputKind {
     }
 }
 
-fn tau2_of(t: RawTau2) -> Tau2Method {
-    match t {
-        RawTau2::DL => Tau2Method::DL,
-        RawTau2::REML => Tau2Method::REML,
-        RawTau2::PM => Tau2Method::PM,
-        RawTau2::ML => Tau2Method::ML,
-        RawTau2::HS => Tau2Method::HS,
-        RawTau2::SJ => Tau2Method::SJ,
-        RawTau2::HE => Tau2Method::HE,
-        RawTau2::EB => Tau2Method::EB,
-    }
-}
-
 /// The serde name of a raw enum value (as written in the spec).
 fn word<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
@@ -656,7 +643,7 @@ fn outcome(
     if effects != RawEffects::Rule {
         settings.retain(|s| s.name != "rule");
     }
-    let tau2 = layers.pick("tau2", |m| m.tau2, word, RawTau2::REML, &mut settings);
+    let tau2 = layers.pick("tau2", |m| m.tau2, word, Tau2Method::REML, &mut settings);
     let ci = layers.pick("ci", |m| m.ci, word, RawCi::Z, &mut settings);
     let prediction = layers.pick(
         "prediction",
@@ -768,7 +755,7 @@ fn outcome(
             no_pooling_if_p_below: rule.no_pooling_if_p_below,
         },
     };
-    options.tau2_method = tau2_of(tau2);
+    options.tau2_method = tau2;
     options.ci = if ci == RawCi::Hksj {
         CiMethod::Hksj
     } else {
