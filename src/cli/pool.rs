@@ -134,6 +134,9 @@ pub struct PoolArgs {
     /// Column holding subgroups.
     #[arg(long)]
     pub subgroup: Option<String>,
+    /// One τ² shared by all subgroups instead of one per subgroup.
+    #[arg(long, requires = "subgroup")]
+    pub common_tau2: bool,
     /// Egger's test.
     #[arg(long)]
     pub egger: bool,
@@ -146,6 +149,12 @@ pub struct PoolArgs {
     /// Leave-one-out.
     #[arg(long)]
     pub leave_one_out: bool,
+    /// Cumulative meta-analysis in the order of this column.
+    #[arg(long, value_name = "COLUMN")]
+    pub cumulative_by: Option<String>,
+    /// Pool again without this study (repeatable; all named studies are left out together).
+    #[arg(long = "exclude", value_name = "STUDY")]
+    pub exclude: Vec<String>,
 }
 
 fn word<T: ValueEnum>(v: T) -> serde_json::Value {
@@ -229,13 +238,21 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         subgroups: a.subgroup.map(|c| RawSubgroups {
             column: c,
             order: None,
-            common_tau2: None,
+            common_tau2: a.common_tau2.then_some(true),
             label: None,
         }),
         sensitivity: Some(RawSensitivity {
             leave_one_out: Some(a.leave_one_out),
-            cumulative: None,
-            exclude: None,
+            cumulative: a.cumulative_by.map(|by| RawCumulative {
+                by: Some(by),
+                descending: None,
+            }),
+            exclude: (!a.exclude.is_empty()).then(|| {
+                vec![RawExclusion {
+                    studies: a.exclude.clone(),
+                    label: None,
+                }]
+            }),
         }),
         small_study: Some(RawSmallStudy {
             egger: Some(a.egger),
@@ -280,7 +297,11 @@ fn flag_of(field: &str) -> Option<String> {
     if last.starts_with("outcomes[") {
         return None;
     }
+    let last = last.split('[').next().unwrap_or(last);
     let flag = match last {
+        "studies" => "exclude",
+        "by" => "cumulative-by",
+        "column" => "subgroup",
         "add" => "continuity-add",
         "to" => "continuity-to",
         "kind" => "continuity-kind",

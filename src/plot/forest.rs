@@ -25,10 +25,13 @@ fn bold() -> Font {
     Font::bold(SIZE)
 }
 
-/// "IV, Random, 95% CI" for the model a pool used.
+/// "IV, Random, 95% CI" for the model a pool used ("Random (HKSJ)" when its interval is the
+/// Hartung–Knapp–Sidik–Jonkman t interval).
 pub fn method_label(pool: &Pool, level: f64) -> String {
+    let hksj = pool.pooled.value().is_some_and(|p| p.df.is_some());
     let model = match pool.decision.effects {
         Some(Effects::Fixed) => "Fixed, ",
+        Some(Effects::Random(_)) if hksj => "Random (HKSJ), ",
         Some(Effects::Random(_)) => "Random, ",
         None => "",
     };
@@ -814,17 +817,38 @@ fn arrow(f: &mut Figure, x: f64, y: f64, dir: f64, color: super::canvas::Rgb) {
     );
 }
 
+/// A pooled estimate's diamond. Where the interval runs past the axis the diamond is cut with a
+/// vertical edge at the axis end, so a clipped interval never looks like a complete one.
 fn diamond(f: &mut Figure, ax: &Axis, measure: Measure, est: f64, lo: f64, hi: f64, y: f64) {
-    let (xl, xm, xh) = (
-        ax.xa(measure, lo).max(ax.x0),
-        ax.xa(measure, est),
-        ax.xa(measure, hi).min(ax.x1),
-    );
-    if xm < ax.x0 || xm > ax.x1 {
+    let (xl, xm, xh) = (ax.xa(measure, lo), ax.xa(measure, est), ax.xa(measure, hi));
+    if !(ax.x0..=ax.x1).contains(&xm) {
         return;
     }
     let h = ROW * 0.36;
-    f.polygon(vec![(xl, y), (xm, y - h), (xh, y), (xm, y + h)], DIAMOND);
+    // Half-height of the diamond at horizontal position x on the side reaching out to `tip`.
+    let at = |x: f64, tip: f64| {
+        if (xm - tip).abs() < 1e-9 {
+            h
+        } else {
+            h * (x - tip) / (xm - tip)
+        }
+    };
+    let mut pts = Vec::with_capacity(6);
+    if xl < ax.x0 {
+        let hh = at(ax.x0, xl);
+        pts.extend([(ax.x0, y + hh), (ax.x0, y - hh)]);
+    } else {
+        pts.push((xl, y));
+    }
+    pts.push((xm, y - h));
+    if xh > ax.x1 {
+        let hh = at(ax.x1, xh);
+        pts.extend([(ax.x1, y - hh), (ax.x1, y + hh)]);
+    } else {
+        pts.push((xh, y));
+    }
+    pts.push((xm, y + h));
+    f.polygon(pts, DIAMOND);
 }
 
 /// A forest plot of sensitivity rows (leave-one-out or cumulative), one pooled estimate per

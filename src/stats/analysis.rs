@@ -575,7 +575,19 @@ impl Ctx<'_> {
     ) -> ModelFit {
         let o = self.opts;
         match fit::pool(y, v, effects, o.ci, o.level, &o.control) {
-            Ok(f) => f,
+            Ok(f) => {
+                if let Some(t) = f.tau2.filter(|t| t.bracketed) {
+                    warnings.push(Warning {
+                        code: "tau2_bracketed",
+                        message: format!(
+                            "{context}Fisher scoring for the {} estimator of τ² did not converge; \
+                             its estimating equation was solved by bracketing the root instead",
+                            t.method.name()
+                        ),
+                    });
+                }
+                f
+            }
             Err(e) => {
                 warnings.push(Warning {
                     code: "tau2_not_converged",
@@ -1073,6 +1085,7 @@ fn mh_random_fit(y: &[f64], v: &[f64], raw_tau2: f64, o: &Options, fixed: &Model
             tau2,
             method: Tau2Method::DL,
             iterations: None,
+            bracketed: false,
             truncated: raw_tau2 <= 0.0,
         }),
         q: fixed.q,

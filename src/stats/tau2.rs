@@ -102,6 +102,9 @@ pub struct Tau2Estimate {
     pub method: Tau2Method,
     /// Fisher-scoring iterations, for ML, REML and EB.
     pub iterations: Option<usize>,
+    /// True when Fisher scoring did not converge and the estimating equation was solved by
+    /// bracketing its root instead (ML, REML, EB): the same estimate, found another way.
+    pub bracketed: bool,
     /// True when the untruncated estimate was negative and τ² was set to 0.
     pub truncated: bool,
 }
@@ -136,9 +139,11 @@ pub fn estimate(
             tau2: 0.0,
             method,
             iterations: None,
+            bracketed: false,
             truncated: false,
         });
     }
+    let mut bracketed = false;
     let (raw, iterations) = match method {
         Tau2Method::DL => (dersimonian_laird(y, v, design)?, None),
         Tau2Method::HE => (hedges(y, v, design)?, None),
@@ -146,14 +151,21 @@ pub fn estimate(
         Tau2Method::SJ => (sidik_jonkman(y, v, design)?, None),
         Tau2Method::PM => (paule_mandel(y, v, design)?, None),
         Tau2Method::ML | Tau2Method::REML | Tau2Method::EB => {
-            let (t, it) = fisher_scoring(method, y, v, design, control)?;
-            (t, Some(it))
+            match fisher_scoring(method, y, v, design, control) {
+                Ok((t, it)) => (t, Some(it)),
+                Err(e @ Tau2Error::NotConverged { .. }) => {
+                    bracketed = true;
+                    (bracket_score_root(method, y, v, design).ok_or(e)?, None)
+                }
+                Err(e) => return Err(e),
+            }
         }
     };
     Ok(Tau2Estimate {
         tau2: raw.max(0.0),
         method,
         iterations,
+        bracketed,
         truncated: raw <= 0.0,
     })
 }
@@ -292,6 +304,52 @@ fn fisher_scoring(
         }
     }
     Ok((tau2, iterations))
+}
+
+/// Solves the estimating equation of ML, REML or EB by bracketing, for when Fisher scoring
+/// oscillates (it can, with a few very precise studies among imprecise ones; metafor then stops
+/// with "Fisher scoring algorithm did not converge").
+///
+/// EB's equation, Q(τ²)·k/(k − p) = k, is Paule–Mandel's, Q(τ²) = k − p, whose root is unique.
+/// For ML and REML every sign change of the score from + to − on a log grid of τ² is refined
+/// with Brent's method, and the root (or τ² = 0) with the highest likelihood is kept.
+fn bracket_score_root(method: Tau2Method, y: &[f64], v: &[f64], design: Design<'_>) -> Option<f64> {
+    if method == Tau2Method::EB {
+        return paule_mandel(y, v, design).ok();
+    }
+    let score = |t: f64| -> f64 {
+        match fit_at(y, v, design, t) {
+            Ok(s) if method == Tau2Method::ML => s.yppy - s.sum_w,
+            Ok(s) => s.yppy - s.tr_p,
+            Err(_) => f64::NAN,
+        }
+    };
+    let ll = |t: f64| log_likelihood(method, y, v, design, t).unwrap_or(f64::NEG_INFINITY);
+    let mut hi = 1.0_f64.max(10.0 * v.iter().cloned().fold(0.0, f64::max));
+    let mut tries = 0;
+    while score(hi) >= 0.0 {
+        hi *= 4.0;
+        tries += 1;
+        if tries > 200 {
+            return None;
+        }
+    }
+    // Grid 0, hi·2⁻⁶⁰, …, hi/2, hi.
+    let mut grid = vec![0.0];
+    grid.extend((0..=60).rev().map(|j| hi / 2f64.powi(j)));
+    let mut best = (ll(0.0), 0.0);
+    for pair in grid.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (fa, fb) = (score(a), score(b));
+        if fa > 0.0 && fb <= 0.0 {
+            let root = brent(&score, a, b, 1e-15)?;
+            let l = ll(root);
+            if l > best.0 {
+                best = (l, root);
+            }
+        }
+    }
+    best.0.is_finite().then_some(best.1)
 }
 
 /// The ML or REML log-likelihood at τ² (up to a constant that does not depend on τ²).

@@ -149,6 +149,46 @@ fn pool_prints_the_results_json_of_one_csv() {
 }
 
 #[test]
+fn pool_runs_the_sensitivity_and_subgroup_options_and_names_the_flag_that_is_wrong() {
+    let base = [
+        "pool",
+        "--data",
+        "analyses/data/bcg.csv",
+        "--measure",
+        "RR",
+        "--subgroup",
+        "allocation",
+        "--common-tau2",
+        "--cumulative-by",
+        "year",
+    ];
+    let o = metareport(
+        &[&base[..], &["--exclude", "TPT Madras 1980"]].concat(),
+        &repo(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subgroups"]["groups"].as_array().unwrap().len(), 3);
+    assert_eq!(v["sensitivity"]["cumulative"].as_array().unwrap().len(), 13);
+    assert_eq!(v["sensitivity"]["exclusions"].as_array().unwrap().len(), 1);
+    assert_eq!(v["options"]["common_tau2"], true);
+    assert!(v["subgroups"]["common_tau2"].as_f64().unwrap() > 0.0);
+
+    let o = metareport(&[&base[..], &["--exclude", "TPT Madras"]].concat(), &repo());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--exclude: no study \"TPT Madras\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("did you mean \"TPT Madras 1980\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn schema_and_explain() {
     let o = metareport(&["schema"], &repo());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

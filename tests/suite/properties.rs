@@ -28,7 +28,7 @@ fn tau2_method() -> impl Strategy<Value = Tau2Method> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64), ..ProptestConfig::default() })]
 
     #[test]
     fn the_order_of_studies_changes_nothing(rows in studies(), method in tau2_method(), seed in any::<u64>()) {
@@ -80,7 +80,13 @@ proptest! {
         let p = a.overall.pooled.value().unwrap();
         prop_assert!(p.ci_lower <= p.estimate && p.estimate <= p.ci_upper);
         if let Some(ci) = h.ci.value() {
-            prop_assert!(ci.tau2.lower <= h.tau2 + 1e-9 && h.tau2 <= ci.tau2.upper + 1e-9, "{} not in {:?}", h.tau2, ci.tau2);
+            prop_assert!(0.0 <= ci.tau2.lower && ci.tau2.lower <= ci.tau2.upper, "{:?}", ci.tau2);
+            // The Q-profile interval inverts the generalised Q statistic, the estimating equation
+            // of PM (and EB, the same without moderators); other estimators can fall outside it
+            // (e.g. ML = 0 with a Q-profile lower bound above 0; metafor's confint behaves so).
+            if matches!(method, Tau2Method::PM | Tau2Method::EB) {
+                prop_assert!(ci.tau2.lower <= h.tau2 + 1e-9 && h.tau2 <= ci.tau2.upper + 1e-9, "{} not in {:?}", h.tau2, ci.tau2);
+            }
             prop_assert!((0.0..=100.0).contains(&ci.i2.lower) && (0.0..=100.0).contains(&ci.i2.upper));
         }
         if let Some(pi) = a.overall.prediction.value() {
