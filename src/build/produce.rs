@@ -197,11 +197,13 @@ pub fn report_typst(
         .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
 }
 
-/// The manuscript PDF of one review.
+/// The manuscript PDF of one review. With `keep_failed`, typst source that does not compile is
+/// kept in `out/.metareport/failed/` (`build`); without, nothing is written (`check`).
 pub fn manuscript_pdf(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
+    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
     let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
@@ -217,14 +219,15 @@ pub fn manuscript_pdf(
         templates.references.clone().into_bytes(),
     ));
     compile::pdf(&source, files, &spec.id)
-        .map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e))
+        .map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e, keep_failed))
 }
 
-/// The combined report PDF.
+/// The combined report PDF (`keep_failed` as for [`manuscript_pdf`]).
 pub fn report_pdf(
     specs: &[Spec],
     analyses: &[Vec<Analysis>],
     templates: &Templates,
+    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut files = vec![(
@@ -240,13 +243,13 @@ pub fn report_pdf(
         }
     }
     compile::pdf(&source, files, "report")
-        .map_err(|e| compile_failure("the combined report", "report", &source, &e))
+        .map_err(|e| compile_failure("the combined report", "report", &source, &e, keep_failed))
 }
 
 /// A typst error; the failing source is kept in `out/.metareport/failed/` for inspection.
-fn compile_failure(what: &str, id: &str, source: &str, e: &str) -> Failure {
+fn compile_failure(what: &str, id: &str, source: &str, e: &str, keep: bool) -> Failure {
     let path = format!("{}/failed/{id}.typ", super::manifest::STATE_DIR);
-    let kept = super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
+    let kept = keep && super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
     Failure::Input(
         crate::diag::Diagnostic::file(
             what,
@@ -328,9 +331,9 @@ pub fn produce(
             Product::Typst { spec } => {
                 manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
             }
-            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
+            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates, true)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
-            Product::ReportPdf => report_pdf(specs, &all, templates)?,
+            Product::ReportPdf => report_pdf(specs, &all, templates, true)?,
         })
     };
 

@@ -80,6 +80,33 @@ fn check_and_build_check_report_problems_with_exit_code_1() {
 }
 
 #[test]
+fn check_renders_and_compiles_the_documents_but_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let o = metareport(&["check"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::create_dir(tmp.path().join("templates")).unwrap();
+    let template = tmp.path().join("templates/methods.typ.j2");
+    std::fs::write(&template, "{{ foo( }}\n").unwrap();
+    let o = metareport(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("templates/methods.typ.j2:1: unexpected `}`"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&template, "#this-does-not-exist()\n").unwrap();
+    let o = metareport(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("does not compile: unknown variable: this-does-not-exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!tmp.path().join("out").exists(), "check wrote out/");
+}
+
+#[test]
 fn an_io_failure_exits_with_code_2() {
     let tmp = tempfile::tempdir().unwrap();
     metareport(&["init", "."], tmp.path());
