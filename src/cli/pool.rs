@@ -83,6 +83,9 @@ pub struct PoolArgs {
     /// (repeatable).
     #[arg(long = "column", value_name = "NAME=COLUMN")]
     pub columns: Vec<String>,
+    /// Study labels from columns, e.g. "{study} {year}" (default: the `study` column).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub label: Option<String>,
     /// Kind of data (default: inferred from the columns).
     #[arg(long, value_enum)]
     pub input: Option<Input>,
@@ -232,7 +235,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
                     .collect::<Result<_, _>>()
             })
             .transpose()?,
-        label: None,
+        label: a.label.clone(),
         measure: parse(word(a.measure)),
         model: Some(model),
         subgroups: a.subgroup.map(|c| RawSubgroups {

@@ -697,6 +697,12 @@ impl Ctx<'_> {
                 } else {
                     if o.pooling != Pooling::InverseVariance {
                         pooling = Pooling::InverseVariance;
+                        if o.pooling == Pooling::Peto && main && context.is_empty() {
+                            warnings.push(Warning {
+                                code: "peto_random_iv",
+                                message: "Peto's method is fixed-effect only (as in RevMan and metafor's rma.peto); under random effects the Peto log odds ratios were pooled by inverse variance".into(),
+                            });
+                        }
                     }
                     self.fit_iv(&y, &v, effects, warnings, context)
                 };
