@@ -43,6 +43,15 @@ impl Pooling {
             Pooling::Peto => "Peto",
         }
     }
+
+    /// The method's name in prose ("Mantel–Haenszel").
+    pub fn name(self) -> &'static str {
+        match self {
+            Pooling::InverseVariance => "inverse-variance",
+            Pooling::MantelHaenszel => "Mantel–Haenszel",
+            Pooling::Peto => "Peto",
+        }
+    }
 }
 
 /// Which small-study tests to run.
@@ -718,6 +727,24 @@ impl Ctx<'_> {
             let f = self.fit_iv(&y, &v, Effects::Random(o.tau2_method), warnings, context);
             tau2_est = f.tau2;
             random_fit = Some(f);
+        }
+        if decision.effects == Some(Effects::Fixed)
+            && o.ci == CiMethod::Hksj
+            && k >= 2
+            && main
+            && context.is_empty()
+        {
+            warnings.push(Warning {
+                code: "hksj_fixed",
+                message: if pooling == Pooling::InverseVariance {
+                    "the Hartung–Knapp–Sidik–Jonkman interval is meant for random-effects models; it was applied to the fixed-effect model as asked (metafor warns likewise)".into()
+                } else {
+                    format!(
+                        "the Hartung–Knapp–Sidik–Jonkman interval does not apply to {} fixed-effect pooling; the Wald z interval is shown",
+                        pooling.name()
+                    )
+                },
+            });
         }
         if k == 1 && o.ci == CiMethod::Hksj && main && context.is_empty() {
             warnings.push(Warning {
