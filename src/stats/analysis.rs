@@ -643,17 +643,36 @@ impl Ctx<'_> {
         let pt = (o.pooling == Pooling::Peto)
             .then(|| peto::peto(&tables))
             .flatten();
-        let q = match (&mh, &pt) {
-            (Some(m), _) => y
+        // Under Mantel–Haenszel, a study without events (or with only events) in both arms
+        // counts in the MH risk difference but not in Q, nor in the τ² derived from Q: its
+        // outcome is not computed (metafor's rma.mh, drop00 = TRUE). Elsewhere every study counts.
+        let in_q: Vec<bool> = if mh.is_some() && o.continuity.exclude_double_zero {
+            tables
                 .iter()
-                .zip(&v)
+                .map(|t| !((t.a == 0.0 && t.c == 0.0) || (t.a == t.n1 && t.c == t.n2)))
+                .collect()
+        } else {
+            vec![true; k]
+        };
+        let (yq, vq): (Vec<f64>, Vec<f64>) = y
+            .iter()
+            .zip(&v)
+            .zip(&in_q)
+            .filter(|(_, keep)| **keep)
+            .map(|((yi, vi), _)| (*yi, *vi))
+            .unzip();
+        let k_q = yq.len();
+        let q = match (&mh, &pt) {
+            (Some(m), _) => yq
+                .iter()
+                .zip(&vq)
                 .map(|(yi, vi)| (yi - m.estimate).powi(2) / vi)
                 .sum::<f64>(),
             (_, Some(p)) => p.q,
             _ => fixed_fit.q,
         };
-        let q_df = k.saturating_sub(1);
-        let q_p = (k >= 2).then(|| dist::chisq_sf(q, q_df as f64));
+        let q_df = k_q.saturating_sub(1);
+        let q_p = (k_q >= 2).then(|| dist::chisq_sf(q, q_df as f64));
         let decision = model_rule::decide(o.model, o.tau2_method, q_p);
 
         let mut pooling = o.pooling;
@@ -691,7 +710,7 @@ impl Ctx<'_> {
                 Computed::Value(pooled_of(fixed_fit.pooled(), fixed_fit.df))
             }
             (Some(effects @ Effects::Random(method)), _) => {
-                let f = if o.pooling == Pooling::MantelHaenszel && k >= 2 {
+                let f = if o.pooling == Pooling::MantelHaenszel && k_q >= 2 {
                     // RevMan's "M-H, Random": DerSimonian–Laird τ² from the Q around the MH estimate.
                     if method != Tau2Method::DL && main && context.is_empty() {
                         warnings.push(Warning {
@@ -699,10 +718,15 @@ impl Ctx<'_> {
                             message: "Mantel–Haenszel random effects use the DerSimonian–Laird τ² from the Mantel–Haenszel Q (as RevMan)".into(),
                         });
                     }
-                    let sw: f64 = v.iter().map(|vi| 1.0 / vi).sum();
-                    let sw2: f64 = v.iter().map(|vi| 1.0 / (vi * vi)).sum();
+                    let sw: f64 = vq.iter().map(|vi| 1.0 / vi).sum();
+                    let sw2: f64 = vq.iter().map(|vi| 1.0 / (vi * vi)).sum();
                     let raw = (q - q_df as f64) / (sw - sw2 / sw);
-                    mh_random_fit(&y, &v, raw, o, &fixed_fit)
+                    if k_q == k {
+                        mh_random_fit(&yq, &vq, raw, o, &fixed_fit)
+                    } else {
+                        let fixed_q = self.fit_iv(&yq, &vq, Effects::Fixed, warnings, context);
+                        mh_random_fit(&yq, &vq, raw, o, &fixed_q)
+                    }
                 } else {
                     if o.pooling != Pooling::InverseVariance {
                         pooling = Pooling::InverseVariance;
@@ -716,7 +740,15 @@ impl Ctx<'_> {
                     self.fit_iv(&y, &v, effects, warnings, context)
                 };
                 tau2_est = f.tau2;
-                weights = Some(fit::weights_pct(&v, f.tau2_value()));
+                weights = Some(if pooling == Pooling::MantelHaenszel {
+                    // Studies outside Q carry no weight in the MH random-effects pool.
+                    let mut wq = fit::weights_pct(&vq, f.tau2_value()).into_iter();
+                    in_q.iter()
+                        .map(|keep| if *keep { wq.next().unwrap_or(0.0) } else { 0.0 })
+                        .collect()
+                } else {
+                    fit::weights_pct(&v, f.tau2_value())
+                });
                 let p = pooled_of(f.pooled(), f.df);
                 random_fit = Some(f);
                 Computed::Value(p)
@@ -757,6 +789,10 @@ impl Ctx<'_> {
 
         let heterogeneity = if k < 2 {
             Computed::absent(ONE_STUDY)
+        } else if k_q < 2 {
+            Computed::absent(
+                "fewer than two studies have events (and non-events) in some arm: heterogeneity around the Mantel–Haenszel estimate cannot be assessed",
+            )
         } else {
             let tau2 = tau2_est.map_or(0.0, |t| t.tau2);
             let df = q_df as f64;
