@@ -760,23 +760,27 @@ impl Ctx<'_> {
             tau2_est = f.tau2;
             random_fit = Some(f);
         }
-        if decision.effects == Some(Effects::Fixed)
-            && o.ci == CiMethod::Hksj
-            && k >= 2
-            && main
-            && context.is_empty()
-        {
-            warnings.push(Warning {
-                code: "hksj_fixed",
-                message: if pooling == Pooling::InverseVariance {
-                    "the Hartung–Knapp–Sidik–Jonkman interval is meant for random-effects models; it was applied to the fixed-effect model as asked (metafor warns likewise)".into()
-                } else {
-                    format!(
-                        "the Hartung–Knapp–Sidik–Jonkman interval does not apply to {} fixed-effect pooling; the Wald z interval is shown",
-                        pooling.name()
-                    )
-                },
-            });
+        if o.ci == CiMethod::Hksj && k >= 2 && main && context.is_empty() {
+            let applied = pooled.value().is_some_and(|p| p.df.is_some());
+            let model = match decision.effects {
+                Some(Effects::Fixed) => "fixed-effect",
+                _ => "random-effects",
+            };
+            let message = match (decision.effects, applied) {
+                (None, _) => None,
+                (Some(Effects::Fixed), true) => Some("the Hartung–Knapp–Sidik–Jonkman interval is meant for random-effects models; it was applied to the fixed-effect model as asked (metafor warns likewise)".to_string()),
+                (Some(_), true) => None,
+                (Some(_), false) => Some(format!(
+                    "the Hartung–Knapp–Sidik–Jonkman interval does not apply to {} {model} pooling; the Wald z interval is shown",
+                    pooling.name()
+                )),
+            };
+            if let Some(message) = message {
+                warnings.push(Warning {
+                    code: "hksj_not_random",
+                    message,
+                });
+            }
         }
         if k == 1 && o.ci == CiMethod::Hksj && main && context.is_empty() {
             warnings.push(Warning {
