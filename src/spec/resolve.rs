@@ -439,6 +439,37 @@ fn prisma(r: &mut Resolver<'_>, p: &RawPrisma) -> Prisma {
         caption: p.caption.clone(),
     };
     // Arithmetic that the diagram would otherwise show inconsistently.
+    if let (Some(s), Some(db)) = (out.screened, out.databases) {
+        let identified = db + out.registers.unwrap_or(0);
+        let removed = out.duplicates_removed.unwrap_or(0)
+            + out.automation_removed.unwrap_or(0)
+            + out.other_removed.unwrap_or(0);
+        let other = out.other_methods.unwrap_or(0);
+        // Records found by other methods may or may not pass through screening.
+        let fits = |n: u64| n >= removed && n - removed == s;
+        if !fits(identified) && !fits(identified + other) {
+            r.error(
+                "prisma.screened",
+                format!(
+                    "{identified} records identified − {removed} removed before screening = {} but {s} records were screened",
+                    identified as i64 - removed as i64
+                ),
+                None,
+            );
+        }
+    }
+    if let (Some(n), Some(nr), Some(a)) = (out.sought, out.not_retrieved, out.assessed)
+        && (n < nr || n - nr != a)
+    {
+        r.error(
+            "prisma.assessed",
+            format!(
+                "{n} reports sought − {nr} not retrieved = {} but {a} reports were assessed",
+                n as i64 - nr as i64
+            ),
+            None,
+        );
+    }
     if let (Some(s), Some(e), Some(n)) = (out.screened, out.screened_excluded, out.sought)
         && (s < e || s - e != n)
     {
