@@ -421,7 +421,12 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 "measure": m.abbreviation(),
                 "model": match a.overall.decision.effects {
                     Some(Effects::Fixed) => format!("{}, fixed", a.overall.pooling.abbreviation()),
-                    Some(Effects::Random(t)) => format!("{}, random ({})", a.overall.pooling.abbreviation(), t.code()),
+                    Some(Effects::Random(t)) => format!(
+                        "{}, random ({}{})",
+                        a.overall.pooling.abbreviation(),
+                        t.code(),
+                        if pooled.is_some_and(|p| p.df.is_some()) { ", HKSJ" } else { "" }
+                    ),
                     None => "not pooled".into(),
                 },
                 "pooled": pooled.is_some(),
