@@ -4,6 +4,8 @@
 //! pools overall and per subgroup, and runs the requested small-study tests and sensitivity
 //! analyses. It reads no file, clock or environment; caveats are returned as [`Warning`]s.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::bias::{self, Begg, Egger, EggerMetaRegression};
@@ -652,20 +654,25 @@ impl Ctx<'_> {
                 .map(|t| !((t.a == 0.0 && t.c == 0.0) || (t.a == t.n1 && t.c == t.n2)))
                 .collect()
         } else {
-            vec![true; k]
+            Vec::new() // every study counts
         };
-        let (yq, vq): (Vec<f64>, Vec<f64>) = y
-            .iter()
-            .zip(&v)
-            .zip(&in_q)
-            .filter(|(_, keep)| **keep)
-            .map(|((yi, vi), _)| (*yi, *vi))
-            .unzip();
+        let (yq, vq): (Cow<[f64]>, Cow<[f64]>) = if in_q.iter().all(|keep| *keep) {
+            (Cow::Borrowed(&y), Cow::Borrowed(&v))
+        } else {
+            let (a, b) = y
+                .iter()
+                .zip(&v)
+                .zip(&in_q)
+                .filter(|(_, keep)| **keep)
+                .map(|((yi, vi), _)| (*yi, *vi))
+                .unzip();
+            (Cow::Owned(a), Cow::Owned(b))
+        };
         let k_q = yq.len();
         let q = match (&mh, &pt) {
             (Some(m), _) => yq
                 .iter()
-                .zip(&vq)
+                .zip(vq.iter())
                 .map(|(yi, vi)| (yi - m.estimate).powi(2) / vi)
                 .sum::<f64>(),
             (_, Some(p)) => p.q,
@@ -743,8 +750,14 @@ impl Ctx<'_> {
                 weights = Some(if pooling == Pooling::MantelHaenszel {
                     // Studies outside Q carry no weight in the MH random-effects pool.
                     let mut wq = fit::weights_pct(&vq, f.tau2_value()).into_iter();
-                    in_q.iter()
-                        .map(|keep| if *keep { wq.next().unwrap_or(0.0) } else { 0.0 })
+                    (0..k)
+                        .map(|i| {
+                            if in_q.get(i).copied().unwrap_or(true) {
+                                wq.next().unwrap_or(0.0)
+                            } else {
+                                0.0
+                            }
+                        })
                         .collect()
                 } else {
                     fit::weights_pct(&v, f.tau2_value())
