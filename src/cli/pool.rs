@@ -63,6 +63,7 @@ mirror!(EffectsArg { Fixed = "fixed", Random = "random", Rule = "rule" });
 mirror!(Ci { Z = "z", Hksj = "hksj" });
 mirror!(Prediction { Metafor = "metafor", HigginsT = "higgins-t", None = "none" });
 mirror!(I2 { FromTau2 = "from-tau2", FromQ = "from-q" });
+mirror!(I2Ci { QProfile = "q-profile", HigginsThompson = "higgins-thompson" });
 mirror!(SeFromCi { Exact = "exact", Revman = "revman" });
 mirror!(CorrectTo { OnlyZero = "only-zero", All = "all", AllIfAnyZero = "all-if-any-zero", None = "none" });
 mirror!(CorrectionKind { Constant = "constant", TreatmentArm = "treatment-arm" });
@@ -116,6 +117,9 @@ pub struct PoolArgs {
     /// I² from τ² (metafor) or from Q (RevMan).
     #[arg(long, value_enum)]
     pub i2: Option<I2>,
+    /// Confidence interval of I² and H².
+    #[arg(long, value_enum)]
+    pub i2_ci: Option<I2Ci>,
     /// Confidence level.
     #[arg(long)]
     pub level: Option<f64>,
@@ -207,6 +211,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         ci: a.ci.map(|v| parse(word(v))),
         prediction: a.prediction.map(|v| parse(word(v))),
         i2: a.i2.map(|v| parse(word(v))),
+        i2_ci: a.i2_ci.map(|v| parse(word(v))),
         level: a.level,
         continuity,
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),

@@ -343,6 +343,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "tau2_refs": refs_tau2,
         "hksj": any(&|o| o.options.ci == crate::stats::CiMethod::Hksj),
         "i2_from_q": any(&|o| o.options.i2_from_q),
+        "i2_ci_test_based": any(&|o| o.options.i2_ci == crate::stats::qprofile::I2Interval::HigginsThompson),
         "prediction": any(&|o| o.forest.prediction_bar || matches!(o.options.prediction, PredictionKind::HigginsT)) && any(&|o| !matches!(o.options.model, ModelChoice::Fixed)),
         "higgins": any(&|o| matches!(o.options.prediction, PredictionKind::HigginsT)),
         "subgroups": outs.iter().filter_map(|o| o.subgroup_label.clone()).collect::<Vec<_>>(),

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::raw::*;
+use crate::stats::qprofile::I2Interval;
 use crate::stats::{Measure, Tau2Method};
 
 /// A named set of defaults.
@@ -43,6 +44,7 @@ impl Preset {
                 ci: Some(RawCi::Z),
                 prediction: Some(RawPrediction::Metafor),
                 i2: Some(RawI2::FromTau2),
+                i2_ci: Some(I2Interval::QProfile),
                 level: Some(0.95),
                 continuity: None,
                 se_from_ci: Some(RawSeFromCi::Exact),
@@ -65,6 +67,7 @@ impl Preset {
                 ci: Some(RawCi::Z),
                 prediction: Some(RawPrediction::None),
                 i2: Some(RawI2::FromQ),
+                i2_ci: Some(I2Interval::QProfile),
                 level: Some(0.95),
                 continuity: None,
                 se_from_ci: Some(RawSeFromCi::Revman),

@@ -73,6 +73,10 @@ pub struct RawModel {
     pub prediction: Option<RawPrediction>,
     /// I² from τ² (metafor) or from Q (RevMan, Higgins & Thompson 2002).
     pub i2: Option<RawI2>,
+    /// Confidence interval of I² and H²: `q-profile` (from the Q-profile interval of τ²,
+    /// metafor) or `higgins-thompson` (the test-based interval of Higgins & Thompson 2002, as
+    /// R's meta).
+    pub i2_ci: Option<crate::stats::qprofile::I2Interval>,
     /// Confidence level, e.g. 0.95.
     pub level: Option<f64>,
     /// Zero-cell correction for binary data.

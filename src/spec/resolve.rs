@@ -15,6 +15,7 @@ use crate::data::{self, InputKind, Table, bind, table};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::stats::analysis::{BiasOptions, ExclusionSet, Options, Pooling, SensitivityOptions};
 use crate::stats::effect::{CiRule, Continuity, CorrectionKind, CorrectionScope};
+use crate::stats::qprofile::I2Interval;
 use crate::stats::tau2::Control;
 use crate::stats::{CiMethod, Measure, ModelChoice, PredictionKind, StudyInput, Tau2Method};
 
@@ -684,6 +685,13 @@ fn outcome(
         &mut settings,
     );
     let i2 = layers.pick("i2", |m| m.i2, word, RawI2::FromTau2, &mut settings);
+    let i2_ci = layers.pick(
+        "i2_ci",
+        |m| m.i2_ci,
+        word,
+        I2Interval::QProfile,
+        &mut settings,
+    );
     let level = layers.pick("level", |m| m.level, |l| l.to_string(), 0.95, &mut settings);
     let se_from_ci = layers.pick(
         "se_from_ci",
@@ -798,6 +806,7 @@ fn outcome(
         PredictionKind::Metafor
     };
     options.i2_from_q = i2 == RawI2::FromQ;
+    options.i2_ci = i2_ci;
     options.level = level;
     options.ci_rule = CiRule {
         level: 0.95,

@@ -13,6 +13,7 @@ use super::computed::Computed;
 use super::dist;
 use super::effect::{self, CiRule, Continuity, Effect};
 use super::fit::{self, CiMethod, Effects, ModelFit};
+use super::i2_interval;
 use super::mantel_haenszel::{self, CmhTest, Table};
 use super::measure::{Measure, Scale, StudyData, StudyInput};
 use super::model_rule::{self, DecisionReason, ModelChoice, ModelDecision};
@@ -107,6 +108,9 @@ pub struct Options {
     pub common_tau2: bool,
     /// I² (and H²) from Q, (Q − df)/Q, as RevMan, instead of from τ² (metafor).
     pub i2_from_q: bool,
+    /// The interval of I² and H²: from the Q-profile interval of τ² (metafor) or the
+    /// test-based interval of Higgins & Thompson (2002).
+    pub i2_ci: qprofile::I2Interval,
     pub bias: BiasOptions,
     pub sensitivity: SensitivityOptions,
     pub control: Control,
@@ -127,6 +131,7 @@ impl Options {
             ci_rule: CiRule::default(),
             common_tau2: false,
             i2_from_q: false,
+            i2_ci: qprofile::I2Interval::QProfile,
             bias: BiasOptions::default(),
             sensitivity: SensitivityOptions::default(),
             control: Control::default(),
@@ -828,7 +833,15 @@ impl Ctx<'_> {
             let ci = match (&random_fit, main) {
                 (Some(f), true) => {
                     match qprofile::q_profile(&y, &v, Design::Intercept, tau2, f.vt, o.level) {
-                        Ok(ci) => {
+                        Ok(mut ci) => {
+                            if o.i2_ci == qprofile::I2Interval::HigginsThompson
+                                && let Some((i2, h2)) =
+                                    i2_interval::higgins_thompson(q, q_df, o.level)
+                            {
+                                ci.i2 = i2;
+                                ci.h2 = h2;
+                                ci.i2_method = qprofile::I2Interval::HigginsThompson;
+                            }
                             if ci.upper_bound == Bound::SearchLimit && context.is_empty() {
                                 warnings.push(Warning {
                                 code: "qprofile_limit",

@@ -11,6 +11,7 @@
 //! | `tau2.rs` | τ² estimators: DL, REML, PM, ML, HS, SJ, HE, EB |
 //! | `fit.rs` | inverse-variance fixed/random-effects fits, Wald and HKSJ tests, Q, I², H² |
 //! | `qprofile.rs` | Q-profile confidence intervals for τ², I², H² |
+//! | `i2_interval.rs` | Higgins–Thompson test-based interval of I² and H² (for I² from Q) |
 //! | `prediction.rs` | prediction intervals (metafor's, Higgins–Thompson–Spiegelhalter) |
 //! | `mantel_haenszel.rs` | Mantel–Haenszel OR/RR/RD, Cochran–Mantel–Haenszel test |
 //! | `peto.rs` | Peto's odds ratio |
@@ -29,6 +30,7 @@ pub mod computed;
 pub mod dist;
 pub mod effect;
 pub mod fit;
+pub mod i2_interval;
 pub mod mantel_haenszel;
 pub mod measure;
 pub mod model_rule;

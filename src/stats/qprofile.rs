@@ -35,7 +35,20 @@ pub enum Bound {
     SearchLimit,
 }
 
-/// Q-profile intervals for τ², I² and H².
+/// How the intervals of I² and H² are obtained.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum I2Interval {
+    /// From the Q-profile interval of τ², as τ²/(τ² + ṽ) (metafor).
+    QProfile,
+    /// The test-based interval of Higgins & Thompson (2002), for I² computed from Q.
+    HigginsThompson,
+}
+
+/// Q-profile intervals for τ², I² and H² (I² and H² replaced by the Higgins–Thompson interval
+/// when asked for; see `i2_method`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeterogeneityCi {
     /// Interval for τ².
@@ -46,6 +59,8 @@ pub struct HeterogeneityCi {
     pub i2: Interval,
     /// Interval for H².
     pub h2: Interval,
+    /// How the I² and H² intervals were obtained.
+    pub i2_method: I2Interval,
     /// How the lower τ² bound was found.
     pub lower_bound: Bound,
     /// How the upper τ² bound was found.
@@ -121,6 +136,7 @@ pub fn q_profile(
             lower: h2(lower),
             upper: h2(upper),
         },
+        i2_method: I2Interval::QProfile,
         lower_bound,
         upper_bound,
         search_limit: t_max,

@@ -201,6 +201,28 @@ fn pool_runs_the_sensitivity_and_subgroup_options_and_names_the_flag_that_is_wro
     assert_eq!(v["options"]["common_tau2"], true);
     assert!(v["subgroups"]["common_tau2"].as_f64().unwrap() > 0.0);
 
+    // The test-based interval of I² (Higgins & Thompson 2002), worked by hand for Q = 152.23
+    // on 12 df in src/stats/i2_interval.rs: 88.3% to 94.7%.
+    let o = metareport(
+        &[
+            &base[..5],
+            &["--i2", "from-q", "--i2-ci", "higgins-thompson"],
+        ]
+        .concat(),
+        &repo(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let h = &v["overall"]["heterogeneity"];
+    assert_eq!(h["ci"]["i2_method"], "higgins-thompson");
+    let (lo, hi) = (
+        h["ci"]["i2"]["lower"].as_f64().unwrap(),
+        h["ci"]["i2"]["upper"].as_f64().unwrap(),
+    );
+    assert!(
+        (lo - 88.32).abs() < 0.01 && (hi - 94.68).abs() < 0.01,
+        "{lo} {hi}"
+    );
+
     let o = metareport(&[&base[..], &["--exclude", "TPT Madras"]].concat(), &repo());
     assert_eq!(o.status.code(), Some(1));
     assert!(
