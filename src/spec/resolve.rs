@@ -744,14 +744,29 @@ fn outcome(
             None,
         );
     }
+    let in_unit = |p: f64| (0.0..=1.0).contains(&p);
     if effects == RawEffects::Rule
+        && !(in_unit(rule.no_pooling_if_p_below) && in_unit(rule.fixed_if_p_at_least))
+    {
+        r.error(
+            &format!("{path}.model.rule"),
+            format!(
+                "the rule's thresholds are p-values and must lie between 0 and 1, found {} and {}",
+                rule.fixed_if_p_at_least, rule.no_pooling_if_p_below
+            ),
+            None,
+        );
+    } else if effects == RawEffects::Rule
         && (rule.no_pooling_if_p_below > rule.fixed_if_p_at_least
             || rule.no_pooling_if_p_below.is_nan()
             || rule.fixed_if_p_at_least.is_nan())
     {
         r.error(
             &format!("{path}.model.rule"),
-            "`no_pooling_if_p_below` must not exceed `fixed_if_p_at_least`",
+            format!(
+                "the p below which nothing is pooled ({}) must not exceed the p from which the fixed-effect model is used ({})",
+                rule.no_pooling_if_p_below, rule.fixed_if_p_at_least
+            ),
             None,
         );
     }
