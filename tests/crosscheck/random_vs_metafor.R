@@ -86,6 +86,24 @@ for (i in seq_len(N)) {
   if (!is.null(r))
     compare(sprintf("%s %s k=%d", what, m, k), ours,
             list("$overall$pooled$estimate" = r$b[1], "$overall$pooled$se" = r$se, "$overall$heterogeneity$tau2" = r$tau2))
+  # Subgroups, each with its own τ², and the test for subgroup differences (a fixed-effect
+  # Q across the subgroup estimates).
+  k <- sample(6:20, 1); g <- sample(c("a", "b", "c")[1:sample(2:3, 1)], k, TRUE)
+  if (all(table(g) >= 2) && length(unique(g)) >= 2) {
+    vi <- runif(k, 0.01, 0.5); yi <- rnorm(k, ifelse(g == "a", 0, 0.4), sqrt(vi + 0.1)); m <- sample(c("DL", "REML"), 1)
+    fits <- lapply(sort(unique(g)), function(s) fit(yi[g == s], vi[g == s], method = m))
+    if (!any(vapply(fits, is.null, TRUE))) {
+      est <- vapply(fits, function(r) r$b[1], 0); se <- vapply(fits, function(r) r$se, 0)
+      qb <- rma(est, sei = se, method = "FE")$QE
+      ours <- pool(data.frame(study = paste0("s", 1:k), yi, vi, group = g), "--measure", "GEN", "--tau2", m, "--subgroup", "group")
+      expected <- list("$subgroups$difference$q" = qb)
+      if (is.null(ours$error)) {
+        order <- match(sort(unique(g)), ours$subgroups$groups$name)
+        for (j in seq_along(fits)) expected[[sprintf("$subgroups$groups$pool$pooled$estimate[%d]", order[j])]] <- est[j]
+      }
+      compare(sprintf("subgroups %s k=%d", m, k), ours, expected)
+    }
+  }
   # Small-study tests: Egger (classic, and metafor's default regtest), Begg, trim-and-fill.
   k <- sample(c(4, 6, 10, 17, 25), 1); vi <- runif(k, 0.01, 0.6)
   yi <- rnorm(k, 0.3 + 0.8 * sqrt(vi) * rbinom(1, 1, 0.5), sqrt(vi + 0.05)); m <- sample(c("REML", "DL", "FE"), 1)
