@@ -189,7 +189,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
             "trim_and_fill": b.trim_and_fill.as_ref().map(|t| match t {
-                Computed::Value(t) => json!({"k0": t.k0, "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null}),
+                Computed::Value(t) => json!({"k0": t.k0, "k0_text": format::count_in_text(t.k0), "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null}),
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
         })

@@ -168,6 +168,14 @@ pub fn count_at_sentence_start(n: usize) -> String {
     }
 }
 
+/// A count inside a sentence, as journals set it: one to nine in words, 10 and above in digits.
+pub fn count_in_text(n: usize) -> String {
+    match n {
+        1..=9 => count_at_sentence_start(n).to_lowercase(),
+        _ => count(n as f64),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +190,9 @@ mod tests {
         assert_eq!(p_text(0.0492), "p = 0.049");
         assert_eq!(p_text(0.003), "p = 0.003");
         assert_eq!(percent0(92.117), "92%");
+        assert_eq!(count_in_text(7), "seven");
+        assert_eq!(count_in_text(0), "0");
+        assert_eq!(count_in_text(12), "12");
         assert_eq!(fixed(-0.0001, 2), "0.00");
         assert_eq!(count(5260.0), "5,260");
         assert_eq!(p_revman(2e-26), "P < 0.00001");
