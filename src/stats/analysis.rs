@@ -654,10 +654,7 @@ impl Ctx<'_> {
         // counts in the MH risk difference but not in Q, nor in the τ² derived from Q: its
         // outcome is not computed (metafor's rma.mh, drop00 = TRUE). Elsewhere every study counts.
         let in_q: Vec<bool> = if mh.is_some() && o.continuity.exclude_double_zero {
-            tables
-                .iter()
-                .map(|t| !((t.a == 0.0 && t.c == 0.0) || (t.a == t.n1 && t.c == t.n2)))
-                .collect()
+            tables.iter().map(|t| !t.is_double_zero()).collect()
         } else {
             Vec::new() // every study counts
         };

@@ -23,6 +23,13 @@ pub struct Table {
     pub n2: f64,
 }
 
+impl Table {
+    /// No events, or only events, in both arms (see [`super::effect::is_double_zero`]).
+    pub fn is_double_zero(&self) -> bool {
+        (self.a == 0.0 && self.c == 0.0) || (self.a == self.n1 && self.c == self.n2)
+    }
+}
+
 /// The Mantel–Haenszel estimate on the analysis scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MhEstimate {
