@@ -18,6 +18,9 @@ const PAD: f64 = 9.0;
 const MARGIN: f64 = 8.0;
 const GRAPH: f64 = 170.0;
 
+/// Weight (%) from which a study's square is drawn at full size.
+const SQUARE_FULL_WEIGHT: f64 = 25.0;
+
 fn regular() -> Font {
     Font::regular(SIZE)
 }
@@ -618,8 +621,12 @@ fn forest_with(
                     Align::Left,
                 );
                 whisker(&mut f, &ax, measure, lo, hi, mid, INK);
+                // Area in proportion to weight. The largest square is full size when its study
+                // carries a quarter of the weight or more; when every study carries less, sizes
+                // are relative to 25%, so that many equal small weights do not all draw
+                // full-size squares that hide their whiskers.
                 let side = match (w, max_w > 0.0) {
-                    (Some(w), true) => (w / max_w).sqrt() * ROW * 0.78,
+                    (Some(w), true) => (w / max_w.max(SQUARE_FULL_WEIGHT)).sqrt() * ROW * 0.78,
                     _ => ROW * 0.4,
                 }
                 .max(2.2);

@@ -165,3 +165,34 @@ fn a_study_that_cannot_be_estimated_is_shown_and_counted() {
     );
     assert_eq!(results["outcomes"][0]["k"], 2);
 }
+
+#[test]
+fn a_continuous_outcome_shows_mean_sd_and_total_per_arm() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    // Two trials of dat.normand1999 (length of stay in days).
+    std::fs::write(
+        dir.path().join("analyses/stay.yaml"),
+        "title: T\noutcomes:\n  - id: los\n    title: Length of stay\n    measure: MD\n    rows:\n      - {study: Edinburgh, mean_t: 55, sd_t: 47, n_t: 155, mean_c: 75, sd_c: 64, n_c: 156}\n      - {study: Umea, mean_t: 21, sd_t: 16, n_t: 110, mean_c: 31, sd_c: 27, n_c: 183}\n",
+    )
+    .unwrap();
+    built(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/stay/figures/forest-los.svg")).unwrap();
+    for cell in [
+        "Mean",
+        "SD",
+        "Total",
+        "Mean Difference",
+        "155",
+        "183",
+        "265",
+        "339",
+    ] {
+        assert!(svg.contains(&format!(">\n{cell}\n<")), "{cell}");
+    }
+    // Edinburgh: 55 − 75 = −20 with SE √(47²/155 + 64²/156) = 6.362, so −20.00 [−32.47, −7.53].
+    assert!(
+        svg.contains(">\n−20.00 [−32.47, −7.53]\n<"),
+        "study interval"
+    );
+}
