@@ -127,9 +127,23 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
             Diagnostic::file(source, "the file is not UTF-8 text (is it a CSV file?)").at(line, 1),
         );
     }
+    // Excel saves "CSV" with semicolons (and decimal commas) where the comma is the decimal
+    // separator; tab-separated files are common too. The header line decides.
+    let header_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = if header_line.contains(&b',') {
+        b','
+    } else if header_line.contains(&b';') {
+        b';'
+    } else if header_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let decimal_comma = delimiter == b';';
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter)
         .from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
@@ -170,6 +184,8 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
             .map(|c| {
                 if c.trim().is_empty() {
                     Cell::Empty
+                } else if decimal_comma && let Some(number) = decimal_comma_number(c) {
+                    Cell::Text(number)
                 } else {
                     Cell::Text(c.to_string())
                 }
@@ -182,6 +198,16 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         headers,
         rows,
     })
+}
+
+/// "0,25" as "0.25" when the cell is a number written with a decimal comma.
+fn decimal_comma_number(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    if t.matches(',').count() != 1 || t.contains('.') {
+        return None;
+    }
+    let dotted = t.replace(',', ".");
+    dotted.parse::<f64>().is_ok().then_some(dotted)
 }
 
 fn csv_error(source: &str, e: &csv::Error) -> Diagnostic {

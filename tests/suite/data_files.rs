@@ -1,5 +1,5 @@
-//! Data files: Excel workbooks give the same analysis as CSV; baseline characteristics are
-//! pooled into results.json and the manuscript's table.
+//! Data files: Excel workbooks and semicolon or tab-separated files give the same analysis as
+//! CSV; baseline characteristics are pooled into results.json and the manuscript's table.
 
 use serde_json::Value;
 
@@ -65,6 +65,40 @@ fn a_missing_worksheet_is_named_with_the_ones_that_exist() {
         e,
         "error: analyses/data/bcg.xlsx: no worksheet named \"Trails\" (worksheets: Notes, Trials)"
     );
+}
+
+#[test]
+fn semicolons_with_decimal_commas_and_tabs_read_as_the_csv_does() {
+    let csv_dir = project(&["passive-smoking"]);
+    built(csv_dir.path());
+    let reference = results(csv_dir.path(), "passive-smoking")["outcomes"][0]["overall"].clone();
+    let original =
+        std::fs::read_to_string(repo().join("analyses/data/passive-smoking.csv")).unwrap();
+    // As Excel saves "CSV" where the comma is the decimal separator: 1.18 → 1,18.
+    let semicolons: String = original
+        .lines()
+        .map(|line| {
+            line.split(',')
+                .map(|cell| match cell.parse::<f64>() {
+                    Ok(_) => cell.replace('.', ","),
+                    _ => cell.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(semicolons.contains(";1,18;0,9;1,54"), "{semicolons}");
+    for (name, text) in [
+        ("semicolons", semicolons),
+        ("tabs", original.replace(',', "\t")),
+    ] {
+        let dir = project(&["passive-smoking"]);
+        std::fs::write(dir.path().join("analyses/data/passive-smoking.csv"), text).unwrap();
+        built(dir.path());
+        let overall = &results(dir.path(), "passive-smoking")["outcomes"][0]["overall"];
+        assert_eq!(overall["pooled"], reference["pooled"], "{name}");
+    }
 }
 
 #[test]
