@@ -993,6 +993,7 @@ fn outcome(
         egger: ss.egger.unwrap_or(false),
         begg: ss.begg.unwrap_or(false),
         trim_and_fill: ss.trim_and_fill.unwrap_or(false),
+        trimfill_control: None,
     };
 
     // Figures.

@@ -22,7 +22,7 @@ use super::prediction::{self, PredictionInterval, PredictionKind};
 use super::qprofile::{self, Bound, HeterogeneityCi};
 use super::regression::Design;
 use super::subgroup::{self, SubgroupDifference};
-use super::tau2::{Control, Tau2Error, Tau2Method};
+use super::tau2::{Control, Tau2Method};
 use super::trimfill::{self, TrimFill};
 
 /// How studies are weighted when pooling.
@@ -66,6 +66,10 @@ pub struct BiasOptions {
     pub begg: bool,
     /// Trim-and-fill.
     pub trim_and_fill: bool,
+    /// Convergence of trim-and-fill's refits (default: the analysis's own).
+    /// [`Control::metafor_default`] reproduces metafor 3.8-1, whose `trimfill()` refits with its
+    /// default control whatever the model's was.
+    pub trimfill_control: Option<Control>,
 }
 
 /// A named set of studies to leave out in a sensitivity analysis.
@@ -1051,7 +1055,7 @@ impl Ctx<'_> {
                 message: format!("Egger's test with {k} studies (fewer than 10) has low power (Sterne et al. 2011)"),
             });
         }
-        fn model_based<T>(r: Result<Option<T>, Tau2Error>) -> Computed<T> {
+        fn model_based<T, E: std::fmt::Display>(r: Result<Option<T>, E>) -> Computed<T> {
             match r {
                 Ok(Some(x)) => Computed::Value(x),
                 Ok(None) => Computed::absent("needs at least 3 studies"),
@@ -1073,7 +1077,13 @@ impl Ctx<'_> {
                 .then(|| Computed::from_option(bias::begg(&y, &v), few)),
             trim_and_fill: b.trim_and_fill.then(|| {
                 model_based(trimfill::trim_and_fill(
-                    &y, &v, effects, o.ci, o.level, &o.control,
+                    &y,
+                    &v,
+                    effects,
+                    o.ci,
+                    o.level,
+                    &o.control,
+                    b.trimfill_control.as_ref().unwrap_or(&o.control),
                 ))
             }),
         })

@@ -78,10 +78,15 @@ impl Tau2Method {
 /// Convergence settings for the iterative estimators.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Control {
-    /// Fisher scoring stops when a step changes τ² by at most `threshold · (1 + τ²)`.
+    /// Fisher scoring stops when a step changes τ² by at most `threshold · (1 + τ²)` (or by at
+    /// most `threshold`, when `absolute`).
     pub threshold: f64,
     /// Iteration limit for Fisher scoring.
     pub max_iter: usize,
+    /// metafor's stopping rule, |Δτ²| ≤ threshold, instead of the relative one.
+    pub absolute: bool,
+    /// ML and REML: τ² is set to 0 when the log-likelihood there is higher by more than this.
+    pub ll0_tol: f64,
 }
 
 impl Default for Control {
@@ -89,6 +94,21 @@ impl Default for Control {
         Control {
             threshold: 1e-12,
             max_iter: 1000,
+            absolute: false,
+            ll0_tol: 1e-10,
+        }
+    }
+}
+
+impl Control {
+    /// metafor's default control (`threshold = 1e-5`, `tol = ε^¼`, `maxiter = 100`), which
+    /// metafor 3.8-1's `trimfill()` uses for its refits whatever the model's control was.
+    pub fn metafor_default() -> Control {
+        Control {
+            threshold: 1e-5,
+            max_iter: 100,
+            absolute: true,
+            ll0_tol: f64::EPSILON.powf(0.25),
         }
     }
 }
@@ -292,14 +312,21 @@ fn fisher_scoring(
             adj /= 2.0;
         }
         tau2 += adj;
-        if adj.abs() <= control.threshold * (1.0 + tau2) {
+        let scale = if control.absolute { 1.0 } else { 1.0 + tau2 };
+        if adj.abs() <= control.threshold * scale {
             break;
         }
     }
-    if matches!(method, Tau2Method::ML | Tau2Method::REML) && tau2 > 0.0 {
+    // metafor's check that the likelihood is not higher at τ² = 0 (a local maximum).
+    let above = if control.absolute {
+        control.threshold
+    } else {
+        0.0
+    };
+    if matches!(method, Tau2Method::ML | Tau2Method::REML) && tau2 > above {
         let ll0 = log_likelihood(method, y, v, design, 0.0)?;
         let ll = log_likelihood(method, y, v, design, tau2)?;
-        if ll0 - ll > 1e-10 {
+        if ll0 - ll > control.ll0_tol {
             tau2 = 0.0;
         }
     }

@@ -43,7 +43,22 @@ pub struct TrimFill {
     pub filled_vi: Vec<f64>,
 }
 
-/// Runs trim-and-fill; `None` when k < 3.
+/// Why trim-and-fill has no result.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrimFillError {
+    #[error(transparent)]
+    Fit(#[from] Tau2Error),
+    /// The number of missing studies kept changing (metafor stops likewise).
+    #[error("the number of missing studies did not settle in {0} iterations")]
+    NotConverged(usize),
+}
+
+/// Iteration limit of the trimming loop (metafor's `maxiter`).
+const MAX_TRIM_ITERATIONS: usize = 100;
+
+/// Runs trim-and-fill; `None` when k < 3. `control` is the analysis's; `refit` governs the
+/// fits trim-and-fill makes of its own (the side, the trimmed and the filled data). When no study
+/// is missing the result is the analysis's own model, as in metafor.
 pub fn trim_and_fill(
     y: &[f64],
     v: &[f64],
@@ -51,15 +66,16 @@ pub fn trim_and_fill(
     ci: CiMethod,
     level: f64,
     control: &Control,
-) -> Result<Option<TrimFill>, Tau2Error> {
+    refit: &Control,
+) -> Result<Option<TrimFill>, TrimFillError> {
     let k = y.len();
     if k < 3 {
         return Ok(None);
     }
     // Side: the sign of the slope on √v.
-    let slope = super::bias::sei_regression(y, v, effects, CiMethod::Z, level, control)?
-        .coefficients[1]
-        .estimate;
+    let slope = super::bias::sei_regression(y, v, effects, CiMethod::Z, level, refit)?.coefficients
+        [1]
+    .estimate;
     let side = if slope < 0.0 { Side::Right } else { Side::Left };
     let flip = if side == Side::Right { -1.0 } else { 1.0 };
 
@@ -80,7 +96,7 @@ pub fn trim_and_fill(
             effects,
             CiMethod::Z,
             level,
-            control,
+            refit,
         )?;
         beta = m.pooled().estimate;
         // Signed ranks of |yᵢ − β|, ties by position (R's ties.method = "first").
@@ -97,9 +113,11 @@ pub fn trim_and_fill(
         let l0 = (4.0 * sr - kf * (kf + 1.0)) / (2.0 * kf - 1.0);
         let new_k0 = l0.round_ties_even().max(0.0) as usize;
         let new_k0 = new_k0.min(k - 1);
-        if new_k0 == k0 || iterations > 100 {
-            k0 = new_k0;
+        if new_k0 == k0 {
             break;
+        }
+        if iterations >= MAX_TRIM_ITERATIONS {
+            return Err(TrimFillError::NotConverged(MAX_TRIM_ITERATIONS));
         }
         k0 = new_k0;
     }
@@ -114,7 +132,14 @@ pub fn trim_and_fill(
     };
     let all_y: Vec<f64> = y.iter().copied().chain(filled_yi.iter().copied()).collect();
     let all_v: Vec<f64> = v.iter().copied().chain(filled_vi.iter().copied()).collect();
-    let m = fit::pool(&all_y, &all_v, effects, ci, level, control)?;
+    let m = fit::pool(
+        &all_y,
+        &all_v,
+        effects,
+        ci,
+        level,
+        if k0 > 0 { refit } else { control },
+    )?;
     let c = m.pooled();
     Ok(Some(TrimFill {
         k0,
