@@ -106,6 +106,10 @@ fn the_example_manuscripts_have_no_nan_and_no_raw_markup() {
     let text = document_text(dir.path(), "magnesium");
     assert!(text.contains("ISIS-4"), "{text}");
     assert!(text.contains("Egger"), "{text}");
+    assert!(text.contains("References"), "{text}");
+    // The seed review has no outcome data, so it cites nothing: no empty References heading.
+    let text = document_text(dir.path(), "iabp-ecpr");
+    assert!(!text.contains("References"), "{text}");
 }
 
 #[test]
