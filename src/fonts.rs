@@ -55,6 +55,14 @@ fn load(bytes: &'static [u8]) -> Metrics {
     }
 }
 
+/// The characters of `text` that the figure font cannot draw (whitespace and controls aside):
+/// they would print as blank boxes.
+pub fn missing_glyphs(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .filter(|&c| REGULAR.face.glyph_index(c).is_none())
+}
+
 /// Width in points of `text` set in Liberation Sans at `size` points.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     let m = if bold { &*BOLD } else { &*REGULAR };

@@ -266,6 +266,50 @@ fn compile_failure(what: &str, id: &str, source: &str, e: &str, keep: bool) -> F
     )
 }
 
+/// A note naming the characters of the spec's text (titles, study names, labels, captions,
+/// table cells) that the shipped fonts cannot draw, with where each first occurs.
+fn unprintable_text(spec: &Spec) -> Option<String> {
+    fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let value = serde_json::to_value(spec).ok()?;
+    let mut texts = Vec::new();
+    strings(&value, &mut texts);
+    let mut missing: Vec<(char, &str)> = Vec::new();
+    for t in texts {
+        for c in crate::fonts::missing_glyphs(t) {
+            if !missing.iter().any(|(m, _)| *m == c) {
+                missing.push((c, t));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 8;
+    let list: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|(c, t)| format!("{c} (in \"{t}\")"))
+        .collect();
+    let more = missing.len().saturating_sub(SHOWN);
+    Some(format!(
+        "{}: the shipped fonts have no glyph for {}{}; these characters may print as blank boxes",
+        spec.file,
+        list.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
 /// Produces the bytes of every stale target.
 pub fn produce(
     specs: &[Spec],
@@ -296,6 +340,7 @@ pub fn produce(
                     warnings.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
                 }
             }
+            warnings.extend(unprintable_text(spec));
             analyses[si] = Some(a);
         }
     }

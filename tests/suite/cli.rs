@@ -107,6 +107,26 @@ fn check_renders_and_compiles_the_documents_but_writes_nothing() {
 }
 
 #[test]
+fn text_the_fonts_cannot_print_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let spec = tmp.path().join("analyses/example.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        text.replace("title: Example review", "title: 卡介苗 Example review"),
+    )
+    .unwrap();
+    let o = metareport(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: analyses/example.yaml: the shipped fonts have no glyph for 卡 (in \"卡介苗 Example review"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn an_io_failure_exits_with_code_2() {
     let tmp = tempfile::tempdir().unwrap();
     metareport(&["init", "."], tmp.path());
