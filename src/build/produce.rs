@@ -36,6 +36,15 @@ pub fn analyse_spec(spec: &Spec) -> Result<Vec<Analysis>, Failure> {
 
 /// The SVG of figure `fi` of a spec.
 pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> Result<String, Failure> {
+    Ok(figure_plot(spec, analyses, fi)?.to_svg())
+}
+
+/// Figure `fi` of a spec, drawn.
+fn figure_plot(
+    spec: &Spec,
+    analyses: &[Analysis],
+    fi: usize,
+) -> Result<plot::canvas::Figure, Failure> {
     let f = &spec.figures[fi];
     let find = |id: &str| {
         spec.outcomes
@@ -130,8 +139,13 @@ pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> Result<Strin
             )
         }
     };
-    Ok(fig.to_svg())
+    Ok(fig)
 }
+
+/// The text width of the templates' page (A4 less the margins of `setup.typ.j2`) and the
+/// height `fitted` scales a figure to; a forest plot taller than that runs over pages.
+const PAGE_TEXT_WIDTH: f64 = 464.88;
+const FIGURE_MAX_HEIGHT: f64 = 595.28;
 
 fn style_name(spec: &Spec) -> &'static str {
     match spec.style {
@@ -161,6 +175,23 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
             String::new()
         }),
     );
+    // Forest plots too tall for a page: the windows of each page (header, rows, axis).
+    if let Some(Value::Array(figures)) = o.get_mut("figures") {
+        for (fi, fig) in figures.iter_mut().enumerate() {
+            let Ok(plot) = figure_plot(spec, analyses, fi) else {
+                continue;
+            };
+            let pages = plot
+                .bands
+                .as_ref()
+                .and_then(|b| b.pages(plot.width, plot.height, PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT));
+            if let (Some(pages), Some(fig)) = (pages, fig.as_object_mut()) {
+                fig.insert("width".into(), json!(plot.width));
+                fig.insert("height".into(), json!(plot.height));
+                fig.insert("pages".into(), json!(pages));
+            }
+        }
+    }
     ctx
 }
 

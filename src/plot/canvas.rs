@@ -137,6 +137,74 @@ pub struct Figure {
     pub width: f64,
     pub height: f64,
     pub marks: Vec<Mark>,
+    /// For a figure made of a header, equal rows and an axis (a forest plot): where those lie,
+    /// so that a document can set it over several pages.
+    pub bands: Option<Bands>,
+}
+
+/// The horizontal bands of a row-based figure, in points from its top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bands {
+    /// The header ends (and the first row starts) here.
+    pub header_end: f64,
+    /// Height of one row.
+    pub row: f64,
+    /// For each row, how well a page starts with it: 2 a subgroup's header, 1 a study, 0 never
+    /// (a subtotal and its text lines stay with their studies).
+    pub may_start: Vec<u8>,
+    /// The part below the rows (axis, "Favours" labels) starts here.
+    pub footer_start: f64,
+}
+
+impl Bands {
+    /// Windows [top, bottom] of the figure for each page, when it is taller than `max_height`
+    /// once scaled to `text_width`: every page repeats the header and the footer. `None` when
+    /// the figure fits one page or too few rows would fit a page to be worth splitting.
+    pub fn pages(
+        &self,
+        width: f64,
+        height: f64,
+        text_width: f64,
+        max_height: f64,
+    ) -> Option<Vec<Vec<[f64; 2]>>> {
+        let scale = (text_width / width).min(1.0);
+        if height * scale <= max_height {
+            return None;
+        }
+        let fixed = self.header_end + (height - self.footer_start);
+        let per_page = ((max_height / scale - fixed) / self.row).floor() as usize;
+        let n = self.may_start.len();
+        if per_page < 8 || n <= per_page {
+            return None;
+        }
+        let mut pages = Vec::new();
+        let mut start = 0;
+        while start < n {
+            let mut end = (start + per_page).min(n);
+            if end < n {
+                // Start the next page at a subgroup's header in the last quarter of this one,
+                // else at the nearest study.
+                let quarter = (start + per_page * 3 / 4)..=end;
+                if let Some(e) = quarter.clone().rev().find(|&e| self.may_start[e] == 2) {
+                    end = e;
+                } else if let Some(e) = (start + per_page / 2..=end)
+                    .rev()
+                    .find(|&e| self.may_start[e] > 0)
+                {
+                    end = e;
+                }
+            }
+            let top = self.header_end + start as f64 * self.row;
+            let bottom = self.header_end + end as f64 * self.row;
+            pages.push(vec![
+                [0.0, self.header_end],
+                [top, bottom],
+                [self.footer_start, height],
+            ]);
+            start = end;
+        }
+        Some(pages)
+    }
 }
 
 impl Figure {
@@ -145,6 +213,7 @@ impl Figure {
             width,
             height,
             marks: Vec::new(),
+            bands: None,
         }
     }
 
@@ -531,4 +600,47 @@ pub fn wrap(text: &str, font: Font, width: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bands;
+
+    fn bands(may_start: Vec<u8>) -> Bands {
+        Bands {
+            header_end: 30.0,
+            row: 10.0,
+            footer_start: 30.0 + 10.0 * may_start.len() as f64,
+            may_start,
+        }
+    }
+
+    #[test]
+    fn a_figure_that_fits_is_not_split() {
+        let b = bands(vec![1; 20]);
+        assert_eq!(b.pages(400.0, 280.0, 400.0, 600.0), None);
+    }
+
+    #[test]
+    fn pages_cover_every_row_once_and_start_at_subgroup_headers() {
+        // 100 rows: a subgroup header at 0 and 60, its subtotal lines (0) at 57-59.
+        let mut m = vec![1; 100];
+        m[0] = 2;
+        m[60] = 2;
+        m[57] = 0;
+        m[58] = 0;
+        m[59] = 0;
+        let b = bands(m);
+        let height = b.footer_start + 40.0;
+        // 70 rows fit a page: 30 + 700 + 40 = 770.
+        let pages = b.pages(400.0, height, 400.0, 770.0).unwrap();
+        assert_eq!(pages.len(), 2);
+        for p in &pages {
+            assert_eq!(p[0], [0.0, 30.0]);
+            assert_eq!(p[2], [b.footer_start, height]);
+        }
+        // The first page ends where the second subgroup begins, not at the 70th row.
+        assert_eq!(pages[0][1], [30.0, 30.0 + 600.0]);
+        assert_eq!(pages[1][1], [30.0 + 600.0, b.footer_start]);
+    }
 }

@@ -5,7 +5,7 @@
 //! the embedded font, so long names never overlap.
 
 use super::axis::{self, Axis};
-use super::canvas::{ACCENT, Align, DIAMOND, Figure, Font, INK, LIGHT, SQUARE};
+use super::canvas::{ACCENT, Align, Bands, DIAMOND, Figure, Font, INK, LIGHT, SQUARE};
 use crate::data::InputKind;
 use crate::report::format;
 use crate::spec::Outcome;
@@ -573,6 +573,7 @@ fn forest_with(
         INK,
     );
     let body_top = y - ROW * 0.25;
+    let header_end = y;
 
     // Body.
     let max_w = all
@@ -729,6 +730,22 @@ fn forest_with(
             Row::Blank => {}
         }
         y += ROW;
+    }
+
+    if panel.is_none() {
+        f.bands = Some(Bands {
+            header_end,
+            row: ROW,
+            may_start: rows
+                .iter()
+                .map(|r| match r {
+                    Row::Header(_) => 2,
+                    Row::Study(_) | Row::Excluded(_) => 1,
+                    _ => 0,
+                })
+                .collect(),
+            footer_start: y,
+        });
     }
 
     // Line of no effect and axis.
@@ -1008,9 +1025,18 @@ pub fn sensitivity_forest(
             }
         }
     };
+    let header_end = y;
     for r in rows {
         draw_row(&mut f, y, label_of(r), &r.pool, false);
         y += ROW;
+    }
+    if panel.is_none() {
+        f.bands = Some(Bands {
+            header_end,
+            row: ROW,
+            may_start: vec![1; rows.len()],
+            footer_start: y,
+        });
     }
     y += ROW * 0.5;
     f.line(

@@ -129,3 +129,68 @@ fn the_spec_chooses_the_tables_their_order_and_captions() {
         "the studies table was not asked for, nor referred to"
     );
 }
+
+#[test]
+fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut spec = String::from(
+        "title: Many trials\noutcomes:\n  - id: m\n    title: Mortality\n    measure: OR\n    subgroups: {column: region}\n    rows:\n",
+    );
+    for i in 0..120 {
+        spec.push_str(&format!(
+            "      - {{study: Trial {i}, region: {}, events_t: {}, total_t: 100, events_c: {}, total_c: 100}}\n",
+            ["North", "South"][i % 2],
+            5 + i % 7,
+            8 + i % 5
+        ));
+    }
+    std::fs::write(dir.path().join("analyses/many.yaml"), spec).unwrap();
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/many/manuscript.typ")).unwrap();
+    // The windows (top, bottom) of each page: header, a run of rows, axis.
+    let pages: Vec<Vec<(f64, f64)>> = typ
+        .lines()
+        .filter(|l| l.contains("sliced(\"figures/forest-m.svg\""))
+        .map(|l| {
+            let inner = &l[l.find("((").unwrap() + 1..l.rfind("))").unwrap() + 1];
+            inner
+                .split('(')
+                .filter_map(|w| w.split(')').next())
+                .filter(|w| !w.trim().is_empty())
+                .map(|w| {
+                    let (a, b) = w.split_once(',').unwrap();
+                    (a.trim().parse().unwrap(), b.trim().parse().unwrap())
+                })
+                .collect()
+        })
+        .collect();
+    assert!(pages.len() >= 2, "the forest plot was not split:\n{typ}");
+    for (k, p) in pages.iter().enumerate() {
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert_eq!(p[0], pages[0][0], "every page repeats the header");
+        assert_eq!(p[2], pages[0][2], "every page repeats the axis");
+        if k > 0 {
+            assert_eq!(
+                p[1].0,
+                pages[k - 1][1].1,
+                "rows run on without gap or repeat"
+            );
+        }
+    }
+    assert_eq!(
+        pages[0][1].0, pages[0][0].1,
+        "the rows start under the header"
+    );
+    assert_eq!(
+        pages.last().unwrap()[1].1,
+        pages[0][2].0,
+        "and end at the axis"
+    );
+    let text = document_text(dir.path(), "many");
+    assert_eq!(
+        text.matches("(continued)").count(),
+        pages.len() - 1,
+        "{text}"
+    );
+}
