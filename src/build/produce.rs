@@ -178,7 +178,17 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
     // Forest plots too tall for a page: the windows of each page (header, rows, axis).
     if let Some(Value::Array(figures)) = o.get_mut("figures") {
         for (fi, fig) in figures.iter_mut().enumerate() {
-            let Ok(plot) = figure_plot(spec, analyses, fi) else {
+            // Only single forest plots (and sensitivity forests) have rows to split.
+            let f = &spec.figures[fi];
+            let rows_based = match f.kind {
+                FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
+                FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
+                FigureKind::Funnel | FigureKind::Prisma => false,
+            };
+            let Some(plot) = rows_based
+                .then(|| figure_plot(spec, analyses, fi).ok())
+                .flatten()
+            else {
                 continue;
             };
             let pages = plot
