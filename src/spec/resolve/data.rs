@@ -1,0 +1,147 @@
+//! An outcome's data: the table read, its columns bound to the kind of data, the study rows.
+
+use std::collections::BTreeMap;
+
+use super::Resolver;
+use crate::data::{InputKind, Table, bind};
+use crate::diag::did_you_mean;
+use crate::spec::raw::{RawInput, RawOutcome};
+use crate::stats::StudyInput;
+
+/// An outcome's table and the study rows bound from it.
+pub(super) struct OutcomeData {
+    pub table: Table,
+    /// Standard column name → column in the data.
+    pub map: BTreeMap<String, String>,
+    pub kind: InputKind,
+    pub label: Option<Vec<bind::LabelPart>>,
+    pub studies: Vec<StudyInput>,
+    /// The source line of each study.
+    pub lines: Vec<usize>,
+}
+
+pub(super) fn kind_of(k: RawInput) -> InputKind {
+    match k {
+        RawInput::Binary => InputKind::Binary,
+        RawInput::Continuous => InputKind::Continuous,
+        RawInput::EstimateCi => InputKind::EstimateCi,
+        RawInput::Correlation => InputKind::Correlation,
+        RawInput::YiVi => InputKind::YiVi,
+        RawInput::YiSe => InputKind::YiSe,
+    }
+}
+
+/// Reads and binds an outcome's data; `None` when it cannot be (the problems are reported).
+pub(super) fn outcome_data(
+    r: &mut Resolver<'_>,
+    path: &str,
+    o: &RawOutcome,
+) -> Option<OutcomeData> {
+    let measure = o.measure;
+    let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
+    let map = o.columns.clone().unwrap_or_default();
+    let standard: Vec<&str> = std::iter::once("study")
+        .chain(
+            InputKind::ALL
+                .iter()
+                .flat_map(|k| k.columns().iter().copied()),
+        )
+        .collect();
+    for k in map.keys() {
+        if !standard.contains(&k.as_str()) {
+            let hint =
+                did_you_mean(k, standard.iter().copied()).map(|m| format!("did you mean `{m}`?"));
+            r.error(
+                &format!("{path}.columns.{k}"),
+                format!(
+                    "`{k}` is not a standard column name (expected one of: {})",
+                    standard.join(", ")
+                ),
+                hint,
+            );
+        }
+    }
+    let table = table?;
+    let kind = match o
+        .input
+        .map(kind_of)
+        .or_else(|| bind::infer_kind(&table, &map))
+    {
+        Some(k) => k,
+        None => {
+            let kinds = InputKind::ALL
+                .iter()
+                .map(|k| format!("{} ({})", k.name(), k.columns().join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            r.error(path, format!("cannot tell the kind of data from the columns of {} ({}); expected the columns of one of: {kinds}", table.source, table.headers.join(", ")), Some("map columns with `columns:` or set `input:`".into()));
+            return None;
+        }
+    };
+    let probe = match kind {
+        InputKind::Binary => crate::stats::StudyData::Binary {
+            events_t: 0.0,
+            total_t: 1.0,
+            events_c: 0.0,
+            total_c: 1.0,
+        },
+        InputKind::Continuous => crate::stats::StudyData::Continuous {
+            mean_t: 0.0,
+            sd_t: 1.0,
+            n_t: 2.0,
+            mean_c: 0.0,
+            sd_c: 1.0,
+            n_c: 2.0,
+        },
+        InputKind::EstimateCi => crate::stats::StudyData::EstimateCi {
+            estimate: 1.0,
+            lower: 0.5,
+            upper: 2.0,
+        },
+        InputKind::Correlation => crate::stats::StudyData::Correlation { r: 0.0, n: 10.0 },
+        InputKind::YiVi => crate::stats::StudyData::YiVi { yi: 0.0, vi: 1.0 },
+        InputKind::YiSe => crate::stats::StudyData::YiSe { yi: 0.0, se: 1.0 },
+    };
+    if !crate::stats::effect::supports(&probe, measure) {
+        r.error(
+            &format!("{path}.measure"),
+            format!(
+                "{} data cannot give the measure {}",
+                kind.name(),
+                measure.code()
+            ),
+            None,
+        );
+    }
+    let subgroup_col = o.subgroups.as_ref().map(|s| s.column.clone());
+    let label = match o.label.as_deref().map(|t| bind::parse_label(&table, t)) {
+        Some(Ok(parts)) => Some(parts),
+        Some(Err(msg)) => {
+            r.error(&format!("{path}.label"), msg, None);
+            return None;
+        }
+        None => None,
+    };
+    let (studies, lines): (Vec<StudyInput>, Vec<usize>) = match bind::bind_studies(
+        &table,
+        kind,
+        &map,
+        subgroup_col.as_deref(),
+        label.as_deref(),
+    ) {
+        Ok(b) => (b.studies, b.lines),
+        Err(ds) => {
+            r.diags.extend(ds);
+            return None;
+        }
+    };
+
+    Some(OutcomeData {
+        table,
+        map,
+        kind,
+        label,
+        studies,
+        lines,
+    })
+}

@@ -1,0 +1,318 @@
+//! `RawSpec` → [`Spec`]: reads the data files (inside the project only), binds columns,
+//! checks names and references, resolves every setting. Reports all problems at once.
+//!
+//! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
+//! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs` and `display.rs` for the parts of an
+//! outcome), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! the project.
+
+mod baseline;
+mod data;
+mod display;
+mod files;
+mod manuscript;
+mod model;
+mod outcome;
+mod prisma;
+mod sensitivity;
+mod studies;
+mod subgroups;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::check::Checker;
+use super::preset::Preset;
+use super::raw::*;
+use super::{InputFile, Spec, Style, yaml};
+use crate::data::{Table, table};
+use crate::diag::{Diagnostic, Diagnostics};
+pub use files::read_project_file;
+
+/// The JSON Schema of the spec (`metareport schema`).
+pub fn schema_json() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(RawSpec)).expect("the schema serialises")
+}
+
+struct Resolver<'a> {
+    root: &'a Path,
+    base: PathBuf,
+    file: String,
+    positions: BTreeMap<String, (usize, usize)>,
+    diags: Vec<Diagnostic>,
+    inputs: Vec<InputFile>,
+}
+
+impl Resolver<'_> {
+    fn at(&self, path: &str) -> Diagnostic {
+        let mut d = Diagnostic::file(&self.file, "").field(path);
+        // The closest recorded ancestor gives the position.
+        let mut p = path.to_string();
+        loop {
+            if let Some(&(l, c)) = self.positions.get(&p) {
+                d = d.at(l, c);
+                break;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p.truncate(i),
+                None => break,
+            }
+        }
+        d
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>, hint: Option<String>) {
+        let mut d = self.at(path);
+        d.message = message.into();
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    /// Loads a table from `data:` (file) or `rows:` (inline).
+    fn table(
+        &mut self,
+        path: &str,
+        data: Option<&String>,
+        sheet: Option<&String>,
+        rows: Option<&Vec<BTreeMap<String, serde_json::Value>>>,
+    ) -> Option<Table> {
+        match (data, rows) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    path,
+                    "give either `data:` (a file) or `rows:` (inline), not both",
+                    None,
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    path,
+                    "no data: give `data:` (a CSV or XLSX file, relative to the spec) or `rows:`",
+                    None,
+                );
+                None
+            }
+            (Some(rel), None) => match read_project_file(self.root, &self.base, rel) {
+                Ok((display, bytes)) => {
+                    self.record_input(&display, &bytes);
+                    match table::parse(&display, &bytes, sheet.map(String::as_str)) {
+                        Ok(t) => Some(t),
+                        Err(d) => {
+                            self.diags.push(d);
+                            None
+                        }
+                    }
+                }
+                Err(msg) => {
+                    self.error(&format!("{path}.data"), msg, None);
+                    None
+                }
+            },
+            (None, Some(rows)) => {
+                let lines: Vec<usize> = (0..rows.len())
+                    .map(|i| {
+                        self.positions
+                            .get(&format!("{path}.rows[{i}]"))
+                            .map_or(0, |p| p.0)
+                    })
+                    .collect();
+                match table::from_inline(&self.file, rows, &lines) {
+                    Ok(t) => Some(t),
+                    Err(d) => {
+                        self.diags.push(d);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn record_input(&mut self, display: &str, bytes: &[u8]) {
+        if !self.inputs.iter().any(|i| i.path == display) {
+            self.inputs.push(InputFile {
+                path: display.to_string(),
+                blake3: blake3::hash(bytes).to_hex().to_string(),
+            });
+        }
+    }
+}
+
+/// Loads and validates one spec. `rel` is the spec's path relative to the project root.
+pub fn load(root: &Path, rel: &str) -> Result<Spec, Diagnostics> {
+    let file = rel.replace('\\', "/");
+    let text = std::fs::read(root.join(rel)).map_err(|e| {
+        Diagnostics::from(Diagnostic::file(
+            &file,
+            format!("cannot read the spec: {e}"),
+        ))
+    })?;
+    let text = String::from_utf8(text)
+        .map_err(|_| Diagnostics::from(Diagnostic::file(&file, "the spec is not UTF-8 text")))?;
+    load_text(root, &file, &text)
+}
+
+/// Loads a spec from its text (the file is only named in messages).
+pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostics> {
+    let tree = yaml::parse(text).map_err(|e| {
+        let mut d = Diagnostic::file(file, format!("invalid YAML: {}", e.message));
+        d.line = e.line;
+        d.column = e.column;
+        Diagnostics::from(d)
+    })?;
+    let schema = schema_json();
+    let mut checker = Checker::new(&schema, file);
+    let json = checker.convert(&tree, &schema, "");
+    if !checker.diagnostics.is_empty() {
+        let mut d = checker.diagnostics;
+        d.sort();
+        return Err(Diagnostics(d));
+    }
+    let raw: RawSpec = serde_json::from_value(json)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(file, format!("invalid spec: {e}"))))?;
+    let base = Path::new(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut r = Resolver {
+        root,
+        base,
+        file: file.to_string(),
+        positions: checker.positions,
+        diags: Vec::new(),
+        inputs: Vec::new(),
+    };
+    r.record_input(file, text.as_bytes());
+    let spec = resolve(&mut r, raw);
+    if r.diags.is_empty() {
+        Ok(spec)
+    } else {
+        r.diags.sort();
+        r.diags.dedup();
+        Err(Diagnostics(r.diags))
+    }
+}
+
+/// Resolves a spec built in memory (the `pool` command): `root` is the directory its data
+/// paths are relative to, `label` names it in messages.
+pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagnostics> {
+    let mut r = Resolver {
+        root,
+        base: PathBuf::new(),
+        file: label.to_string(),
+        positions: BTreeMap::new(),
+        diags: Vec::new(),
+        inputs: Vec::new(),
+    };
+    r.inputs.push(InputFile {
+        path: label.to_string(),
+        blake3: String::new(),
+    });
+    let mut spec = resolve(&mut r, raw);
+    // No output folder is named after an in-memory spec.
+    r.diags
+        .retain(|d| !d.message.starts_with("the spec's file name"));
+    spec.id = "pool".into();
+    if r.diags.is_empty() {
+        Ok(spec)
+    } else {
+        Err(Diagnostics(r.diags))
+    }
+}
+
+fn id_ok(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
+    let id = Path::new(&r.file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !id_ok(&id) {
+        r.diags.push(Diagnostic::file(&r.file, "the spec's file name must use only letters, digits, `-` and `_` (it names the output folder)"));
+    }
+    let preset = match raw.preset {
+        Some(RawPreset::Revman5) => Preset::Revman5,
+        _ => Preset::Metafor,
+    };
+    let studies = raw
+        .studies
+        .as_ref()
+        .and_then(|s| studies::study_table(r, s));
+    let prisma = raw.prisma.as_ref().map(|p| prisma::prisma(r, p));
+    let mut outcomes = Vec::new();
+    let mut seen = BTreeMap::new();
+    for (i, o) in raw.outcomes.iter().enumerate() {
+        let path = format!("outcomes[{i}]");
+        if !id_ok(&o.id) {
+            r.error(
+                &format!("{path}.id"),
+                format!(
+                    "`{}` cannot name files: use letters, digits, `-` and `_`",
+                    o.id
+                ),
+                None,
+            );
+        }
+        if let Some(j) = seen.insert(o.id.clone(), i) {
+            r.error(
+                &format!("{path}.id"),
+                format!("outcome id `{}` is already used by outcomes[{j}]", o.id),
+                None,
+            );
+        }
+        if let Some(out) = outcome::outcome(r, &path, o, raw.defaults.as_ref(), preset) {
+            outcomes.push(out);
+        }
+    }
+    let baseline = raw.baseline.as_ref().and_then(|b| baseline::baseline(r, b));
+    let style = match raw.manuscript.as_ref().and_then(|m| m.style) {
+        Some(RawStyle::Journal) => Style::Journal,
+        _ => Style::Plain,
+    };
+    let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some());
+    let tables = manuscript::tables(
+        r,
+        &raw,
+        studies.is_some(),
+        !raw.outcomes.is_empty(),
+        baseline.is_some(),
+    );
+    if raw.outcomes.is_empty() && studies.is_none() && prisma.is_none() {
+        r.diags.push(Diagnostic::file(
+            &r.file,
+            "the spec has nothing to report: give `outcomes`, `studies` or `prisma`",
+        ));
+    }
+    Spec {
+        id,
+        file: r.file.clone(),
+        short_title: raw.short_title.clone().unwrap_or_else(|| raw.title.clone()),
+        title: raw.title,
+        authors: raw.authors,
+        source: raw.source,
+        notes: raw.notes,
+        preset,
+        studies,
+        prisma,
+        outcomes,
+        baseline,
+        style,
+        figures,
+        tables,
+        inputs: r.inputs.clone(),
+    }
+}
+
+/// The serde name of a raw enum value (as written in the spec).
+pub(super) fn word<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,69 @@
+//! `studies:` → Table 1 ([`StudyTable`]).
+
+use super::Resolver;
+use crate::data::{self, bind};
+use crate::diag::did_you_mean;
+use crate::spec::StudyTable;
+use crate::spec::raw::RawStudies;
+
+pub(super) fn study_table(r: &mut Resolver<'_>, s: &RawStudies) -> Option<StudyTable> {
+    let t = r.table(
+        "studies",
+        s.data.as_ref(),
+        s.sheet.as_ref(),
+        s.rows.as_ref(),
+    )?;
+    let id = s.id.clone().unwrap_or_else(|| "study".into());
+    let mut cols: Vec<(usize, String)> = Vec::new();
+    if t.column(&id).is_none() {
+        let d = bind::missing_column(&t, &id, "the study labels (set `studies.id`)");
+        r.diags.push(d);
+        return None;
+    }
+    match &s.columns {
+        Some(cs) => {
+            for (i, c) in cs.iter().enumerate() {
+                match t.column(&c.column) {
+                    Some(idx) => {
+                        cols.push((idx, c.header.clone().unwrap_or_else(|| c.column.clone())))
+                    }
+                    None => {
+                        let hint = did_you_mean(&c.column, t.headers.iter().map(String::as_str))
+                            .map(|m| format!("did you mean `{m}`?"));
+                        r.error(
+                            &format!("studies.columns[{i}].column"),
+                            format!(
+                                "no column `{}` in {} (columns: {})",
+                                c.column,
+                                t.source,
+                                t.headers.join(", ")
+                            ),
+                            hint,
+                        );
+                    }
+                }
+            }
+        }
+        None => cols = t.headers.iter().cloned().enumerate().collect(),
+    }
+    let rows = t
+        .rows
+        .iter()
+        .map(|row| {
+            cols.iter()
+                .map(|(i, _)| {
+                    row.cells
+                        .get(*i)
+                        .map(data::Cell::display)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    Some(StudyTable {
+        headers: cols.into_iter().map(|(_, h)| h).collect(),
+        rows,
+        caption: s.caption.clone(),
+        footnote: s.footnote.clone(),
+    })
+}

@@ -1,0 +1,91 @@
+//! Sensitivity analyses: leave-one-out, cumulative, and named exclusion sets.
+
+use super::{AnalysisError, Ctx, Sensitivity, SensitivityRow, Warning};
+
+impl Ctx<'_> {
+    pub(super) fn index_of(
+        &self,
+        names: &[String],
+        context: &str,
+    ) -> Result<Vec<usize>, AnalysisError> {
+        let unknown: Vec<String> = names
+            .iter()
+            .filter(|n| !self.inputs.iter().any(|s| &s.name == *n))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(AnalysisError::UnknownStudies {
+                context: context.to_string(),
+                names: unknown,
+            });
+        }
+        // Names of excluded studies (e.g. double zeros) are known but have no position.
+        Ok(names
+            .iter()
+            .filter_map(|n| (0..self.inc.len()).find(|&i| self.name(i) == n))
+            .collect())
+    }
+
+    pub(super) fn sensitivity(
+        &self,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Sensitivity, AnalysisError> {
+        let s = &self.opts.sensitivity;
+        let k = self.inc.len();
+        let mut out = Sensitivity::default();
+        if s.leave_one_out && k >= 2 {
+            out.leave_one_out = Some(
+                (0..k)
+                    .map(|i| {
+                        let members: Vec<usize> = (0..k).filter(|&j| j != i).collect();
+                        let name = self.name(i).to_string();
+                        let pool =
+                            self.pool(&members, false, warnings, &format!("leaving out {name}: "));
+                        SensitivityRow {
+                            label: name.clone(),
+                            omitted: vec![name],
+                            pool,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(order) = &s.cumulative {
+            // Excluded studies (e.g. double zeros) are skipped; unknown names are errors.
+            let idx = self.index_of(order, "cumulative order")?;
+            let mut rows = Vec::new();
+            for j in 1..=idx.len() {
+                let members = &idx[..j];
+                let last = self.name(idx[j - 1]).to_string();
+                let pool = self.pool(members, false, warnings, &format!("cumulative to {last}: "));
+                let omitted = idx[j..].iter().map(|&i| self.name(i).to_string()).collect();
+                rows.push(SensitivityRow {
+                    label: last,
+                    omitted,
+                    pool,
+                });
+            }
+            out.cumulative = Some(rows);
+        }
+        for set in &s.exclusions {
+            let leave = self.index_of(
+                &set.studies,
+                &format!("sensitivity analysis \"{}\"", set.label),
+            )?;
+            let members: Vec<usize> = (0..k).filter(|i| !leave.contains(i)).collect();
+            if members.is_empty() {
+                return Err(AnalysisError::Incompatible(format!(
+                    "sensitivity analysis \"{}\" leaves no study",
+                    set.label
+                )));
+            }
+            let pool = self.pool(&members, false, warnings, &format!("{}: ", set.label));
+            out.exclusions.push(SensitivityRow {
+                label: set.label.clone(),
+                omitted: set.studies.clone(),
+                pool,
+            });
+        }
+        Ok(out)
+    }
+}
