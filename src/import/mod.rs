@@ -1,0 +1,9 @@
+//! `metareport import`: a RevMan review becomes a metareport project.
+//!
+//! RevMan 5 `.rm5` file (`rm5.rs`, on `xml.rs`) → [`Review`] (`model.rs`).
+
+pub mod model;
+pub mod rm5;
+mod xml;
+
+pub use model::*;
