@@ -1,7 +1,9 @@
 //! `metareport import`: a RevMan review becomes a metareport project.
 //!
-//! RevMan 5 `.rm5` file (`rm5.rs`, on `xml.rs`) → [`Review`] (`model.rs`).
+//! RevMan 5 `.rm5` file (`rm5.rs`, on `xml.rs`) or RevMan Web data package, zip or folder
+//! (`data_package.rs`) → [`Review`] (`model.rs`).
 
+pub mod data_package;
 pub mod model;
 pub mod rm5;
 mod xml;
