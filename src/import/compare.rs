@@ -7,8 +7,8 @@
 //! 1e-9 × max(1, |RevMan's value|); numbers a data package rounds agree when they differ by at
 //! most half a unit in the last decimal written. RevMan's χ² p-values are not exact: for
 //! Fleiss 1993 its P_CHI2 0.1269422521561745 differs from the χ² tail (R's `pchisq`, 0.1269421779062949)
-//! by 7.4e-8. A p-value within 1e-6 of the exact tail is reported as "RevMan's p-value
-//! approximation", counted apart from agreements and from differences.
+//! by 7.4e-8. A p-value within 1e-6 of the exact tail, whose test statistic agrees, is reported as
+//! "RevMan's p-value approximation", counted apart from agreements and from differences.
 
 use std::fmt::Write as _;
 
@@ -133,18 +133,27 @@ impl Ctx<'_> {
         }
     }
 
-    fn push(&mut self, what: String, stored: Option<Num>, ours: Option<f64>, p_value: bool) {
+    /// Compares one number. `p_of` is, for a p-value, the verdict on its test statistic: a
+    /// p-value is put down to RevMan's approximation only when the statistic agrees.
+    fn push(
+        &mut self,
+        what: String,
+        stored: Option<Num>,
+        ours: Option<f64>,
+        p_of: Option<Option<Verdict>>,
+    ) -> Option<Verdict> {
         let (Some(s), Some(m)) = (stored, ours) else {
-            return;
+            return None;
         };
         let d = (m - s.value).abs();
         let tol = match s.decimals {
             Some(dec) => 0.5 * 10f64.powi(-(dec as i32)) * (1.0 + 1e-9) + 1e-12,
             None => 1e-9 * s.value.abs().max(1.0),
         };
+        let statistic_agrees = p_of == Some(Some(Verdict::Agrees));
         let verdict = if d <= tol {
             Verdict::Agrees
-        } else if p_value && s.decimals.is_none() && d <= 1e-6 {
+        } else if statistic_agrees && s.decimals.is_none() && d <= 1e-6 {
             Verdict::PValueApproximation
         } else {
             Verdict::Differs
@@ -155,6 +164,7 @@ impl Ctx<'_> {
             metareport: m,
             verdict,
         });
+        Some(verdict)
     }
 
     fn pool(&mut self, prefix: &str, stored: &Stored, pool: &Pool) {
@@ -165,28 +175,23 @@ impl Ctx<'_> {
                 self.present(p.ci_lower),
                 self.present(p.ci_upper),
             );
-            self.push(format!("{prefix}{label}"), stored.effect, Some(e), false);
-            self.push(
-                format!("{prefix}CI start"),
-                stored.ci_start,
-                Some(lo),
-                false,
-            );
-            self.push(format!("{prefix}CI end"), stored.ci_end, Some(hi), false);
-            self.push(
+            self.push(format!("{prefix}{label}"), stored.effect, Some(e), None);
+            self.push(format!("{prefix}CI start"), stored.ci_start, Some(lo), None);
+            self.push(format!("{prefix}CI end"), stored.ci_end, Some(hi), None);
+            let z = self.push(
                 format!("{prefix}Z"),
                 stored.z,
                 Some(p.statistic.abs()),
-                false,
+                None,
             );
-            self.push(format!("{prefix}P (Z)"), stored.p_z, Some(p.p), true);
+            self.push(format!("{prefix}P (Z)"), stored.p_z, Some(p.p), Some(z));
         }
         if let Computed::Value(h) = &pool.heterogeneity {
-            self.push(format!("{prefix}χ²"), stored.chi2, Some(h.q), false);
-            self.push(format!("{prefix}df"), stored.df, Some(h.df as f64), false);
-            self.push(format!("{prefix}P (χ²)"), stored.p_chi2, Some(h.p), true);
-            self.push(format!("{prefix}I²"), stored.i2, Some(h.i2), false);
-            self.push(format!("{prefix}τ²"), stored.tau2, Some(h.tau2), false);
+            let q = self.push(format!("{prefix}χ²"), stored.chi2, Some(h.q), None);
+            self.push(format!("{prefix}df"), stored.df, Some(h.df as f64), None);
+            self.push(format!("{prefix}P (χ²)"), stored.p_chi2, Some(h.p), Some(q));
+            self.push(format!("{prefix}I²"), stored.i2, Some(h.i2), None);
+            self.push(format!("{prefix}τ²"), stored.tau2, Some(h.tau2), None);
         }
     }
 }
@@ -236,23 +241,17 @@ fn compare_one(
             {
                 continue; // not estimable in RevMan, excluded in metareport
             }
-            c.push(
-                format!("weight of {label}"),
-                stored,
-                weight_of(input),
-                false,
-            );
+            c.push(format!("weight of {label}"), stored, weight_of(input), None);
         }
     }
     if let Some(sg) = &an.subgroups {
-        for (i, s) in a.subgroups.iter().enumerate() {
+        for s in &a.subgroups {
             let Some(group) = sg.groups.iter().find(|x| x.name == s.name) else {
                 continue;
             };
             if s.stored.is_empty() {
                 continue;
             }
-            let _ = i;
             c.pool(&format!("{}: ", s.name), &s.stored, &group.pool);
         }
         if let Computed::Value(d) = &sg.difference {
@@ -266,15 +265,11 @@ fn compare_one(
                 .iter()
                 .all(|x| x.is_none_or(|n| n.value == 0.0));
             if !all_zero {
-                c.push("subgroup differences: χ²".into(), sd.chi2, Some(d.q), false);
-                c.push(
-                    "subgroup differences: df".into(),
-                    sd.df,
-                    Some(d.df as f64),
-                    false,
-                );
-                c.push("subgroup differences: P".into(), sd.p, Some(d.p), true);
-                c.push("subgroup differences: I²".into(), sd.i2, Some(i2), false);
+                let q = c.push("subgroup differences: χ²".into(), sd.chi2, Some(d.q), None);
+                let df = Some(d.df as f64);
+                c.push("subgroup differences: df".into(), sd.df, df, None);
+                c.push("subgroup differences: P".into(), sd.p, Some(d.p), Some(q));
+                c.push("subgroup differences: I²".into(), sd.i2, Some(i2), None);
             }
         }
     }
@@ -316,9 +311,9 @@ pub fn markdown(check: &Check) -> String {
         s,
         "Numbers RevMan stored at full precision agree when they differ by at most 1e-9 × max(1, |value|); \
          numbers a data package rounds agree when they differ by at most half a unit in the last decimal written. \
-         RevMan's χ² p-values come from an approximation of the χ² tail that is off by up to about 1e-7 \
-         (Fleiss 1993: RevMan 0.1269422521561745, the χ² distribution 0.1269421779062949); p-values within 1e-6 \
-         of the exact value are marked \"RevMan's p-value approximation\". Z is |z|; I² is in percent; \
+         RevMan's χ² p-values are not the exact χ² tail (Fleiss 1993: RevMan 0.1269422521561745 for χ² = 9.946055983220074 \
+         on 6 df, the χ² distribution 0.1269421779062949, 7.4e-8 apart); a p-value within 1e-6 of metareport's whose \
+         test statistic agrees is marked \"RevMan's p-value approximation\". Z is |z|; I² is in percent; \
          ratios are on the ratio scale.\n"
     );
     let _ = writeln!(

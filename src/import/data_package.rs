@@ -443,6 +443,7 @@ fn review(source: &str, files: Files) -> Result<Review, Diagnostics> {
             favours: pair("Graph label (left)", "Graph label (right)"),
             scale: settings.num(r, "Graph scale"),
             subgroup_by: settings.get(r, "Subgroup by"),
+            units: settings.get(r, "Unit of effect measure"),
             tau2_estimator: settings.get(r, "Heterogeneity estimator"),
             ci_method: settings.get(r, "CI method"),
             prediction: settings.flag(r, "Prediction interval"),

@@ -227,6 +227,8 @@ pub struct RevAnalysis {
     pub scale: Option<f64>,
     /// What the subgroups are ("Subgroup by", RevMan Web).
     pub subgroup_by: Option<String>,
+    /// The unit of the effect measure ("points"), where given.
+    pub units: Option<String>,
     /// RevMan Web (format 2): the τ² estimator, the CI method, the prediction interval.
     pub tau2_estimator: Option<String>,
     pub ci_method: Option<String>,

@@ -281,6 +281,11 @@ impl Reader<'_> {
             favours: pair("GRAPH_LABEL_1", "GRAPH_LABEL_2"),
             scale: num(el, "SCALE"),
             subgroup_by: None,
+            units: el
+                .attr("UNITS")
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(String::from),
             tau2_estimator: None,
             ci_method: None,
             prediction: None,

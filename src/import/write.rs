@@ -486,6 +486,34 @@ fn outcome(
     for f in &a.footnotes {
         notes.push(format!("Analysis {}: {f}", a.number()));
     }
+    if let Some(u) = &a.units {
+        not_carried.push(format!(
+            "analysis {}: the unit of the effect measure (\"{u}\"): metareport has no setting for it",
+            a.number()
+        ));
+    }
+    let has_totals = |r: &DataRow| match r.values {
+        Values::Generic {
+            total_1, total_2, ..
+        }
+        | Values::OeVariance {
+            total_1, total_2, ..
+        } => total_1.is_some() || total_2.is_some(),
+        _ => false,
+    };
+    if a.rows.iter().any(has_totals) {
+        not_carried.push(format!(
+            "analysis {}: the participants per arm of {} data are in the CSV (n_t, n_c) but the forest plot does not show them",
+            a.number(),
+            a.data_type.name()
+        ));
+    }
+    if a.data_type == DataType::OeVariance {
+        changes.push(format!(
+            "analysis {}: O − E and variance are given as yi = (O − E)/V and se = 1/√V (Peto's one-step estimate), pooled by inverse variance; the forest plot shows these columns and \"IV\" where RevMan shows O − E, V and \"Exp[(O − E)/V]\"",
+            a.number()
+        ));
+    }
     if !a.subgroup_only.is_empty() {
         not_carried.push(format!(
             "analysis {}: RevMan counts {} in their subgroup only, not in the total; metareport's total includes every study",
