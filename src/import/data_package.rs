@@ -129,7 +129,7 @@ fn unzip(
                 ),
             ));
         }
-        *budget -= data.len() as u64;
+        *budget = budget.saturating_sub(data.len() as u64);
         if name.to_lowercase().ends_with("-data.zip") {
             if nested_ok {
                 unzip(&shown, &data, files, budget, false)?;
@@ -190,7 +190,7 @@ pub fn read_dir(source: &str, dir: &Path) -> Result<Review, Diagnostics> {
                         format!("cannot read: {err}"),
                     )
                 })?;
-                budget -= bytes.len() as u64;
+                budget = budget.saturating_sub(bytes.len() as u64);
                 let shown = format!("{source}/{rel_name}");
                 if name.to_lowercase().ends_with("-data.zip") {
                     unzip(&shown, &bytes, &mut files, &mut budget, false)?;

@@ -148,41 +148,52 @@ pub fn import(file: &Path, dir: &Path) -> Result<Imported, Failure> {
             ));
         }
     }
+    // An existing (empty) folder is named by its real path, so that `.` works too.
+    let target = if dir.exists() {
+        dir.canonicalize()
+            .map_err(|e| Failure::Io(format!("cannot open {}: {e}", dir.display())))?
+    } else {
+        dir.to_path_buf()
+    };
     let id = write::slug(
-        &dir.file_name()
+        &target
+            .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "review".into()),
     );
-    let parent = match dir.parent() {
+    let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
     let staging = staging_dir(&parent, &id)?;
-    let result = stage(&review, &id, &staging);
-    match result {
-        Ok((generated, check)) => {
-            if dir.exists() {
-                std::fs::remove_dir(dir)
-                    .map_err(|e| Failure::Io(format!("cannot replace {}: {e}", dir.display())))?;
-            }
-            if let Err(e) = std::fs::rename(&staging, dir) {
-                let _ = std::fs::remove_dir_all(&staging);
-                return Err(Failure::Io(format!("cannot create {}: {e}", dir.display())));
-            }
-            Ok(Imported {
-                dir: dir.to_path_buf(),
-                review,
-                generated,
-                check,
-            })
-        }
-        Err(f) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(f)
-        }
+    let result = stage(&review, &id, &staging).and_then(|done| {
+        move_into_place(&staging, &target)?;
+        Ok(done)
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    let (generated, check) = result?;
+    Ok(Imported {
+        dir: dir.to_path_buf(),
+        review,
+        generated,
+        check,
+    })
+}
+
+/// Moves the staged project to `target`: renames the folder, or, when `target` exists (and
+/// is empty), moves its entries into it.
+fn move_into_place(staging: &Path, target: &Path) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure::Io(format!("cannot create {}: {e}", target.display()));
+    if !target.exists() {
+        return std::fs::rename(staging, target).map_err(fail);
     }
+    for e in std::fs::read_dir(staging).map_err(fail)? {
+        let e = e.map_err(fail)?;
+        std::fs::rename(e.path(), target.join(e.file_name())).map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// A new, empty folder of our own beside the target.

@@ -329,7 +329,7 @@ fn row_cells(
             let (Some(oe), Some(v)) = (o_e, variance) else {
                 return Err(missing());
             };
-            if !(v > 0.0) {
+            if v <= 0.0 || v.is_nan() {
                 return Err(format!("the variance V must be positive, found {v}"));
             }
             let (y, s) = (oe / v, 1.0 / v.sqrt());
