@@ -16,6 +16,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format in a few words, for the spec's `source:` ("RevMan 5.0.23 file").
+    pub fn label(&self) -> String {
+        match self {
+            Format::Rm5 { version, .. } => format!("RevMan {version} file"),
+            Format::DataPackage { .. } => "RevMan Web data package".into(),
+        }
+    }
+
     /// How the format is named in messages and the generated README.
     pub fn describe(&self) -> String {
         match self {

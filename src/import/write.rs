@@ -793,7 +793,7 @@ pub fn generate(review: &Review, id: &str, leave_out: &BTreeMap<usize, String>) 
     let _ = writeln!(
         y,
         "source: {}",
-        q(&format!("{file_name} ({})", review.format.describe()))
+        q(&format!("{file_name} ({})", review.format.label()))
     );
     let _ = writeln!(y, "preset: revman5");
     if review.title.is_none() {

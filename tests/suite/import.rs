@@ -256,6 +256,33 @@ fn data_packages_of_both_formats_import_like_the_revman5_file() {
     let v1 = import_to(&zip_path, tmp.path(), "v1");
     let v2 = import_to(&fixtures().join("package-v2"), tmp.path(), "v2");
     assert_eq!(v1.review.format, import::Format::DataPackage { version: 1 });
+    // The Cochrane Library's download: the package's zip inside a zip.
+    let mut outer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    outer
+        .start_file(
+            "123456789-files/123456789-data.zip",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    outer.write_all(&std::fs::read(&zip_path).unwrap()).unwrap();
+    let nested = import::read_bytes("library.zip", &outer.finish().unwrap().into_inner()).unwrap();
+    let data = |r: &import::Review| -> Vec<(String, Vec<import::Values>)> {
+        r.analyses
+            .iter()
+            .map(|a| {
+                (
+                    a.number(),
+                    a.rows.iter().map(|x| x.values.clone()).collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(data(&nested), data(&v1.review));
+    assert!(
+        nested.analyses[0].rows[0]
+            .location
+            .starts_with("library.zip/123456789-files/123456789-data.zip/")
+    );
     assert_eq!(v2.review.format, import::Format::DataPackage { version: 2 });
     let (s0, s1, s2) = (spec_of(&rm5), spec_of(&v1), spec_of(&v2));
     for s in [&s1, &s2] {
@@ -569,4 +596,27 @@ fn import_on_the_command_line_writes_builds_and_prints_the_comparison() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a RevMan file"));
+}
+
+#[test]
+fn truncated_or_corrupted_files_give_errors_never_a_panic() {
+    // Every prefix of the fixture .rm5 (every 61st byte) and of a data package zip, and bytes
+    // flipped through them: each is read or refused, never a panic.
+    let rm5 = std::fs::read(fixtures().join("importer.rm5")).unwrap();
+    let zip = zip_folder(&fixtures().join("package-v2"));
+    for bytes in [&rm5, &zip] {
+        for cut in (0..bytes.len()).step_by(61) {
+            let _ = import::read_bytes("t", &bytes[..cut]);
+            let mut flipped = bytes.clone();
+            flipped[cut] ^= 0xA5;
+            let _ = import::read_bytes("t", &flipped);
+        }
+    }
+    // A deeply nested file is refused, not followed down.
+    let deep = format!(
+        "<COCHRANE_REVIEW REVMAN_VERSION=\"5\">{}",
+        "<A>".repeat(100_000)
+    );
+    let e = import::read_bytes("deep.rm5", deep.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("nested more than 256 deep"), "{e}");
 }
