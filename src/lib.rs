@@ -11,6 +11,7 @@ pub mod cli;
 pub mod data;
 pub mod diag;
 pub mod fonts;
+pub mod import;
 pub mod plot;
 pub mod project;
 pub mod report;

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod pool;
 pub mod schema;
@@ -78,6 +79,9 @@ pub enum Command {
         #[arg(long, hide = true)]
         builds: Option<usize>,
     },
+    /// Import a RevMan review (.rm5, or a RevMan Web data package) as a new project, build it
+    /// and compare metareport's results with those RevMan stored.
+    Import(import::ImportArgs),
     /// Pool one CSV without a spec; print the results JSON.
     Pool(pool::PoolArgs),
     /// Print the JSON Schema of the review spec.
@@ -109,6 +113,7 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
             cli.quiet,
             builds,
         ),
+        Command::Import(args) => import::run(args, cli.quiet),
         Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
     }

@@ -97,6 +97,9 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
             ),
         ));
     }
+    if let Some(d) = crate::import::refuse_as_table(source, bytes) {
+        return Err(d);
+    }
     let lower = source.to_lowercase();
     if lower.ends_with(".xlsx")
         || lower.ends_with(".xlsm")
