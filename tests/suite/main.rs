@@ -12,6 +12,7 @@
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `install` | `--version`, shell completions, manual pages |
 
 mod common;
 
@@ -21,6 +22,7 @@ mod core_inputs;
 mod data_files;
 mod end_to_end;
 mod figures;
+mod install;
 mod manuscript;
 mod properties;
 mod reference;
