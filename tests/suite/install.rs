@@ -1,6 +1,8 @@
 //! What an installed binary offers besides building: `--version` with the source fingerprint,
 //! shell completions and manual pages generated from the clap definitions.
 
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use clap::CommandFactory;
@@ -153,4 +155,103 @@ fn man_out_dir_writes_every_page() {
         std::fs::read_to_string(dir.join("metareport-init.1")).unwrap(),
         printed
     );
+}
+
+/// Files of a directory, recursively, as paths relative to the repository with `/`.
+fn files_under(root: &Path, dir: &str, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(root.join(dir)).unwrap() {
+        let e = e.unwrap();
+        let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
+        if e.file_type().unwrap().is_dir() {
+            files_under(root, &rel, out);
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+/// The paths named by `include_str!("…")` and `include_bytes!("…")` in a source file,
+/// resolved against the file's directory and normalised (`a/b/../c` → `a/c`).
+fn embedded_paths(file: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for mac in ["include_str!(\"", "include_bytes!(\""] {
+        for (i, _) in text.match_indices(mac) {
+            let rest = &text[i + mac.len()..];
+            let rel = &rest[..rest.find('"').unwrap()];
+            let mut parts: Vec<&str> = file.split('/').collect();
+            parts.pop();
+            for p in rel.split('/') {
+                match p {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." => {}
+                    p => parts.push(p),
+                }
+            }
+            out.push(parts.join("/"));
+        }
+    }
+    out
+}
+
+/// `cargo install metareport` builds from what `cargo package` ships: everything the binary is
+/// built from (sources, the templates and fonts they embed, build.rs and what it fingerprints),
+/// under crates.io's 10 MB limit, and not the tests, the default project or build outputs.
+#[test]
+fn cargo_package_ships_what_the_binary_is_built_from() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let o = Command::new(cargo)
+        .args(["package", "--list", "--offline", "--allow-dirty", "--quiet"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed: BTreeSet<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+
+    let mut needed = vec![
+        "Cargo.toml".to_string(),
+        "Cargo.lock".to_string(),
+        "build.rs".to_string(),
+        "README.md".to_string(),
+        "fonts/LICENSE-LiberationSans.txt".to_string(),
+    ];
+    for dir in ["src", "templates", "fonts"] {
+        files_under(root, dir, &mut needed);
+    }
+    let mut sources = Vec::new();
+    files_under(root, "src", &mut sources);
+    for f in sources.iter().filter(|f| f.ends_with(".rs")) {
+        let text = std::fs::read_to_string(root.join(f)).unwrap();
+        needed.extend(embedded_paths(f, &text));
+    }
+    assert!(
+        needed
+            .iter()
+            .any(|f| f.starts_with("fonts/") && f.ends_with(".ttf"))
+    );
+    assert!(needed.contains(&"templates/manuscript.typ.j2".to_string()));
+    for f in &needed {
+        assert!(
+            listed.contains(f),
+            "`cargo package` leaves out {f}, which the build needs (Cargo.toml `include`)"
+        );
+    }
+    for f in &listed {
+        for not in ["tests/", "analyses/", "benches/", "out/", "target/", ".ci/"] {
+            assert!(!f.starts_with(not), "`cargo package` ships {f}");
+        }
+    }
+    // crates.io takes at most 10 MB compressed; the files uncompressed stay under it.
+    let bytes: u64 = listed
+        .iter()
+        .filter_map(|f| std::fs::metadata(root.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    assert!(bytes < 10_000_000, "package is {bytes} bytes uncompressed");
 }
