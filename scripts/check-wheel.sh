@@ -47,7 +47,7 @@ metareport build
 pdf=out/example/manuscript.pdf
 [ "$(head -c 5 "$pdf")" = "%PDF-" ] || { echo "$pdf is not a PDF" >&2; exit 1; }
 metareport build --check
-metareport completions bash | grep -q 'metareport__build' || { echo "no bash completion" >&2; exit 1; }
+metareport completions bash | grep -q 'metareport,build)' || { echo "no bash completion" >&2; exit 1; }
 metareport man | grep -q '^\.SH SYNOPSIS' || { echo "no manual page" >&2; exit 1; }
 (cd out && find . -type f | sort | sed 's|^\./|  out/|')
 
