@@ -4,9 +4,11 @@
 pub mod build;
 pub mod check;
 pub mod clean;
+pub mod completions;
 pub mod explain;
 pub mod import;
 pub mod init;
+pub mod man;
 pub mod pool;
 pub mod schema;
 pub mod watch;
@@ -15,12 +17,21 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// `metareport --version`: the version and the source fingerprint that is part of every cache
+/// key (`results::FINGERPRINT`), e.g. "0.1.0 (source 1a2b3c4d5e6f7a8b)".
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (source ",
+    env!("METAREPORT_FINGERPRINT"),
+    ")"
+);
+
 /// metareport: meta-analysis reports from YAML specs and CSV data.
 ///
 /// Exit codes: 0 success; 1 invalid input, an analysis that cannot be run, or stale outputs
 /// (`build --check`); 2 I/O or internal error.
 #[derive(Debug, Parser)]
-#[command(name = "metareport", version, about, long_about)]
+#[command(name = "metareport", version = VERSION, about, long_about)]
 pub struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
@@ -86,6 +97,10 @@ pub enum Command {
     Pool(pool::PoolArgs),
     /// Print the JSON Schema of the review spec.
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write every page with --out-dir.
+    Man(man::ManArgs),
 }
 
 /// Runs a parsed command line.
@@ -116,5 +131,7 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
         Command::Import(args) => import::run(args, cli.quiet),
         Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args, cli.quiet),
     }
 }

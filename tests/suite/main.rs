@@ -13,6 +13,7 @@
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
+//! | `install` | `--version`, shell completions, manual pages |
 
 mod common;
 
@@ -23,6 +24,7 @@ mod data_files;
 mod end_to_end;
 mod figures;
 mod import;
+mod install;
 mod manuscript;
 mod properties;
 mod reference;
