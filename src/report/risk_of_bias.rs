@@ -147,10 +147,14 @@ fn methods(rob: &RiskOfBias, outcome_title: Option<&str>) -> String {
             and_list(
                 &rob.domains
                     .iter()
-                    .map(|d| format!("{}, {}", d.code, d.short))
+                    .map(|d| d.short.clone())
                     .collect::<Vec<_>>()
             ),
-            if rob.has_overall { " and overall" } else { "" }
+            if rob.has_overall {
+                " and the overall risk of bias"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -240,21 +244,24 @@ fn results(rob: &RiskOfBias) -> String {
                 .filter(|(_, n)| **n == best)
                 .map(|(d, _)| format!("{} ({})", d.short, d.code))
                 .collect();
-            let judged = w
-                .phrase()
-                .trim_start_matches("at ")
-                .trim_start_matches("with ");
-            let sentence = format!(
-                "The domain{} most often judged {judged} {} {} ({} each)",
-                if top.len() == 1 { "" } else { "s" },
-                if top.len() == 1 { "was" } else { "were" },
-                and_list(&top),
-                units(best, rob)
-            );
-            let sentence = if top.len() == 1 {
-                sentence.replace(" each)", ")")
+            let verb = if w == Level::SomeConcerns {
+                "that most often raised some concerns".to_string()
             } else {
-                sentence
+                format!("most often judged {}", w.phrase())
+            };
+            let sentence = if top.len() == 1 {
+                format!(
+                    "The domain {verb} was {}; {} {} so judged",
+                    top[0],
+                    units(best, rob),
+                    if best == 1 { "was" } else { "were" }
+                )
+            } else {
+                format!(
+                    "The domains {verb} were {}, with {} each",
+                    and_list(&top),
+                    units(best, rob)
+                )
             };
             if s.is_empty() {
                 s = sentence;

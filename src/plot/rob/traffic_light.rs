@@ -8,7 +8,7 @@ use crate::plot::canvas::{Align, Figure, Font, INK, Rgb};
 use crate::rob::RiskOfBias;
 
 const MARGIN: f64 = 10.0;
-const CELL: f64 = 26.0;
+const MIN_CELL: f64 = 26.0;
 const RADIUS: f64 = 9.5;
 const STRIP: f64 = 18.0;
 const TEXT: f64 = 10.0;
@@ -21,6 +21,11 @@ const BORDER: Rgb = Rgb(0x99, 0x99, 0x99);
 pub fn traffic_light(rob: &RiskOfBias) -> Figure {
     let cols = rob.columns();
     let font = Font::regular(TEXT);
+    // Equal columns, each wide enough for the widest code ("Overall").
+    let cell = cols
+        .iter()
+        .map(|(c, _)| Font::regular(9.5).width(c) + 8.0)
+        .fold(MIN_CELL, f64::max);
     let name_w = rob
         .studies
         .iter()
@@ -29,7 +34,7 @@ pub fn traffic_light(rob: &RiskOfBias) -> Figure {
     let strip_w = name_w + 12.0;
     let axis_w = 16.0;
     let grid_x0 = MARGIN + axis_w + strip_w;
-    let grid_w = cols.len() as f64 * CELL;
+    let grid_w = cols.len() as f64 * cell;
     // The key below: the domains spelled out (left) and the judgements (right).
     let captions: Vec<String> = std::iter::once("Domains:".to_string())
         .chain(
@@ -50,7 +55,7 @@ pub fn traffic_light(rob: &RiskOfBias) -> Figure {
     let width = (grid_x0 + grid_w + MARGIN).max(MARGIN + caption_w + 24.0 + legend_w + MARGIN);
     let top = MARGIN + 16.0;
     let grid_y0 = top + STRIP;
-    let grid_h = rob.studies.len() as f64 * CELL;
+    let grid_h = rob.studies.len() as f64 * MIN_CELL;
     let key_y0 = grid_y0 + grid_h + 14.0;
     let key_lines = captions.len().max(levels.len() + 1);
     let height = key_y0 + key_lines as f64 * LINE + MARGIN;
@@ -72,10 +77,10 @@ pub fn traffic_light(rob: &RiskOfBias) -> Figure {
     );
     // Column strips.
     for (i, (code, _)) in cols.iter().enumerate() {
-        let x0 = grid_x0 + i as f64 * CELL;
-        f.box_(x0, top, x0 + CELL, grid_y0, Some(STRIP_GREY), BORDER, 0.5);
+        let x0 = grid_x0 + i as f64 * cell;
+        f.box_(x0, top, x0 + cell, grid_y0, Some(STRIP_GREY), BORDER, 0.5);
         f.text(
-            x0 + CELL / 2.0,
+            x0 + cell / 2.0,
             top + 12.5,
             code.clone(),
             Font::regular(9.5),
@@ -84,35 +89,35 @@ pub fn traffic_light(rob: &RiskOfBias) -> Figure {
     }
     // Rows: the study's strip, then its cells.
     for (si, a) in rob.studies.iter().enumerate() {
-        let y0 = grid_y0 + si as f64 * CELL;
+        let y0 = grid_y0 + si as f64 * MIN_CELL;
         f.box_(
             MARGIN + axis_w,
             y0,
             grid_x0,
-            y0 + CELL,
+            y0 + MIN_CELL,
             Some(STRIP_GREY),
             BORDER,
             0.5,
         );
         f.text(
             MARGIN + axis_w + strip_w / 2.0,
-            y0 + CELL / 2.0 + 3.5,
+            y0 + MIN_CELL / 2.0 + 3.5,
             a.study.clone(),
             font,
             Align::Center,
         );
         for (ci, level) in rob.row(a).into_iter().enumerate() {
-            let x0 = grid_x0 + ci as f64 * CELL;
+            let x0 = grid_x0 + ci as f64 * cell;
             let ground = if cols[ci].0 == "Overall" {
                 OVERALL_GREY
             } else {
                 Rgb(255, 255, 255)
             };
-            f.box_(x0, y0, x0 + CELL, y0 + CELL, Some(ground), BORDER, 0.5);
+            f.box_(x0, y0, x0 + cell, y0 + MIN_CELL, Some(ground), BORDER, 0.5);
             judgement_dot(
                 &mut f,
-                x0 + CELL / 2.0,
-                y0 + CELL / 2.0,
+                x0 + cell / 2.0,
+                y0 + MIN_CELL / 2.0,
                 RADIUS,
                 rob.palette,
                 level,
