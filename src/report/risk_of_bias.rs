@@ -106,7 +106,7 @@ fn capital(s: &str) -> String {
 /// The methods sentence (without its citation, which the template adds).
 fn methods(rob: &RiskOfBias, outcome_title: Option<&str>) -> String {
     let scope = outcome_title
-        .map(|t| format!(" for the results of {}", t.to_lowercase()))
+        .map(|t| format!(" for {}", t.to_lowercase()))
         .unwrap_or_default();
     if rob.is_stars() {
         let mut groups: Vec<(String, u32)> = Vec::new();
@@ -218,18 +218,47 @@ fn results(rob: &RiskOfBias) -> String {
             s = format!("{of}, {} overall", and_list(&clauses));
         }
     }
+    // Risk-of-bias domains only: QUADAS-2's applicability domains judge concerns, said apart.
+    let judged: Vec<usize> = (0..rob.domains.len())
+        .filter(|&di| rob.domains[di].group != "Applicability")
+        .collect();
     // The domain most often at the most severe judgement any domain has.
     let worst = rob
         .studies
         .iter()
-        .flat_map(|a| a.judgements.iter().copied())
+        .flat_map(|a| judged.iter().map(|&di| a.judgements[di]))
         .filter(|l| l.severity().is_some_and(|x| x >= 2))
         .max_by_key(|l| l.severity());
+    if !rob.has_overall
+        && let Some(w) = worst
+    {
+        let n = rob
+            .studies
+            .iter()
+            .filter(|a| {
+                judged
+                    .iter()
+                    .any(|&di| a.judgements[di].severity() == w.severity())
+            })
+            .count();
+        s = format!(
+            "{of}, {} had at least one domain judged {}",
+            format::count_in_text(n),
+            if w == Level::SomeConcerns {
+                "as raising some concerns"
+            } else {
+                w.phrase()
+            }
+        );
+    }
     match worst {
         Some(w) => {
             let ws = w.severity();
             let per_domain: Vec<usize> = (0..rob.domains.len())
                 .map(|di| {
+                    if !judged.contains(&di) {
+                        return 0;
+                    }
                     rob.studies
                         .iter()
                         .filter(|a| a.judgements[di].severity() == ws)
@@ -289,6 +318,24 @@ fn results(rob: &RiskOfBias) -> String {
                 s = line;
             }
         }
+    }
+    let applicability: Vec<usize> = (0..rob.domains.len())
+        .filter(|&di| rob.domains[di].group == "Applicability")
+        .collect();
+    if !applicability.is_empty() {
+        let n = rob
+            .studies
+            .iter()
+            .filter(|a| {
+                applicability
+                    .iter()
+                    .any(|&di| a.judgements[di] == Level::High)
+            })
+            .count();
+        s = format!(
+            "{s}. {} raised high concerns regarding applicability in at least one domain",
+            capital(&units(n, rob))
+        );
     }
     capital(&s) + "."
 }

@@ -751,7 +751,22 @@ pub(super) fn sensitivity(
         );
         return;
     }
-    let words: Vec<String> = leave.iter().map(|l| l.phrase().to_string()).collect();
+    // "at serious or critical risk of bias" rather than "at serious risk of bias or at critical
+    // risk of bias".
+    let phrases: Vec<&str> = leave.iter().map(|l| l.phrase()).collect();
+    let words: Vec<String> = if phrases.len() > 1
+        && phrases
+            .iter()
+            .all(|p| p.starts_with("at ") && p.ends_with(" risk of bias"))
+    {
+        let inner: Vec<String> = phrases
+            .iter()
+            .map(|p| p["at ".len()..p.len() - " risk of bias".len()].to_string())
+            .collect();
+        vec![format!("at {} risk of bias", or_list(&inner))]
+    } else {
+        phrases.iter().map(|p| p.to_string()).collect()
+    };
     let domain = if is_overall {
         String::new()
     } else {
