@@ -157,8 +157,10 @@ impl Level {
 /// Reads a judgement as robvis does: case-insensitively, by its first letter ("some concerns",
 /// "S", "Some Concerns" and "Some concerns." alike); "NI"/"No information" and "NA"/"N/A"/
 /// "Not applicable" are recognised whole, and "Low (except ... uncontrolled confounding)" by
-/// its words. `allowed` are the tool's judgements; the result is one of them, No information
-/// or Not applicable.
+/// its words. Unlike robvis, a word that names another tool's judgement is not read by its
+/// first letter ("Serious" is not RoB 2's "Some concerns"), and "NI" is No information (robvis
+/// reads a lone "NI" as not applicable). `allowed` are the tool's judgements; the result is one
+/// of them, No information or Not applicable.
 pub fn read_judgement(text: &str, allowed: &[Level]) -> Option<Level> {
     let t = text.trim().to_lowercase();
     let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -177,6 +179,17 @@ pub fn read_judgement(text: &str, allowed: &[Level]) -> Option<Level> {
             .contains(&Level::LowExceptConfounding)
             .then_some(Level::LowExceptConfounding);
     }
+    // A word that names another judgement ("serious" under RoB 2, whose "some concerns" also
+    // starts with an s) is not read by its first letter: it is the wrong tool's word.
+    let word: String = t.chars().take_while(|c| c.is_alphabetic()).collect();
+    let words_of = |l: Level| {
+        l.label()
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let known = ALL_LEVELS.iter().any(|l| words_of(*l) == word);
     allowed
         .iter()
         .copied()
@@ -186,8 +199,27 @@ pub fn read_judgement(text: &str, allowed: &[Level]) -> Option<Level> {
                 .chars()
                 .next()
                 .is_some_and(|c| c.to_ascii_lowercase() == first)
+                && (!known || words_of(*l) == word)
         })
 }
+
+/// Every judgement, for telling a judgement word of another tool apart.
+const ALL_LEVELS: [Level; 14] = [
+    Level::Low,
+    Level::LowExceptConfounding,
+    Level::SomeConcerns,
+    Level::Moderate,
+    Level::Unclear,
+    Level::High,
+    Level::Serious,
+    Level::Critical,
+    Level::VeryHigh,
+    Level::Good,
+    Level::Fair,
+    Level::Poor,
+    Level::NoInformation,
+    Level::NotApplicable,
+];
 
 /// Reads a number of stars: "0"–"2", or the stars themselves ("**", "★★"); an empty cell or
 /// "-" is no star.
