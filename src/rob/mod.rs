@@ -347,6 +347,9 @@ pub struct RiskOfBias {
     /// Notes for the user (file:line: message): a study of the table not in the data, an
     /// overall judgement less severe than the worst domain.
     pub warnings: Vec<String>,
+    /// Position of each study in `studies`, by name (see [`RiskOfBias::index_studies`]).
+    #[serde(skip)]
+    pub index: std::collections::BTreeMap<String, usize>,
 }
 
 /// Captions of the appraisal's figures and table.
@@ -368,9 +371,19 @@ impl RiskOfBias {
         self.domains.iter().map(|d| u32::from(d.max_stars)).sum()
     }
 
-    /// The assessment of a study, by name.
+    /// The assessment of a study, by name (O(log k)).
     pub fn of(&self, study: &str) -> Option<&Assessment> {
-        self.studies.iter().find(|a| a.study == study)
+        self.index.get(study).map(|&i| &self.studies[i])
+    }
+
+    /// Builds the index [`RiskOfBias::of`] looks studies up in.
+    pub fn index_studies(&mut self) {
+        self.index = self
+            .studies
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.study.clone(), i))
+            .collect();
     }
 
     /// The columns of a traffic-light display: the domains, then Overall when there is one

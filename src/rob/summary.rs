@@ -86,15 +86,16 @@ impl RiskOfBias {
                 let k = outcomes.iter().position(|o| &o.id == id)?;
                 let a = analyses.get(k)?;
                 let w = a.overall.weights_pct.as_ref()?;
+                let by_name: std::collections::BTreeMap<&str, f64> = a
+                    .studies
+                    .iter()
+                    .zip(w)
+                    .map(|(st, w)| (a.name(st), *w))
+                    .collect();
                 Some(
                     self.studies
                         .iter()
-                        .map(|s| {
-                            a.studies
-                                .iter()
-                                .position(|st| a.name(st) == s.study)
-                                .map_or(0.0, |i| w[i])
-                        })
+                        .map(|s| by_name.get(s.study.as_str()).copied().unwrap_or(0.0))
                         .collect(),
                 )
             }

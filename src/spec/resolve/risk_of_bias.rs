@@ -322,6 +322,7 @@ fn appraisal(
             })
             .unwrap_or_default(),
         warnings: Vec::new(),
+        index: BTreeMap::new(),
     };
     let allowed_text = |ls: &[Level]| {
         ls.iter()
@@ -508,6 +509,7 @@ fn appraisal(
     if r.diags.len() > errors_before {
         return None;
     }
+    out.index_studies();
     Some(out)
 }
 
@@ -558,6 +560,7 @@ pub(super) fn outcome(
     if let Some(rob) = &rob {
         let study_col = d.table.column(bind::column_for("study", &d.map));
         let names: Vec<&str> = rob.studies.iter().map(|a| a.study.as_str()).collect();
+        let mut missing_so_far = 0;
         for (s, line) in studies.iter().zip(lines.iter()) {
             if rob.of(&s.name).is_none() {
                 let mut diag = crate::diag::Diagnostic::file(
@@ -570,7 +573,13 @@ pub(super) fn outcome(
                 .field(format!("outcome `{}`", o.id));
                 diag.line = Some(*line);
                 diag.column = study_col.map(|c| c + 1);
-                diag.hint = Some(match did_you_mean(&s.name, names.iter().copied()) {
+                let guess = if missing_so_far < MAX_NOTES {
+                    did_you_mean(&s.name, names.iter().copied())
+                } else {
+                    None
+                };
+                missing_so_far += 1;
+                diag.hint = Some(match guess {
                     Some(m) => format!("the table has \"{m}\"; the names must be the same"),
                     None => "add a row for it to the risk-of-bias table".into(),
                 });
@@ -806,6 +815,7 @@ pub(super) fn check_coverage(
     if let Some(rob) = review {
         if let Some(t) = studies {
             let names: Vec<&str> = rob.studies.iter().map(|a| a.study.as_str()).collect();
+            let mut missing_so_far = 0;
             for (id, line) in t.ids.iter().zip(&t.id_lines) {
                 if rob.of(id).is_none() {
                     let mut d = crate::diag::Diagnostic::file(
@@ -816,7 +826,13 @@ pub(super) fn check_coverage(
                         ),
                     );
                     d.line = Some(*line);
-                    d.hint = Some(match did_you_mean(id, names.iter().copied()) {
+                    let guess = if missing_so_far < MAX_NOTES {
+                        did_you_mean(id, names.iter().copied())
+                    } else {
+                        None
+                    };
+                    missing_so_far += 1;
+                    d.hint = Some(match guess {
                         Some(m) => format!("the table has \"{m}\"; the names must be the same"),
                         None => "add a row for it to the risk-of-bias table".into(),
                     });
@@ -850,9 +866,15 @@ pub(super) fn check_coverage(
 }
 
 fn unmatched(rob: &RiskOfBias, found: &[&str], where_: &str) -> Vec<String> {
-    rob.studies
+    let set: std::collections::BTreeSet<&str> = found.iter().copied().collect();
+    let missing: Vec<&rob::Assessment> = rob
+        .studies
         .iter()
-        .filter(|a| !found.contains(&a.study.as_str()))
+        .filter(|a| !set.contains(a.study.as_str()))
+        .collect();
+    let mut notes: Vec<String> = missing
+        .iter()
+        .take(MAX_NOTES)
         .map(|a| {
             let hint = did_you_mean(&a.study, found.iter().copied())
                 .map(|m| format!(" (did you mean \"{m}\"?)"))
@@ -862,8 +884,20 @@ fn unmatched(rob: &RiskOfBias, found: &[&str], where_: &str) -> Vec<String> {
                 rob.data_file, a.line, a.study
             )
         })
-        .collect()
+        .collect();
+    if missing.len() > MAX_NOTES {
+        notes.push(format!(
+            "{}: {} more appraised studies are in {where_}",
+            rob.data_file,
+            missing.len() - MAX_NOTES
+        ));
+    }
+    notes
 }
+
+/// Notes of one kind said one by one (with a "did you mean", which compares names); the rest
+/// are counted, so that a hostile table cannot make the check quadratic.
+const MAX_NOTES: usize = 20;
 
 /// Checks a risk-of-bias figure of `manuscript.figures`: the review's appraisal (no outcome
 /// named) or one outcome's, with judgements to draw.
