@@ -308,14 +308,18 @@ fn results(rob: &RiskOfBias) -> String {
             } else {
                 format!("{of}, {all} were at low risk of bias in every domain")
             };
-            if s.is_empty() {
-                s = line;
-            } else if !rob
+            let all_low = rob
                 .studies
                 .iter()
-                .any(|a| a.overall.is_some_and(|o| o.severity() != Some(0)))
-            {
+                .all(|a| judged.iter().all(|&di| a.judgements[di] == Level::Low));
+            let overall_low = rob
+                .studies
+                .iter()
+                .all(|a| a.overall.is_none_or(|o| o == Level::Low));
+            if all_low && overall_low {
                 s = line;
+            } else if s.is_empty() {
+                s = format!("{of}, none had a domain judged at more than low risk of bias");
             }
         }
     }

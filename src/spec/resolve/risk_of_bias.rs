@@ -167,7 +167,7 @@ fn appraisal(
         } else {
             None
         };
-        if c.is_some() && cols.iter().any(|x| *x == c) {
+        if c.is_some() && cols.contains(&c) {
             r.diags.push(
                 crate::diag::Diagnostic::file(
                     &table.source,
@@ -218,7 +218,7 @@ fn appraisal(
     let missing: Vec<&DomainDef> = domains
         .iter()
         .enumerate()
-        .filter(|(i, d)| !present(*i) && !(Some(d.group.as_str()) == optional && !group_given))
+        .filter(|(i, d)| !present(*i) && (Some(d.group.as_str()) != optional || group_given))
         .map(|(_, d)| d)
         .collect();
     if !missing.is_empty() {
@@ -542,6 +542,7 @@ fn judgement_error(
 /// The appraisal that applies to an outcome: its own `risk_of_bias:` or the review's. Checks
 /// that every study of its data is appraised, and groups the studies by judgement when
 /// `subgroups: {risk_of_bias: …}` asks for it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn outcome(
     r: &mut Resolver<'_>,
     path: &str,
@@ -925,15 +926,14 @@ pub(super) fn check_figure(
     };
     match (rob, outs.is_empty()) {
         (None, true) => r.error(path, "a risk-of-bias figure needs the `risk_of_bias:` table", None),
-        (None, false) => {
-            if outcomes.iter().any(|o| o.id == outs[0]) {
-                r.error(
-                    &format!("{path}.outcomes"),
-                    format!("outcome `{}` has no risk-of-bias table (its own or the review's)", outs[0]),
-                    None,
-                )
-            }
-        }
+        (None, false) if outcomes.iter().any(|o| o.id == outs[0]) => r.error(
+            &format!("{path}.outcomes"),
+            format!(
+                "outcome `{}` has no risk-of-bias table (its own or the review's)",
+                outs[0]
+            ),
+            None,
+        ),
         (Some(x), _) if x.is_stars() => r.error(
             &format!("{path}.kind"),
             "the Newcastle–Ottawa Scale is shown as a table of stars (`tables: [{kind: risk-of-bias}]`), not as a risk-of-bias figure",
