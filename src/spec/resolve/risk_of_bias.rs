@@ -46,6 +46,10 @@ fn norm(s: &str) -> String {
         .join(" ")
 }
 
+/// More domains than any appraisal tool has (RoB 1 has 7, QUADAS-2 7, ROBINS-E 7): a table
+/// with more is not a risk-of-bias table, and its figures would be unbounded.
+const MAX_DOMAINS: usize = 30;
+
 /// What a column of the table holds.
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
@@ -239,6 +243,18 @@ fn appraisal(
                         .collect::<Vec<_>>()
                         .join(", "),
                     if missing.len() == 1 { "it" } else { "them" },
+                ),
+            )
+            .at(1, 1),
+        );
+    }
+    if domains.len() > MAX_DOMAINS {
+        r.diags.push(
+            crate::diag::Diagnostic::file(
+                &table.source,
+                format!(
+                    "the table has {} domain columns; a risk-of-bias tool has at most {MAX_DOMAINS}",
+                    domains.len()
                 ),
             )
             .at(1, 1),
