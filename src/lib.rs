@@ -16,5 +16,6 @@ pub mod plot;
 pub mod project;
 pub mod report;
 pub mod results;
+pub mod rob;
 pub mod spec;
 pub mod stats;

@@ -71,7 +71,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
         {
             let k = key(
                 &json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
-                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline}),
+                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline, "risk_of_bias": spec.risk_of_bias}),
             );
             out.push(Target {
                 path: format!("{dir}/results.json"),
@@ -96,7 +96,8 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 .filter_map(|o| o.data_file.as_deref())
                 .collect();
             let base = json!({"tool": tool, "fonts": fonts, "figure": f, "outcomes": outcomes, "data": data_hashes(spec, &files),
-                              "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null }});
+                              "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null },
+                              "risk_of_bias": if matches!(f.kind, FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary) { json!({"review": spec.risk_of_bias, "outcomes": spec.outcomes}) } else { Value::Null }});
             let mut deps = vec![format!("metareport {tool}"), "embedded fonts".to_string()];
             deps.push(if f.kind == FigureKind::Prisma {
                 format!("{}: prisma", spec.file)

@@ -108,6 +108,19 @@ fn figure_plot(
                 .collect();
             plot::forest::panels(&items)
         }
+        FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
+            let rob = match f.outcomes.first() {
+                Some(id) => spec.outcomes[find(id)].risk_of_bias.as_ref(),
+                None => spec.risk_of_bias.as_ref(),
+            }
+            .expect("validated: risk-of-bias figures have a table");
+            match f.kind {
+                FigureKind::RiskOfBias => plot::rob::traffic_light(rob),
+                _ => {
+                    plot::rob::summary(rob, rob.study_weights(&spec.outcomes, analyses).as_deref())
+                }
+            }
+        }
         FigureKind::Prisma => plot::prisma::prisma(
             spec.prisma
                 .as_ref()
@@ -184,6 +197,7 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
                 FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
                 FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
                 FigureKind::Funnel | FigureKind::Prisma => false,
+                FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
             };
             let Some(plot) = rows_based
                 .then(|| figure_plot(spec, analyses, fi).ok())
@@ -382,6 +396,7 @@ pub fn produce(
                 }
             }
             warnings.extend(unprintable_text(spec));
+            warnings.extend(crate::rob::warnings(spec));
             analyses[si] = Some(a);
         }
     }

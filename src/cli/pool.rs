@@ -217,6 +217,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
     };
     let outcome = RawOutcome {
+        risk_of_bias: None,
         id: "pool".into(),
         title: name.clone(),
         data: Some(name.clone()),
@@ -244,12 +245,14 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         measure: parse(word(a.measure)),
         model: Some(model),
         subgroups: a.subgroup.map(|c| RawSubgroups {
-            column: c,
+            column: Some(c),
+            risk_of_bias: None,
             order: None,
             common_tau2: a.common_tau2.then_some(true),
             label: None,
         }),
         sensitivity: Some(RawSensitivity {
+            risk_of_bias: None,
             leave_one_out: Some(a.leave_one_out),
             cumulative: a.cumulative_by.map(|by| RawCumulative {
                 by: Some(by),

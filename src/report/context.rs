@@ -70,6 +70,9 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
         FigureKind::Funnel => format!("Funnel plot: {list}."),
         FigureKind::LeaveOneOut => format!("Leave-one-out sensitivity analysis: {list}."),
         FigureKind::Cumulative => format!("Cumulative meta-analysis: {list}."),
+        FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
+            super::risk_of_bias::default_caption(spec, f)
+        }
     }
 }
 
@@ -458,6 +461,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "studies_table": spec.studies,
         "summary": summary,
         "baseline": baseline_context(spec),
+        "risk_of_bias": super::risk_of_bias::context(spec, analyses),
         "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count(d as f64)), "databases": and_list(&p.database_names)})),
         "reproducibility": {
             "version": VERSION,

@@ -5,3 +5,4 @@ pub mod compile;
 pub mod context;
 pub mod format;
 pub mod render;
+pub mod risk_of_bias;

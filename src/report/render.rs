@@ -36,6 +36,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "results.typ.j2",
         include_str!("../../templates/results.typ.j2"),
     ),
+    (
+        "risk_of_bias.typ.j2",
+        include_str!("../../templates/risk_of_bias.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.

@@ -13,6 +13,7 @@
 pub mod check;
 pub mod preset;
 pub mod raw;
+pub mod raw_rob;
 pub mod resolve;
 pub mod yaml;
 
@@ -55,6 +56,8 @@ pub struct Spec {
     pub tables: Vec<(TableKind, Option<String>)>,
     /// Every file read (the spec first), with its hash.
     pub inputs: Vec<InputFile>,
+    /// The review's risk-of-bias or quality appraisal.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
 }
 
 /// Table 1: study characteristics.
@@ -64,6 +67,14 @@ pub struct StudyTable {
     pub rows: Vec<Vec<String>>,
     pub caption: Option<String>,
     pub footnote: Option<String>,
+    /// The study labels (the `id` column) with their lines, and the table's file, for
+    /// checking other tables against it.
+    #[serde(skip)]
+    pub ids: Vec<String>,
+    #[serde(skip)]
+    pub id_lines: Vec<usize>,
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// PRISMA 2020 counts.
@@ -117,6 +128,8 @@ pub struct Outcome {
     pub cumulative_by: Option<String>,
     pub forest: Forest,
     pub funnel: Funnel,
+    /// The appraisal that applies to this outcome: its own table, else the review's.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
 }
 
 /// Forest plot settings.
@@ -128,6 +141,8 @@ pub struct Forest {
     pub ticks: Option<Vec<f64>>,
     pub prediction_bar: bool,
     pub caption: Option<String>,
+    /// Risk-of-bias columns at the right of the graph.
+    pub risk_of_bias: bool,
 }
 
 /// Funnel plot settings.
@@ -171,6 +186,7 @@ pub enum TableKind {
     Studies,
     Summary,
     Baseline,
+    RiskOfBias,
 }
 
 /// Kinds of figure.
@@ -182,6 +198,8 @@ pub enum FigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    RiskOfBias,
+    RiskOfBiasSummary,
 }
 
 impl FigureKind {
@@ -192,6 +210,8 @@ impl FigureKind {
             FigureKind::Funnel => "funnel",
             FigureKind::LeaveOneOut => "leave-one-out",
             FigureKind::Cumulative => "cumulative",
+            FigureKind::RiskOfBias => "risk-of-bias",
+            FigureKind::RiskOfBiasSummary => "risk-of-bias-summary",
         }
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::raw_rob::*;
 use crate::stats::{Measure, Tau2Method};
 
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
@@ -42,6 +43,8 @@ pub struct RawSpec {
     pub baseline: Option<RawBaseline>,
     /// What the manuscript shows and how.
     pub manuscript: Option<RawManuscript>,
+    /// The appraisal of the included studies' risk of bias or quality.
+    pub risk_of_bias: Option<RawRiskOfBias>,
 }
 
 /// A preset.
@@ -305,6 +308,8 @@ pub struct RawOutcome {
     pub forest: Option<RawForest>,
     /// Funnel plot options.
     pub funnel: Option<RawFunnel>,
+    /// This outcome's own risk-of-bias table (RoB 2 judges each result), replacing the review's.
+    pub risk_of_bias: Option<RawRiskOfBias>,
 }
 
 /// Subgroups from a column of the data.
@@ -312,7 +317,9 @@ pub struct RawOutcome {
 #[serde(deny_unknown_fields)]
 pub struct RawSubgroups {
     /// The column holding each study's subgroup.
-    pub column: String,
+    pub column: Option<String>,
+    /// Subgroups by risk of bias instead of a column: `overall` or a domain's code (`D3`).
+    pub risk_of_bias: Option<String>,
     /// Order of the subgroups (default: first appearance).
     pub order: Option<Vec<String>>,
     /// One τ² shared by all subgroups instead of one per subgroup.
@@ -331,6 +338,8 @@ pub struct RawSensitivity {
     pub cumulative: Option<RawCumulative>,
     /// Pool after excluding named studies.
     pub exclude: Option<Vec<RawExclusion>>,
+    /// Pool without the studies of some risk-of-bias judgements.
+    pub risk_of_bias: Option<RawRobSensitivity>,
 }
 
 /// Cumulative meta-analysis order.
@@ -379,6 +388,8 @@ pub struct RawForest {
     pub ticks: Option<Vec<f64>>,
     /// Draw the prediction interval under the total.
     pub prediction_bar: Option<bool>,
+    /// Risk-of-bias columns at the right: one judgement per domain and study.
+    pub risk_of_bias: Option<bool>,
     /// Figure caption.
     pub caption: Option<String>,
 }
@@ -431,7 +442,8 @@ pub struct RawManuscript {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
-    /// `studies` (study characteristics), `summary` (pooled results), `baseline`.
+    /// `studies` (study characteristics), `summary` (pooled results), `baseline`,
+    /// `risk-of-bias` (judgements or stars per study).
     pub kind: RawTableKind,
     /// Caption (default: the one given with the data, or a generated one).
     pub caption: Option<String>,
@@ -443,6 +455,7 @@ pub enum RawTableKind {
     Studies,
     Summary,
     Baseline,
+    RiskOfBias,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -482,4 +495,8 @@ pub enum RawFigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    /// The risk-of-bias traffic-light plot (study × domain).
+    RiskOfBias,
+    /// The risk-of-bias summary plot (share of judgements per domain).
+    RiskOfBiasSummary,
 }

@@ -10,6 +10,7 @@
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
+//! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
@@ -28,4 +29,5 @@ mod install;
 mod manuscript;
 mod properties;
 mod reference;
+mod risk_of_bias;
 mod spec_errors;

@@ -10,10 +10,11 @@ use crate::spec::Outcome;
 use crate::stats::analysis::Analysis;
 use crate::stats::{Measure, StudyData};
 
-/// The text of one cell.
+/// The text of one cell, or a judgement's coloured circle (risk-of-bias columns).
 pub(super) struct Cell {
     pub text: String,
     pub font: Font,
+    pub dot: Option<(crate::rob::Level, crate::rob::Palette)>,
 }
 
 /// A column: two header lines, an optional group header spanning the adjacent columns of the
@@ -28,7 +29,7 @@ pub(super) struct Column {
 }
 
 impl Column {
-    fn new(
+    pub(super) fn new(
         group: Option<String>,
         head: [&str; 2],
         align: Align,
@@ -49,7 +50,7 @@ impl Column {
     }
 
     /// Makes the column at least `w` wide.
-    fn at_least(mut self, w: f64) -> Column {
+    pub(super) fn at_least(mut self, w: f64) -> Column {
         self.width = self.width.max(w);
         self
     }
@@ -61,6 +62,8 @@ pub(super) struct Columns {
     pub data: Vec<Column>,
     pub weight: Column,
     pub effect: Column,
+    /// Columns at the right of the graph (risk of bias), left to right.
+    pub right: Vec<Column>,
 }
 
 impl Columns {
@@ -169,6 +172,7 @@ fn cell(text: impl Into<String>, font: Font) -> Option<Cell> {
     Some(Cell {
         text: text.into(),
         font,
+        dot: None,
     })
 }
 
@@ -320,6 +324,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
             effect,
         )
         .at_least(bold().width("Not estimable")),
+        right: super::rob_columns::columns(a, o, rows),
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod columns;
 mod draw;
+mod rob_columns;
 mod rows;
 mod sensitivity;
 
@@ -178,6 +179,8 @@ struct Layout {
     graph_x0: f64,
     graph_x1: f64,
     width: f64,
+    /// Left edge of each column at the right of the graph ([`Columns::right`]).
+    right: Vec<f64>,
 }
 
 impl Layout {
@@ -190,7 +193,8 @@ impl Layout {
         }
         let graph_x0 = x + 4.0;
         let graph_x1 = graph_x0 + GRAPH;
-        let mut width = graph_x1 + MARGIN + 4.0;
+        let (right, right_end) = rob_columns::place(&cols.right, graph_x1);
+        let mut width = right_end.max(graph_x1) + MARGIN + 4.0;
         for r in rows {
             if let Row::Text(t) = r {
                 width = width.max(MARGIN + regular().width(t) + MARGIN);
@@ -201,6 +205,7 @@ impl Layout {
             graph_x0,
             graph_x1,
             width,
+            right,
         }
     }
 
@@ -229,7 +234,8 @@ fn forest_with(
         cols.widen(m);
     }
     let widths = cols.widths();
-    let lay = Layout::new(&cols, &rows);
+    let mut lay = Layout::new(&cols, &rows);
+    lay.width = lay.width.max(MARGIN * 2.0 + rob_columns::legend_width(o));
     let (graph_x0, graph_x1, width) = (lay.graph_x0, lay.graph_x1, lay.width);
     let study_x = lay.left[0];
 
@@ -255,7 +261,8 @@ fn forest_with(
     let head_h = ROW * 2.2;
     let body_h = rows.len() as f64 * ROW;
     let axis_h = ROW * 3.2;
-    let height = MARGIN + title_h + head_h + body_h + axis_h + MARGIN;
+    let legend_h = rob_columns::legend_height(o);
+    let height = MARGIN + title_h + head_h + body_h + axis_h + legend_h + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
     if let Some(p) = panel {
@@ -287,6 +294,7 @@ fn forest_with(
             }
         }
     }
+    rob_columns::draw_header(&mut f, &cols.right, &lay.right, h);
     for (line, text) in cols.effect.head.iter().enumerate() {
         f.text(
             (graph_x0 + graph_x1) / 2.0,
@@ -329,6 +337,7 @@ fn forest_with(
                 );
             }
         }
+        rob_columns::draw_row(&mut f, &cols.right, &lay.right, ri, mid);
         match r {
             Row::Study(i) => {
                 let s = &a.studies[*i];
@@ -399,6 +408,7 @@ fn forest_with(
         y + ROW * 0.3,
         &o.forest.favours,
     );
+    rob_columns::draw_legend(&mut f, o, MARGIN, y + axis_h);
     (f, widths)
 }
 

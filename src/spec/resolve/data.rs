@@ -113,7 +113,7 @@ pub(super) fn outcome_data(
             None,
         );
     }
-    let subgroup_col = o.subgroups.as_ref().map(|s| s.column.clone());
+    let subgroup_col = o.subgroups.as_ref().and_then(|s| s.column.clone());
     let label = match o.label.as_deref().map(|t| bind::parse_label(&table, t)) {
         Some(Ok(parts)) => Some(parts),
         Some(Err(msg)) => {

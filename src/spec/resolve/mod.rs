@@ -14,6 +14,7 @@ mod manuscript;
 mod model;
 mod outcome;
 mod prisma;
+mod risk_of_bias;
 mod sensitivity;
 mod studies;
 mod subgroups;
@@ -244,6 +245,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         .as_ref()
         .and_then(|s| studies::study_table(r, s));
     let prisma = raw.prisma.as_ref().map(|p| prisma::prisma(r, p));
+    let mut rob = risk_of_bias::review(r, &raw);
     let mut outcomes = Vec::new();
     let mut seen = BTreeMap::new();
     for (i, o) in raw.outcomes.iter().enumerate() {
@@ -265,22 +267,25 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
                 None,
             );
         }
-        if let Some(out) = outcome::outcome(r, &path, o, raw.defaults.as_ref(), preset) {
+        if let Some(out) = outcome::outcome(r, &path, o, &raw, rob.as_ref(), preset) {
             outcomes.push(out);
         }
     }
     let baseline = raw.baseline.as_ref().and_then(|b| baseline::baseline(r, b));
+    risk_of_bias::check_coverage(r, rob.as_mut(), &mut outcomes, studies.as_ref());
     let style = match raw.manuscript.as_ref().and_then(|m| m.style) {
         Some(RawStyle::Journal) => Style::Journal,
         _ => Style::Plain,
     };
-    let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some());
+    let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some(), rob.as_ref());
     let tables = manuscript::tables(
         r,
         &raw,
         studies.is_some(),
         !raw.outcomes.is_empty(),
         baseline.is_some(),
+        rob.as_ref()
+            .or(outcomes.iter().find_map(|o| o.risk_of_bias.as_ref())),
     );
     if raw.outcomes.is_empty() && studies.is_none() && prisma.is_none() {
         r.diags.push(Diagnostic::file(
@@ -305,6 +310,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         figures,
         tables,
         inputs: r.inputs.clone(),
+        risk_of_bias: rob,
     }
 }
 

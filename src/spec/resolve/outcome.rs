@@ -1,17 +1,18 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, display, model, sensitivity, subgroups};
+use super::{Resolver, display, model, risk_of_bias, sensitivity, subgroups};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
-use crate::spec::raw::{RawModel, RawOutcome};
+use crate::spec::raw::{RawOutcome, RawSpec};
 
 pub(super) fn outcome(
     r: &mut Resolver<'_>,
     path: &str,
     o: &RawOutcome,
-    defaults: Option<&RawModel>,
+    raw: &RawSpec,
+    review_rob: Option<&crate::rob::RiskOfBias>,
     preset: Preset,
 ) -> Option<Outcome> {
     let errors_before = r.diags.len();
@@ -20,12 +21,14 @@ pub(super) fn outcome(
         mut options,
         settings,
         uses_rule,
-    } = model::model(r, path, o, d.kind, defaults, preset);
+    } = model::model(r, path, o, d.kind, raw.defaults.as_ref(), preset);
     // Moved out, not copied: a million rows stay a million rows.
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
+    let rob = risk_of_bias::outcome(r, path, o, raw, review_rob, &d, &mut studies, &mut lines);
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
     let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
     options.sensitivity = sens;
+    risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
     options.bias = display::bias_options(o);
     let forest = display::forest(r, path, o);
     let funnel = display::funnel(o, &mut options.bias);
@@ -61,5 +64,6 @@ pub(super) fn outcome(
         cumulative_by,
         forest,
         funnel,
+        risk_of_bias: rob,
     })
 }

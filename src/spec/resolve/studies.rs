@@ -60,7 +60,20 @@ pub(super) fn study_table(r: &mut Resolver<'_>, s: &RawStudies) -> Option<StudyT
                 .collect()
         })
         .collect();
+    let id_col = t.column(&id);
     Some(StudyTable {
+        ids: t
+            .rows
+            .iter()
+            .map(|row| {
+                id_col
+                    .and_then(|i| row.cells.get(i))
+                    .map(data::Cell::display)
+                    .unwrap_or_default()
+            })
+            .collect(),
+        id_lines: t.rows.iter().map(|row| row.line).collect(),
+        source: t.source.clone(),
         headers: cols.into_iter().map(|(_, h)| h).collect(),
         rows,
         caption: s.caption.clone(),
