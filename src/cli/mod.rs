@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod clean;
+pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod pool;
@@ -82,6 +83,9 @@ pub enum Command {
     Pool(pool::PoolArgs),
     /// Print the JSON Schema of the review spec.
     Schema,
+    /// What changed in the paper between two versions: git revisions (default HEAD and the
+    /// working tree) or two directories. Exit 0: no change; 1: changes; 2: error.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs a parsed command line.
@@ -111,5 +115,6 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
         ),
         Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
+        Command::Diff(args) => diff::run(args),
     }
 }
