@@ -66,7 +66,7 @@ fn load(v: &Version, project: &Path, keep: &mut Vec<git::Checkout>) -> Result<Si
         Version::Directory(d) => Side::load(d, &d.display().to_string(), None, None),
         Version::Revision(rev) => {
             let c = git::checkout(project, rev)?;
-            let label = rev.clone();
+            let label = format!("{rev} ({})", &c.commit[..c.commit.len().min(10)]);
             let side = Side::load(c.path(), &label, Some(c.commit.clone()), c.manifest.clone());
             keep.push(c);
             side
@@ -78,9 +78,16 @@ fn load(v: &Version, project: &Path, keep: &mut Vec<git::Checkout>) -> Result<Si
 fn report(args: &DiffArgs) -> Result<diff::Report, DiffError> {
     let old = version(args.old.as_deref(), Version::Revision("HEAD".into()));
     let new = version(args.new.as_deref(), Version::WorkingTree);
+    // Messages name the project by its full path ("." says little).
+    let dir = std::fs::canonicalize(&args.dir).map_err(|e| {
+        DiffError::Other(format!(
+            "cannot open the project {}: {e}",
+            args.dir.display()
+        ))
+    })?;
     let mut keep = Vec::new();
-    let a = load(&old, &args.dir, &mut keep)?;
-    let b = load(&new, &args.dir, &mut keep)?;
+    let a = load(&old, &dir, &mut keep)?;
+    let b = load(&new, &dir, &mut keep)?;
     let r = diff::compare(&a, &b);
     drop(keep);
     r

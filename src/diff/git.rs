@@ -123,7 +123,15 @@ pub fn checkout(project: &Path, rev: &str) -> Result<Checkout, DiffError> {
     let tree = format!("{commit}:{prefix}");
     let out = run(
         project,
-        &["ls-tree", "-r", "-z", "-l", "--end-of-options", &tree],
+        &[
+            "ls-tree",
+            "-r",
+            "-z",
+            "-l",
+            "--full-tree",
+            "--end-of-options",
+            &tree,
+        ],
     )?;
     if !out.status.success() {
         return Err(DiffError::Other(format!(

@@ -226,8 +226,9 @@ fn pooled(pool: &Value) -> Result<Estimate, String> {
     })
 }
 
-/// The model of a pool, in words, and whether the model rule chose it.
-fn model(pool: &Value) -> (String, bool) {
+/// The kind of model of a pool ("fixed", "random", "none"), in words, and whether the model
+/// rule chose it.
+fn model(pool: &Value) -> (String, String, bool) {
     let d = pool.get("decision").unwrap_or(&Value::Null);
     let by_rule = d
         .get("reason")
@@ -244,7 +245,17 @@ fn model(pool: &Value) -> (String, bool) {
         None if e.is_null() => "no pooled estimate".to_string(),
         None => e.to_string(),
     };
-    (words, by_rule)
+    let kind = match e.get("effects").and_then(Value::as_str) {
+        Some(k) => k.to_string(),
+        None if e.is_null() => "none".to_string(),
+        None => e.to_string(),
+    };
+    (kind, words, by_rule)
+}
+
+/// Why there is no pooled estimate, without a leading "no pooled estimate:".
+fn reason(why: &str) -> &str {
+    why.strip_prefix("no pooled estimate: ").unwrap_or(why)
 }
 
 /// A test's p-value (Egger, Begg, subgroup differences): an object with `p` and no estimate,
@@ -420,7 +431,7 @@ pub fn unit_words(unit: &[Seg]) -> String {
         }
     }
     if words.is_empty() {
-        "outcome".into()
+        outcome_of(unit).unwrap_or("results").to_string()
     } else {
         words.join(", ")
     }
@@ -695,32 +706,47 @@ impl Walker<'_> {
             );
         }
         if is_pool(a) && is_pool(b) {
-            let ((ma, rule_a), (mb, rule_b)) = (model(a), model(b));
-            if ma != mb {
-                let text = if rule_a || rule_b {
-                    format!("the model rule chose {mb} (was {ma})")
-                } else {
-                    format!("the model changed from {ma} to {mb}")
-                };
-                push(vec![ConclusionKind::Model], ma.clone(), mb.clone(), text);
+            let ((ka, ma, _), (kb, mb, rule_b)) = (model(a), model(b));
+            let mut kinds = Vec::new();
+            let mut parts = Vec::new();
+            let (mut old, mut new) = (ma.clone(), mb.clone());
+            let chooses = if rule_b {
+                "the model rule now chooses"
+            } else {
+                "the model is now"
+            };
+            if ka != kb {
+                kinds.push(ConclusionKind::Model);
             }
             match (pooled(a), pooled(b)) {
-                (Ok(_), Err(why)) => push(
-                    vec![ConclusionKind::Estimate],
-                    "a pooled estimate".into(),
-                    format!("no pooled estimate ({why})"),
-                    format!("no pooled estimate any more: {why}"),
-                ),
-                (Err(why), Ok(e)) => push(
-                    vec![ConclusionKind::Estimate],
-                    format!("no pooled estimate ({why})"),
-                    effect_text(&e, facts.measure),
-                    format!(
-                        "a pooled estimate is now reported: {}",
-                        effect_text(&e, facts.measure)
-                    ),
-                ),
+                (Ok(e), Err(why)) => {
+                    kinds.push(ConclusionKind::Estimate);
+                    old = effect_text(&e, facts.measure);
+                    new = format!("no pooled estimate ({})", reason(&why));
+                    parts.push(format!(
+                        "no pooled estimate any more: {} (was {old})",
+                        reason(&why)
+                    ));
+                }
+                (Err(why), Ok(e)) => {
+                    kinds.push(ConclusionKind::Estimate);
+                    old = format!("no pooled estimate ({})", reason(&why));
+                    new = effect_text(&e, facts.measure);
+                    parts.push(if ka != kb {
+                        format!("{chooses} {mb}, and a pooled estimate is reported: {new}")
+                    } else {
+                        format!("a pooled estimate is now reported: {new}")
+                    });
+                }
+                _ if ka != kb => parts.push(if rule_b {
+                    format!("{chooses} {mb} (was {ma})")
+                } else {
+                    format!("the model changed from {ma} to {mb}")
+                }),
                 _ => {}
+            }
+            if !kinds.is_empty() {
+                push(kinds, old, new, parts.join("; "));
             }
         }
         if let (Some(ea), Some(eb)) = (estimate(a), estimate(b)) {
@@ -817,6 +843,10 @@ impl Walker<'_> {
             let (unit, q) = split_unit(&l.path);
             let last = q.last().map(String::as_str).unwrap_or("");
             if HIDDEN.contains(&last) || q.iter().any(|k| DERIVED.contains(&k.as_str())) {
+                continue;
+            }
+            // An outcome's k is its overall pool's k (and a conclusion of its own).
+            if l.path.len() == 2 && last == "k" {
                 continue;
             }
             let facts = self.facts(&l.path);
@@ -932,7 +962,7 @@ fn headline(v: &Value, m: Option<Measure>) -> Option<String> {
     let k = outcome_k(v).or_else(|| outcome_k(pool));
     let result = match pooled(pool) {
         Ok(e) => effect_text(&e, m),
-        Err(why) => format!("no pooled estimate ({why})"),
+        Err(why) => format!("no pooled estimate ({})", reason(&why)),
     };
     Some(match k {
         Some(k) => format!("k = {k}; {result}"),
@@ -1012,7 +1042,7 @@ mod tests {
         assert_eq!(c.conclusions.len(), 1, "{:?}", c.conclusions);
         assert_eq!(
             c.conclusions[0].text,
-            "the model rule chose a random-effects model (DL) (was a fixed-effect model)"
+            "the model rule now chooses a random-effects model (DL) (was a fixed-effect model)"
         );
         let e: Vec<(&str, &str)> = c
             .entries

@@ -14,6 +14,8 @@ use super::{Report, ReviewReport, Status};
 
 /// Result lines shown per outcome in the terminal before "… and N more".
 const TEXT_MAX_RESULTS: usize = 30;
+/// Conclusions shown per review in the terminal.
+const TEXT_MAX_CONCLUSIONS: usize = 20;
 
 /// A spec value as a short string: strings as written, anything else as JSON.
 fn value(v: &Option<Value>) -> String {
@@ -114,10 +116,7 @@ fn many_outcomes(r: &ReviewReport) -> bool {
 }
 
 fn side(s: &super::SideInfo) -> String {
-    match &s.commit {
-        Some(c) => format!("{} ({})", s.label, &c[..c.len().min(10)]),
-        None => s.label.clone(),
-    }
+    s.label.clone()
 }
 
 /// Input files that changed without changing the paper (a comment in a spec).
@@ -236,13 +235,20 @@ fn review_text(s: &mut String, v: &ReviewReport) {
     }
     if !v.conclusions.is_empty() {
         let _ = writeln!(s, "  Conclusions that changed");
-        for c in &v.conclusions {
+        for c in v.conclusions.iter().take(TEXT_MAX_CONCLUSIONS) {
             let _ = writeln!(
                 s,
                 "    ! {}{}: {}",
                 outcome_prefix(&c.outcome, many),
                 c.unit,
                 c.text
+            );
+        }
+        if v.conclusions.len() > TEXT_MAX_CONCLUSIONS {
+            let _ = writeln!(
+                s,
+                "    … and {} more (--format json lists them)",
+                v.conclusions.len() - TEXT_MAX_CONCLUSIONS
             );
         }
     }

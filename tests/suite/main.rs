@@ -12,6 +12,7 @@
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 
 mod common;
 
@@ -19,6 +20,7 @@ mod build_rules;
 mod cli;
 mod core_inputs;
 mod data_files;
+mod diff;
 mod end_to_end;
 mod figures;
 mod manuscript;
