@@ -3,6 +3,8 @@
 //! (as bound for the analysis, by study label), the rows of Table 1, the files read (by the
 //! hashes the build's keys use) and the templates.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -216,21 +218,31 @@ type Table = [(String, Vec<(String, String)>)];
 /// Rows matched by name (a repeated name by its occurrence).
 fn rows(old: &Table, new: &Table) -> Rows {
     let named = |t: &Table| -> Vec<String> {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut taken = std::collections::BTreeSet::new();
         let mut out: Vec<String> = Vec::with_capacity(t.len());
         for (name, _) in t {
-            let n = out
-                .iter()
-                .filter(|k| *k == name || k.starts_with(&format!("{name} (")))
-                .count();
-            out.push(if n == 0 {
-                name.clone()
-            } else {
-                format!("{name} ({})", n + 1)
-            });
+            let n = seen.entry(name.as_str()).or_insert(0);
+            let mut key = name.clone();
+            while !taken.insert(key.clone()) {
+                *n += 1;
+                key = format!("{name} ({})", *n + 1);
+            }
+            out.push(key);
         }
         out
     };
     let (on, nn) = (named(old), named(new));
+    let (oi, ni): (BTreeMap<&str, usize>, BTreeMap<&str, usize>) = (
+        on.iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect(),
+        nn.iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect(),
+    );
     let values = |f: &[(String, String)]| {
         f.iter()
             .map(|(k, v)| format!("{k} {v}"))
@@ -239,7 +251,7 @@ fn rows(old: &Table, new: &Table) -> Rows {
     };
     let mut r = Rows::default();
     for (i, k) in nn.iter().enumerate() {
-        match on.iter().position(|o| o == k) {
+        match oi.get(k.as_str()).copied() {
             None => r.added.push(Row {
                 study: k.clone(),
                 values: values(&new[i].1),
@@ -276,7 +288,7 @@ fn rows(old: &Table, new: &Table) -> Rows {
         }
     }
     for (j, k) in on.iter().enumerate() {
-        if !nn.contains(k) {
+        if !ni.contains_key(k.as_str()) {
             r.removed.push(Row {
                 study: k.clone(),
                 values: values(&old[j].1),
@@ -284,8 +296,8 @@ fn rows(old: &Table, new: &Table) -> Rows {
         }
     }
     // The same studies in another order (a cumulative analysis depends on it).
-    let common_old: Vec<&String> = on.iter().filter(|k| nn.contains(k)).collect();
-    let common_new: Vec<&String> = nn.iter().filter(|k| on.contains(k)).collect();
+    let common_old: Vec<&String> = on.iter().filter(|k| ni.contains_key(k.as_str())).collect();
+    let common_new: Vec<&String> = nn.iter().filter(|k| oi.contains_key(k.as_str())).collect();
     r.reordered = common_old != common_new;
     r
 }

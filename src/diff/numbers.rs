@@ -13,6 +13,8 @@
 //! decision, the number of studies, the analysis's level — are read in one place, the
 //! "conclusion fields" section below.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -271,9 +273,22 @@ fn test_p(v: &Value, key: &str) -> Option<f64> {
 
 /// Compares two results.json values.
 pub fn compare(old: &Value, new: &Value) -> Comparison {
+    let mut facts = BTreeMap::new();
+    for root in [old, new] {
+        for o in root
+            .get("outcomes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = o.get("id").and_then(Value::as_str) {
+                facts.insert(id.to_string(), outcome_facts(o));
+            }
+        }
+    }
     let mut w = Walker {
-        old,
-        new,
+        facts,
+        composites: BTreeMap::new(),
         leaves: Vec::new(),
         entries: Vec::new(),
         conclusions: Vec::new(),
@@ -297,9 +312,12 @@ struct Leaf {
     new: Option<f64>,
 }
 
-struct Walker<'a> {
-    old: &'a Value,
-    new: &'a Value,
+struct Walker {
+    /// Each outcome's measure and level, by id.
+    facts: BTreeMap<String, OutcomeFacts>,
+    /// Estimates with their CI and intervals as printed in each version, by the path of the
+    /// object holding them.
+    composites: BTreeMap<String, (String, String)>,
     leaves: Vec<Leaf>,
     entries: Vec<EntryChange>,
     conclusions: Vec<Conclusion>,
@@ -311,6 +329,7 @@ fn keyed(items: &[Value]) -> Option<Vec<(String, &Value)>> {
         return None;
     }
     let mut out: Vec<(String, &Value)> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::BTreeSet::new();
     for (i, v) in items.iter().enumerate() {
         let name = ID_FIELDS
             .iter()
@@ -319,28 +338,14 @@ fn keyed(items: &[Value]) -> Option<Vec<(String, &Value)>> {
             .unwrap_or_else(|| format!("#{}", i + 1));
         let mut key = name.clone();
         let mut n = 1;
-        while out.iter().any(|(k, _)| *k == key) {
+        while seen.contains(&key) {
             n += 1;
             key = format!("{name} ({n})");
         }
+        seen.insert(key.clone());
         out.push((key, v));
     }
     Some(out)
-}
-
-/// The node at `path`.
-fn lookup<'a>(root: &'a Value, path: &[Seg]) -> Option<&'a Value> {
-    let mut v = root;
-    for s in path {
-        v = match s {
-            Seg::Key(k) => v.get(k)?,
-            Seg::Item { array, key } => {
-                let items = v.get(array)?.as_array()?;
-                keyed(items)?.into_iter().find(|(k, _)| k == key)?.1
-            }
-        };
-    }
-    Some(v)
 }
 
 /// "outcomes[mortality].overall.pooled.estimate".
@@ -556,19 +561,34 @@ fn quantity_words(q: &[String], m: Option<Measure>) -> String {
     }
 }
 
-impl Walker<'_> {
+impl Walker {
     fn facts(&self, path: &[Seg]) -> OutcomeFacts {
-        let o = path.first().and_then(|first| {
-            lookup(self.new, std::slice::from_ref(first))
-                .or_else(|| lookup(self.old, std::slice::from_ref(first)))
-        });
-        match (outcome_of(path), o) {
-            (Some(_), Some(o)) => outcome_facts(o),
-            _ => OutcomeFacts {
+        outcome_of(path)
+            .and_then(|o| self.facts.get(o).copied())
+            .unwrap_or(OutcomeFacts {
                 measure: None,
                 alpha: 0.05,
-            },
-        }
+            })
+    }
+
+    /// Prints the estimates and intervals an object holds, in both versions, for `moved`.
+    fn composite(&mut self, a: Option<&Value>, b: Option<&Value>, path: &[Seg]) {
+        let has = |v: Option<&Value>, k: &str| v.is_some_and(|v| v.get(k).is_some());
+        let last = if has(a, "estimate") || has(b, "estimate") {
+            "estimate"
+        } else if has(a, "lower") || has(b, "lower") {
+            "lower"
+        } else {
+            return;
+        };
+        let (_, mut q) = split_unit(path);
+        q.push(last.to_string());
+        let f = fmt_of(&q);
+        let m = self.facts(path).measure;
+        let print =
+            |v: Option<&Value>| v.map_or_else(|| "—".to_string(), |c| interval_text(c, f, m, last));
+        self.composites
+            .insert(path_string(path), (print(a), print(b)));
     }
 
     fn visit(&mut self, old: Option<&Value>, new: Option<&Value>, path: &mut Vec<Seg>) {
@@ -600,6 +620,11 @@ impl Walker<'_> {
                 new: b.as_f64(),
             }),
             (a, b) if a.is_some_and(Value::is_object) || b.is_some_and(Value::is_object) => {
+                self.composite(
+                    a.filter(|v| v.is_object()),
+                    b.filter(|v| v.is_object()),
+                    path,
+                );
                 let empty = serde_json::Map::new();
                 let ao = a.and_then(Value::as_object).unwrap_or(&empty);
                 let bo = b.and_then(Value::as_object).unwrap_or(&empty);
@@ -636,19 +661,23 @@ impl Walker<'_> {
         ) else {
             return; // arrays of plain values: per-study detail
         };
+        let (am, bm): (BTreeMap<&str, &Value>, BTreeMap<&str, &Value>) = (
+            ak.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+            bk.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+        );
         for (k, x) in &ak {
             path.push(Seg::Item {
                 array: key.to_string(),
                 key: k.clone(),
             });
-            match bk.iter().find(|(kk, _)| kk == k) {
-                Some((_, y)) => self.visit(Some(x), Some(y), path),
+            match bm.get(k.as_str()) {
+                Some(y) => self.visit(Some(x), Some(y), path),
                 None => self.entry(path, x, "removed"),
             }
             path.pop();
         }
         for (k, y) in &bk {
-            if !ak.iter().any(|(kk, _)| kk == k) {
+            if !am.contains_key(k.as_str()) {
                 path.push(Seg::Item {
                     array: key.to_string(),
                     key: k.clone(),
@@ -837,8 +866,9 @@ impl Walker<'_> {
     /// The numbers that moved at printed precision, one line per result, an estimate printed
     /// with its CI and an interval as one item.
     fn moved(&self, leaves: &[Leaf]) -> Vec<Moved> {
-        let mut out: Vec<(Vec<Seg>, Moved)> = Vec::new();
-        let mut done: Vec<Vec<Seg>> = Vec::new();
+        let mut out: Vec<Moved> = Vec::new();
+        let mut units: BTreeMap<String, usize> = BTreeMap::new();
+        let mut done = std::collections::BTreeSet::new();
         for l in leaves {
             let (unit, q) = split_unit(&l.path);
             let last = q.last().map(String::as_str).unwrap_or("");
@@ -854,15 +884,15 @@ impl Walker<'_> {
             let container = &l.path[..l.path.len() - 1];
             let item = match last {
                 "estimate" | "ci_lower" | "ci_upper" | "lower" | "upper" => {
-                    if done.iter().any(|d| d.as_slice() == container) {
+                    let key = path_string(container);
+                    if !done.insert(key.clone()) {
                         continue;
                     }
-                    done.push(container.to_vec());
-                    let f = fmt_of(&q);
-                    let pair = |root: &Value| {
-                        lookup(root, container).map(|c| interval_text(c, f, m, last))
-                    };
-                    let (a, b) = (pair(self.old), pair(self.new));
+                    let (a, b) = self
+                        .composites
+                        .get(&key)
+                        .cloned()
+                        .map_or((None, None), |(a, b)| (Some(a), Some(b)));
                     let what = quantity_words(&q, m);
                     (
                         if matches!(last, "estimate" | "ci_lower" | "ci_upper") {
@@ -886,19 +916,20 @@ impl Walker<'_> {
             if item.1 == item.2 {
                 continue;
             }
-            match out.iter_mut().find(|(u, _)| u.as_slice() == unit) {
-                Some((_, mv)) => mv.items.push(item),
-                None => out.push((
-                    unit.to_vec(),
-                    Moved {
+            let key = path_string(unit);
+            match units.get(&key) {
+                Some(&i) => out[i].items.push(item),
+                None => {
+                    units.insert(key, out.len());
+                    out.push(Moved {
                         outcome: outcome_of(&l.path).map(str::to_string),
                         unit: unit_words(unit),
                         items: vec![item],
-                    },
-                )),
+                    });
+                }
             }
         }
-        out.into_iter().map(|(_, m)| m).collect()
+        out
     }
 }
 

@@ -189,12 +189,10 @@ impl Extract {
                 }
                 K::Link => self.para.push_str(&n.full_text()),
                 K::Equation => self.para.push_str(n.full_text().trim_matches('$').trim()),
-                K::FuncCall => {
-                    if !NOT_PROSE.contains(&callee(n).as_str()) {
-                        for args in n.children().filter(|c| c.kind() == K::Args) {
-                            for c in args.children().filter(|c| c.kind() == K::ContentBlock) {
-                                self.markup(c);
-                            }
+                K::FuncCall if !NOT_PROSE.contains(&callee(n).as_str()) => {
+                    for args in n.children().filter(|c| c.kind() == K::Args) {
+                        for c in args.children().filter(|c| c.kind() == K::ContentBlock) {
+                            self.markup(c);
                         }
                     }
                 }
