@@ -392,13 +392,17 @@ pub fn templates(old: &Templates, new: &Templates) -> Vec<TemplateChange> {
     names.sort();
     names.dedup();
     for n in names {
+        let own = format!("templates/{n}");
+        let (was, is) = (old.overridden.contains(&own), new.overridden.contains(&own));
         let change = match (old.sources.get(n), new.sources.get(n)) {
             (Some(a), Some(b)) if a == b => continue,
+            // A project's override of a built-in template appeared or went.
+            (Some(_), Some(_)) if is && !was => "added",
+            (Some(_), Some(_)) if was && !is => "removed",
             (Some(_), Some(_)) => "changed",
             (None, _) => "added",
             (_, None) => "removed",
         };
-        let own = format!("templates/{n}");
         let name = if old.overridden.contains(&own) || new.overridden.contains(&own) {
             own
         } else {
@@ -407,9 +411,15 @@ pub fn templates(old: &Templates, new: &Templates) -> Vec<TemplateChange> {
         out.push(TemplateChange { name, change });
     }
     if old.references != new.references {
+        let own = "templates/references.yml".to_string();
+        let (was, is) = (old.overridden.contains(&own), new.overridden.contains(&own));
         out.push(TemplateChange {
-            name: "templates/references.yml".into(),
-            change: "changed",
+            name: own,
+            change: match (was, is) {
+                (false, true) => "added",
+                (true, false) => "removed",
+                _ => "changed",
+            },
         });
     }
     out

@@ -195,6 +195,8 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewReport {
     pub id: String,
+    /// The review's title (in the new version, or the old one for a removed review).
+    pub title: String,
     pub file: String,
     pub status: Status,
     /// Outputs whose cache key differs (what `build` would rebuild), for information: a key
@@ -306,6 +308,7 @@ fn presence(spec: &Spec, analyses: &[Analysis], status: Status) -> ReviewReport 
     };
     ReviewReport {
         id: spec.id.clone(),
+        title: spec.title.clone(),
         file: spec.file.clone(),
         status,
         rebuilt: Vec::new(),
@@ -427,6 +430,7 @@ fn review(
 
     let mut r = ReviewReport {
         id: ns.id.clone(),
+        title: ns.title.clone(),
         file: ns.file.clone(),
         status: Status::Changed,
         rebuilt,

@@ -366,7 +366,7 @@ pub fn markdown(r: &Report) -> String {
         );
     }
     for t in &r.templates {
-        let _ = writeln!(s, "- Template `{}`: {}", t.name, t.change);
+        let _ = writeln!(s, "- Template {}: {}", md(&t.name), t.change);
     }
     if r.version.is_some() || !r.templates.is_empty() {
         s.push('\n');
@@ -392,7 +392,7 @@ fn review_md(s: &mut String, v: &ReviewReport) {
         Status::Removed => " (removed)",
         _ => "",
     };
-    let _ = writeln!(s, "### {}{status}\n", md(&v.id));
+    let _ = writeln!(s, "### {} ({}){status}\n", md(&v.title), md(&v.id));
     let many = many_outcomes(v);
     let i = &v.inputs;
     if i.changed() {
