@@ -2,8 +2,9 @@
 //!
 //! The manuscript's typst source is parsed with typst's own parser and reduced to its prose:
 //! sections (by heading), paragraphs and sentences, as a reader sees them. Code is dropped
-//! (set and show rules, figures, tables — their numbers are compared as numbers — images,
-//! comments); the content of text functions (`#text(..)[…]`, `#align(..)[…]`) is kept;
+//! (set and show rules, figure bodies and tables — their numbers are compared as numbers —,
+//! images, comments) but a figure's caption is a paragraph ("Figure 2. Forest plot: …"); the
+//! content of text functions (`#text(..)[…]`, `#align(..)[…]`) is kept;
 //! escapes are undone; a reference to a figure or table reads "Figure 2", as typeset, and a
 //! citation is dropped. Sentences are compared with a longest common subsequence per section,
 //! then the words of each changed sentence; both are bounded ([`MAX_CELLS`]), beyond which a
@@ -32,6 +33,7 @@ pub fn sections(source: &str) -> Vec<Section> {
         sections: Vec::new(),
         para: String::new(),
         counts: (0, 0),
+        seen: (0, 0),
     };
     x.number_figures(&root);
     x.markup(&root);
@@ -48,6 +50,8 @@ struct Extract {
     sections: Vec<Section>,
     para: String,
     counts: (usize, usize),
+    /// Figures and tables met so far by the prose pass.
+    seen: (usize, usize),
 }
 
 /// Functions whose content is not running text.
@@ -66,6 +70,18 @@ const NOT_PROSE: &[&str] = &[
     "metadata",
 ];
 
+/// Whether a `figure(..)` call holds a table (`kind: table`, or a table as its body).
+fn is_table(figure: &SyntaxNode) -> bool {
+    figure.children().any(|a| {
+        a.kind() == K::Args
+            && a.children().any(|arg| {
+                (arg.kind() == K::Named
+                    && arg.full_text().replace(" ", "").starts_with("kind:table"))
+                    || (arg.kind() == K::FuncCall && callee(arg) == "table")
+            })
+    })
+}
+
 fn callee(call: &SyntaxNode) -> String {
     call.children()
         .next()
@@ -79,14 +95,7 @@ impl Extract {
         let kids: Vec<&SyntaxNode> = node.children().collect();
         for (i, n) in kids.iter().enumerate() {
             if n.kind() == K::FuncCall && callee(n) == "figure" {
-                let table = n.children().any(|a| {
-                    a.kind() == K::Args
-                        && a.children().any(|arg| {
-                            (arg.kind() == K::Named
-                                && arg.full_text().replace(" ", "").starts_with("kind:table"))
-                                || (arg.kind() == K::FuncCall && callee(arg) == "table")
-                        })
-                });
+                let table = is_table(n);
                 let label = kids[i + 1..]
                     .iter()
                     .find(|k| k.kind() != K::Space)
@@ -127,8 +136,12 @@ impl Extract {
         if text.is_empty() {
             return;
         }
+        self.push(split_sentences(&text));
+    }
+
+    /// Adds sentences to the current section.
+    fn push(&mut self, sentences: Vec<String>) {
         let title = self.title();
-        let sentences = split_sentences(&text);
         match self.sections.last_mut() {
             Some(s) if s.title == title => s.sentences.extend(sentences),
             _ => self.sections.push(Section { title, sentences }),
@@ -164,6 +177,7 @@ impl Extract {
                         sections: Vec::new(),
                         para: String::new(),
                         counts: (0, 0),
+                        seen: (0, 0),
                     };
                     for c in n.children().filter(|c| c.kind() == K::Markup) {
                         inner.markup(c);
@@ -189,6 +203,35 @@ impl Extract {
                 }
                 K::Link => self.para.push_str(&n.full_text()),
                 K::Equation => self.para.push_str(n.full_text().trim_matches('$').trim()),
+                // A figure's caption is a paragraph of its own: "Figure 2. Forest plot: …".
+                K::FuncCall if callee(n) == "figure" => {
+                    let name = if is_table(n) {
+                        self.seen.1 += 1;
+                        format!("Table {}.", self.seen.1)
+                    } else {
+                        self.seen.0 += 1;
+                        format!("Figure {}.", self.seen.0)
+                    };
+                    let caption = n
+                        .children()
+                        .filter(|c| c.kind() == K::Args)
+                        .flat_map(|a| a.children())
+                        .filter(|c| c.kind() == K::Named)
+                        .filter(|c| {
+                            c.children()
+                                .next()
+                                .is_some_and(|i| i.leaf_text() == "caption")
+                        })
+                        .flat_map(|c| c.children())
+                        .find(|c| c.kind() == K::ContentBlock);
+                    if let Some(c) = caption {
+                        // One unit, not split into sentences.
+                        self.flush();
+                        self.markup(c);
+                        let text = tidy(&std::mem::take(&mut self.para));
+                        self.push(vec![format!("{name} {text}")]);
+                    }
+                }
                 K::FuncCall if !NOT_PROSE.contains(&callee(n).as_str()) => {
                     for args in n.children().filter(|c| c.kind() == K::Args) {
                         for c in args.children().filter(|c| c.kind() == K::ContentBlock) {
@@ -567,7 +610,9 @@ Sixteen studies reported mortality (@x-fig-forest).
             [
                 "Sixteen studies reported mortality (Figure 1).",
                 "The pooled estimate was OR 0.44, 95% CI 0.30–0.63; p < 0.001.",
-                "Caveats: A correction of 0.5 was added."
+                "Caveats: A correction of 0.5 was added.",
+                "Figure 1. Forest plot: Mortality.",
+                "Table 1. T."
             ]
         );
     }

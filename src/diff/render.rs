@@ -32,6 +32,52 @@ fn value(v: &Option<Value>) -> String {
 }
 
 /// (what happened, the row, its detail) for each row that changed.
+/// A spec key's change: "old → new", or a word diff (long unchanged runs elided) when both are
+/// long strings, as a caption is.
+fn key_change(old: &Option<Value>, new: &Option<Value>, markdown: bool) -> String {
+    if let (Some(Value::String(a)), Some(Value::String(b))) = (old, new)
+        && a.chars().count().max(b.chars().count()) > 60
+    {
+        let words = elide(super::prose::word_diff(a, b));
+        return if markdown {
+            words_md(&words)
+        } else {
+            words_text(&words)
+        };
+    }
+    let (a, b) = (value(old), value(new));
+    if markdown {
+        format!("{} → {}", md(&a), md(&b))
+    } else {
+        format!("{a} → {b}")
+    }
+}
+
+/// Shortens the unchanged runs of a word diff to a few words of context.
+fn elide(words: Vec<Words>) -> Vec<Words> {
+    const KEEP: usize = 4;
+    let n = words.len();
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut w)| {
+            if w.op == "same" {
+                let ws: Vec<&str> = w.text.split(' ').collect();
+                if ws.len() > 2 * KEEP {
+                    let head = ws[..KEEP].join(" ");
+                    let tail = ws[ws.len() - KEEP..].join(" ");
+                    w.text = match (i == 0, i + 1 == n) {
+                        (true, _) => format!("… {tail}"),
+                        (_, true) => format!("{head} …"),
+                        _ => format!("{head} … {tail}"),
+                    };
+                }
+            }
+            w
+        })
+        .collect()
+}
+
 fn row_edits(r: &Rows) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
     for e in &r.edited {
@@ -177,10 +223,9 @@ fn inputs_text(s: &mut String, i: &Inputs) {
     for k in &i.spec {
         let _ = writeln!(
             s,
-            "    spec {}: {} → {}",
+            "    spec {}: {}",
             k.path,
-            value(&k.old),
-            value(&k.new)
+            key_change(&k.old, &k.new, false)
         );
     }
     for d in &i.data {
@@ -400,10 +445,9 @@ fn review_md(s: &mut String, v: &ReviewReport) {
         for k in &i.spec {
             let _ = writeln!(
                 s,
-                "- `{}`: {} → {}",
+                "- `{}`: {}",
                 k.path.replace('`', "'"),
-                md(&value(&k.old)),
-                md(&value(&k.new))
+                key_change(&k.old, &k.new, true)
             );
         }
         for d in &i.data {
