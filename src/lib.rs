@@ -10,6 +10,7 @@ pub mod build;
 pub mod cli;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod fonts;
 pub mod import;
 pub mod plot;

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod import;
 pub mod init;
@@ -101,6 +102,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write every page with --out-dir.
     Man(man::ManArgs),
+    /// What changed in the paper between two versions: git revisions (default HEAD and the
+    /// working tree) or two directories. Exit 0: no change; 1: changes; 2: error.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs a parsed command line.
@@ -133,5 +137,6 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args, cli.quiet),
+        Command::Diff(args) => diff::run(args),
     }
 }

@@ -15,6 +15,7 @@
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
+//! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 
 mod common;
 
@@ -22,6 +23,7 @@ mod build_rules;
 mod cli;
 mod core_inputs;
 mod data_files;
+mod diff;
 mod end_to_end;
 mod figures;
 mod import;
