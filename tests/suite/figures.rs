@@ -196,3 +196,64 @@ fn a_continuous_outcome_shows_mean_sd_and_total_per_arm() {
         "study interval"
     );
 }
+
+/// A test project of `tests/fixtures/projects/`, copied to a temporary directory and built.
+fn fixture_project(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(
+        &repo()
+            .join("tests/fixtures/projects")
+            .join(name)
+            .join("analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    dir
+}
+
+/// Compares a built figure with its snapshot (or rewrites the snapshot when updating).
+fn assert_snapshot(got: &str, name: &str) {
+    let snap = repo().join("tests/snapshots").join(name);
+    if updating() {
+        std::fs::write(&snap, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&snap)
+        .unwrap_or_else(|_| panic!("no snapshot {name} (run with METAREPORT_UPDATE_SNAPSHOTS=1)"));
+    assert!(
+        want == got,
+        "{name} differs from its snapshot (look at it, then METAREPORT_UPDATE_SNAPSHOTS=1)"
+    );
+}
+
+/// The tick labels of a forest plot's axis: the texts drawn on the axis line's row.
+fn tick_labels(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .filter_map(|t| {
+            let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
+            let y: f64 = t.split("y=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            Some((y, text))
+        })
+        .collect::<Vec<_>>()
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| {
+            run.len() >= 5
+                && run
+                    .iter()
+                    .all(|(_, t)| t.replace('\u{2212}', "-").parse::<f64>().is_ok())
+        })
+        .last()
+        .map(|run| run.iter().map(|(_, t)| t.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn one_outlying_smd_does_not_stretch_the_forest_axis() {
+    // dat.curtis1998: 101 SMDs within about −3 to 8.5 and Betula pendula at 9.50 [7.43, 11.57].
+    // Covering every interval gave an axis of −20 to 20; the outlier is drawn as an arrow.
+    let dir = fixture_project("curtis1998");
+    let svg = std::fs::read_to_string(dir.path().join("out/curtis1998/figures/forest-biomass.svg"))
+        .unwrap();
+    assert_eq!(tick_labels(&svg), ["−10", "−5", "0", "5", "10"]);
+    assert_snapshot(&svg, "curtis1998-forest-biomass.svg");
+}

@@ -233,17 +233,31 @@ fn forest_with(
     let (graph_x0, graph_x1, width) = (lay.graph_x0, lay.graph_x1, lay.width);
     let study_x = lay.left[0];
 
-    // Axis from every interval shown.
+    // Axis from the pooled intervals and the study intervals but outliers (drawn as arrows).
     let z = crate::stats::dist::z_crit(level);
-    let mut values = Vec::new();
-    for s in &a.studies {
-        let se = s.vi.sqrt();
-        values.push(measure.back_transform(s.yi - z * se));
-        values.push(measure.back_transform(s.yi + z * se));
-    }
+    let intervals: Vec<(f64, f64)> = a
+        .studies
+        .iter()
+        .map(|s| {
+            let se = s.vi.sqrt();
+            (
+                measure.back_transform(s.yi - z * se),
+                measure.back_transform(s.yi + z * se),
+            )
+        })
+        .collect();
+    let pooled: Vec<f64> = std::iter::once(&a.overall)
+        .chain(
+            a.subgroups
+                .iter()
+                .flat_map(|sg| sg.groups.iter().map(|g| &g.pool)),
+        )
+        .filter_map(|p| p.pooled.value())
+        .flat_map(|p| [p.ci_lower, p.ci_upper].map(|v| measure.back_transform(v)))
+        .collect();
     let ax = axis::choose(
         measure,
-        &values,
+        &axis::forest_extent(measure, &pooled, &intervals),
         o.forest.limits,
         o.forest.ticks.as_deref(),
         graph_x0,
