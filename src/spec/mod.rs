@@ -128,6 +128,9 @@ pub struct Forest {
     pub ticks: Option<Vec<f64>>,
     pub prediction_bar: bool,
     pub caption: Option<String>,
+    /// Decimals of each data column the forest plot shows, by standard column name
+    /// (`mean_t`, `sd_c`, ..., `yi`, `se`): as entered or as set in the spec.
+    pub decimals: std::collections::BTreeMap<String, usize>,
 }
 
 /// Funnel plot settings.

@@ -257,3 +257,58 @@ fn one_outlying_smd_does_not_stretch_the_forest_axis() {
     assert_eq!(tick_labels(&svg), ["−10", "−5", "0", "5", "10"]);
     assert_snapshot(&svg, "curtis1998-forest-biomass.svg");
 }
+
+#[test]
+fn each_data_column_has_one_number_of_decimals_as_entered_or_as_set() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses/data")).unwrap();
+    // Three rows of dat.curtis1998, as entered there: 1439 and 1140.60 in one column.
+    std::fs::write(
+        dir.path().join("analyses/data/d.csv"),
+        "study,mean_t,sd_t,n_t,mean_c,sd_c,n_c\nCitrus sinensis,1439,142.03,3,1140.60,82.965,3\nAlnus rubra,6.8169,1.77,3,3.945,1.1158,5\nPicea abies,262.1,16.4,6,235.5,15,6\n",
+    )
+    .unwrap();
+    let spec = |decimals: &str| {
+        format!(
+            "title: T\noutcomes:\n  - id: m\n    title: M\n    data: data/d.csv\n    measure: SMD\n{decimals}"
+        )
+    };
+    std::fs::write(dir.path().join("analyses/entered.yaml"), spec("")).unwrap();
+    std::fs::write(
+        dir.path().join("analyses/set.yaml"),
+        spec("    forest: {decimals: {mean: 1, sd: 2}}\n"),
+    )
+    .unwrap();
+    built(dir.path());
+    let cells = |review: &str| {
+        let svg = std::fs::read_to_string(
+            dir.path()
+                .join(format!("out/{review}/figures/forest-m.svg")),
+        )
+        .unwrap();
+        move |cell: &str| svg.contains(&format!(">\n{cell}\n<"))
+    };
+    // As entered: the most decimals of each column (mean_t 4, sd_t 2, mean_c 3, sd_c 4).
+    let entered = cells("entered");
+    for cell in [
+        "1439.0000",
+        "6.8169",
+        "262.1000",
+        "142.03",
+        "1.77",
+        "16.40",
+        "1140.600",
+        "3.945",
+        "235.500",
+        "82.9650",
+        "15.0000",
+        "3",
+    ] {
+        assert!(entered(cell), "as entered: {cell}");
+    }
+    assert!(!entered("1439") && !entered("6.82") && !entered("16.4"));
+    let set = cells("set");
+    for cell in ["1439.0", "6.8", "1140.6", "142.03", "1.12", "15.00", "3"] {
+        assert!(set(cell), "as set: {cell}");
+    }
+}

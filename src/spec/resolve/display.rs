@@ -85,6 +85,7 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         ticks: f.ticks.clone(),
         prediction_bar: f.prediction_bar.unwrap_or(false),
         caption: f.caption.clone(),
+        decimals: Default::default(),
     }
 }
 

@@ -3,11 +3,12 @@
 //!
 //! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
 //! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs` and `display.rs` for the parts of an
-//! outcome), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
 //! the project.
 
 mod baseline;
 mod data;
+mod decimals;
 mod display;
 mod files;
 mod manuscript;

@@ -1,7 +1,7 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, display, model, sensitivity, subgroups};
+use super::{Resolver, decimals, display, model, sensitivity, subgroups};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
@@ -27,7 +27,8 @@ pub(super) fn outcome(
     let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
     options.sensitivity = sens;
     options.bias = display::bias_options(o);
-    let forest = display::forest(r, path, o);
+    let mut forest = display::forest(r, path, o);
+    forest.decimals = decimals::decimals(r, path, o, &d);
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
