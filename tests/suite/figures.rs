@@ -312,3 +312,93 @@ fn each_data_column_has_one_number_of_decimals_as_entered_or_as_set() {
         assert!(set(cell), "as set: {cell}");
     }
 }
+
+/// The texts of an SVG figure: (left, right, baseline-ish y) in points, and the text, with
+/// regular 8 pt text measured by the embedded font.
+fn text_boxes(svg: &str) -> Vec<(f64, f64, f64, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let attr = |name: &str| -> Option<&str> {
+                Some(t.split(&format!("{name}=\"")).nth(1)?.split('"').next()?)
+            };
+            let x: f64 = attr("x")?.parse().ok()?;
+            let y: f64 = attr("y")?.parse().ok()?;
+            let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
+            let w = metareport::fonts::text_width(&text, 8.0, t.contains("font-weight=\"bold\""));
+            let x = x / 4.0;
+            let (l, r) = match attr("text-anchor")? {
+                "end" => (x - w, x),
+                "middle" => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            Some((l, r, y / 4.0, text))
+        })
+        .collect()
+}
+
+#[test]
+fn favours_labels_never_overlap_or_leave_the_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let rows = "    rows:\n      - {study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n";
+    let left = "Favours intravenous magnesium sulphate";
+    let right = "Favours usual care with a placebo infusion";
+    std::fs::write(
+        dir.path().join("analyses/fav.yaml"),
+        format!(
+            "title: T\noutcomes:\n  - id: long\n    title: L\n    measure: OR\n{rows}    forest: {{favours: [{left}, {right}]}}\n    sensitivity: {{leave_one_out: true}}\n  - id: edge\n    title: E\n    measure: OR\n{rows}    forest: {{limits: [0.9, 100], favours: [{left}, {right}]}}\n  - id: short\n    title: S\n    measure: OR\n{rows}"
+        ),
+    )
+    .unwrap();
+    built(dir.path());
+    for fig in [
+        "forest-long",
+        "leave-one-out-long",
+        "forest-edge",
+        "forest-short",
+    ] {
+        let svg =
+            std::fs::read_to_string(dir.path().join(format!("out/fav/figures/{fig}.svg"))).unwrap();
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split("pt\"")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let boxes = text_boxes(&svg);
+        let part_of = |label: &str| -> Vec<&(f64, f64, f64, String)> {
+            boxes
+                .iter()
+                .filter(|b| !b.3.is_empty() && label.contains(b.3.as_str()) && b.3.len() > 3)
+                .collect()
+        };
+        let (l, r) = if fig == "forest-short" {
+            (part_of("Favours experimental"), part_of("Favours control"))
+        } else {
+            (part_of(left), part_of(right))
+        };
+        assert!(!l.is_empty() && !r.is_empty(), "{fig}: labels drawn");
+        let l_end = l.iter().map(|b| b.1).fold(f64::MIN, f64::max);
+        let r_start = r.iter().map(|b| b.0).fold(f64::MAX, f64::min);
+        assert!(
+            l_end + 8.0 <= r_start,
+            "{fig}: the labels overlap or touch ({l_end} vs {r_start})"
+        );
+        for b in l.iter().chain(&r) {
+            assert!(
+                b.0 >= 0.0 && b.1 <= width,
+                "{fig}: \"{}\" runs past the figure ({} to {} of {width})",
+                b.3,
+                b.0,
+                b.1
+            );
+        }
+        // Long labels go on two lines under the graph; short ones stay on one.
+        let lines = l.len().max(r.len());
+        assert_eq!(lines, if fig == "forest-short" { 1 } else { 2 }, "{fig}");
+    }
+}

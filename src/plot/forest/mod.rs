@@ -18,7 +18,7 @@ pub use draw::axis_line;
 pub use sensitivity::sensitivity_forest;
 
 use self::columns::{Column, Columns};
-use self::draw::{axis_with_favours, diamond, panel_title, whisker};
+use self::draw::{Favours, axis_with_favours, diamond, panel_title, whisker};
 use self::rows::{Row, pool_of, weight_of};
 use super::axis;
 use super::canvas::{ACCENT, Align, Bands, Figure, Font, INK, SQUARE};
@@ -230,7 +230,7 @@ fn forest_with(
     }
     let widths = cols.widths();
     let lay = Layout::new(&cols, &rows);
-    let (graph_x0, graph_x1, width) = (lay.graph_x0, lay.graph_x1, lay.width);
+    let (graph_x0, graph_x1) = (lay.graph_x0, lay.graph_x1);
     let study_x = lay.left[0];
 
     // Axis from the pooled intervals and the study intervals but outliers (drawn as arrows).
@@ -264,11 +264,14 @@ fn forest_with(
         graph_x1,
     );
 
+    let favours = Favours::new(&ax, measure, &o.forest.favours, MARGIN);
+    let width = lay.width.max(favours.right_end() + MARGIN);
+
     // Heights.
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
     let head_h = ROW * 2.2;
     let body_h = rows.len() as f64 * ROW;
-    let axis_h = ROW * 3.2;
+    let axis_h = ROW * (3.2 + favours.extra_lines() as f64);
     let height = MARGIN + title_h + head_h + body_h + axis_h + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
@@ -405,14 +408,7 @@ fn forest_with(
     }
 
     // Line of no effect and axis.
-    axis_with_favours(
-        &mut f,
-        &ax,
-        measure,
-        body_top,
-        y + ROW * 0.3,
-        &o.forest.favours,
-    );
+    axis_with_favours(&mut f, &ax, measure, body_top, y + ROW * 0.3, &favours);
     (f, widths)
 }
 
