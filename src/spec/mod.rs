@@ -115,8 +115,24 @@ pub struct Outcome {
     pub subgroup_label: Option<String>,
     /// The column ordering a cumulative analysis, if any.
     pub cumulative_by: Option<String>,
+    /// How a cumulative analysis orders the studies, if one is asked for.
+    pub cumulative_order: Option<CumulativeOrder>,
     pub forest: Forest,
     pub funnel: Funnel,
+}
+
+/// The order in which a cumulative analysis adds the studies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CumulativeOrder {
+    /// The order of the data.
+    Data,
+    /// By a column: numbers as numbers; text alphabetically, ignoring case, with the numbers
+    /// in it compared as numbers ("Study 2" before "Study 10").
+    Column {
+        column: String,
+        numeric: bool,
+        descending: bool,
+    },
 }
 
 /// Forest plot settings.

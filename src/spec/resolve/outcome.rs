@@ -24,7 +24,11 @@ pub(super) fn outcome(
     // Moved out, not copied: a million rows stay a million rows.
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
-    let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let (sens, cumulative_order) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let cumulative_by = match &cumulative_order {
+        Some(crate::spec::CumulativeOrder::Column { column, .. }) => Some(column.clone()),
+        _ => None,
+    };
     options.sensitivity = sens;
     options.bias = display::bias_options(o);
     let mut forest = display::forest(r, path, o);
@@ -60,6 +64,7 @@ pub(super) fn outcome(
         uses_rule,
         subgroup_label,
         cumulative_by,
+        cumulative_order,
         forest,
         funnel,
     })
