@@ -8,6 +8,7 @@ pub mod explain;
 pub mod init;
 pub mod pool;
 pub mod schema;
+pub mod templates;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -82,6 +83,25 @@ pub enum Command {
     Pool(pool::PoolArgs),
     /// Print the JSON Schema of the review spec.
     Schema,
+    /// The built-in manuscript templates, to override in a project.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+}
+
+/// What `metareport templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Write the built-in templates and references.yml into DIR (default: templates), where a
+    /// project's copies override the built-in ones.
+    Export {
+        /// Directory to write them to (default: templates).
+        dir: Option<PathBuf>,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs a parsed command line.
@@ -111,5 +131,12 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
         ),
         Command::Pool(args) => pool::run(args),
         Command::Schema => schema::run(),
+        Command::Templates {
+            action: TemplatesAction::Export { dir, force },
+        } => templates::export(
+            &dir.unwrap_or_else(|| PathBuf::from("templates")),
+            force,
+            cli.quiet,
+        ),
     }
 }

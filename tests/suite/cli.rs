@@ -322,3 +322,67 @@ fn watch_builds_once_then_again_after_a_change() {
             .any(|s| s["name"] == "tau2" && s["value"] == "DL")
     );
 }
+
+#[test]
+fn templates_export_writes_the_built_in_templates_and_overwrites_nothing_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let o = metareport(&["templates", "export"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmp.path().join("templates");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = metareport::report::render::BUILTIN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(["references.yml".to_string()])
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+    for n in &names {
+        assert_eq!(
+            std::fs::read(dir.join(n)).unwrap(),
+            std::fs::read(repo().join("templates").join(n)).unwrap(),
+            "{n}"
+        );
+    }
+    // The exported templates override the built-in ones: an edit reaches the manuscript.
+    let review = dir.join("review.typ.j2");
+    let text = std::fs::read_to_string(&review).unwrap();
+    std::fs::write(&review, format!("{text}\nAn overridden template.\n")).unwrap();
+    let o = metareport(&["build", "-q"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let typ = std::fs::read_to_string(tmp.path().join("out/example/manuscript.typ")).unwrap();
+    assert!(typ.contains("An overridden template."));
+    // A second export refuses, naming what exists, and leaves the edit alone.
+    let o = metareport(&["templates", "export"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("already holds") && stderr(&o).contains("--force"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        std::fs::read_to_string(&review)
+            .unwrap()
+            .contains("An overridden template.")
+    );
+    let o = metareport(&["templates", "export", "--force", "-q"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&review).unwrap(), text);
+    // Into another directory, and never through a symbolic link.
+    #[cfg(unix)]
+    {
+        let other = tmp.path().join("elsewhere");
+        std::fs::create_dir(&other).unwrap();
+        let outside = tmp.path().join("outside.txt");
+        std::os::unix::fs::symlink(&outside, other.join("setup.typ.j2")).unwrap();
+        let o = metareport(&["templates", "export", "elsewhere", "--force"], tmp.path());
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+        assert!(!outside.exists());
+    }
+}
