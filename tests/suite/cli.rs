@@ -386,3 +386,51 @@ fn templates_export_writes_the_built_in_templates_and_overwrites_nothing_unless_
         assert!(!outside.exists());
     }
 }
+
+#[test]
+fn pool_names_its_flags_and_the_data_file_its_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("d.csv"),
+        "study,events_t,total_t,events_c,total_c\nA,3,50,ten,51\nB,6,40,3,20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("e.csv"),
+        "study,events_t,total_t,events_c,total_c\nA,3,50,1,51\nB,6,40,3,20\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("k.csv"), "study,x,y\nA,1,2\n").unwrap();
+    let err = |args: &[&str]| {
+        let o = metareport(&[&["pool", "--measure", "OR"], args].concat(), tmp.path());
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        stderr(&o)
+    };
+    // A cell of the data file: the file's column, not a flag (it said "--column `events-c`").
+    assert_eq!(
+        err(&["--data", "d.csv"]).trim_end(),
+        "error: d.csv:2:4: column `events_c`: study \"A\": expected a number, found \"ten\""
+    );
+    let e = err(&["--data", "e.csv", "--column", "events_t=ev"]);
+    assert!(
+        e.contains("e.csv: --column events_t=…: `events_t` is mapped to column `ev`, which e.csv does not have"),
+        "{e}"
+    );
+    let e = err(&["--data", "e.csv", "--exclude", "A", "--exclude", "B"]);
+    assert!(
+        e.contains("e.csv: --exclude: excluding all 2 studies leaves no study to pool"),
+        "{e}"
+    );
+    let e = err(&["--data", "k.csv"]);
+    assert!(
+        e.contains("hint: map columns with --column NAME=COLUMN or set --input")
+            && !e.contains("columns:"),
+        "{e}"
+    );
+    let e = err(&["--data", "e.csv", "--level", "1.5"]);
+    assert!(e.contains("e.csv: --level: "), "{e}");
+    assert!(
+        !e.contains("outcomes[") && !e.contains("outcome `pool`"),
+        "{e}"
+    );
+}

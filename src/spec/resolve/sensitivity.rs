@@ -106,6 +106,19 @@ pub(super) fn sensitivity(
                 "name at least one study to exclude",
                 None,
             );
+        } else if names.iter().all(|n| ex.studies.iter().any(|s| s == n)) {
+            r.error(
+                &format!("{path}.sensitivity.exclude[{i}].studies"),
+                format!(
+                    "excluding {} leaves no study to pool",
+                    if names.len() == 1 {
+                        "the only study".to_string()
+                    } else {
+                        format!("all {} studies", names.len())
+                    }
+                ),
+                None,
+            );
         }
         let label = ex
             .label
