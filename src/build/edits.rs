@@ -63,5 +63,5 @@ pub fn refuse(
         ));
         diags.push(d);
     }
-    (!diags.is_empty()).then(|| Failure::Input(Diagnostics(diags)))
+    (!diags.is_empty()).then_some(Failure::Input(Diagnostics(diags)))
 }

@@ -236,13 +236,12 @@ fn tick_labels(svg: &str) -> Vec<String> {
         })
         .collect::<Vec<_>>()
         .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| {
+        .rfind(|run| {
             run.len() >= 5
                 && run
                     .iter()
                     .all(|(_, t)| t.replace('\u{2212}', "-").parse::<f64>().is_ok())
         })
-        .last()
         .map(|run| run.iter().map(|(_, t)| t.clone()).collect())
         .unwrap_or_default()
 }
@@ -320,7 +319,7 @@ fn text_boxes(svg: &str) -> Vec<(f64, f64, f64, String)> {
         .skip(1)
         .filter_map(|t| {
             let attr = |name: &str| -> Option<&str> {
-                Some(t.split(&format!("{name}=\"")).nth(1)?.split('"').next()?)
+                t.split(&format!("{name}=\"")).nth(1)?.split('"').next()
             };
             let x: f64 = attr("x")?.parse().ok()?;
             let y: f64 = attr("y")?.parse().ok()?;
