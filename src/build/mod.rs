@@ -5,10 +5,12 @@
 //! - `plan.rs`: the targets of a project and their keys (what each output depends on)
 //! - `manifest.rs`: the manifest, atomic writes, the lock
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
+//! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were.
 
+pub mod edits;
 pub mod manifest;
 pub mod plan;
 pub mod produce;
@@ -123,6 +125,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         ));
     }
     let leftovers = old.leftovers(&targets);
+    // Outputs edited by hand are never overwritten or removed silently.
+    if !opts.force {
+        let rewrite: Vec<&str> = stale.iter().map(|t| t.path.as_str()).collect();
+        if let Some(f) = edits::refuse(&old, root, &rewrite, &leftovers) {
+            return Err(f);
+        }
+    }
     if stale.is_empty() && leftovers.is_empty() {
         if !opts.quiet {
             eprintln!(

@@ -160,6 +160,14 @@ fn figure_plot(
 const PAGE_TEXT_WIDTH: f64 = 464.88;
 const FIGURE_MAX_HEIGHT: f64 = 595.28;
 
+/// The smallest scale a figure is printed at on a portrait page: its 8 pt text at 6 pt. A
+/// wider figure (a forest plot with many columns) goes on a landscape page of its own.
+pub const MIN_FIGURE_SCALE: f64 = 0.75;
+/// The text width of a landscape page (the same margins) and the height `fitted` scales a
+/// figure to there (`max-height: 13cm` in the template).
+const LANDSCAPE_TEXT_WIDTH: f64 = 711.5;
+const LANDSCAPE_FIGURE_MAX_HEIGHT: f64 = 368.5;
+
 fn style_name(spec: &Spec) -> &'static str {
     match spec.style {
         Style::Plain => "plain",
@@ -188,7 +196,8 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
             String::new()
         }),
     );
-    // Forest plots too tall for a page: the windows of each page (header, rows, axis).
+    // Forest plots too wide for a portrait page: on a landscape page. Too tall for a page: the
+    // windows of each page (header, rows, axis).
     if let Some(Value::Array(figures)) = o.get_mut("figures") {
         for (fi, fig) in figures.iter_mut().enumerate() {
             // Only single forest plots (and sensitivity forests) have rows to split.
@@ -199,16 +208,26 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
                 FigureKind::Funnel | FigureKind::Prisma => false,
                 FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
             };
-            let Some(plot) = rows_based
+            let Some(plot) = (rows_based || f.kind == FigureKind::Forest)
                 .then(|| figure_plot(spec, analyses, fi).ok())
                 .flatten()
             else {
                 continue;
             };
+            let landscape = PAGE_TEXT_WIDTH / plot.width < MIN_FIGURE_SCALE;
+            let (text_width, max_height) = if landscape {
+                if let Some(fig) = fig.as_object_mut() {
+                    fig.insert("landscape".into(), json!(true));
+                }
+                (LANDSCAPE_TEXT_WIDTH, LANDSCAPE_FIGURE_MAX_HEIGHT)
+            } else {
+                (PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT)
+            };
             let pages = plot
                 .bands
                 .as_ref()
-                .and_then(|b| b.pages(plot.width, plot.height, PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT));
+                .filter(|_| rows_based)
+                .and_then(|b| b.pages(plot.width, plot.height, text_width, max_height));
             if let (Some(pages), Some(fig)) = (pages, fig.as_object_mut()) {
                 fig.insert("width".into(), json!(plot.width));
                 fig.insert("height".into(), json!(plot.height));

@@ -282,17 +282,19 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         outcomes: vec![outcome],
         ..Default::default()
     };
-    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw).map_err(
-        |mut d| {
-            for x in &mut d.0 {
-                x.field = x.field.as_deref().and_then(flag_of);
-            }
-            Failure::Input(d)
-        },
-    )?;
+    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw)
+        .map_err(Failure::Input)?;
     let o = &spec.outcomes[0];
-    let analysis = crate::stats::analyse(o.studies.clone(), &o.options)
-        .map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
+    let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| match e {
+        // Cells of the data file, named by the file's columns.
+        e @ crate::stats::AnalysisError::InvalidData(_) => {
+            crate::build::analysis_failure(&spec, o, e)
+        }
+        // The rest concern the data as a whole (no outcome is named on the command line).
+        e => Failure::Input(
+            crate::diag::Diagnostic::file(data.display().to_string(), e.to_string()).into(),
+        ),
+    })?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
     println!(
@@ -300,25 +302,4 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
     );
     Ok(())
-}
-
-/// The flag that sets a spec field ("outcomes[0].model.tau2" → "--tau2").
-fn flag_of(field: &str) -> Option<String> {
-    let last = field.rsplit('.').next().unwrap_or(field);
-    if last.starts_with("outcomes[") {
-        return None;
-    }
-    let last = last.split('[').next().unwrap_or(last);
-    let flag = match last {
-        "studies" => "exclude",
-        "by" => "cumulative-by",
-        "column" => "subgroup",
-        "add" => "continuity-add",
-        "to" => "continuity-to",
-        "kind" => "continuity-kind",
-        "rule" => "rule-fixed-at-least",
-        "data" => "data",
-        other => other,
-    };
-    Some(format!("--{}", flag.replace('_', "-")))
 }

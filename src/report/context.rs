@@ -69,10 +69,51 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
         FigureKind::Forest => format!("Forest plot: {list}."),
         FigureKind::Funnel => format!("Funnel plot: {list}."),
         FigureKind::LeaveOneOut => format!("Leave-one-out sensitivity analysis: {list}."),
-        FigureKind::Cumulative => format!("Cumulative meta-analysis: {list}."),
+        FigureKind::Cumulative => format!(
+            "Cumulative meta-analysis: {list}.{}",
+            cumulative_order(spec, f)
+        ),
         FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
             super::risk_of_bias::default_caption(spec, f)
         }
+    }
+}
+
+/// The order a cumulative figure adds its studies in, as a sentence for its caption.
+fn cumulative_order(spec: &Spec, f: &Figure) -> String {
+    use crate::spec::CumulativeOrder;
+    let mut phrases: Vec<String> = Vec::new();
+    for o in spec.outcomes.iter().filter(|o| f.outcomes.contains(&o.id)) {
+        let phrase = match &o.cumulative_order {
+            None | Some(CumulativeOrder::Data) => "in the order of the data".to_string(),
+            Some(CumulativeOrder::Column {
+                column,
+                numeric: true,
+                descending,
+            }) => format!(
+                "in {} order of {column}",
+                if *descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            ),
+            Some(CumulativeOrder::Column {
+                column,
+                numeric: false,
+                descending,
+            }) => format!(
+                "in {}alphabetical order of {column} (ignoring case; numbers in the text compared as numbers)",
+                if *descending { "reverse " } else { "" }
+            ),
+        };
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    match phrases.as_slice() {
+        [one] => format!(" Studies are added {one}."),
+        _ => String::new(),
     }
 }
 

@@ -126,10 +126,26 @@ pub struct Outcome {
     pub subgroup_label: Option<String>,
     /// The column ordering a cumulative analysis, if any.
     pub cumulative_by: Option<String>,
+    /// How a cumulative analysis orders the studies, if one is asked for.
+    pub cumulative_order: Option<CumulativeOrder>,
     pub forest: Forest,
     pub funnel: Funnel,
     /// The appraisal that applies to this outcome: its own table, else the review's.
     pub risk_of_bias: Option<crate::rob::RiskOfBias>,
+}
+
+/// The order in which a cumulative analysis adds the studies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CumulativeOrder {
+    /// The order of the data.
+    Data,
+    /// By a column: numbers as numbers; text alphabetically, ignoring case, with the numbers
+    /// in it compared as numbers ("Study 2" before "Study 10").
+    Column {
+        column: String,
+        numeric: bool,
+        descending: bool,
+    },
 }
 
 /// Forest plot settings.
@@ -143,6 +159,9 @@ pub struct Forest {
     pub caption: Option<String>,
     /// Risk-of-bias columns at the right of the graph.
     pub risk_of_bias: bool,
+    /// Decimals of each data column the forest plot shows, by standard column name
+    /// (`mean_t`, `sd_c`, ..., `yi`, `se`): as entered or as set in the spec.
+    pub decimals: std::collections::BTreeMap<String, usize>,
 }
 
 /// Funnel plot settings.

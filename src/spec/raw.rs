@@ -392,6 +392,10 @@ pub struct RawForest {
     pub risk_of_bias: Option<bool>,
     /// Figure caption.
     pub caption: Option<String>,
+    /// Decimals of the data columns, e.g. `{mean: 1, sd: 2}` (keys: `events`, `total`, `mean`,
+    /// `sd`, `n`, `r`, `yi`, `se`; both arms alike). Default: as entered, the most decimals any
+    /// value of the column has (at most 4).
+    pub decimals: Option<BTreeMap<String, u8>>,
 }
 
 /// Funnel plot options.

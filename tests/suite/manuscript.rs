@@ -195,3 +195,93 @@ fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each
         "{text}"
     );
 }
+
+/// The width (points) at which each figure image is printed, with the page it is on (width,
+/// height in points).
+fn printed_images(dir: &Path, review: &str) -> Vec<((f64, f64), f64)> {
+    fn walk(frame: &Frame, page: (f64, f64), out: &mut Vec<((f64, f64), f64)>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Image(_, size, _) => out.push((page, size.x.to_pt())),
+                FrameItem::Group(g) => walk(&g.frame, page, out),
+                _ => {}
+            }
+        }
+    }
+    let out = dir.join("out").join(review);
+    let source = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
+    let mut files = vec![(
+        "references.yml".to_string(),
+        std::fs::read(out.join("references.yml")).unwrap(),
+    )];
+    for e in std::fs::read_dir(out.join("figures")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            files.push((
+                format!("figures/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    let doc = compile::document(&source, files).unwrap();
+    let mut images = Vec::new();
+    for page in doc.pages() {
+        let size = page.frame.size();
+        walk(&page.frame, (size.x.to_pt(), size.y.to_pt()), &mut images);
+    }
+    images
+}
+
+#[test]
+fn a_forest_plot_too_wide_for_a_portrait_page_goes_on_a_landscape_page_at_6_pt_or_more() {
+    // dat.curtis1998: six data columns with four decimals make the forest plot about 700 pt
+    // wide; on the 465 pt text width of a portrait page its 8 pt text would print at 5.3 pt.
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(
+        &super::common::repo().join("tests/fixtures/projects/curtis1998/analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/curtis1998/figures/forest-biomass.svg"))
+        .unwrap();
+    let natural: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split("pt\"")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        natural * 0.75 > 465.0,
+        "the test needs a wide figure: {natural} pt"
+    );
+    let typ = std::fs::read_to_string(dir.path().join("out/curtis1998/manuscript.typ")).unwrap();
+    assert!(typ.contains("#page(flipped: true)[#figure(\n  sliced(\"figures/forest-biomass.svg\""));
+    let images = printed_images(dir.path(), "curtis1998");
+    assert!(!images.is_empty());
+    for (page, width) in &images {
+        assert!(
+            page.0 > page.1,
+            "a page of the forest plot is not landscape: {page:?}"
+        );
+        let scale = width / natural;
+        assert!(
+            scale >= 0.75,
+            "printed at {:.2} × 8 pt = {:.1} pt",
+            scale,
+            scale * 8.0
+        );
+    }
+    // A forest plot that fits a portrait page stays on one.
+    let narrow = super::common::project(&["magnesium"]);
+    built(narrow.path());
+    let typ = std::fs::read_to_string(narrow.path().join("out/magnesium/manuscript.typ")).unwrap();
+    assert!(!typ.contains("flipped"));
+    assert!(
+        printed_images(narrow.path(), "magnesium")
+            .iter()
+            .all(|(page, _)| page.0 < page.1)
+    );
+}

@@ -86,6 +86,7 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         prediction_bar: f.prediction_bar.unwrap_or(false),
         caption: f.caption.clone(),
         risk_of_bias: f.risk_of_bias.unwrap_or(false),
+        decimals: Default::default(),
     }
 }
 

@@ -3,11 +3,12 @@
 //!
 //! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
 //! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs` and `display.rs` for the parts of an
-//! outcome), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
 //! the project.
 
 mod baseline;
 mod data;
+mod decimals;
 mod display;
 mod files;
 mod manuscript;
@@ -18,6 +19,7 @@ mod risk_of_bias;
 mod sensitivity;
 mod studies;
 mod subgroups;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,7 @@ use super::{InputFile, Spec, Style, yaml};
 use crate::data::{Table, table};
 use crate::diag::{Diagnostic, Diagnostics};
 pub use files::read_project_file;
+pub use vocabulary::Vocabulary;
 
 /// The JSON Schema of the spec (`metareport schema`).
 pub fn schema_json() -> serde_json::Value {
@@ -42,6 +45,8 @@ struct Resolver<'a> {
     positions: BTreeMap<String, (usize, usize)>,
     diags: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
+    /// How messages name settings.
+    vocabulary: Vocabulary,
 }
 
 impl Resolver<'_> {
@@ -182,6 +187,7 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
         positions: checker.positions,
         diags: Vec::new(),
         inputs: Vec::new(),
+        vocabulary: Vocabulary::Spec,
     };
     r.record_input(file, text.as_bytes());
     let spec = resolve(&mut r, raw);
@@ -194,8 +200,9 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
     }
 }
 
-/// Resolves a spec built in memory (the `pool` command): `root` is the directory its data
-/// paths are relative to, `label` names it in messages.
+/// Resolves a spec built in memory from the flags of the `pool` command: `root` is the
+/// directory its data paths are relative to, `label` names it in messages, which name the
+/// flags (see [`Vocabulary`]).
 pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagnostics> {
     let mut r = Resolver {
         root,
@@ -204,6 +211,7 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
         positions: BTreeMap::new(),
         diags: Vec::new(),
         inputs: Vec::new(),
+        vocabulary: Vocabulary::CommandLine,
     };
     r.inputs.push(InputFile {
         path: label.to_string(),
@@ -214,6 +222,9 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
     r.diags
         .retain(|d| !d.message.starts_with("the spec's file name"));
     spec.id = "pool".into();
+    for d in &mut r.diags {
+        d.field = d.field.as_deref().and_then(|f| r.vocabulary.field(f));
+    }
     if r.diags.is_empty() {
         Ok(spec)
     } else {

@@ -1,7 +1,7 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, display, model, risk_of_bias, sensitivity, subgroups};
+use super::{Resolver, decimals, display, model, risk_of_bias, sensitivity, subgroups};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
@@ -26,11 +26,16 @@ pub(super) fn outcome(
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
     let rob = risk_of_bias::outcome(r, path, o, raw, review_rob, &d, &mut studies, &mut lines);
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
-    let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let (sens, cumulative_order) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let cumulative_by = match &cumulative_order {
+        Some(crate::spec::CumulativeOrder::Column { column, .. }) => Some(column.clone()),
+        _ => None,
+    };
     options.sensitivity = sens;
     risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
     options.bias = display::bias_options(o);
-    let forest = display::forest(r, path, o);
+    let mut forest = display::forest(r, path, o);
+    forest.decimals = decimals::decimals(r, path, o, &d);
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
@@ -62,6 +67,7 @@ pub(super) fn outcome(
         uses_rule,
         subgroup_label,
         cumulative_by,
+        cumulative_order,
         forest,
         funnel,
         risk_of_bias: rob,
