@@ -5,13 +5,23 @@ use crate::spec::raw::RawOutcome;
 use crate::spec::{Forest, Funnel};
 use crate::stats::analysis::BiasOptions;
 
-/// The small-study tests asked for.
-pub(super) fn bias_options(o: &RawOutcome) -> BiasOptions {
+/// The small-study tests asked for, and the fewest studies they need (10 unless the spec sets
+/// `min_studies`, at least 3).
+pub(super) fn bias_options(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> BiasOptions {
     let ss = o.small_study.unwrap_or_default();
+    let min_studies = ss.min_studies.unwrap_or(10);
+    if min_studies < 3 {
+        r.error(
+            &format!("{path}.small_study.min_studies"),
+            format!("the tests need at least 3 studies, found {min_studies}"),
+            Some("use a number from 3 (run with any usable number of studies) to 10 (the Cochrane Handbook's advice)".into()),
+        );
+    }
     BiasOptions {
         egger: ss.egger.unwrap_or(false),
         begg: ss.begg.unwrap_or(false),
         trim_and_fill: ss.trim_and_fill.unwrap_or(false),
+        min_studies: min_studies.max(3) as usize,
         trimfill_control: None,
     }
 }

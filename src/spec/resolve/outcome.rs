@@ -26,8 +26,15 @@ pub(super) fn outcome(
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
     let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
     options.sensitivity = sens;
-    options.bias = display::bias_options(o);
+    options.bias = display::bias_options(r, path, o);
     let forest = display::forest(r, path, o);
+    if forest.prediction_bar && options.prediction == crate::stats::PredictionKind::None {
+        r.error(
+            &format!("{path}.forest.prediction_bar"),
+            "a prediction interval bar needs a prediction interval, and this outcome's is `none`",
+            Some("set `prediction: metafor` or `prediction: higgins-t` under `model:` (the revman5 preset has none), or drop `prediction_bar`".into()),
+        );
+    }
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
