@@ -10,6 +10,7 @@
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
+//! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 
@@ -23,5 +24,6 @@ mod end_to_end;
 mod figures;
 mod manuscript;
 mod properties;
+mod prose_audit;
 mod reference;
 mod spec_errors;
