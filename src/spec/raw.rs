@@ -189,7 +189,8 @@ pub struct RawStudies {
     pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
     /// The column holding the study label (default `study`).
     pub id: Option<String>,
-    /// The columns Table 1 shows, in order (default: all).
+    /// The columns Table 1 shows, in order (default: all); the study label (`id`) is always
+    /// the first column, headed "Study" unless listed here with a header.
     pub columns: Option<Vec<RawColumn>>,
     /// Table caption.
     pub caption: Option<String>,
