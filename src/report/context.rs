@@ -107,6 +107,7 @@ fn heterogeneity_text(pool: &Pool) -> Value {
         Some(h) => json!({
             "i2": format::percent0(h.i2),
             "tau2": format::tau2(h.tau2),
+            "tau2_relation": format::tau2_relation(h.tau2),
             "q": format::stat(h.q),
             "df": h.df,
             "p": format::p_text(h.p),

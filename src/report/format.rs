@@ -137,6 +137,16 @@ pub fn tau2(x: f64) -> String {
     }
 }
 
+/// τ² with its relation for running text: "= 0.31", "= 0.004", "= 0", and "< 0.001" for a
+/// positive value that would print as 0.000.
+pub fn tau2_relation(x: f64) -> String {
+    if x > 0.0 && x < 0.0005 {
+        "< 0.001".into()
+    } else {
+        format!("= {}", tau2(x))
+    }
+}
+
 /// A test statistic with 2 decimals and a true minus sign.
 pub fn stat(x: f64) -> String {
     fixed(x, 2)
@@ -215,6 +225,9 @@ mod tests {
         assert_eq!(p_text(0.003), "p = 0.003");
         assert_eq!(p_text(0.051), "p = 0.051");
         assert_eq!(percent0(92.117), "92%");
+        assert_eq!(tau2_relation(0.0001), "< 0.001");
+        assert_eq!(tau2_relation(0.004), "= 0.004");
+        assert_eq!(tau2_relation(0.0), "= 0");
         assert_eq!(count_in_text(7), "seven");
         assert_eq!(count_in_text(0), "0");
         assert_eq!(count_in_text(12), "12");

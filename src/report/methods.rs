@@ -98,18 +98,23 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
     // τ² estimators actually used by random-effects pools (and by the rule's τ² when nothing
     // was pooled), with their references; those asked for but replaced by DL.
     let mut tau2: Vec<Tau2Method> = Vec::new();
-    let mut iv_tau2: Vec<Tau2Method> = Vec::new();
+    // Inverse-variance τ² estimators, each with the outcomes it was used for.
+    let mut iv_tau2: Vec<(Tau2Method, Vec<String>)> = Vec::new();
     let mut fallback: Vec<String> = Vec::new();
     let mut truncated = false;
     let (mut i2_tau2, mut i2_q) = (false, false);
     for (o, a) in &outs {
+        let title = o.title.to_lowercase();
         for pool in printed_pools(a) {
             if let Some(m) = tau2_used(pool) {
                 push(&mut tau2, m);
                 if pool.pooling == Pooling::InverseVariance {
-                    push(&mut iv_tau2, m);
+                    match iv_tau2.iter_mut().find(|(x, _)| *x == m) {
+                        Some((_, titles)) => push(titles, title.clone()),
+                        None => iv_tau2.push((m, vec![title.clone()])),
+                    }
                     if m != o.options.tau2_method {
-                        push(&mut fallback, o.title.to_lowercase());
+                        push(&mut fallback, title.clone());
                     }
                 }
             }
@@ -125,27 +130,41 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
             }
         }
     }
-    let tau2_names: Vec<String> = iv_tau2.iter().map(|m| m.name().to_string()).collect();
-    let tau2_refs: Vec<&str> = iv_tau2.iter().map(|m| tau2_reference(*m)).collect();
+    let several = iv_tau2.len() > 1;
+    let tau2_by: Vec<Value> = iv_tau2
+        .iter()
+        .map(|(m, titles)| {
+            json!({"name": m.name(), "ref": tau2_reference(*m), "outcomes": several.then(|| and_list(titles))})
+        })
+        .collect();
+    let tau2_names: Vec<String> = iv_tau2.iter().map(|(m, _)| m.name().to_string()).collect();
+    let tau2_refs: Vec<&str> = iv_tau2.iter().map(|(m, _)| tau2_reference(*m)).collect();
 
-    // Prediction intervals the results print (overall pools only).
-    let mut prediction: Vec<&str> = Vec::new();
-    let mut prediction_hksj = false;
-    for (_, a) in &outs {
+    // Prediction intervals the results print (overall pools only), by the distribution of
+    // their critical value: normal, t on k − 1 df (metafor's under HKSJ), t on k − 2 df
+    // (Higgins–Thompson–Spiegelhalter).
+    let mut prediction_by: Vec<(&str, Vec<String>)> = Vec::new();
+    for (o, a) in &outs {
         if let Some(p) = a.overall.prediction.value()
             && p.shown_interval().is_some()
         {
-            push(
-                &mut prediction,
-                match p.shown {
-                    PredictionKind::HigginsT => "higgins_t",
-                    _ => "metafor",
-                },
-            );
-            prediction_hksj |= p.shown == PredictionKind::Metafor
-                && a.overall.pooled.value().is_some_and(|x| x.df.is_some());
+            let kind = match p.shown {
+                PredictionKind::HigginsT => "t_k2",
+                _ if a.overall.pooled.value().is_some_and(|x| x.df.is_some()) => "t_k1",
+                _ => "normal",
+            };
+            let title = o.title.to_lowercase();
+            match prediction_by.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, titles)) => push(titles, title),
+                None => prediction_by.push((kind, vec![title])),
+            }
         }
     }
+    let several = prediction_by.len() > 1;
+    let prediction: Vec<Value> = prediction_by
+        .iter()
+        .map(|(k, titles)| json!({"kind": k, "outcomes": several.then(|| and_list(titles))}))
+        .collect();
 
     // Zero cells: the corrections made, and the studies without information on a ratio scale.
     let continuity: Vec<Value> = outs
@@ -229,13 +248,13 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
     json!({
         "tau2": and_list(&tau2_names),
         "tau2_refs": tau2_refs,
+        "tau2_by": tau2_by,
         "tau2_fallback": if fallback.is_empty() { Value::Null } else { json!(and_list(&fallback)) },
         "dl_reference_needed": tau2.contains(&Tau2Method::DL),
         "truncated": truncated,
         "i2_tau2": i2_tau2,
         "i2_q": i2_q,
         "prediction": prediction,
-        "prediction_hksj": prediction_hksj,
         "prediction_for": which(&outs, |_, a| a.overall.prediction.value().is_some_and(|p| p.shown_interval().is_some())),
         "hksj_for": which(&outs, |_, a| a.overall.pooled.value().is_some_and(|p| p.df.is_some())),
         "continuity": continuity,

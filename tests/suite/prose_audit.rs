@@ -458,11 +458,12 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
             allowed.extend(normal(&t));
         }
     }
-    // Constants of the methods: significance, the level, 100%, k − 1 and k − 2, the SE from a
-    // CI (2 × 1.96, 3.92), the ten studies small-study tests need, p thresholds, the version.
+    // Constants of the methods: significance, the level, 100%, k − 1, k − 2 and k ≥ 3, the SE
+    // from a CI (2 × 1.96, 3.92), the ten studies small-study tests need, p thresholds, the
+    // version.
     for c in [
-        "0.05", "95", "100", "1", "2", "10", "1.96", "3.92", "0.001", "0.99", "0.0001", "0.00001",
-        "13", "6", "4",
+        "0.05", "95", "100", "1", "2", "3", "10", "1.96", "3.92", "0.001", "0.99", "0.0001",
+        "0.00001",
     ] {
         allowed.insert(c.to_string());
     }
@@ -737,6 +738,21 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                     if printed { "print" } else { "do not print" }
                 ),
             );
+            // Which interval: the distribution of its critical value.
+            if shown != "none" && o["overall"]["prediction"].get("absent").is_none() {
+                let hksj = !o["overall"]["pooled"]["df"].is_null();
+                let phrase = match shown {
+                    "higgins_t" => "the t distribution on k − 2 degrees of freedom",
+                    _ if hksj => "the t distribution on k − 1 degrees of freedom",
+                    _ => "the normal distribution",
+                };
+                check(
+                    has(&methods_text, phrase),
+                    format!(
+                        "the prediction interval is `{shown}`, the methods do not say \"{phrase}\""
+                    ),
+                );
+            }
             // Egger's test: which form, and whether it ran.
             if let Some(e) = o["bias"]["egger"].as_object() {
                 if e.contains_key("absent") {
@@ -796,7 +812,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         // τ² of Mantel–Haenszel random effects.
         let clause = squash(&methods_text)
             .split_once("estimatedbythe")
-            .and_then(|(_, rest)| rest.split_once("method"))
+            .and_then(|(_, rest)| rest.split_once('.'))
             .map_or(String::new(), |(c, _)| {
                 c.replace("restrictedmaximumlikelihood", "REML")
             });
@@ -824,6 +840,17 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         check(
             from_q == (has(&methods_text, "(Q − df)/Q")),
             format!("I² from Q: {from_q} in results.json"),
+        );
+        let any_prediction = outs.iter().any(|o| {
+            o["overall"]["prediction"]["shown"]
+                .as_str()
+                .is_some_and(|k| k != "none")
+        });
+        check(
+            any_prediction == has(&methods_text, "Prediction intervals"),
+            format!(
+                "prediction intervals: {any_prediction} in results.json, the methods say otherwise"
+            ),
         );
         let dz = outs
             .iter()
