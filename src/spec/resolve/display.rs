@@ -56,8 +56,8 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         &f.favours,
         "favours",
         (
-            format!("Favours {}", arms.0.to_lowercase()),
-            format!("Favours {}", arms.1.to_lowercase()),
+            format!("Favours {}", in_sentence(&arms.0)),
+            format!("Favours {}", in_sentence(&arms.1)),
         ),
     );
     let limits = match &f.limits {
@@ -98,6 +98,21 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
     }
 }
 
+/// An arm's name inside a sentence: words in lower case, but acronyms ("HCQ", "BCG", "IABP")
+/// as written.
+fn in_sentence(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            if w.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The funnel plot settings; a funnel that shows trim-and-fill or Egger's line turns the test on.
 pub(super) fn funnel(o: &RawOutcome, bias: &mut BiasOptions) -> Funnel {
     let fu = o.funnel.clone().unwrap_or_default();
@@ -116,4 +131,14 @@ pub(super) fn funnel(o: &RawOutcome, bias: &mut BiasOptions) -> Funnel {
         bias.egger = true;
     }
     funnel
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn favours_labels_keep_acronyms() {
+        assert_eq!(super::in_sentence("Magnesium"), "magnesium");
+        assert_eq!(super::in_sentence("HCQ or CQ"), "HCQ or CQ");
+        assert_eq!(super::in_sentence("Early IABP"), "early IABP");
+    }
 }
