@@ -1141,3 +1141,72 @@ fn studies_without_events_count_as_reporting_the_outcome_as_in_revman() {
         audit(dir.path(), "axfors").problems
     );
 }
+
+/// Every work of the built-in bibliography, cited once, prints with its authors, year and title
+/// in both styles; Vancouver has no stray space before the volume ("2002;21(11)"), and a
+/// capital protected in references.yml stays capital ("Series A").
+#[test]
+fn every_reference_prints_its_authors_year_and_title_in_both_styles() {
+    let templates = metareport::report::render::Templates::load(Path::new("/nonexistent")).unwrap();
+    let yml = templates.references.clone();
+    let bib = bibliography(&yml);
+    assert!(bib.len() >= 25 && bib.contains_key("metareport") && bib.contains_key("sterne2011"));
+    for style in ["american-psychological-association", "vancouver.csl"] {
+        let cites: String = bib.keys().map(|k| format!("@{k} ")).collect();
+        let source = format!(
+            "#set page(paper: \"a4\")\n{cites}\n#bibliography(\"references.yml\", title: [References], style: \"{style}\")\n"
+        );
+        let doc = compile::document(
+            &source,
+            vec![("references.yml".into(), yml.clone().into_bytes())],
+        )
+        .unwrap();
+        let lines = lines(&doc);
+        let at = lines
+            .iter()
+            .position(|l| l.text.trim() == "References")
+            .unwrap();
+        let entries: Vec<&Line> = lines[at + 1..]
+            .iter()
+            .filter(|l| !l.text.trim().chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let left = entries.iter().map(|l| l.x).fold(f64::INFINITY, f64::min);
+        // One entry per work: split the text where a line starts at the left margin.
+        let mut texts: Vec<String> = Vec::new();
+        for l in &entries {
+            if (l.x - left).abs() < 1.0 || texts.is_empty() {
+                texts.push(l.text.clone());
+            } else {
+                let t = texts.last_mut().unwrap();
+                if !t.ends_with('-') {
+                    t.push(' ');
+                }
+                t.push_str(&l.text);
+            }
+        }
+        assert_eq!(texts.len(), bib.len(), "{style}: {texts:#?}");
+        for (k, (family, year, title)) in &bib {
+            let entry = texts
+                .iter()
+                .find(|t| alnum(t).contains(&alnum(title)))
+                .unwrap_or_else(|| panic!("{style}: `{k}` is printed without its title {title:?}"));
+            assert!(
+                alnum(entry).contains(&alnum(family)),
+                "{style}: `{k}` has no author: {entry}"
+            );
+            assert!(
+                entry.contains(year.as_str()),
+                "{style}: `{k}` has no year: {entry}"
+            );
+        }
+        let all = texts.join("\n");
+        assert!(
+            !all.contains(" ;"),
+            "{style}: a space before a semicolon: {all}"
+        );
+        assert!(
+            all.contains("Series A") && all.contains("Series C"),
+            "{style}: {all}"
+        );
+    }
+}
