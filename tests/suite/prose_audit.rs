@@ -485,6 +485,64 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         }
     }
 
+    // The key statistics, each in its own sentence: every pooled estimate with its CI and p,
+    // and the heterogeneity statistics, as results.json gives them for that pool.
+    for o in results["outcomes"].as_array().unwrap() {
+        let id = o["id"].as_str().unwrap();
+        let m: metareport::stats::Measure = serde_json::from_value(o["measure"].clone()).unwrap();
+        let mut pools = vec![("overall".to_string(), &o["overall"])];
+        if let Some(g) = o["subgroups"]["groups"].as_array() {
+            pools.extend(
+                g.iter()
+                    .map(|g| (g["name"].as_str().unwrap().to_string(), &g["pool"])),
+            );
+        }
+        for (name, p) in pools {
+            let pooled = &p["pooled"];
+            if let (Some(e), Some(lo), Some(hi), Some(pv)) = (
+                pooled["estimate"].as_f64(),
+                pooled["ci_lower"].as_f64(),
+                pooled["ci_upper"].as_f64(),
+                pooled["p"].as_f64(),
+            ) {
+                let t = |x: f64| m.back_transform(x);
+                let phrase = format!(
+                    "{} {}, 95% CI {}; {}",
+                    m.abbreviation(),
+                    format::effect(t(e), m),
+                    format::interval(t(lo), t(hi), m),
+                    format::p_text(pv)
+                );
+                a.counts += 1;
+                if !has(&results_text, &phrase) {
+                    a.problems.push(format!(
+                        "{review}/{id} ({name}): the pooled estimate \"{phrase}\" of results.json is not in the text"
+                    ));
+                }
+            }
+            let h = &p["heterogeneity"];
+            if let (Some(q), Some(df), Some(i2)) =
+                (h["q"].as_f64(), h["df"].as_u64(), h["i2"].as_f64())
+            {
+                let q_phrase = format!("Q = {}, df = {df}", format::stat(q));
+                let i2_phrase = format!("I² = {}", format::percent0(i2));
+                a.counts += 1;
+                if name == "overall"
+                    && !(has(&results_text, &q_phrase) && has(&results_text, &i2_phrase))
+                {
+                    a.problems.push(format!(
+                        "{review}/{id}: \"{i2_phrase}\" and \"{q_phrase}\" of results.json are not in the text"
+                    ));
+                }
+                if name != "overall" && !has(&results_text, &i2_phrase) {
+                    a.problems.push(format!(
+                        "{review}/{id} ({name}): \"{i2_phrase}\" of results.json is not in the text"
+                    ));
+                }
+            }
+        }
+    }
+
     // Counts: the text, the summary table, results.json's data and the forest plot agree.
     for o in results["outcomes"].as_array().unwrap() {
         let title = o["title"].as_str().unwrap();
@@ -1025,6 +1083,20 @@ fn the_audit_catches_a_wrong_number_a_missing_citation_a_wrong_count_and_a_contr
         original_yml.clone(),
     );
     assert!(p.iter().any(|x| x.contains("0.48 is printed")), "{p:?}");
+    // A number of results.json in the wrong place: a subgroup's estimate as the pooled one.
+    let p = planted(
+        original.replacen("RR 0.49, 95% CI", "RR 0.38, 95% CI", 1),
+        original_yml.clone(),
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.contains("the pooled estimate \"RR 0.49, 95% CI 0.34–0.70; p < 0.001\"")),
+        "{p:?}"
+    );
+    assert!(
+        !p.iter().any(|x| x.contains("0.38 is printed")),
+        "0.38 is a number of results.json"
+    );
     // A count off by one.
     let p = planted(
         original.replacen("Thirteen studies", "Twelve studies", 1),
