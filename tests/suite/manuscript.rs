@@ -302,3 +302,38 @@ fn table_1_starts_with_the_study_and_never_leaves_a_row_alone_on_a_page() {
     }
     assert!(seen_breaks >= 14, "the table did not run over pages");
 }
+
+/// More than three studies that did not contribute are not listed in a sentence: without a
+/// forest plot to show them, they go to a table.
+#[test]
+fn a_long_list_of_studies_that_did_not_contribute_is_a_table_not_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut rows = String::new();
+    for i in 0..5 {
+        rows.push_str(&format!(
+            "      - {{study: Zero {i}, events_t: 0, total_t: 20, events_c: 0, total_c: 21}}\n"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("analyses/z.yaml"),
+        format!("title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {{study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n{rows}    small_study: {{egger: true}}\nmanuscript:\n  figures: [{{kind: funnel, outcomes: [m]}}]\n"),
+    )
+    .unwrap();
+    built(dir.path());
+    let text = document_text(dir.path(), "z");
+    let flat: String = text.split_whitespace().collect();
+    assert!(
+        flat.contains(&"Seven studies (463 participants) reported deaths; five had no events in either group and did not contribute to the pooled odds ratio (Table 2)".split_whitespace().collect::<String>()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Studies that reported an outcome but did not contribute"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Zero 3").count(),
+        1,
+        "named once, in the table: {text}"
+    );
+}
