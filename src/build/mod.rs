@@ -134,6 +134,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     }
     if stale.is_empty() && leftovers.is_empty() {
         if !opts.quiet {
+            // Nothing to do: the notes of the current outputs, as the build that made them said.
+            for note in current_notes(root, &targets) {
+                eprintln!("note: {note}");
+            }
             eprintln!(
                 "metareport: {} outputs up to date ({:.0} ms)",
                 targets.len(),
@@ -190,6 +194,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         built,
         removed,
     })
+}
+
+/// The notes kept in the `notes.txt` outputs of the targets.
+fn current_notes(root: &Path, targets: &[Target]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|t| matches!(t.product, plan::Product::Notes { .. }))
+        .filter_map(|t| std::fs::read_to_string(root.join(&t.path)).ok())
+        .flat_map(|text| crate::report::notes::read(&text))
+        .collect()
 }
 
 /// Whether a progress bar should be shown.

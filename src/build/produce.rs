@@ -384,6 +384,20 @@ fn unprintable_text(spec: &Spec) -> Option<String> {
     ))
 }
 
+/// Every note of a review for its authors, as `build` prints them and `notes.txt` keeps them:
+/// the analyses' caveats and the characters the shipped fonts cannot draw.
+pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (o, an) in spec.outcomes.iter().zip(analyses) {
+        for w in &an.warnings {
+            notes.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
+        }
+    }
+    notes.extend(unprintable_text(spec));
+    notes.extend(crate::rob::warnings(spec));
+    notes
+}
+
 /// Produces the bytes of every stale target.
 pub fn produce(
     specs: &[Spec],
@@ -401,6 +415,7 @@ pub fn produce(
         let needed = needs_all
             || stale.iter().any(|t| match t.product {
                 Product::Results { spec }
+                | Product::Notes { spec }
                 | Product::FigureSvg { spec, .. }
                 | Product::FigurePng { spec, .. }
                 | Product::Typst { spec }
@@ -409,13 +424,7 @@ pub fn produce(
             });
         if needed {
             let a = analyse_spec(spec)?;
-            for (o, an) in spec.outcomes.iter().zip(&a) {
-                for w in &an.warnings {
-                    warnings.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
-                }
-            }
-            warnings.extend(unprintable_text(spec));
-            warnings.extend(crate::rob::warnings(spec));
+            warnings.extend(review_notes(spec, &a));
             analyses[si] = Some(a);
         }
     }
@@ -440,6 +449,11 @@ pub fn produce(
                 b.push(b'\n');
                 b
             }
+            Product::Notes { spec } => crate::report::notes::file_text(
+                &specs[spec].file,
+                &review_notes(&specs[spec], get(spec)),
+            )
+            .into_bytes(),
             Product::FigureSvg { spec, figure } => {
                 figure_svg(&specs[spec], get(spec), figure)?.into_bytes()
             }

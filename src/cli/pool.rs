@@ -153,6 +153,9 @@ pub struct PoolArgs {
     /// Trim-and-fill.
     #[arg(long)]
     pub trim_and_fill: bool,
+    /// The fewest studies with which the small-study tests are run (10; at least 3).
+    #[arg(long, value_name = "K")]
+    pub min_studies: Option<u32>,
     /// Leave-one-out.
     #[arg(long)]
     pub leave_one_out: bool,
@@ -269,6 +272,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
             egger: Some(a.egger),
             begg: Some(a.begg),
             trim_and_fill: Some(a.trim_and_fill),
+            min_studies: a.min_studies,
         }),
         forest: None,
         funnel: Some(RawFunnel {

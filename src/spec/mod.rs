@@ -51,6 +51,8 @@ pub struct Spec {
     pub outcomes: Vec<Outcome>,
     pub baseline: Option<Baseline>,
     pub style: Style,
+    /// Whether the manuscript ends with the reproducibility appendix.
+    pub reproducibility: Reproducibility,
     pub figures: Vec<Figure>,
     /// The tables, in order: (kind, caption override).
     pub tables: Vec<(TableKind, Option<String>)>,
@@ -196,6 +198,16 @@ pub struct Baseline {
 pub enum Style {
     Plain,
     Journal,
+}
+
+/// Where the reproducibility record (version, preset, input hashes) goes in the manuscript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reproducibility {
+    /// An appendix after the references.
+    Appendix,
+    /// Left out of the manuscript (the combined report keeps it).
+    None,
 }
 
 /// Kinds of table.

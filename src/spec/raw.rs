@@ -192,7 +192,8 @@ pub struct RawStudies {
     pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
     /// The column holding the study label (default `study`).
     pub id: Option<String>,
-    /// The columns Table 1 shows, in order (default: all).
+    /// The columns Table 1 shows, in order (default: all); the study label (`id`) is always
+    /// the first column, headed "Study" unless listed here with a header.
     pub columns: Option<Vec<RawColumn>>,
     /// Table caption.
     pub caption: Option<String>,
@@ -372,6 +373,11 @@ pub struct RawSmallStudy {
     pub begg: Option<bool>,
     /// Trim-and-fill.
     pub trim_and_fill: Option<bool>,
+    /// The fewest studies with which the tests above are run (default 10, as the Cochrane
+    /// Handbook, chapter 13, and Sterne et al. 2011 advise: with fewer the tests have too
+    /// little power). With fewer studies the text says why they were not run; set a lower
+    /// number (at least 3) to run them anyway, with the caveat in the sentence.
+    pub min_studies: Option<u32>,
 }
 
 /// Forest plot options.
@@ -440,6 +446,17 @@ pub struct RawManuscript {
     pub figures: Option<Vec<RawFigure>>,
     /// The tables, in order (default: studies, summary, baseline — those that exist).
     pub tables: Option<Vec<RawTable>>,
+    /// The reproducibility record (metareport's version, preset, and the BLAKE3 hash of every
+    /// input file): `appendix` (default; after the references) or `none` (left out of the
+    /// manuscript; `report.pdf` keeps it in its appendix).
+    pub reproducibility: Option<RawReproducibility>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawReproducibility {
+    Appendix,
+    None,
 }
 
 /// A table of the manuscript.

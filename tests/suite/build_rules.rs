@@ -56,6 +56,7 @@ fn one_data_byte_rebuilds_only_that_outcome_and_the_manuscript() {
             "out/two/figures/forest-tb.svg",
             "out/two/manuscript.pdf",
             "out/two/manuscript.typ",
+            "out/two/notes.txt",
             "out/two/results.json",
         ]
     );

@@ -434,3 +434,39 @@ fn pool_names_its_flags_and_the_data_file_its_columns() {
         "{e}"
     );
 }
+
+/// Notes for the authors stay out of the manuscript: `build` prints them and writes them to
+/// `notes.txt`; a build with nothing to do prints them again, and so does `check`.
+#[test]
+fn build_check_and_a_build_with_nothing_to_do_print_the_notes_kept_in_notes_txt() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("analyses")).unwrap();
+    std::fs::write(
+        tmp.path().join("analyses/z.yaml"),
+        "title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {study: A 2001, events_t: 0, total_t: 50, events_c: 4, total_c: 51}\n      - {study: B 2002, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n      - {study: C 2003, events_t: 0, total_t: 30, events_c: 0, total_c: 31}\n",
+    )
+    .unwrap();
+    let note = "note: analyses/z.yaml: outcome `m`: a continuity correction of 0.5 was added to the cells of A 2001";
+    let o = metareport(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(note), "{}", stderr(&o));
+    let notes = std::fs::read_to_string(tmp.path().join("out/z/notes.txt")).unwrap();
+    assert!(notes.contains(&note["note: ".len()..]), "{notes}");
+    assert!(notes.contains("C 2003 was excluded"), "{notes}");
+    let o = metareport(&["build"], tmp.path());
+    assert!(
+        stderr(&o).contains("up to date") && stderr(&o).contains(note),
+        "{}",
+        stderr(&o)
+    );
+    let o = metareport(&["check"], tmp.path());
+    assert!(
+        o.status.success() && stderr(&o).contains(note),
+        "{}",
+        stderr(&o)
+    );
+    // The manuscript says what a reader must know, in its methods, and nothing else of it.
+    let typ = std::fs::read_to_string(tmp.path().join("out/z/manuscript.typ")).unwrap();
+    assert!(!typ.contains("Caveats"), "{typ}");
+    assert!(typ.contains("continuity correction of 0.5 was added to every cell of the study with a zero cell (A 2001)"), "{typ}");
+}

@@ -11,6 +11,7 @@
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
+//! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
@@ -30,6 +31,7 @@ mod import;
 mod install;
 mod manuscript;
 mod properties;
+mod prose_audit;
 mod reference;
 mod risk_of_bias;
 mod spec_errors;

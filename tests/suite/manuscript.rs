@@ -285,3 +285,146 @@ fn a_forest_plot_too_wide_for_a_portrait_page_goes_on_a_landscape_page_at_6_pt_o
             .all(|(page, _)| page.0 < page.1)
     );
 }
+
+/// The text lines of each page of a laid-out document (items on one baseline joined).
+fn page_lines(doc: &typst_layout::PagedDocument) -> Vec<Vec<String>> {
+    fn walk(frame: &Frame, dy: f64, out: &mut Vec<(f64, f64, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Text(t) => {
+                    out.push((dy + pos.y.to_pt(), pos.x.to_pt(), t.text.to_string()))
+                }
+                FrameItem::Group(g) => walk(&g.frame, dy + pos.y.to_pt(), out),
+                _ => {}
+            }
+        }
+    }
+    doc.pages()
+        .iter()
+        .map(|p| {
+            let mut items = Vec::new();
+            walk(&p.frame, 0.0, &mut items);
+            items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let mut lines: Vec<(f64, String)> = Vec::new();
+            for (y, _, t) in items {
+                match lines.last_mut() {
+                    Some((ly, text)) if (*ly - y).abs() < 0.5 => {
+                        text.push(' ');
+                        text.push_str(&t);
+                    }
+                    _ => lines.push((y, t)),
+                }
+            }
+            lines.into_iter().map(|(_, t)| t).collect()
+        })
+        .collect()
+}
+
+/// Table 1 starts with the study label even when `columns` leaves it out, and a table that
+/// runs over pages never leaves one row alone on a page, nor its caption.
+#[test]
+fn table_1_starts_with_the_study_and_never_leaves_a_row_alone_on_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut rows = String::new();
+    for i in 0..70 {
+        rows.push_str(&format!(
+            "    - {{study: S{i:02}, design: {}, country: Somewhere}}\n",
+            if i % 3 == 0 {
+                "Randomised controlled trial with a long description"
+            } else {
+                "RCT"
+            }
+        ));
+    }
+    let templates = metareport::report::render::Templates::load(dir.path()).unwrap();
+    let mut seen_breaks = 0;
+    for filler in 0..14 {
+        let notes: Vec<String> = (0..filler)
+            .map(|i| format!("  - \"Note {i}: {}\"\n", "words of a note ".repeat(20)))
+            .collect();
+        std::fs::write(
+            dir.path().join("analyses/t.yaml"),
+            format!(
+                "title: T\nnotes:\n{}studies:\n  columns: [{{column: design, header: Design}}, {{column: country}}]\n  rows:\n{rows}",
+                notes.concat()
+            )
+            .replace("notes:\nstudies", "studies"),
+        )
+        .unwrap();
+        let spec = metareport::spec::load(dir.path(), "analyses/t.yaml").unwrap();
+        let source = metareport::build::produce::manuscript_typst(&spec, &[], &templates).unwrap();
+        assert!(
+            source.contains("table.header([*Study*], [*Design*], [*country*], [])"),
+            "{source}"
+        );
+        let doc = compile::document(
+            &source,
+            vec![(
+                "references.yml".into(),
+                templates.references.clone().into_bytes(),
+            )],
+        )
+        .unwrap();
+        let pages = page_lines(&doc);
+        let with_rows: Vec<usize> = pages
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .filter(|l| l.starts_with('S') && l[1..3].chars().all(|c| c.is_ascii_digit()))
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect();
+        assert_eq!(with_rows.iter().sum::<usize>(), 70, "{pages:?}");
+        assert!(
+            with_rows.iter().all(|&n| n >= 2),
+            "a row alone on a page: {with_rows:?}"
+        );
+        seen_breaks += with_rows.len() - 1;
+        for p in &pages {
+            if p.iter().any(|l| l.starts_with("Table 1.")) {
+                assert!(
+                    p.iter().any(|l| l.starts_with("S00")),
+                    "the caption is alone: {p:?}"
+                );
+            }
+        }
+    }
+    assert!(seen_breaks >= 14, "the table did not run over pages");
+}
+
+/// More than three studies that did not contribute are not listed in a sentence: without a
+/// forest plot to show them, they go to a table.
+#[test]
+fn a_long_list_of_studies_that_did_not_contribute_is_a_table_not_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut rows = String::new();
+    for i in 0..5 {
+        rows.push_str(&format!(
+            "      - {{study: Zero {i}, events_t: 0, total_t: 20, events_c: 0, total_c: 21}}\n"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("analyses/z.yaml"),
+        format!("title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {{study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n{rows}    small_study: {{egger: true}}\nmanuscript:\n  figures: [{{kind: funnel, outcomes: [m]}}]\n"),
+    )
+    .unwrap();
+    built(dir.path());
+    let text = document_text(dir.path(), "z");
+    let flat: String = text.split_whitespace().collect();
+    assert!(
+        flat.contains(&"Seven studies (463 participants) reported deaths; five had no events in either group and did not contribute to the pooled odds ratio (Table 2)".split_whitespace().collect::<String>()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Studies that reported an outcome but did not contribute"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Zero 3").count(),
+        1,
+        "named once, in the table: {text}"
+    );
+}

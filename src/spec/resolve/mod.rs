@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use super::check::Checker;
 use super::preset::Preset;
 use super::raw::*;
-use super::{InputFile, Spec, Style, yaml};
+use super::{InputFile, Reproducibility, Spec, Style, yaml};
 use crate::data::{Table, table};
 use crate::diag::{Diagnostic, Diagnostics};
 pub use files::read_project_file;
@@ -288,6 +288,10 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         Some(RawStyle::Journal) => Style::Journal,
         _ => Style::Plain,
     };
+    let reproducibility = match raw.manuscript.as_ref().and_then(|m| m.reproducibility) {
+        Some(RawReproducibility::None) => Reproducibility::None,
+        _ => Reproducibility::Appendix,
+    };
     let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some(), rob.as_ref());
     let tables = manuscript::tables(
         r,
@@ -318,6 +322,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         outcomes,
         baseline,
         style,
+        reproducibility,
         figures,
         tables,
         inputs: r.inputs.clone(),

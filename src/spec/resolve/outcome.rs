@@ -33,9 +33,16 @@ pub(super) fn outcome(
     };
     options.sensitivity = sens;
     risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
-    options.bias = display::bias_options(o);
+    options.bias = display::bias_options(r, path, o);
     let mut forest = display::forest(r, path, o);
     forest.decimals = decimals::decimals(r, path, o, &d);
+    if forest.prediction_bar && options.prediction == crate::stats::PredictionKind::None {
+        r.error(
+            &format!("{path}.forest.prediction_bar"),
+            "a prediction interval bar needs a prediction interval, and this outcome's is `none`",
+            Some("set `prediction: metafor` or `prediction: higgins-t` under `model:` (the revman5 preset has none), or drop `prediction_bar`".into()),
+        );
+    }
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
