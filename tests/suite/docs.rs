@@ -616,31 +616,33 @@ fn the_error_catalogue_is_generated_from_the_bad_input_corpus() {
 
 #[test]
 fn every_complete_spec_in_the_guide_builds_and_every_fragment_is_yaml() {
-    let mut specs = 0;
+    // All the complete specs go into one project (one review each, named after where it
+    // stands in the guide), built once: every error of every spec is reported in one run.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("analyses/data"),
+        &dir.path().join("analyses/data"),
+    );
+    copy_dir(
+        &repo().join("docs/examples/data"),
+        &dir.path().join("analyses/data"),
+    );
+    let mut specs = Vec::new();
     let mut failures = Vec::new();
     for b in all_blocks() {
         match b.info.as_str() {
             "yaml spec" => {
-                specs += 1;
-                let dir = tempfile::tempdir().unwrap();
-                copy_dir(
-                    &repo().join("analyses/data"),
-                    &dir.path().join("analyses/data"),
+                let name = format!(
+                    "{}-line-{}",
+                    anchor(
+                        b.file
+                            .trim_start_matches("docs/src/")
+                            .trim_end_matches(".md")
+                    ),
+                    b.line
                 );
-                copy_dir(
-                    &repo().join("docs/examples/data"),
-                    &dir.path().join("analyses/data"),
-                );
-                std::fs::write(dir.path().join("analyses/example.yaml"), &b.text).unwrap();
-                match build_quiet(dir.path()) {
-                    Ok(_) => {
-                        let results = dir.path().join("out/example/results.json");
-                        if !results.exists() {
-                            failures.push(format!("{}:{}: no results.json", b.file, b.line));
-                        }
-                    }
-                    Err(f) => failures.push(format!("{}:{}: {f}", b.file, b.line)),
-                }
+                std::fs::write(dir.path().join(format!("analyses/{name}.yaml")), &b.text).unwrap();
+                specs.push(name);
             }
             i if i.starts_with("yaml") => {
                 if i != "yaml" {
@@ -656,7 +658,29 @@ fn every_complete_spec_in_the_guide_builds_and_every_fragment_is_yaml() {
             _ => {}
         }
     }
-    assert!(specs >= 12, "only {specs} complete specs in the guide");
+    assert!(
+        specs.len() >= 12,
+        "only {} complete specs in the guide",
+        specs.len()
+    );
+    match build_quiet(dir.path()) {
+        Ok(_) => {
+            for name in &specs {
+                if !dir
+                    .path()
+                    .join("out")
+                    .join(name)
+                    .join("results.json")
+                    .exists()
+                {
+                    failures.push(format!("{name}: no results.json"));
+                }
+            }
+        }
+        Err(f) => failures.push(format!(
+            "(analyses/NAME-line-N.yaml is the spec at line N of docs/src/NAME.md)\n{f}"
+        )),
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -687,4 +711,187 @@ fn every_chapter_is_in_the_summary_and_every_link_resolves() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tutorial, run as written.
+
+/// True when an output line of the guide matches what the program printed: `…` stands for
+/// any text (times), and a run of 16 or more hexadecimal digits for any other such run (the
+/// source fingerprint and cache keys change with every change to the code).
+fn line_matches(want: &str, got: &str) -> bool {
+    fn hex_runs(s: &str) -> String {
+        let mut out = String::new();
+        let mut run = String::new();
+        for c in s.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_hexdigit() {
+                run.push(c);
+            } else {
+                if run.len() >= 16 {
+                    out.push('#');
+                } else {
+                    out.push_str(&run);
+                }
+                run.clear();
+                out.push(c);
+            }
+        }
+        out.pop();
+        out
+    }
+    let (want, got) = (hex_runs(want.trim_end()), hex_runs(got.trim_end()));
+    let parts: Vec<&str> = want.split('…').collect();
+    if parts.len() == 1 {
+        return want == got;
+    }
+    let mut rest = got.as_str();
+    for (i, p) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(p) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(p);
+        } else {
+            let Some(at) = rest.find(p) else { return false };
+            rest = &rest[at + p.len()..];
+        }
+    }
+    true
+}
+
+/// Replaces, in `text`, the YAML block that starts with the fragment's first line (that line
+/// and the lines indented deeper below it) by the fragment.
+fn apply_fragment(text: &str, fragment: &str) -> Option<String> {
+    let first = fragment.lines().next()?;
+    let indent = first.len() - first.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_end() == first.trim_end())?;
+    let mut end = start + 1;
+    while end < lines.len() {
+        let l = lines[end];
+        if !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent {
+            break;
+        }
+        end += 1;
+    }
+    let mut out: Vec<&str> = lines[..start].to_vec();
+    out.extend(fragment.lines());
+    out.extend(&lines[end..]);
+    Some(out.join("\n") + "\n")
+}
+
+#[test]
+fn the_tutorial_runs_as_written() {
+    let page = repo().join("docs/src/getting-started.md");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cwd = tmp.path().to_path_buf();
+    let mut ran = 0;
+    let mut edits = 0;
+    let mut bad = Vec::new();
+    for b in blocks(&page) {
+        match b.info.as_str() {
+            "console" => {
+                // Commands after `$ `, each followed by the output it printed.
+                let mut steps: Vec<(String, Vec<String>)> = Vec::new();
+                for line in b.text.lines() {
+                    match line.strip_prefix("$ ") {
+                        Some(c) => steps.push((c.to_string(), Vec::new())),
+                        None => {
+                            if let Some(s) = steps.last_mut() {
+                                s.1.push(line.to_string());
+                            }
+                        }
+                    }
+                }
+                for (command, want) in steps {
+                    let w = words(&command);
+                    if w[0] == "cd" {
+                        cwd = cwd.join(&w[1]);
+                        continue;
+                    }
+                    assert_eq!(w[0], "metareport", "{}: {command}", b.file);
+                    let o = std::process::Command::new(env!("CARGO_BIN_EXE_metareport"))
+                        .args(&w[1..])
+                        .current_dir(&cwd)
+                        .output()
+                        .unwrap();
+                    ran += 1;
+                    let got = format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    );
+                    if !o.status.success() {
+                        bad.push(format!("`{command}` failed: {got}"));
+                        continue;
+                    }
+                    let got: Vec<&str> = got.lines().collect();
+                    // A last line `…` means the output goes on.
+                    let open = want.last().is_some_and(|l| l.trim() == "…");
+                    let want = &want[..want.len() - usize::from(open)];
+                    let count_ok = if open {
+                        got.len() >= want.len()
+                    } else {
+                        got.len() == want.len()
+                    };
+                    if !count_ok || !want.iter().zip(&got).all(|(w, g)| line_matches(w, g)) {
+                        bad.push(format!(
+                            "`{command}`:\n--- the guide\n{}\n--- printed\n{}",
+                            want.join("\n"),
+                            got.join("\n")
+                        ));
+                    }
+                }
+            }
+            // The edit of step 4: a fragment of the example spec.
+            "yaml" if b.text.starts_with("    model:") => {
+                let spec = cwd.join("analyses/example.yaml");
+                let text = std::fs::read_to_string(&spec).unwrap();
+                let edited =
+                    apply_fragment(&text, &b.text).expect("the fragment's key is in the spec");
+                std::fs::write(&spec, edited).unwrap();
+                edits += 1;
+            }
+            // The numbers shown from results.json are those of the build.
+            "json" => {
+                let shown: Value = serde_json::from_str(&format!("{{{}}}", b.text)).unwrap();
+                let results: Value = serde_json::from_slice(
+                    &std::fs::read(cwd.join("out/example/results.json")).unwrap(),
+                )
+                .unwrap();
+                assert_eq!(
+                    shown["pooled"], results["outcomes"][0]["overall"]["pooled"],
+                    "the pooled estimate shown in {}",
+                    b.file
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(ran >= 9 && edits == 1, "ran {ran} commands, {edits} edits");
+    assert!(bad.is_empty(), "{}", bad.join("\n\n"));
+}
+
+#[test]
+fn guide_output_lines_match_with_wildcards_only_where_marked() {
+    assert!(line_matches(
+        "metareport: built 18 output(s), 0 up to date (… s)",
+        "metareport: built 18 output(s), 0 up to date (4.82 s)"
+    ));
+    assert!(!line_matches(
+        "metareport: built 18 output(s), 0 up to date (… s)",
+        "metareport: built 17 output(s), 1 up to date (4.82 s)"
+    ));
+    assert!(line_matches(
+        "metareport 0.1.0 (source 1848af8c32d87f1c)",
+        "metareport 0.1.0 (source 0123456789abcdef)"
+    ));
+    assert!(!line_matches(
+        "ok: 18 outputs up to date",
+        "ok: 19 outputs up to date"
+    ));
 }
