@@ -171,20 +171,19 @@ fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each
     let mut total = 0;
     for p in &pages {
         let svg = String::from_utf8(files.iter().find(|f| &f.0 == p).unwrap().1.clone()).unwrap();
+        // plotters writes each text on a line of its own.
         assert!(
-            svg.contains(">Study or Subgroup<"),
+            svg.contains("\nStudy or Subgroup\n"),
             "every page has the header: {p}"
         );
-        assert!(
-            svg.contains(">Total (95% CI)<") == (p == pages.last().unwrap()),
-            "{p}"
+        assert_eq!(
+            svg.contains("\nTotal (95% CI)\n"),
+            p == pages.last().unwrap(),
+            "the total on the last page only: {p}"
         );
-        assert!(
-            svg.contains(">0.5<") && svg.contains(">2<"),
-            "every page has the axis: {p}"
-        );
+        assert!(svg.contains("\nFavours "), "every page has the axis: {p}");
         for (i, n) in seen.iter_mut().enumerate() {
-            *n += svg.matches(&format!(">Trial {i}<")).count();
+            *n += svg.matches(&format!("\nTrial {i}\n")).count();
         }
         assert!(svg.len() < whole.len() * 2 / 3, "{p} holds only its rows");
         total += svg.len();
@@ -260,7 +259,11 @@ fn a_forest_plot_too_wide_for_a_portrait_page_goes_on_a_landscape_page_at_6_pt_o
         "the test needs a wide figure: {natural} pt"
     );
     let typ = std::fs::read_to_string(dir.path().join("out/curtis1998/manuscript.typ")).unwrap();
-    assert!(typ.contains("#page(flipped: true)[#figure(\n  sliced(\"figures/forest-biomass.svg\""));
+    assert!(
+        typ.contains(
+            "#page(flipped: true)[#figure(\n  fitted(\"figures/forest-biomass-page1.svg\""
+        )
+    );
     let images = printed_images(dir.path(), "curtis1998");
     assert!(!images.is_empty());
     for (page, width) in &images {
