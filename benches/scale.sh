@@ -7,6 +7,7 @@
 #
 #   cargo build --release && benches/scale.sh [k ...]        (default: 100 300 1000 3000)
 #   POOL_ROWS=0 benches/scale.sh 100                          (skip the pool run)
+#   benches/scale.sh pool                                     (the pool run alone)
 #   KEEP=/tmp/scale benches/scale.sh 300                      (keep the projects and outputs)
 #
 # Needs /usr/bin/time and pdfinfo (poppler-utils). Data are generated deterministically (awk).
@@ -14,6 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"
 ks=("$@"); [ ${#ks[@]} -eq 0 ] && ks=(100 300 1000 3000)
+[ "${ks[0]}" = pool ] && ks=()   # benches/scale.sh pool: the pool run alone
 pool_rows="${POOL_ROWS:-1000000}"
 if [ -n "${KEEP:-}" ]; then work="$KEEP"; mkdir -p "$work"; else work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
 
@@ -30,6 +32,7 @@ measure() { # label, command... → "label | wall time | CPU time (user + system
 }
 
 echo "binary: $bin ($("$bin" --version 2>/dev/null | head -1))"
+if [ ${#ks[@]} -gt 0 ]; then
 echo
 echo "| k | wall | CPU | peak RSS | results.json | manuscript.pdf (pages) | report.pdf (pages) | out/ total |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -73,10 +76,11 @@ YAML
   tot=$(du -sb "$o" | awk '{printf "%.1f MB", $1/1e6}')
   echo "| $row | $(mb "$rj") | $(mb "$ms") ($(pages "$ms")) | ${rp:+$(mb "$rp") ($(pages "$rp"))} | $tot |"
 done
+fi
 
 if [ "$pool_rows" -gt 0 ]; then
   echo
-  awk -v n="$pool_rows" 'BEGIN{srand(6); print "yi,vi"; for(i=0;i<n;i++) printf "%.6f,%.6f\n", rand()-0.5, 0.01+rand()*0.1}' >"$work/pool.csv"
+  awk -v n="$pool_rows" 'BEGIN{srand(6); print "study,yi,vi"; for(i=0;i<n;i++) printf "S%d,%.6f,%.6f\n", i, rand()-0.5, 0.01+rand()*0.1}' >"$work/pool.csv"
   echo "pool on $pool_rows yi/vi rows ($(mb "$work/pool.csv") CSV), REML, output to a file:"
   echo
   echo "| command | wall | CPU | peak RSS | output |"
