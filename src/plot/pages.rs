@@ -93,7 +93,7 @@ fn clip(m: &Mark, top: f64, bottom: f64) -> Option<Mark> {
                 }
                 kept.push(q);
             }
-            (kept.len() >= 2).then(|| Mark::Line {
+            (kept.len() >= 2).then_some(Mark::Line {
                 points: kept,
                 width: *width,
                 color: *color,
