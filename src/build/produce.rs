@@ -238,13 +238,12 @@ pub fn report_typst(
         .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
 }
 
-/// The manuscript PDF of one review. With `keep_failed`, typst source that does not compile is
-/// kept in `out/.metareport/failed/` (`build`); without, nothing is written (`check`).
+/// The manuscript PDF of one review (nothing is written when the typst does not compile: the
+/// message names the line of the generated source and quotes it).
 pub fn manuscript_pdf(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
     let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
@@ -260,15 +259,14 @@ pub fn manuscript_pdf(
         templates.references.clone().into_bytes(),
     ));
     compile::pdf(&source, files, &spec.id)
-        .map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e, keep_failed))
+        .map_err(|e| compile_failure(&spec.file, &format!("out/{}/manuscript.typ", spec.id), &e))
 }
 
-/// The combined report PDF (`keep_failed` as for [`manuscript_pdf`]).
+/// The combined report PDF.
 pub fn report_pdf(
     specs: &[Spec],
     analyses: &[Vec<Analysis>],
     templates: &Templates,
-    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut files = vec![(
@@ -284,25 +282,18 @@ pub fn report_pdf(
         }
     }
     compile::pdf(&source, files, "report")
-        .map_err(|e| compile_failure("the combined report", "report", &source, &e, keep_failed))
+        .map_err(|e| compile_failure("the combined report", "out/report.typ", &e))
 }
 
-/// A typst error; the failing source is kept in `out/.metareport/failed/` for inspection.
-fn compile_failure(what: &str, id: &str, source: &str, e: &str, keep: bool) -> Failure {
-    let path = format!("{}/failed/{id}.typ", super::manifest::STATE_DIR);
-    let kept = keep && super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
+/// A typst error. Nothing is written: the message locates the error in the generated source
+/// (`typst`, the file it would have been written to) and quotes that line.
+fn compile_failure(what: &str, typst: &str, e: &str) -> Failure {
     Failure::Input(
         crate::diag::Diagnostic::file(
             what,
-            format!(
-                "the generated typst does not compile: {e}{}",
-                if kept {
-                    format!(" (the source is in {path})")
-                } else {
-                    String::new()
-                }
-            ),
+            format!("the generated typst ({typst}, not written) does not compile: {e}"),
         )
+        .hint("a template override in templates/ is the likely cause; `metareport check` reports the same without writing anything")
         .into(),
     )
 }
@@ -417,9 +408,9 @@ pub fn produce(
             Product::Typst { spec } => {
                 manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
             }
-            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates, true)?,
+            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
-            Product::ReportPdf => report_pdf(specs, &all, templates, true)?,
+            Product::ReportPdf => report_pdf(specs, &all, templates)?,
         })
     };
 

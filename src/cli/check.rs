@@ -15,11 +15,11 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let mut analyses = Vec::with_capacity(specs.len());
     for spec in &specs {
         let a = analyse_spec(spec)?;
-        manuscript_pdf(spec, &a, &templates, false)?;
+        manuscript_pdf(spec, &a, &templates)?;
         analyses.push(a);
     }
     if !specs.is_empty() {
-        report_pdf(&specs, &analyses, &templates, false)?;
+        report_pdf(&specs, &analyses, &templates)?;
     }
     if !quiet {
         let n: usize = specs.iter().map(|s| s.outcomes.len()).sum();

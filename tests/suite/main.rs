@@ -12,6 +12,7 @@
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 
 mod common;
 
@@ -24,4 +25,5 @@ mod figures;
 mod manuscript;
 mod properties;
 mod reference;
+mod security;
 mod spec_errors;
