@@ -87,7 +87,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     let start = Instant::now();
     let project = Project::open(root)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(root).map_err(Failure::Io)?;
+    let templates = Templates::load(root)?;
     let targets = plan(&specs, &templates);
 
     // A problem with out/ itself is not one of the inputs: exit 2, as for any write failure.

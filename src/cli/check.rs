@@ -11,7 +11,7 @@ use crate::report::render::Templates;
 pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let project = Project::open(dir)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(dir).map_err(Failure::Io)?;
+    let templates = Templates::load(dir)?;
     let mut analyses = Vec::with_capacity(specs.len());
     for spec in &specs {
         let a = analyse_spec(spec)?;

@@ -11,7 +11,7 @@ use crate::report::render::Templates;
 pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     let project = Project::open(dir)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(dir).map_err(Failure::Io)?;
+    let templates = Templates::load(dir)?;
     let targets = plan(&specs, &templates);
     let want = output.trim_start_matches("./").replace('\\', "/");
     let want = if want.starts_with("out/") {

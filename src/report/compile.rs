@@ -52,19 +52,22 @@ fn describe(source: &str, e: typst_as_lib::TypstAsLibError) -> String {
                 let mut s = String::new();
                 if let Some((line, column, text)) = locate(source, d.span) {
                     s.push_str(&format!("line {line}, column {column}: "));
-                    s.push_str(&excerpt(&d.message, 200));
-                    s.push_str(&format!(" (near `{}`)", excerpt(text.trim(), 80)));
+                    s.push_str(&crate::diag::excerpt(&d.message, 200));
+                    s.push_str(&format!(
+                        " (near `{}`)",
+                        crate::diag::excerpt(text.trim(), 80)
+                    ));
                 } else {
-                    s.push_str(&excerpt(&d.message, 200));
+                    s.push_str(&crate::diag::excerpt(&d.message, 200));
                 }
                 for h in &d.hints {
-                    s.push_str(&format!(" (hint: {})", excerpt(&h.v, 200)));
+                    s.push_str(&format!(" (hint: {})", crate::diag::excerpt(&h.v, 200)));
                 }
                 s
             })
             .collect::<Vec<_>>()
             .join("; "),
-        other => excerpt(&other.to_string(), 300),
+        other => crate::diag::excerpt(&other.to_string(), 300),
     }
 }
 
@@ -93,14 +96,4 @@ fn locate(source: &str, span: typst::syntax::DiagSpan) -> Option<(usize, usize, 
         .unwrap_or_default()
         .to_string();
     Some((line + 1, column + 1, text))
-}
-
-/// At most `max` characters of `text`, with "…" when cut (messages quote files that may be
-/// large or hostile).
-pub fn excerpt(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
 }

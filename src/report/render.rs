@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use minijinja::value::Value;
+
+use crate::diag::{Diagnostic, Diagnostics};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 /// The built-in templates.
@@ -51,31 +53,63 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the templates for a project.
-    pub fn load(root: &Path) -> Result<Templates, String> {
+    /// Loads the templates for a project: each built-in one, or the project's override of it
+    /// in `templates/`, read like every file of the project (inside the project, a regular
+    /// file, within the size limit; see [`crate::spec::resolve::read_project_file`]).
+    pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
+        use crate::spec::resolve::{FileKind, files, read_project_file};
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut references = REFERENCES.to_string();
         let mut overridden = Vec::new();
-        let dir = root.join("templates");
+        let mut errors = Vec::new();
         for name in BUILTIN
             .iter()
             .map(|(n, _)| *n)
             .chain(std::iter::once("references.yml"))
         {
-            let p = dir.join(name);
-            if p.is_file() {
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-                if name == "references.yml" {
-                    references = text;
-                } else {
-                    sources.insert(name.to_string(), text);
-                }
-                overridden.push(format!("templates/{name}"));
+            let rel = format!("templates/{name}");
+            if !files::exists(root, &rel) {
+                continue;
             }
+            let kind = if name == "references.yml" {
+                FileKind::References
+            } else {
+                FileKind::Template
+            };
+            let bytes = match read_project_file(root, Path::new(""), &rel, kind) {
+                Ok((_, b)) => b,
+                Err(e) => {
+                    errors.push(Diagnostic::file(&rel, e));
+                    continue;
+                }
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let (line, column, byte) =
+                        files::first_bad_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+                    errors.push(
+                        Diagnostic::file(
+                            &rel,
+                            format!("the file is not UTF-8 text: byte 0x{byte:02X} cannot start or continue a character"),
+                        )
+                        .at(line, column),
+                    );
+                    continue;
+                }
+            };
+            if name == "references.yml" {
+                references = text;
+            } else {
+                sources.insert(name.to_string(), text);
+            }
+            overridden.push(rel);
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
         }
         Ok(Templates {
             sources,

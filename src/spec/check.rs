@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::yaml::{Node, Value};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, did_you_mean, excerpt};
 
 /// Checks `node` against `schema`; returns the JSON value and the positions of every path.
 pub struct Checker<'a> {
@@ -60,7 +60,7 @@ impl<'a> Checker<'a> {
     ) {
         let mut d = Diagnostic::file(self.file, message)
             .at(node_pos.0, node_pos.1)
-            .field(path);
+            .field(excerpt(path, 2 * QUOTED));
         d.hint = hint;
         self.diagnostics.push(d);
     }
@@ -190,7 +190,12 @@ impl<'a> Checker<'a> {
                             Some(m) => format!("did you mean `{m}`?"),
                             None => format!("expected one of: {}", known.join(", ")),
                         };
-                        self.error(*kpos, &p, format!("unknown key `{key}`"), Some(hint));
+                        self.error(
+                            *kpos,
+                            &p,
+                            format!("unknown key `{}`", excerpt(key, QUOTED)),
+                            Some(hint),
+                        );
                     }
                     Some(s) => {
                         let v = self.convert(value, s, &p);
@@ -239,7 +244,7 @@ impl<'a> Checker<'a> {
         }
         let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
         let shown = match &node.value {
-            Value::Str(s) => format!("`{s}`"),
+            Value::Str(s) => format!("`{}`", excerpt(s, QUOTED)),
             v => found(v),
         };
         let hint = text
@@ -299,6 +304,9 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// How many characters of a value a message quotes.
+const QUOTED: usize = 60;
+
 fn types_of(schema: &Json) -> Vec<&str> {
     match schema.get("type") {
         Some(Json::String(t)) => vec![t.as_str()],
@@ -322,7 +330,7 @@ fn describe_type(t: &str) -> &'static str {
 
 fn found(v: &Value) -> String {
     match v {
-        Value::Str(s) => format!("text \"{s}\""),
+        Value::Str(s) => format!("text \"{}\"", excerpt(s, QUOTED)),
         Value::Int(i) => format!("the number {i}"),
         Value::Float(f) => format!("the number {f}"),
         Value::Bool(b) => format!("{b}"),

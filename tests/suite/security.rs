@@ -282,3 +282,216 @@ fn build_check_reads_no_output_through_a_link() {
         }
     }
 }
+
+// ---- items 2, 3 and 7: every file read is a regular file inside the project ---------------
+
+/// A file outside the project whose text must never reach a message or an output.
+fn secret_outside() -> (tempfile::TempDir, std::path::PathBuf) {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(
+        &secret,
+        "TOPSECRET-7f3a line one\nTOPSECRET-7f3a line two\n",
+    )
+    .unwrap();
+    (outside, secret)
+}
+
+/// Runs `build` on another thread and gives up after `secs` seconds (a build blocked on a
+/// pipe must fail the test, not hang it).
+fn build_within(dir: &Path, secs: u64) -> Result<metareport::build::Summary, Failure> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let d = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(build_quiet(&d));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
+        .expect("the build did not finish: it is blocked")
+}
+
+#[cfg(unix)]
+#[test]
+fn template_overrides_are_read_only_from_inside_the_project() {
+    use std::os::unix::fs::symlink;
+    let (outside, secret) = secret_outside();
+    let dir = bcg();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let cases: [(&str, &Path, &str); 2] = [
+        (
+            "methods.typ.j2",
+            &secret,
+            "error: templates/methods.typ.j2: this file resolves outside the project directory (through a symbolic link); templates must be inside it",
+        ),
+        (
+            "references.yml",
+            &secret,
+            "error: templates/references.yml: this file resolves outside the project directory (through a symbolic link); bibliographies must be inside it",
+        ),
+    ];
+    for (name, target, want) in cases {
+        symlink(target, templates.join(name)).unwrap();
+        let f = error_of(dir.path());
+        assert_eq!(f.exit_code(), 1);
+        assert_eq!(f.to_string(), want);
+        std::fs::remove_file(templates.join(name)).unwrap();
+    }
+    // templates/ itself a link to a directory outside.
+    std::fs::remove_dir(&templates).unwrap();
+    std::fs::copy(&secret, outside.path().join("methods.typ.j2")).unwrap();
+    symlink(outside.path(), &templates).unwrap();
+    let f = error_of(dir.path()).to_string();
+    assert!(!f.contains("TOPSECRET"), "{f}");
+    assert!(
+        f.starts_with("error: templates/methods.typ.j2: this file resolves outside"),
+        "{f}"
+    );
+    std::fs::remove_file(&templates).unwrap();
+    assert!(!dir.path().join("out").exists());
+    // A link that stays inside the project is followed.
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        dir.path().join("shared/methods.typ.j2"),
+        "== Methods\nShared methods text.\n",
+    )
+    .unwrap();
+    symlink("../shared/methods.typ.j2", templates.join("methods.typ.j2")).unwrap();
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/bcg/manuscript.typ")).unwrap();
+    assert!(typ.contains("Shared methods text."));
+}
+
+#[cfg(unix)]
+#[test]
+fn specs_are_read_only_from_inside_the_project() {
+    use std::os::unix::fs::symlink;
+    let (outside, secret) = secret_outside();
+    let dir = bcg();
+    symlink(&secret, dir.path().join("analyses/zz.yaml")).unwrap();
+    let f = error_of(dir.path());
+    assert_eq!(f.exit_code(), 1);
+    assert_eq!(
+        f.to_string(),
+        "error: analyses/zz.yaml: this file resolves outside the project directory (through a symbolic link); specs must be inside it"
+    );
+    // A valid spec outside the project is not built either.
+    std::fs::remove_file(dir.path().join("analyses/zz.yaml")).unwrap();
+    std::fs::write(
+        outside.path().join("zz.yaml"),
+        std::fs::read_to_string(dir.path().join("analyses/bcg.yaml")).unwrap(),
+    )
+    .unwrap();
+    symlink(
+        outside.path().join("zz.yaml"),
+        dir.path().join("analyses/zz.yaml"),
+    )
+    .unwrap();
+    assert!(
+        error_of(dir.path())
+            .to_string()
+            .contains("specs must be inside it")
+    );
+    assert!(!dir.path().join("out").exists());
+    // A loop of links.
+    std::fs::remove_file(dir.path().join("analyses/zz.yaml")).unwrap();
+    symlink("zz.yaml", dir.path().join("analyses/zz.yaml")).unwrap();
+    assert_eq!(
+        error_of(dir.path()).to_string(),
+        "error: analyses/zz.yaml: this file is a loop of symbolic links; specs must be regular files"
+    );
+}
+
+#[test]
+fn a_value_quoted_in_a_message_is_a_short_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let long = "root:x:0:0:root:/root:/bin/bash ".repeat(200);
+    std::fs::write(dir.path().join("analyses/r.yaml"), &long).unwrap();
+    let e = error_of(dir.path()).to_string();
+    assert_eq!(
+        e,
+        "error: analyses/r.yaml:1:1: expected a mapping (key: value), found text \"root:x:0:0:root:/root:/bin/bash root:x:0:0:root:/root:/bin/b…\""
+    );
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_a_data_file_or_spec_is_refused_not_waited_on() {
+    let dir = bcg();
+    let csv = dir.path().join("analyses/data/bcg.csv");
+    std::fs::remove_file(&csv).unwrap();
+    mkfifo(&csv);
+    let f = build_within(dir.path(), 30).unwrap_err();
+    assert_eq!(f.exit_code(), 1);
+    assert_eq!(
+        f.to_string(),
+        "error: analyses/bcg.yaml:11:11: outcomes[0].data: `analyses/data/bcg.csv` is a named pipe (FIFO); only regular files are read"
+    );
+    std::fs::remove_file(&csv).unwrap();
+    std::fs::copy(super::common::repo().join("analyses/data/bcg.csv"), &csv).unwrap();
+    mkfifo(&dir.path().join("analyses/pipe.yaml"));
+    assert_eq!(
+        build_within(dir.path(), 30).unwrap_err().to_string(),
+        "error: analyses/pipe.yaml: this file is a named pipe (FIFO); only regular files are read"
+    );
+    // A data path naming a directory.
+    std::fs::remove_file(dir.path().join("analyses/pipe.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("analyses/data/dir.csv")).unwrap();
+    let spec = dir.path().join("analyses/bcg.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, text.replace("data/bcg.csv", "data/dir.csv")).unwrap();
+    assert_eq!(
+        build_within(dir.path(), 30).unwrap_err().to_string(),
+        "error: analyses/bcg.yaml:11:11: outcomes[0].data: `analyses/data/dir.csv` is a directory, not a data file"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_is_not_trapped_by_pipes_or_loops_of_links() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(["init", "."])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let a = tmp.path().join("analyses");
+    mkfifo(&a.join("pipe"));
+    mkfifo(&a.join("data/pipe.csv"));
+    // Each of these links doubles a naive walk at every level.
+    for l in ["l1", "l2", "l3", "l4"] {
+        symlink(".", a.join(l)).unwrap();
+    }
+    symlink("b", a.join("a")).unwrap();
+    symlink("a", a.join("b")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(["watch", "--builds", "1", "-q"])
+        .current_dir(tmp.path())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            assert!(s.success());
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("watch is stuck");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(tmp.path().join("out/example/results.json").is_file());
+}

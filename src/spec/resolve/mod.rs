@@ -9,7 +9,7 @@
 mod baseline;
 mod data;
 mod display;
-mod files;
+pub mod files;
 mod manuscript;
 mod model;
 mod outcome;
@@ -27,7 +27,7 @@ use super::raw::*;
 use super::{InputFile, Spec, Style, yaml};
 use crate::data::{Table, table};
 use crate::diag::{Diagnostic, Diagnostics};
-pub use files::read_project_file;
+pub use files::{FileKind, read_project_file};
 
 /// The JSON Schema of the spec (`metareport schema`).
 pub fn schema_json() -> serde_json::Value {
@@ -93,22 +93,24 @@ impl Resolver<'_> {
                 );
                 None
             }
-            (Some(rel), None) => match read_project_file(self.root, &self.base, rel) {
-                Ok((display, bytes)) => {
-                    self.record_input(&display, &bytes);
-                    match table::parse(&display, &bytes, sheet.map(String::as_str)) {
-                        Ok(t) => Some(t),
-                        Err(d) => {
-                            self.diags.push(d);
-                            None
+            (Some(rel), None) => {
+                match read_project_file(self.root, &self.base, rel, FileKind::Data) {
+                    Ok((display, bytes)) => {
+                        self.record_input(&display, &bytes);
+                        match table::parse(&display, &bytes, sheet.map(String::as_str)) {
+                            Ok(t) => Some(t),
+                            Err(d) => {
+                                self.diags.push(d);
+                                None
+                            }
                         }
                     }
+                    Err(msg) => {
+                        self.error(&format!("{path}.data"), msg, None);
+                        None
+                    }
                 }
-                Err(msg) => {
-                    self.error(&format!("{path}.data"), msg, None);
-                    None
-                }
-            },
+            }
             (None, Some(rows)) => {
                 let lines: Vec<usize> = (0..rows.len())
                     .map(|i| {
@@ -138,17 +140,25 @@ impl Resolver<'_> {
     }
 }
 
-/// Loads and validates one spec. `rel` is the spec's path relative to the project root.
+/// Loads and validates one spec. `rel` is the spec's path relative to the project root; it is
+/// read like every file of the project ([`read_project_file`]: inside the project, a regular
+/// file, at most [`files::MAX_SPEC_BYTES`]).
 pub fn load(root: &Path, rel: &str) -> Result<Spec, Diagnostics> {
     let file = rel.replace('\\', "/");
-    let text = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostics::from(Diagnostic::file(
-            &file,
-            format!("cannot read the spec: {e}"),
-        ))
+    let (_, bytes) = read_project_file(root, Path::new(""), &file, FileKind::Spec)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(&file, e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let (line, column, byte) = files::first_bad_byte(bytes, e.utf8_error().valid_up_to());
+        Diagnostics::from(
+            Diagnostic::file(
+                &file,
+                format!("the spec is not UTF-8 text: byte 0x{byte:02X} cannot start or continue a character"),
+            )
+            .at(line, column)
+            .hint("save the file as UTF-8 (most editors offer it under \"Save with encoding\")"),
+        )
     })?;
-    let text = String::from_utf8(text)
-        .map_err(|_| Diagnostics::from(Diagnostic::file(&file, "the spec is not UTF-8 text")))?;
     load_text(root, &file, &text)
 }
 
