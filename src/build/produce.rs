@@ -23,15 +23,113 @@ pub struct Produced {
     pub warnings: Vec<String>,
 }
 
+/// Leave-one-out and cumulative analyses refit the model once per study (O(k²) work): they
+/// are run for at most this many studies.
+pub const MAX_SENSITIVITY_STUDIES: usize = 5_000;
+
+/// Refuses an outcome whose asked-for analyses would take time out of proportion to a review
+/// (see [`MAX_SENSITIVITY_STUDIES`]), naming the setting to change.
+pub fn check_work(file: &str, o: &crate::spec::Outcome) -> Result<(), Failure> {
+    let k = o.studies.len();
+    let s = &o.options.sensitivity;
+    let asked = [
+        (s.leave_one_out, "leave_one_out"),
+        (s.cumulative.is_some(), "cumulative"),
+    ];
+    for (on, name) in asked {
+        if on && k > MAX_SENSITIVITY_STUDIES {
+            return Err(Failure::Input(
+                crate::diag::Diagnostic::file(
+                    file,
+                    format!(
+                        "outcome `{}`: a {} analysis refits the model once per study; with {k} studies that is too much work (at most {MAX_SENSITIVITY_STUDIES} studies)",
+                        o.id,
+                        name.replace('_', "-")
+                    ),
+                )
+                .hint(format!("remove `sensitivity: {name}` from this outcome"))
+                .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs every analysis of a spec.
 pub fn analyse_spec(spec: &Spec) -> Result<Vec<Analysis>, Failure> {
     spec.outcomes
         .iter()
         .map(|o| {
+            check_work(&spec.file, o)?;
             crate::stats::analyse(o.studies.clone(), &o.options)
                 .map_err(|e| analysis_failure(spec, o, e))
         })
         .collect()
+}
+
+/// Refuses figure `fi` of a spec when it would be too large to draw (see
+/// [`plot::MAX_FIGURE_ROWS`] and [`plot::MAX_FUNNEL_POINTS`]), before anything is drawn.
+fn check_figure_size(spec: &Spec, fi: usize) -> Result<(), Failure> {
+    let f = &spec.figures[fi];
+    let outcomes: Vec<&crate::spec::Outcome> = f
+        .outcomes
+        .iter()
+        .filter_map(|id| spec.outcomes.iter().find(|o| &o.id == id))
+        .collect();
+    let (size, limit, what) = match f.kind {
+        FigureKind::Prisma => return Ok(()),
+        FigureKind::Funnel => (
+            outcomes.iter().map(|o| o.studies.len()).sum::<usize>(),
+            plot::MAX_FUNNEL_POINTS,
+            "studies",
+        ),
+        FigureKind::Forest | FigureKind::LeaveOneOut | FigureKind::Cumulative => {
+            // A row per study, three per subgroup (header, subtotal, heterogeneity), a few for
+            // the total.
+            let rows = outcomes
+                .iter()
+                .map(|o| {
+                    let mut groups: Vec<&str> = o
+                        .studies
+                        .iter()
+                        .filter_map(|s| s.subgroup.as_deref())
+                        .collect();
+                    groups.sort_unstable();
+                    groups.dedup();
+                    o.studies.len() + 3 * groups.len() + 6
+                })
+                .sum::<usize>();
+            (rows, plot::MAX_FIGURE_ROWS, "rows")
+        }
+    };
+    if size <= limit {
+        return Ok(());
+    }
+    let ids = f
+        .outcomes
+        .iter()
+        .map(|o| format!("`{o}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = match f.kind {
+        FigureKind::Funnel => "funnel plot",
+        FigureKind::LeaveOneOut => "leave-one-out plot",
+        FigureKind::Cumulative => "cumulative meta-analysis plot",
+        _ => "forest plot",
+    };
+    Err(Failure::Input(
+        crate::diag::Diagnostic::file(
+            &spec.file,
+            format!(
+                "the {name} of outcome {ids} would have {size} {what}; figures are drawn with at most {limit} {what}"
+            ),
+        )
+        .hint(match f.kind {
+            FigureKind::Funnel => "leave it out with `funnel: {show: false}` on the outcome, or list the figures to draw under `manuscript: {figures: [...]}`".to_string(),
+            _ => "list the figures to draw under `manuscript: {figures: [...]}` without this one (`figures: []` draws none); the numbers are all in results.json".to_string(),
+        })
+        .into(),
+    ))
 }
 
 /// The SVG of figure `fi` of a spec.
@@ -45,6 +143,7 @@ fn figure_plot(
     analyses: &[Analysis],
     fi: usize,
 ) -> Result<plot::canvas::Figure, Failure> {
+    check_figure_size(spec, fi)?;
     let f = &spec.figures[fi];
     let find = |id: &str| {
         spec.outcomes

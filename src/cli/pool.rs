@@ -288,6 +288,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         },
     )?;
     let o = &spec.outcomes[0];
+    crate::build::produce::check_work(&spec.file, o)?;
     let analysis = crate::stats::analyse(o.studies.clone(), &o.options)
         .map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
     let mut json = crate::results::outcome_json(o, &analysis);

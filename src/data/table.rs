@@ -103,7 +103,9 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
         || lower.ends_with(".xls")
         || lower.ends_with(".ods")
     {
-        parse_spreadsheet(source, bytes, sheet)
+        let (table, header_line) = parse_spreadsheet(source, bytes, sheet)?;
+        check_printable(&table, Some(header_line))?;
+        Ok(table)
     } else {
         if sheet.is_some() {
             return Err(Diagnostic::file(
@@ -111,7 +113,9 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
                 "`sheet` applies to spreadsheets (.xlsx), not to CSV files",
             ));
         }
-        parse_csv(source, bytes)
+        let table = parse_csv(source, bytes)?;
+        check_printable(&table, Some(1))?;
+        Ok(table)
     }
 }
 
@@ -179,6 +183,7 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+
         let cells = record
             .iter()
             .map(|c| {
@@ -198,6 +203,30 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         headers,
         rows,
     })
+}
+
+/// Refuses a table whose header or cells hold a character no figure or document can print
+/// (see [`crate::diag::forbidden_char`]), naming the line and column of the first.
+fn check_printable(t: &Table, header_line: Option<usize>) -> Result<(), Diagnostic> {
+    use crate::diag::{forbidden_char, forbidden_char_message};
+    for (i, h) in t.headers.iter().enumerate() {
+        if let Some(bad) = forbidden_char(h) {
+            let mut d = Diagnostic::file(&t.source, forbidden_char_message("the header", bad));
+            d.line = header_line;
+            d.column = Some(i + 1);
+            return Err(d);
+        }
+    }
+    for row in &t.rows {
+        for (i, c) in row.cells.iter().enumerate() {
+            if let Cell::Text(text) = c
+                && let Some(bad) = forbidden_char(text)
+            {
+                return Err(t.error(row, Some(i), forbidden_char_message("the cell", bad)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// "0,25" as "0.25" when the cell is a number written with a decimal comma.
@@ -226,7 +255,12 @@ fn csv_error(source: &str, e: &csv::Error) -> Diagnostic {
     d
 }
 
-fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Diagnostic> {
+/// A worksheet as a table, and the line (sheet row) of its header.
+fn parse_spreadsheet(
+    source: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(Table, usize), Diagnostic> {
     use calamine::{Data, Reader, open_workbook_auto_from_rs};
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| Diagnostic::file(source, format!("cannot read the spreadsheet: {e}")))?;
@@ -288,11 +322,14 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
             other => Cell::Text(other.to_string()),
         }
     }
-    Ok(Table {
-        source: format!("{source} [{name}]"),
-        headers,
-        rows,
-    })
+    Ok((
+        Table {
+            source: format!("{source} [{name}]"),
+            headers,
+            rows,
+        },
+        first_row as usize + 1,
+    ))
 }
 
 /// A table from rows written inline in a spec (`rows:`), with their YAML lines.
@@ -329,9 +366,11 @@ pub fn from_inline(
             .collect::<Result<Vec<_>, _>>()?;
         out.push(Row { line, cells });
     }
-    Ok(Table {
+    let table = Table {
         source: source.to_string(),
         headers,
         rows: out,
-    })
+    };
+    check_printable(&table, None)?;
+    Ok(table)
 }

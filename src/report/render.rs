@@ -195,8 +195,19 @@ fn describe(e: &Error) -> String {
     format!("{place}{what}{hint}")
 }
 
+/// Whether typst reads `c` as a line break: LF, CR, VT, FF, NEL, and the Unicode line and
+/// paragraph separators (U+2028, U+2029).
+pub fn is_typst_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
 /// Escapes text for typst markup: a backslash before every character typst could read as
-/// markup, newlines folded into spaces.
+/// markup; line breaks (every character typst takes for one, see [`is_typst_line_break`]),
+/// tabs and other control characters folded into spaces, so that user text can never end a
+/// `//` comment line or a markup construct early.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -206,14 +217,15 @@ pub fn escape_markup(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || is_typst_line_break(c) => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A typst string literal ("…" with `\\` and `\"` escaped).
+/// A typst string literal ("…" with `\\` and `\"` escaped, line breaks and control characters
+/// as `\u{…}` escapes).
 pub fn typst_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -221,6 +233,9 @@ pub fn typst_string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
+            c if c.is_control() || is_typst_line_break(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
             c => out.push(c),
         }
     }

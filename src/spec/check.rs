@@ -120,7 +120,17 @@ impl<'a> Checker<'a> {
                 self.range(schema, *f, pos, path);
                 Json::from(*f as i64)
             }
-            Value::Str(s) if types.contains(&"string") => Json::String(s.clone()),
+            Value::Str(s) if types.contains(&"string") => {
+                if let Some(bad) = crate::diag::forbidden_char(s) {
+                    self.error(
+                        pos,
+                        path,
+                        crate::diag::forbidden_char_message("the text", bad),
+                        None,
+                    );
+                }
+                Json::String(s.clone())
+            }
             // A scalar where text is expected is taken as text (`title: 2024`).
             Value::Int(i) if types.contains(&"string") => Json::String(i.to_string()),
             Value::Float(f) if types.contains(&"string") => Json::String(f.to_string()),

@@ -12,6 +12,7 @@
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `hostile_input` | bounded memory and time for hostile sizes; unusual text and numbers |
 //! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 
 mod common;
@@ -22,6 +23,7 @@ mod core_inputs;
 mod data_files;
 mod end_to_end;
 mod figures;
+mod hostile_input;
 mod manuscript;
 mod properties;
 mod reference;
