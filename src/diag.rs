@@ -152,3 +152,13 @@ pub fn forbidden_char_message(what: &str, (at, c): (usize, char)) -> String {
         c as u32
     )
 }
+
+/// A number as a message shows it: as Rust prints it, but in scientific notation when that
+/// would be long (`1e308`, not 309 digits).
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}

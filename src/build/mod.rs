@@ -6,6 +6,7 @@
 //! - `manifest.rs`: the manifest (untrusted: only plain paths under `out/` are used), the lock
 //! - `outdir.rs`: writing, reading and removing under `out/` (atomic, never through a link)
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
+//! - `unprintable.rs`: the note on characters the shipped fonts cannot draw
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were and writes nothing (the lock is taken on the
@@ -15,6 +16,7 @@ pub mod manifest;
 pub mod outdir;
 pub mod plan;
 pub mod produce;
+pub mod unprintable;
 
 use std::io::IsTerminal;
 use std::path::Path;

@@ -397,48 +397,17 @@ fn compile_failure(what: &str, typst: &str, e: &str) -> Failure {
     )
 }
 
-/// A note naming the characters of the spec's text (titles, study names, labels, captions,
-/// table cells) that the shipped fonts cannot draw, with where each first occurs.
-fn unprintable_text(spec: &Spec) -> Option<String> {
-    fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-        match v {
-            Value::String(s) => out.push(s),
-            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
-            _ => {}
-        }
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
     }
-    let value = serde_json::to_value(spec).ok()?;
-    let mut texts = Vec::new();
-    strings(&value, &mut texts);
-    let mut missing: Vec<(char, &str)> = Vec::new();
-    for t in texts {
-        for c in crate::fonts::missing_glyphs(t) {
-            if !missing.iter().any(|(m, _)| *m == c) {
-                missing.push((c, t));
-            }
-        }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    if missing.is_empty() {
-        return None;
-    }
-    const SHOWN: usize = 8;
-    let list: Vec<String> = missing
-        .iter()
-        .take(SHOWN)
-        .map(|(c, t)| format!("{c} (in \"{t}\")"))
-        .collect();
-    let more = missing.len().saturating_sub(SHOWN);
-    Some(format!(
-        "{}: the shipped fonts have no glyph for {}{}; these characters may print as blank boxes",
-        spec.file,
-        list.join(", "),
-        if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        }
-    ))
 }
 
 /// Produces the bytes of every stale target.
@@ -465,13 +434,17 @@ pub fn produce(
                 _ => false,
             });
         if needed {
+            // Figures too large to draw are refused before any work is done.
+            for fi in 0..spec.figures.len() {
+                check_figure_size(spec, fi)?;
+            }
             let a = analyse_spec(spec)?;
             for (o, an) in spec.outcomes.iter().zip(&a) {
                 for w in &an.warnings {
                     warnings.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
                 }
             }
-            warnings.extend(unprintable_text(spec));
+            warnings.extend(super::unprintable::unprintable_text(spec));
             analyses[si] = Some(a);
         }
     }
@@ -488,11 +461,16 @@ pub fn produce(
     let job = |t: &Target| -> Result<Vec<u8>, Failure> {
         Ok(match t.product {
             Product::Results { spec } => {
-                let mut b = serde_json::to_vec_pretty(&crate::results::results_json(
-                    &specs[spec],
-                    get(spec),
-                ))
-                .map_err(|e| Failure::Io(e.to_string()))?;
+                // Measured first, then written into a buffer of exactly that size: the results
+                // of a million studies are hundreds of megabytes, and a growing buffer would
+                // hold up to twice that.
+                let results = crate::results::results_json(&specs[spec], get(spec));
+                let mut size = ByteCount(0);
+                serde_json::to_writer_pretty(&mut size, &results)
+                    .map_err(|e| Failure::Io(e.to_string()))?;
+                let mut b = Vec::with_capacity(size.0 + 1);
+                serde_json::to_writer_pretty(&mut b, &results)
+                    .map_err(|e| Failure::Io(e.to_string()))?;
                 b.push(b'\n');
                 b
             }

@@ -23,7 +23,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     }
     if !quiet {
         let n: usize = specs.iter().map(|s| s.outcomes.len()).sum();
-        println!("ok: {} review(s), {n} outcome(s)", specs.len());
+        super::say(format!("ok: {} review(s), {n} outcome(s)", specs.len()))?;
     }
     Ok(())
 }

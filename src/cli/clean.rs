@@ -14,7 +14,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let out = dir.join(outdir::OUT);
     if std::fs::symlink_metadata(&out).is_err() {
         if !quiet {
-            println!("nothing to clean");
+            super::say(format!("nothing to clean"))?;
         }
         return Ok(());
     }
@@ -47,7 +47,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     drop(lock);
     let _ = std::fs::remove_dir(&out);
     if !quiet {
-        println!("removed {removed} output(s)");
+        super::say(format!("removed {removed} output(s)"))?;
     }
     Ok(())
 }

@@ -38,12 +38,12 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     };
     let manifest = Manifest::read(dir);
     let version_ok = manifest.version == crate::results::tool_id();
-    println!("{}", t.path);
-    println!("  depends on:");
+    super::say(format!("{}", t.path))?;
+    super::say(format!("  depends on:"))?;
     for d in &t.depends_on {
-        println!("    - {d}");
+        super::say(format!("    - {d}"))?;
     }
-    println!("  key: {}", t.key);
+    super::say(format!("  key: {}", t.key))?;
     let state = if !version_ok && manifest.outputs.contains_key(&t.path) {
         format!("stale: built by metareport {}", manifest.version)
     } else {
@@ -52,6 +52,6 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
             None => "up to date".into(),
         }
     };
-    println!("  status: {state}");
+    super::say(format!("  status: {state}"))?;
     Ok(())
 }

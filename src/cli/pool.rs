@@ -100,10 +100,10 @@ pub struct PoolArgs {
     #[arg(long, value_enum)]
     pub effects: Option<EffectsArg>,
     /// The rule: fixed effect when the heterogeneity p is at least this (0.5).
-    #[arg(long, requires = "rule_no_pooling_below")]
+    #[arg(long, requires = "rule_no_pooling_below", allow_negative_numbers = true)]
     pub rule_fixed_at_least: Option<f64>,
     /// The rule: no pooled estimate when the heterogeneity p is below this (0.05).
-    #[arg(long, requires = "rule_fixed_at_least")]
+    #[arg(long, requires = "rule_fixed_at_least", allow_negative_numbers = true)]
     pub rule_no_pooling_below: Option<f64>,
     /// τ² estimator (also --method).
     #[arg(long, alias = "method", value_enum, ignore_case = true)]
@@ -120,11 +120,11 @@ pub struct PoolArgs {
     /// Confidence interval of I² and H².
     #[arg(long, value_enum)]
     pub i2_ci: Option<I2Ci>,
-    /// Confidence level.
-    #[arg(long)]
+    /// Confidence level (between 0 and 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub level: Option<f64>,
-    /// Continuity correction increment.
-    #[arg(long)]
+    /// Continuity correction increment (between 0 and 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub continuity_add: Option<f64>,
     /// Studies that get the correction.
     #[arg(long, value_enum)]
@@ -292,16 +292,20 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     let analysis = crate::stats::analyse(o.studies.clone(), &o.options)
         .map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
     let mut json = crate::results::outcome_json(o, &analysis);
-    json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
-    println!(
+    json.metareport = Some(crate::results::Tool::this());
+    super::say(format!(
         "{}",
         serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
-    );
+    ))?;
     Ok(())
 }
 
-/// The flag that sets a spec field ("outcomes[0].model.tau2" → "--tau2").
+/// The flag that sets a spec field ("outcomes[0].model.tau2" → "--tau2"), or `None` when no
+/// flag of `pool` sets it (the message is then shown without a flag).
 fn flag_of(field: &str) -> Option<String> {
+    if field.contains(".columns.") {
+        return Some("--column".into());
+    }
     let last = field.rsplit('.').next().unwrap_or(field);
     if last.starts_with("outcomes[") {
         return None;
@@ -315,8 +319,11 @@ fn flag_of(field: &str) -> Option<String> {
         "to" => "continuity-to",
         "kind" => "continuity-kind",
         "rule" => "rule-fixed-at-least",
-        "data" => "data",
         other => other,
     };
-    Some(format!("--{}", flag.replace('_', "-")))
+    let flag = flag.replace('_', "-");
+    let cmd = <PoolArgs as clap::Args>::augment_args(clap::Command::new("pool"));
+    cmd.get_arguments()
+        .any(|a| a.get_long() == Some(flag.as_str()))
+        .then(|| format!("--{flag}"))
 }

@@ -4,8 +4,24 @@ use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
 
-/// Data files larger than this are refused (a meta-analysis table is kilobytes).
-pub const MAX_DATA_BYTES: usize = 32 * 1024 * 1024;
+/// Data files larger than this are refused. A meta-analysis table is kilobytes; a million
+/// rows of `study,yi,vi` are about 40 MB, and are read in well under 1 GB of memory.
+pub const MAX_DATA_BYTES: usize = 64 * 1024 * 1024;
+
+/// Tables with more cells than this (rows × columns, in a CSV file or the used range of a
+/// worksheet) are refused: memory grows with the cells, not only with the bytes (a file of
+/// `1,1,1,…` has a cell every two bytes). A million rows of four columns fit.
+pub const MAX_CELLS: usize = 5_000_000;
+
+/// The message for a table over [`MAX_CELLS`].
+fn too_many_cells(source: &str, what: &str) -> Diagnostic {
+    Diagnostic::file(
+        source,
+        format!(
+            "{what} more than {MAX_CELLS} cells (rows × columns); tables larger than that are not read"
+        ),
+    )
+}
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +113,7 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
             ),
         ));
     }
+
     let lower = source.to_lowercase();
     if lower.ends_with(".xlsx")
         || lower.ends_with(".xlsm")
@@ -177,9 +194,16 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         }
     }
     let mut rows = Vec::new();
+    let mut cells_read = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(source, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
+        cells_read += record.len().max(1);
+        if cells_read > MAX_CELLS {
+            let mut d = too_many_cells(source, "the file has");
+            d.line = Some(line);
+            return Err(d);
+        }
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -109,14 +109,34 @@ impl<'a> Checker<'a> {
             Value::Null if types.contains(&"null") => Json::Null,
             Value::Bool(b) if types.contains(&"boolean") => Json::Bool(*b),
             Value::Int(i) if types.contains(&"integer") || types.contains(&"number") => {
+                if i.unsigned_abs() > MAX_EXACT_INTEGER {
+                    self.error(pos, path, too_large(*i as f64), None);
+                    return Json::Null;
+                }
                 self.range(schema, *i as f64, pos, path);
                 Json::from(*i)
+            }
+            // `.inf` and `.nan` are YAML numbers, but no setting can use them.
+            Value::Float(f)
+                if !f.is_finite() && (types.contains(&"number") || types.contains(&"integer")) =>
+            {
+                self.error(
+                    pos,
+                    path,
+                    format!("expected a finite number, found {f}"),
+                    None,
+                );
+                Json::Null
             }
             Value::Float(f) if types.contains(&"number") => {
                 self.range(schema, *f, pos, path);
                 serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
             }
             Value::Float(f) if types.contains(&"integer") && f.fract() == 0.0 => {
+                if f.abs() > MAX_EXACT_INTEGER as f64 {
+                    self.error(pos, path, too_large(*f), None);
+                    return Json::Null;
+                }
                 self.range(schema, *f, pos, path);
                 Json::from(*f as i64)
             }
@@ -160,14 +180,27 @@ impl<'a> Checker<'a> {
             self.error(
                 pos,
                 path,
-                format!("must be at least {min}, found {x}"),
+                format!(
+                    "must be at least {}, found {}",
+                    crate::diag::number(min),
+                    crate::diag::number(x)
+                ),
                 None,
             );
         }
         if let Some(max) = schema.get("maximum").and_then(Json::as_f64)
             && x > max
         {
-            self.error(pos, path, format!("must be at most {max}, found {x}"), None);
+            self.error(
+                pos,
+                path,
+                format!(
+                    "must be at most {}, found {}",
+                    crate::diag::number(max),
+                    crate::diag::number(x)
+                ),
+                None,
+            );
         }
     }
 
@@ -312,6 +345,17 @@ impl<'a> Checker<'a> {
             .unwrap_or(&branches[0]);
         self.convert(node, best, path)
     }
+}
+
+/// Whole numbers beyond 2^53 are refused (no count in a review is near it, and beyond it a
+/// number is not exact).
+const MAX_EXACT_INTEGER: u64 = 1 << 53;
+
+fn too_large(x: f64) -> String {
+    format!(
+        "the number {} is too large (at most {MAX_EXACT_INTEGER})",
+        crate::diag::number(x)
+    )
 }
 
 /// How many characters of a value a message quotes.

@@ -40,13 +40,16 @@ pub(super) fn outcome_data(
     let measure = o.measure;
     let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
     let map = o.columns.clone().unwrap_or_default();
-    let standard: Vec<&str> = std::iter::once("study")
+    let mut standard: Vec<&str> = std::iter::once("study")
         .chain(
             InputKind::ALL
                 .iter()
                 .flat_map(|k| k.columns().iter().copied()),
         )
         .collect();
+    // `yi` belongs to two kinds of data: name it once.
+    let mut seen = std::collections::BTreeSet::new();
+    standard.retain(|c| seen.insert(*c));
     for k in map.keys() {
         if !standard.contains(&k.as_str()) {
             let hint =
@@ -54,7 +57,8 @@ pub(super) fn outcome_data(
             r.error(
                 &format!("{path}.columns.{k}"),
                 format!(
-                    "`{k}` is not a standard column name (expected one of: {})",
+                    "`{}` is not a standard column name (expected one of: {})",
+                    crate::diag::excerpt(k, 60),
                     standard.join(", ")
                 ),
                 hint,
