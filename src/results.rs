@@ -91,10 +91,8 @@ impl Serialize for Studies<'_> {
                 ci_upper: s.yi + z * se,
                 weight_pct: a.weight_pct(i),
                 subgroup_weight_pct: subgroup_weight[i],
-                continuity_correction: increments.map(|(treatment, control)| Correction {
-                    treatment,
-                    control,
-                }),
+                continuity_correction: increments
+                    .map(|(treatment, control)| Correction { treatment, control }),
             })?;
         }
         seq.end()

@@ -92,9 +92,9 @@ pub fn say(text: impl std::fmt::Display) -> Result<(), crate::project::Failure> 
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
-            crate::project::Failure::Io(format!("cannot write to standard output: {e}")),
-        ),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::project::Failure::Io(
+            format!("cannot write to standard output: {e}"),
+        )),
         _ => Ok(()),
     }
 }

@@ -100,7 +100,11 @@ pub struct PoolArgs {
     #[arg(long, value_enum)]
     pub effects: Option<EffectsArg>,
     /// The rule: fixed effect when the heterogeneity p is at least this (0.5).
-    #[arg(long, requires = "rule_no_pooling_below", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        requires = "rule_no_pooling_below",
+        allow_negative_numbers = true
+    )]
     pub rule_fixed_at_least: Option<f64>,
     /// The rule: no pooled estimate when the heterogeneity p is below this (0.05).
     #[arg(long, requires = "rule_fixed_at_least", allow_negative_numbers = true)]
