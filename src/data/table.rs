@@ -285,8 +285,9 @@ fn parse_spreadsheet(
     bytes: &[u8],
     sheet: Option<&str>,
 ) -> Result<(Table, usize), Diagnostic> {
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+    use calamine::{Data, Reader, Xlsx};
+    super::sheet_limits::check_archive(source, bytes)?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| Diagnostic::file(source, format!("cannot read the spreadsheet: {e}")))?;
     let names = wb.sheet_names();
     let name = match sheet {
@@ -307,6 +308,7 @@ fn parse_spreadsheet(
             .cloned()
             .ok_or_else(|| Diagnostic::file(source, "the workbook has no worksheets"))?,
     };
+    super::sheet_limits::check_cells(source, &mut wb, &name)?;
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Diagnostic::file(source, format!("cannot read worksheet \"{name}\": {e}")))?;

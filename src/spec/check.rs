@@ -110,7 +110,7 @@ impl<'a> Checker<'a> {
             Value::Bool(b) if types.contains(&"boolean") => Json::Bool(*b),
             Value::Int(i) if types.contains(&"integer") || types.contains(&"number") => {
                 if i.unsigned_abs() > MAX_EXACT_INTEGER {
-                    self.error(pos, path, too_large(*i as f64), None);
+                    self.error(pos, path, too_large(&i.to_string()), None);
                     return Json::Null;
                 }
                 self.range(schema, *i as f64, pos, path);
@@ -134,7 +134,7 @@ impl<'a> Checker<'a> {
             }
             Value::Float(f) if types.contains(&"integer") && f.fract() == 0.0 => {
                 if f.abs() > MAX_EXACT_INTEGER as f64 {
-                    self.error(pos, path, too_large(*f), None);
+                    self.error(pos, path, too_large(&crate::diag::number(*f)), None);
                     return Json::Null;
                 }
                 self.range(schema, *f, pos, path);
@@ -351,11 +351,8 @@ impl<'a> Checker<'a> {
 /// number is not exact).
 const MAX_EXACT_INTEGER: u64 = 1 << 53;
 
-fn too_large(x: f64) -> String {
-    format!(
-        "the number {} is too large (at most {MAX_EXACT_INTEGER})",
-        crate::diag::number(x)
-    )
+fn too_large(x: &str) -> String {
+    format!("the number {x} is too large (at most {MAX_EXACT_INTEGER})")
 }
 
 /// How many characters of a value a message quotes.

@@ -151,6 +151,15 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 )
             } else if let Some(breach) = first.strip_prefix("budget breached: ") {
                 budget_message(breach)
+            } else if let Some(rest) = first.strip_prefix("non-finite float ") {
+                format!(
+                    "{} is not a finite number; every number in a spec must be finite",
+                    crate::diag::excerpt(rest.split(' ').next().unwrap_or(rest), 40)
+                )
+            } else if first == "recursion limit exceeded" {
+                budget_message("Depth")
+            } else if first.starts_with("recursive references require") {
+                "an alias (`*name`) refers to the anchor that contains it; a spec cannot refer to itself".to_string()
             } else if first.starts_with("multiple YAML documents detected") {
                 "the file holds more than one YAML document (a line `---` starts another); a spec is one document".to_string()
             } else {

@@ -13,6 +13,7 @@
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `hostile_input` | bounded memory and time for hostile sizes; unusual text and numbers |
+//! | `hostile_limits` | spreadsheets, numeric options, YAML limits and usage errors, bounded |
 //! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 
 mod common;
@@ -24,6 +25,7 @@ mod data_files;
 mod end_to_end;
 mod figures;
 mod hostile_input;
+mod hostile_limits;
 mod manuscript;
 mod properties;
 mod reference;

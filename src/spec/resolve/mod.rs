@@ -230,6 +230,10 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
     }
 }
 
+/// The longest outcome id: it names files (`forest-<id>.svg`, and their temporaries), and
+/// file names are at most 255 bytes.
+const MAX_ID_CHARS: usize = 64;
+
 fn id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -258,7 +262,17 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
     let mut seen = BTreeMap::new();
     for (i, o) in raw.outcomes.iter().enumerate() {
         let path = format!("outcomes[{i}]");
-        if !id_ok(&o.id) {
+        if o.id.chars().count() > MAX_ID_CHARS {
+            // Ids name output files: a longer one would fail to be written (exit 2) half way.
+            r.error(
+                &format!("{path}.id"),
+                format!(
+                    "`{}` is too long to name files (at most {MAX_ID_CHARS} characters)",
+                    crate::diag::excerpt(&o.id, 40)
+                ),
+                None,
+            );
+        } else if !id_ok(&o.id) {
             r.error(
                 &format!("{path}.id"),
                 format!(
