@@ -135,6 +135,7 @@ pub struct OutcomeResults<'a> {
     data_file: &'a Option<String>,
     settings: &'a [crate::spec::Setting],
     k: usize,
+    counts: Value,
     studies: Studies<'a>,
     excluded: &'a [crate::stats::analysis::ExcludedStudy],
     overall: &'a crate::stats::analysis::Pool,
@@ -147,6 +148,16 @@ pub struct OutcomeResults<'a> {
     /// The tool, when the outcome is printed on its own (`metareport pool`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metareport: Option<Tool>,
+}
+
+/// The counts the manuscript prints (`report::counts`: a study reported the outcome when it has
+/// data for it, whether it contributed or was not estimable), overall and per subgroup.
+fn counts_json(a: &Analysis) -> Value {
+    let one = |c: crate::report::counts::Counts| json!({"reported": c.reported(), "contributed": c.contributed, "not_estimable": c.not_estimable.len(), "participants": c.participants});
+    json!({
+        "overall": one(crate::report::counts::Counts::overall(a)),
+        "subgroups": a.subgroups.as_ref().map(|sg| sg.groups.iter().map(|g| json!({"name": g.name, "counts": one(crate::report::counts::Counts::subgroup(a, g))})).collect::<Vec<_>>()),
+    })
 }
 
 /// The results of one outcome.
@@ -166,6 +177,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         data_file: &o.data_file,
         settings: &o.settings,
         k: a.studies.len(),
+        counts: counts_json(a),
         studies: Studies(a),
         excluded: &a.excluded,
         overall: &a.overall,
@@ -216,6 +228,7 @@ pub struct ResultsFile<'a> {
     review: Review<'a>,
     outcomes: Vec<OutcomeResults<'a>>,
     baseline: Value,
+    risk_of_bias: Value,
 }
 
 /// The whole results file of a review.
@@ -236,5 +249,6 @@ pub fn results_json<'a>(spec: &'a Spec, analyses: &'a [Analysis]) -> ResultsFile
             .map(|(o, a)| outcome_json(o, a))
             .collect(),
         baseline: baseline_json(spec),
+        risk_of_bias: crate::rob::results_json(spec, analyses),
     }
 }

@@ -7,11 +7,13 @@
 //! - `outdir.rs`: writing, reading and removing under `out/` (atomic, never through a link)
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
 //! - `unprintable.rs`: the note on characters the shipped fonts cannot draw
+//! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were and writes nothing (the lock is taken on the
 //! project directory itself, so not even a lock file is left).
 
+pub mod edits;
 pub mod manifest;
 pub mod outdir;
 pub mod plan;
@@ -134,6 +136,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         ));
     }
     let leftovers = old.leftovers(&targets);
+    // Outputs edited by hand are never overwritten or removed silently.
+    if !opts.force {
+        let rewrite: Vec<&str> = stale.iter().map(|t| t.path.as_str()).collect();
+        if let Some(f) = edits::refuse(&old, root, &rewrite, &leftovers) {
+            return Err(f);
+        }
+    }
     if stale.is_empty() && leftovers.is_empty() {
         tidy(root);
         if !warnings.is_empty() {
@@ -142,6 +151,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         }
         print_warnings(&warnings, opts.quiet);
         if !opts.quiet {
+            // Nothing to do: the notes of the current outputs, as the build that made them said.
+            for note in current_notes(root, &targets) {
+                eprintln!("note: {note}");
+            }
             eprintln!(
                 "metareport: {} outputs up to date ({:.0} ms)",
                 targets.len(),
@@ -241,6 +254,16 @@ pub fn remove_legacy_state(root: &Path) {
     if std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file()) {
         let _ = std::fs::remove_file(&lock);
     }
+}
+
+/// The notes kept in the `notes.txt` outputs of the targets.
+fn current_notes(root: &Path, targets: &[Target]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|t| matches!(t.product, plan::Product::Notes { .. }))
+        .filter_map(|t| outdir::read(root, &t.path).and_then(|b| String::from_utf8(b).ok()))
+        .flat_map(|text| crate::report::notes::read(&text))
+        .collect()
 }
 
 /// Whether a progress bar should be shown.

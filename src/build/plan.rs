@@ -16,12 +16,30 @@ use crate::spec::{FigureKind, Spec};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Product {
-    Results { spec: usize },
-    FigureSvg { spec: usize, figure: usize },
-    FigurePng { spec: usize, figure: usize },
-    Bibliography { spec: Option<usize> },
-    Typst { spec: usize },
-    Pdf { spec: usize },
+    Results {
+        spec: usize,
+    },
+    /// The notes for the review's authors (`notes.txt`).
+    Notes {
+        spec: usize,
+    },
+    FigureSvg {
+        spec: usize,
+        figure: usize,
+    },
+    FigurePng {
+        spec: usize,
+        figure: usize,
+    },
+    Bibliography {
+        spec: Option<usize>,
+    },
+    Typst {
+        spec: usize,
+    },
+    Pdf {
+        spec: usize,
+    },
     ReportTypst,
     ReportPdf,
 }
@@ -81,6 +99,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 &spec.inputs,
                 &spec.outcomes,
                 &spec.baseline,
+                &spec.risk_of_bias,
             ));
             out.push(Target {
                 path: format!("{dir}/results.json"),
@@ -93,6 +112,17 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 ],
             });
         }
+        // The notes speak of the analyses and of all the spec's text.
+        out.push(Target {
+            path: format!("{dir}/notes.txt"),
+            product: Product::Notes { spec: si },
+            key: key(&json!({"tool": tool, "product": "notes", "spec": spec})),
+            depends_on: vec![
+                format!("metareport {tool}"),
+                format!("{} (all of it)", spec.file),
+                format!("data: {}", data_files.join(", ")),
+            ],
+        });
         let mut figure_keys = Vec::new();
         for (fi, f) in spec.figures.iter().enumerate() {
             let outcomes: Vec<&crate::spec::Outcome> = spec
@@ -109,6 +139,14 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             } else {
                 None
             };
+            let rob = if matches!(
+                f.kind,
+                FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary
+            ) {
+                Some((&spec.risk_of_bias, &spec.outcomes))
+            } else {
+                None
+            };
             let base = key(&(
                 "figure",
                 &tool,
@@ -117,6 +155,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 &outcomes,
                 data_hashes(spec, &files),
                 prisma,
+                rob,
             ));
             let mut deps = vec![format!("metareport {tool}"), "embedded fonts".to_string()];
             deps.push(if f.kind == FigureKind::Prisma {
