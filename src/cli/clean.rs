@@ -14,7 +14,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let out = dir.join(outdir::OUT);
     if std::fs::symlink_metadata(&out).is_err() {
         if !quiet {
-            super::say(format!("nothing to clean"))?;
+            super::say("nothing to clean")?;
         }
         return Ok(());
     }

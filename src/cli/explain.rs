@@ -38,8 +38,8 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     };
     let manifest = Manifest::read(dir);
     let version_ok = manifest.version == crate::results::tool_id();
-    super::say(format!("{}", t.path))?;
-    super::say(format!("  depends on:"))?;
+    super::say(&t.path)?;
+    super::say("  depends on:")?;
     for d in &t.depends_on {
         super::say(format!("    - {d}"))?;
     }

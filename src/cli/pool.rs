@@ -306,9 +306,6 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     })?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json.metareport = Some(crate::results::Tool::this());
-    super::say(format!(
-        "{}",
-        serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
-    ))?;
+    super::say(serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?)?;
     Ok(())
 }
