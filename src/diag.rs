@@ -114,3 +114,51 @@ pub fn did_you_mean<'a>(
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
+
+/// At most `max` characters of `text`, with "…" when it was cut, and control characters
+/// written as `\u{1b}`: messages quote values from files that may be large or hostile, and
+/// never quote more than this nor send a terminal escape sequence.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(max) {
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The first character of `text` that no figure or document can hold — one XML 1.0 forbids:
+/// the C0 control characters other than tab, line feed and carriage return, U+FFFE and U+FFFF
+/// — with its 1-based position in characters.
+pub fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find_map(|(i, c)| {
+        let bad = matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')
+            || c == '\u{FFFE}'
+            || c == '\u{FFFF}';
+        bad.then_some((i + 1, c))
+    })
+}
+
+/// The message for a forbidden character (see [`forbidden_char`]).
+pub fn forbidden_char_message(what: &str, (at, c): (usize, char)) -> String {
+    format!(
+        "{what} contains the control character U+{:04X} (character {at}), which cannot be printed in a figure or document; remove it",
+        c as u32
+    )
+}
+
+/// A number as a message shows it: as Rust prints it, but in scientific notation when that
+/// would be long (`1e308`, not 309 digits).
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}

@@ -72,7 +72,10 @@ impl Project {
         {
             let e = e.map_err(|e| Failure::Io(format!("cannot list {}: {e}", dir.display())))?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if (name.ends_with(".yaml") || name.ends_with(".yml")) && e.path().is_file() {
+            // Anything but a real directory named *.yaml is a spec: a link or a pipe is then
+            // refused by the reader with a message, rather than skipped silently.
+            let dir = e.file_type().is_ok_and(|t| t.is_dir());
+            if (name.ends_with(".yaml") || name.ends_with(".yml")) && !dir {
                 specs.push(format!("analyses/{name}"));
             }
         }

@@ -1,6 +1,7 @@
 //! `results.json`: every number the core computed, at full precision, with the tool version,
 //! the spec's and data files' hashes and every setting with its source — the file people diff.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::spec::{Outcome, Spec};
@@ -20,45 +21,133 @@ pub fn tool_id() -> String {
     format!("{VERSION}+{FINGERPRINT}")
 }
 
-/// The per-study table of one analysis.
-fn studies(a: &Analysis) -> Value {
-    let z = dist::z_crit(a.options.level);
-    let any_zero = a.inputs.iter().any(|s| effect::has_zero_cell(&s.data));
-    let subgroup_weight = |i: usize| {
-        a.subgroups.as_ref().and_then(|sg| {
-            sg.groups.iter().find_map(|g| {
-                g.studies
-                    .iter()
-                    .position(|&s| s == i)
-                    .and_then(|p| g.pool.weights_pct.as_ref().map(|w| w[p]))
-            })
-        })
-    };
-    a.studies
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
+/// A continuity correction applied to a study.
+#[derive(Serialize)]
+struct Correction {
+    treatment: f64,
+    control: f64,
+}
+
+/// One row of the per-study table (the order of the fields is the order in the file).
+#[derive(Serialize)]
+struct StudyRow<'a> {
+    study: &'a str,
+    subgroup: &'a Option<String>,
+    data: &'a crate::stats::StudyData,
+    yi: f64,
+    vi: f64,
+    se: f64,
+    ci_lower: f64,
+    ci_upper: f64,
+    weight_pct: Option<f64>,
+    subgroup_weight_pct: Option<f64>,
+    continuity_correction: Option<Correction>,
+}
+
+/// The per-study table of one analysis, serialised row by row as it is written (a table of a
+/// million studies is never held as a JSON tree).
+struct Studies<'a>(&'a Analysis);
+
+impl Serialize for Studies<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let a = self.0;
+        let z = dist::z_crit(a.options.level);
+        let any_zero = a.inputs.iter().any(|s| effect::has_zero_cell(&s.data));
+        // Each study's weight within its subgroup, by position (one pass, not a search per
+        // study).
+        let mut subgroup_weight: Vec<Option<f64>> = vec![None; a.studies.len()];
+        if let Some(sg) = &a.subgroups {
+            for g in &sg.groups {
+                if let Some(w) = &g.pool.weights_pct {
+                    for (p, &i) in g.studies.iter().enumerate() {
+                        if let (Some(slot), Some(&w)) = (subgroup_weight.get_mut(i), w.get(p)) {
+                            slot.get_or_insert(w);
+                        }
+                    }
+                }
+            }
+        }
+        let mut seq = ser.serialize_seq(Some(a.studies.len()))?;
+        for (i, s) in a.studies.iter().enumerate() {
             let input = a.input(s);
             let se = s.vi.sqrt();
             let increments = match input.data {
-                crate::stats::StudyData::Binary { total_t, total_c, .. } if s.corrected => effect::increments(&a.options.continuity, true, any_zero, total_t, total_c),
+                crate::stats::StudyData::Binary {
+                    total_t, total_c, ..
+                } if s.corrected => {
+                    effect::increments(&a.options.continuity, true, any_zero, total_t, total_c)
+                }
                 _ => None,
             };
-            json!({
-                "study": input.name,
-                "subgroup": input.subgroup,
-                "data": input.data,
-                "yi": s.yi,
-                "vi": s.vi,
-                "se": se,
-                "ci_lower": s.yi - z * se,
-                "ci_upper": s.yi + z * se,
-                "weight_pct": a.weight_pct(i),
-                "subgroup_weight_pct": subgroup_weight(i),
-                "continuity_correction": increments.map(|(t, c)| json!({"treatment": t, "control": c})),
-            })
-        })
-        .collect()
+            seq.serialize_element(&StudyRow {
+                study: &input.name,
+                subgroup: &input.subgroup,
+                data: &input.data,
+                yi: s.yi,
+                vi: s.vi,
+                se,
+                ci_lower: s.yi - z * se,
+                ci_upper: s.yi + z * se,
+                weight_pct: a.weight_pct(i),
+                subgroup_weight_pct: subgroup_weight[i],
+                continuity_correction: increments
+                    .map(|(treatment, control)| Correction { treatment, control }),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The pooled estimate on the presentation scale.
+#[derive(Serialize)]
+struct Presentation {
+    estimate: f64,
+    ci_lower: f64,
+    ci_upper: f64,
+}
+
+/// The tool that wrote a file.
+#[derive(Serialize)]
+pub struct Tool {
+    version: &'static str,
+    source_fingerprint: &'static str,
+}
+
+impl Tool {
+    /// This metareport.
+    pub fn this() -> Tool {
+        Tool {
+            version: VERSION,
+            source_fingerprint: FINGERPRINT,
+        }
+    }
+}
+
+/// The results of one outcome (serialised in the order of its fields).
+#[derive(Serialize)]
+pub struct OutcomeResults<'a> {
+    id: &'a str,
+    title: &'a str,
+    measure: &'static str,
+    scale: &'a crate::stats::Scale,
+    input: &'a crate::data::InputKind,
+    data_file: &'a Option<String>,
+    settings: &'a [crate::spec::Setting],
+    k: usize,
+    counts: Value,
+    studies: Studies<'a>,
+    excluded: &'a [crate::stats::analysis::ExcludedStudy],
+    overall: &'a crate::stats::analysis::Pool,
+    overall_presentation_scale: Option<Presentation>,
+    subgroups: &'a Option<crate::stats::analysis::Subgroups>,
+    bias: &'a Option<crate::stats::analysis::BiasResults>,
+    sensitivity: &'a crate::stats::analysis::Sensitivity,
+    warnings: &'a [crate::stats::analysis::Warning],
+    options: &'a crate::stats::analysis::Options,
+    /// The tool, when the outcome is printed on its own (`metareport pool`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metareport: Option<Tool>,
 }
 
 /// The counts the manuscript prints (`report::counts`: a study reported the outcome when it has
@@ -72,31 +161,34 @@ fn counts_json(a: &Analysis) -> Value {
 }
 
 /// The results of one outcome.
-pub fn outcome_json(o: &Outcome, a: &Analysis) -> Value {
+pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
     let m = a.measure;
-    let presentation = a.overall.pooled.value().map(|p| {
-        json!({"estimate": m.back_transform(p.estimate), "ci_lower": m.back_transform(p.ci_lower), "ci_upper": m.back_transform(p.ci_upper)})
+    let presentation = a.overall.pooled.value().map(|p| Presentation {
+        estimate: m.back_transform(p.estimate),
+        ci_lower: m.back_transform(p.ci_lower),
+        ci_upper: m.back_transform(p.ci_upper),
     });
-    json!({
-        "id": o.id,
-        "title": o.title,
-        "measure": m.code(),
-        "scale": a.scale,
-        "input": o.kind,
-        "data_file": o.data_file,
-        "settings": o.settings,
-        "k": a.studies.len(),
-        "counts": counts_json(a),
-        "studies": studies(a),
-        "excluded": a.excluded,
-        "overall": a.overall,
-        "overall_presentation_scale": presentation,
-        "subgroups": a.subgroups,
-        "bias": a.bias,
-        "sensitivity": a.sensitivity,
-        "warnings": a.warnings,
-        "options": a.options,
-    })
+    OutcomeResults {
+        id: &o.id,
+        title: &o.title,
+        measure: m.code(),
+        scale: &a.scale,
+        input: &o.kind,
+        data_file: &o.data_file,
+        settings: &o.settings,
+        k: a.studies.len(),
+        counts: counts_json(a),
+        studies: Studies(a),
+        excluded: &a.excluded,
+        overall: &a.overall,
+        overall_presentation_scale: presentation,
+        subgroups: &a.subgroups,
+        bias: &a.bias,
+        sensitivity: &a.sensitivity,
+        warnings: &a.warnings,
+        options: &a.options,
+        metareport: None,
+    }
 }
 
 /// Pools the baseline characteristics of a spec.
@@ -119,19 +211,44 @@ pub fn baseline_json(spec: &Spec) -> Value {
         .collect()
 }
 
+/// The review a results file is about.
+#[derive(Serialize)]
+struct Review<'a> {
+    id: &'a str,
+    title: &'a str,
+    spec: &'a str,
+    preset: &'a crate::spec::Preset,
+    inputs: &'a [crate::spec::InputFile],
+}
+
+/// The whole results file of a review (serialised in the order of its fields).
+#[derive(Serialize)]
+pub struct ResultsFile<'a> {
+    metareport: Tool,
+    review: Review<'a>,
+    outcomes: Vec<OutcomeResults<'a>>,
+    baseline: Value,
+    risk_of_bias: Value,
+}
+
 /// The whole results file of a review.
-pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
-    json!({
-        "metareport": {"version": VERSION, "source_fingerprint": FINGERPRINT},
-        "review": {
-            "id": spec.id,
-            "title": spec.title,
-            "spec": spec.file,
-            "preset": spec.preset,
-            "inputs": spec.inputs,
+pub fn results_json<'a>(spec: &'a Spec, analyses: &'a [Analysis]) -> ResultsFile<'a> {
+    ResultsFile {
+        metareport: Tool::this(),
+        review: Review {
+            id: &spec.id,
+            title: &spec.title,
+            spec: &spec.file,
+            preset: &spec.preset,
+            inputs: &spec.inputs,
         },
-        "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_json(o, a)).collect::<Vec<_>>(),
-        "baseline": baseline_json(spec),
-        "risk_of_bias": crate::rob::results_json(spec, analyses),
-    })
+        outcomes: spec
+            .outcomes
+            .iter()
+            .zip(analyses)
+            .map(|(o, a)| outcome_json(o, a))
+            .collect(),
+        baseline: baseline_json(spec),
+        risk_of_bias: crate::rob::results_json(spec, analyses),
+    }
 }

@@ -17,12 +17,9 @@ pub fn edited(manifest: &Manifest, root: &Path, path: &str) -> bool {
     let Some(entry) = manifest.outputs.get(path).filter(|_| inside_out) else {
         return false;
     };
-    match std::fs::symlink_metadata(root.join(p)) {
-        Ok(m) if m.is_file() => std::fs::read(root.join(p))
-            .map(|bytes| blake3::hash(&bytes).to_hex().as_str() != entry.blake3)
-            .unwrap_or(false),
-        _ => false,
-    }
+    // Read only when reached without links (`out/` is untrusted).
+    super::outdir::read(root, path)
+        .is_some_and(|bytes| blake3::hash(&bytes).to_hex().as_str() != entry.blake3)
 }
 
 /// The failure for outputs edited by hand that a build would overwrite (`rewrite`) or remove

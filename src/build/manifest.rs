@@ -1,16 +1,17 @@
-//! The manifest of built outputs, atomic writes and the build lock.
+//! The manifest of built outputs and the build lock (writes under `out/` are in `outdir.rs`).
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::outdir;
 use super::plan::Target;
 use crate::project::Failure;
 
 /// Where metareport keeps its own files inside `out/`.
-pub const STATE_DIR: &str = "out/.metareport";
+pub const STATE_DIR: &str = outdir::STATE;
 
 /// One recorded output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,30 +23,55 @@ pub struct Entry {
 }
 
 /// Outputs and their keys (`out/.metareport/manifest.json`).
+///
+/// The manifest is untrusted input (it is committed with `out/`): entries whose path is not a
+/// plain relative path under `out/` are dropped when it is read and named in `ignored`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: String,
     pub outputs: BTreeMap<String, Entry>,
+    /// Entries that were ignored, with why (not written back).
+    #[serde(skip)]
+    pub ignored: Vec<String>,
 }
 
+/// Manifests larger than this are not read (a manifest lists a few hundred outputs).
+const MAX_MANIFEST_BYTES: usize = 16 * 1024 * 1024;
+
 impl Manifest {
-    fn path(root: &Path) -> PathBuf {
-        root.join(STATE_DIR).join("manifest.json")
+    fn rel() -> String {
+        format!("{STATE_DIR}/manifest.json")
     }
 
     /// Reads the manifest; a missing or unreadable one means nothing is known to be built.
+    /// Entries outside `out/` are ignored (see [`Manifest::ignored`]).
     pub fn read(root: &Path) -> Manifest {
-        std::fs::read(Self::path(root))
-            .ok()
+        let mut m: Manifest = outdir::read(root, &Self::rel())
+            .filter(|b| b.len() <= MAX_MANIFEST_BYTES)
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let bad: Vec<String> = m
+            .outputs
+            .keys()
+            .filter(|p| !outdir::plain_output_path(p))
+            .cloned()
+            .collect();
+        for p in bad {
+            m.outputs.remove(&p);
+            let shown: String = p.chars().take(120).collect();
+            m.ignored.push(format!(
+                "{STATE_DIR}/manifest.json lists `{}`, which is not a plain path under out/; it is ignored (never written or removed)",
+                shown.escape_debug()
+            ));
+        }
+        m
     }
 
     /// Writes the manifest atomically.
     pub fn write(&self, root: &Path) -> Result<(), String> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
         bytes.push(b'\n');
-        write_atomic(&Self::path(root), &bytes)
+        outdir::write(root, &Self::rel(), &bytes)
     }
 
     /// Why a target must be rebuilt, or `None` when it is up to date.
@@ -56,12 +82,15 @@ impl Manifest {
         if e.key != t.key {
             return Some("its inputs changed");
         }
-        match std::fs::read(root.join(&t.path)) {
-            Err(_) => Some("the file is missing"),
-            Ok(bytes) if blake3::hash(&bytes).to_hex().as_str() != e.blake3 => {
+        if outdir::check_no_links(root, &t.path).is_err() {
+            return Some("its path is a symbolic link or not a regular file");
+        }
+        match outdir::read(root, &t.path) {
+            None => Some("the file is missing"),
+            Some(bytes) if blake3::hash(&bytes).to_hex().as_str() != e.blake3 => {
                 Some("the file was edited or damaged")
             }
-            Ok(_) => None,
+            Some(_) => None,
         }
     }
 
@@ -91,6 +120,30 @@ impl Manifest {
     }
 }
 
+/// An exclusive lock on the project for the duration of a build (or `clean`): a second build
+/// waits for the first. The lock is taken on the project directory itself (`flock`), so taking
+/// it writes nothing — a build that fails leaves no trace.
+pub struct Lock(#[allow(dead_code)] File);
+
+impl Lock {
+    pub fn acquire(root: &Path) -> Result<Lock, Failure> {
+        let f = File::open(root).map_err(|e| {
+            Failure::Io(format!(
+                "cannot open the project directory {} to lock it: {e}",
+                root.display()
+            ))
+        })?;
+        if f.try_lock().is_err() {
+            eprintln!(
+                "metareport: another build of this project is running; waiting for it to finish"
+            );
+            f.lock()
+                .map_err(|e| Failure::Io(format!("cannot take the build lock: {e}")))?;
+        }
+        Ok(Lock(f))
+    }
+}
+
 /// Writes a file atomically: a temporary file in the same directory, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path
@@ -107,30 +160,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot write {}: {e}", path.display())
     })
-}
-
-/// An exclusive lock on the project's `out/` for the duration of a build: a second build
-/// waits for the first.
-pub struct Lock(#[allow(dead_code)] File);
-
-impl Lock {
-    pub fn acquire(root: &Path) -> Result<Lock, Failure> {
-        let dir = root.join(STATE_DIR);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let f = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join("lock"))
-            .map_err(|e| Failure::Io(format!("cannot open the build lock: {e}")))?;
-        if f.try_lock().is_err() {
-            eprintln!(
-                "metareport: another build of this project is running; waiting for it to finish"
-            );
-            f.lock()
-                .map_err(|e| Failure::Io(format!("cannot take the build lock: {e}")))?;
-        }
-        Ok(Lock(f))
-    }
 }

@@ -3,17 +3,22 @@
 //! and only outputs whose key changed, or whose file is missing or was altered, are rebuilt.
 //!
 //! - `plan.rs`: the targets of a project and their keys (what each output depends on)
-//! - `manifest.rs`: the manifest, atomic writes, the lock
+//! - `manifest.rs`: the manifest (untrusted: only plain paths under `out/` are used), the lock
+//! - `outdir.rs`: writing, reading and removing under `out/` (atomic, never through a link)
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
+//! - `unprintable.rs`: the note on characters the shipped fonts cannot draw
 //! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
-//! failure leaves the earlier outputs as they were.
+//! failure leaves the earlier outputs as they were and writes nothing (the lock is taken on the
+//! project directory itself, so not even a lock file is left).
 
 pub mod edits;
 pub mod manifest;
+pub mod outdir;
 pub mod plan;
 pub mod produce;
+pub mod unprintable;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -77,6 +82,8 @@ pub struct Summary {
     pub fresh: usize,
     /// Leftover outputs removed.
     pub removed: Vec<String>,
+    /// Problems that did not stop the build (manifest entries ignored, a leftover not removed).
+    pub warnings: Vec<String>,
 }
 
 /// Builds the project in `root` into `root/out`.
@@ -84,15 +91,18 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     let start = Instant::now();
     let project = Project::open(root)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(root).map_err(Failure::Io)?;
+    let templates = Templates::load(root)?;
     let targets = plan(&specs, &templates);
 
+    // A problem with out/ itself is not one of the inputs: exit 2, as for any write failure.
+    outdir::check_out_dir(root).map_err(|r| Failure::Io(r.to_string()))?;
     let _lock = if opts.check {
         None
     } else {
         Some(manifest::Lock::acquire(root)?)
     };
     let mut old = manifest::Manifest::read(root);
+    let mut warnings = std::mem::take(&mut old.ignored);
     if old.version != crate::results::tool_id() {
         // Outputs made by another metareport are never trusted.
         old.outputs
@@ -104,11 +114,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         .filter(|t| opts.force || old.staleness(root, t).is_some())
         .collect();
     if opts.check {
+        print_warnings(&warnings, opts.quiet);
         if stale.is_empty() {
             return Ok(Summary {
-                built: Vec::new(),
                 fresh: targets.len(),
-                removed: Vec::new(),
+                warnings,
+                ..Summary::default()
             });
         }
         return Err(Failure::Stale(
@@ -133,6 +144,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         }
     }
     if stale.is_empty() && leftovers.is_empty() {
+        tidy(root);
+        if !warnings.is_empty() {
+            // Drop the ignored entries from the manifest.
+            old.write(root).map_err(Failure::Io)?;
+        }
+        print_warnings(&warnings, opts.quiet);
         if !opts.quiet {
             // Nothing to do: the notes of the current outputs, as the build that made them said.
             for note in current_notes(root, &targets) {
@@ -145,10 +162,21 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
             );
         }
         return Ok(Summary {
-            built: Vec::new(),
             fresh: targets.len(),
-            removed: Vec::new(),
+            warnings,
+            ..Summary::default()
         });
+    }
+    // Every output must be writable without passing through a link, before anything is made.
+    let mut refused: Vec<String> = stale
+        .iter()
+        .filter_map(|t| outdir::check_no_links(root, &t.path).err())
+        .map(|r| r.to_string())
+        .collect();
+    refused.sort();
+    refused.dedup();
+    if !refused.is_empty() {
+        return Err(Failure::Io(refused.join("\nerror: ")));
     }
 
     // Everything the stale outputs need, computed before anything is written.
@@ -158,23 +186,26 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
             eprintln!("note: {w}");
         }
     }
+    tidy(root);
     let mut new = old.clone();
     for (target, bytes) in stale.iter().zip(&produced.outputs) {
-        manifest::write_atomic(&root.join(&target.path), bytes).map_err(Failure::Io)?;
+        outdir::write(root, &target.path, bytes).map_err(Failure::Io)?;
         new.record(target, bytes);
     }
     let mut removed = Vec::new();
     for path in leftovers {
-        let p = root.join(&path);
-        if p.is_file() {
-            std::fs::remove_file(&p)
-                .map_err(|e| Failure::Io(format!("cannot remove {path}: {e}")))?;
+        match outdir::remove(root, &path) {
+            Ok(_) => {
+                outdir::remove_empty_parents(root, &path);
+                removed.push(path.clone());
+            }
+            Err(e) => warnings.push(format!("{e}; it was not removed")),
         }
         new.forget(&path);
-        removed.push(path);
     }
     new.version = crate::results::tool_id();
     new.write(root).map_err(Failure::Io)?;
+    print_warnings(&warnings, opts.quiet);
     let built: Vec<String> = stale.iter().map(|t| t.path.clone()).collect();
     if !opts.quiet {
         eprintln!(
@@ -193,7 +224,36 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         fresh: targets.len() - built.len(),
         built,
         removed,
+        warnings,
     })
+}
+
+fn print_warnings(warnings: &[String], quiet: bool) {
+    if !quiet {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+}
+
+/// Removes the temporaries of a killed build (no other build runs: the lock is held) and what
+/// older versions kept in `out/.metareport/`.
+fn tidy(root: &Path) {
+    outdir::sweep_temporaries(root);
+    remove_legacy_state(root);
+}
+
+/// Removes what older versions kept in `out/.metareport/`: the sources of failed typst
+/// compilations and the lock file (the lock is now taken on the project directory).
+pub fn remove_legacy_state(root: &Path) {
+    let failed = root.join(manifest::STATE_DIR).join("failed");
+    if std::fs::symlink_metadata(&failed).is_ok_and(|m| m.is_dir()) {
+        let _ = std::fs::remove_dir_all(&failed);
+    }
+    let lock = root.join(manifest::STATE_DIR).join("lock");
+    if std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(&lock);
+    }
 }
 
 /// The notes kept in the `notes.txt` outputs of the targets.
@@ -201,7 +261,7 @@ fn current_notes(root: &Path, targets: &[Target]) -> Vec<String> {
     targets
         .iter()
         .filter(|t| matches!(t.product, plan::Product::Notes { .. }))
-        .filter_map(|t| std::fs::read_to_string(root.join(&t.path)).ok())
+        .filter_map(|t| outdir::read(root, &t.path).and_then(|b| String::from_utf8(b).ok()))
         .flat_map(|text| crate::report::notes::read(&text))
         .collect()
 }

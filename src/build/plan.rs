@@ -56,10 +56,12 @@ pub struct Target {
     pub depends_on: Vec<String>,
 }
 
-fn key(v: &Value) -> String {
-    blake3::hash(&serde_json::to_vec(v).expect("keys serialise"))
-        .to_hex()
-        .to_string()
+/// The blake3 hash of a value's JSON, streamed into the hasher (the value may hold the data of
+/// a million studies: it is never copied into a JSON tree or a buffer).
+fn key(v: &impl Serialize) -> String {
+    let mut h = blake3::Hasher::new();
+    serde_json::to_writer(&mut h, v).expect("keys serialise");
+    h.finalize().to_hex().to_string()
 }
 
 fn data_hashes(spec: &Spec, files: &[&str]) -> Vec<Value> {
@@ -87,10 +89,18 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             .map(|i| i.path.as_str())
             .collect();
         {
-            let k = key(
-                &json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
-                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline, "risk_of_bias": spec.risk_of_bias}),
-            );
+            let k = key(&(
+                "results",
+                &tool,
+                &spec.id,
+                &spec.title,
+                &spec.file,
+                &spec.preset,
+                &spec.inputs,
+                &spec.outcomes,
+                &spec.baseline,
+                &spec.risk_of_bias,
+            ));
             out.push(Target {
                 path: format!("{dir}/results.json"),
                 product: Product::Results { spec: si },
@@ -124,9 +134,29 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 .iter()
                 .filter_map(|o| o.data_file.as_deref())
                 .collect();
-            let base = json!({"tool": tool, "fonts": fonts, "figure": f, "outcomes": outcomes, "data": data_hashes(spec, &files),
-                              "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null },
-                              "risk_of_bias": if matches!(f.kind, FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary) { json!({"review": spec.risk_of_bias, "outcomes": spec.outcomes}) } else { Value::Null }});
+            let prisma = if f.kind == FigureKind::Prisma {
+                spec.prisma.as_ref()
+            } else {
+                None
+            };
+            let rob = if matches!(
+                f.kind,
+                FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary
+            ) {
+                Some((&spec.risk_of_bias, &spec.outcomes))
+            } else {
+                None
+            };
+            let base = key(&(
+                "figure",
+                &tool,
+                fonts,
+                f,
+                &outcomes,
+                data_hashes(spec, &files),
+                prisma,
+                rob,
+            ));
             let mut deps = vec![format!("metareport {tool}"), "embedded fonts".to_string()];
             deps.push(if f.kind == FigureKind::Prisma {
                 format!("{}: prisma", spec.file)
@@ -163,8 +193,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             key: key(&json!({"tool": tool, "bib": templates.references})),
             depends_on: vec!["templates/references.yml".into()],
         });
-        let typ_key =
-            key(&json!({"tool": tool, "product": "manuscript", "spec": spec, "templates": tpl}));
+        let typ_key = key(&("manuscript", &tool, spec, &tpl));
         let mut deps = vec![
             format!("metareport {tool}"),
             format!("{} (all of it)", spec.file),

@@ -23,15 +23,118 @@ pub struct Produced {
     pub warnings: Vec<String>,
 }
 
+/// Leave-one-out and cumulative analyses refit the model once per study (O(k²) work): they
+/// are run for at most this many studies.
+pub const MAX_SENSITIVITY_STUDIES: usize = 5_000;
+
+/// Refuses an outcome whose asked-for analyses would take time out of proportion to a review
+/// (see [`MAX_SENSITIVITY_STUDIES`]), naming the setting to change.
+pub fn check_work(file: &str, o: &crate::spec::Outcome) -> Result<(), Failure> {
+    let k = o.studies.len();
+    let s = &o.options.sensitivity;
+    let asked = [
+        (s.leave_one_out, "leave_one_out"),
+        (s.cumulative.is_some(), "cumulative"),
+    ];
+    for (on, name) in asked {
+        if on && k > MAX_SENSITIVITY_STUDIES {
+            return Err(Failure::Input(
+                crate::diag::Diagnostic::file(
+                    file,
+                    format!(
+                        "outcome `{}`: a {} analysis refits the model once per study; with {k} studies that is too much work (at most {MAX_SENSITIVITY_STUDIES} studies)",
+                        o.id,
+                        name.replace('_', "-")
+                    ),
+                )
+                .hint(format!("remove `sensitivity: {name}` from this outcome"))
+                .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs every analysis of a spec.
 pub fn analyse_spec(spec: &Spec) -> Result<Vec<Analysis>, Failure> {
     spec.outcomes
         .iter()
         .map(|o| {
+            check_work(&spec.file, o)?;
             crate::stats::analyse(o.studies.clone(), &o.options)
                 .map_err(|e| analysis_failure(spec, o, e))
         })
         .collect()
+}
+
+/// Refuses figure `fi` of a spec when it would be too large to draw (see
+/// [`plot::MAX_FIGURE_ROWS`] and [`plot::MAX_FUNNEL_POINTS`]), before anything is drawn.
+fn check_figure_size(spec: &Spec, fi: usize) -> Result<(), Failure> {
+    let f = &spec.figures[fi];
+    let outcomes: Vec<&crate::spec::Outcome> = f
+        .outcomes
+        .iter()
+        .filter_map(|id| spec.outcomes.iter().find(|o| &o.id == id))
+        .collect();
+    let (size, limit, what) = match f.kind {
+        FigureKind::Prisma | FigureKind::RiskOfBiasSummary => return Ok(()),
+        FigureKind::RiskOfBias => (
+            outcomes.iter().map(|o| o.studies.len() + 6).sum::<usize>(),
+            plot::MAX_FIGURE_ROWS,
+            "rows",
+        ),
+        FigureKind::Funnel => (
+            outcomes.iter().map(|o| o.studies.len()).sum::<usize>(),
+            plot::MAX_FUNNEL_POINTS,
+            "studies",
+        ),
+        FigureKind::Forest | FigureKind::LeaveOneOut | FigureKind::Cumulative => {
+            // A row per study, three per subgroup (header, subtotal, heterogeneity), a few for
+            // the total.
+            let rows = outcomes
+                .iter()
+                .map(|o| {
+                    let mut groups: Vec<&str> = o
+                        .studies
+                        .iter()
+                        .filter_map(|s| s.subgroup.as_deref())
+                        .collect();
+                    groups.sort_unstable();
+                    groups.dedup();
+                    o.studies.len() + 3 * groups.len() + 6
+                })
+                .sum::<usize>();
+            (rows, plot::MAX_FIGURE_ROWS, "rows")
+        }
+    };
+    if size <= limit {
+        return Ok(());
+    }
+    let ids = f
+        .outcomes
+        .iter()
+        .map(|o| format!("`{o}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = match f.kind {
+        FigureKind::Funnel => "funnel plot",
+        FigureKind::LeaveOneOut => "leave-one-out plot",
+        FigureKind::Cumulative => "cumulative meta-analysis plot",
+        _ => "forest plot",
+    };
+    Err(Failure::Input(
+        crate::diag::Diagnostic::file(
+            &spec.file,
+            format!(
+                "the {name} of outcome {ids} would have {size} {what}; figures are drawn with at most {limit} {what}"
+            ),
+        )
+        .hint(match f.kind {
+            FigureKind::Funnel => "leave it out with `funnel: {show: false}` on the outcome, or list the figures to draw under `manuscript: {figures: [...]}`".to_string(),
+            _ => "list the figures to draw under `manuscript: {figures: [...]}` without this one (`figures: []` draws none); the numbers are all in results.json".to_string(),
+        })
+        .into(),
+    ))
 }
 
 /// The SVG of figure `fi` of a spec.
@@ -45,6 +148,7 @@ fn figure_plot(
     analyses: &[Analysis],
     fi: usize,
 ) -> Result<plot::canvas::Figure, Failure> {
+    check_figure_size(spec, fi)?;
     let f = &spec.figures[fi];
     let find = |id: &str| {
         spec.outcomes
@@ -336,13 +440,12 @@ pub fn report_typst(
         .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
 }
 
-/// The manuscript PDF of one review. With `keep_failed`, typst source that does not compile is
-/// kept in `out/.metareport/failed/` (`build`); without, nothing is written (`check`).
+/// The manuscript PDF of one review (nothing is written when the typst does not compile: the
+/// message names the line of the generated source and quotes it).
 pub fn manuscript_pdf(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
     let mut files = document_figures(spec, analyses, "")?;
@@ -351,15 +454,14 @@ pub fn manuscript_pdf(
         templates.references.clone().into_bytes(),
     ));
     compile::pdf(&source, files, &spec.id)
-        .map_err(|e| compile_failure(&spec.file, &spec.id, &source, &e, keep_failed))
+        .map_err(|e| compile_failure(&spec.file, &format!("out/{}/manuscript.typ", spec.id), &e))
 }
 
-/// The combined report PDF (`keep_failed` as for [`manuscript_pdf`]).
+/// The combined report PDF.
 pub fn report_pdf(
     specs: &[Spec],
     analyses: &[Vec<Analysis>],
     templates: &Templates,
-    keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut files = vec![(
@@ -370,71 +472,33 @@ pub fn report_pdf(
         files.extend(document_figures(spec, a, &format!("{}/", spec.id))?);
     }
     compile::pdf(&source, files, "report")
-        .map_err(|e| compile_failure("the combined report", "report", &source, &e, keep_failed))
+        .map_err(|e| compile_failure("the combined report", "out/report.typ", &e))
 }
 
-/// A typst error; the failing source is kept in `out/.metareport/failed/` for inspection.
-fn compile_failure(what: &str, id: &str, source: &str, e: &str, keep: bool) -> Failure {
-    let path = format!("{}/failed/{id}.typ", super::manifest::STATE_DIR);
-    let kept = keep && super::manifest::write_atomic(Path::new(&path), source.as_bytes()).is_ok();
+/// A typst error. Nothing is written: the message locates the error in the generated source
+/// (`typst`, the file it would have been written to) and quotes that line.
+fn compile_failure(what: &str, typst: &str, e: &str) -> Failure {
     Failure::Input(
         crate::diag::Diagnostic::file(
             what,
-            format!(
-                "the generated typst does not compile: {e}{}",
-                if kept {
-                    format!(" (the source is in {path})")
-                } else {
-                    String::new()
-                }
-            ),
+            format!("the generated typst ({typst}, not written) does not compile: {e}"),
         )
+        .hint("a template override in templates/ is the likely cause; `metareport check` reports the same without writing anything")
         .into(),
     )
 }
 
-/// A note naming the characters of the spec's text (titles, study names, labels, captions,
-/// table cells) that the shipped fonts cannot draw, with where each first occurs.
-fn unprintable_text(spec: &Spec) -> Option<String> {
-    fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-        match v {
-            Value::String(s) => out.push(s),
-            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
-            _ => {}
-        }
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
     }
-    let value = serde_json::to_value(spec).ok()?;
-    let mut texts = Vec::new();
-    strings(&value, &mut texts);
-    let mut missing: Vec<(char, &str)> = Vec::new();
-    for t in texts {
-        for c in crate::fonts::missing_glyphs(t) {
-            if !missing.iter().any(|(m, _)| *m == c) {
-                missing.push((c, t));
-            }
-        }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    if missing.is_empty() {
-        return None;
-    }
-    const SHOWN: usize = 8;
-    let list: Vec<String> = missing
-        .iter()
-        .take(SHOWN)
-        .map(|(c, t)| format!("{c} (in \"{t}\")"))
-        .collect();
-    let more = missing.len().saturating_sub(SHOWN);
-    Some(format!(
-        "{}: the shipped fonts have no glyph for {}{}; these characters may print as blank boxes",
-        spec.file,
-        list.join(", "),
-        if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        }
-    ))
 }
 
 /// Every note of a review for its authors, as `build` prints them and `notes.txt` keeps them:
@@ -446,7 +510,7 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
             notes.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
         }
     }
-    notes.extend(unprintable_text(spec));
+    notes.extend(super::unprintable::unprintable_text(spec));
     notes.extend(crate::rob::warnings(spec));
     // Forest plots too tall for a full-resolution PNG.
     for (fi, f) in spec.figures.iter().enumerate() {
@@ -492,6 +556,10 @@ pub fn produce(
                 _ => false,
             });
         if needed {
+            // Figures too large to draw are refused before any work is done.
+            for fi in 0..spec.figures.len() {
+                check_figure_size(spec, fi)?;
+            }
             let a = analyse_spec(spec)?;
             warnings.extend(review_notes(spec, &a));
             analyses[si] = Some(a);
@@ -510,11 +578,16 @@ pub fn produce(
     let job = |t: &Target| -> Result<Vec<u8>, Failure> {
         Ok(match t.product {
             Product::Results { spec } => {
-                let mut b = serde_json::to_vec_pretty(&crate::results::results_json(
-                    &specs[spec],
-                    get(spec),
-                ))
-                .map_err(|e| Failure::Io(e.to_string()))?;
+                // Measured first, then written into a buffer of exactly that size: the results
+                // of a million studies are hundreds of megabytes, and a growing buffer would
+                // hold up to twice that.
+                let results = crate::results::results_json(&specs[spec], get(spec));
+                let mut size = ByteCount(0);
+                serde_json::to_writer_pretty(&mut size, &results)
+                    .map_err(|e| Failure::Io(e.to_string()))?;
+                let mut b = Vec::with_capacity(size.0 + 1);
+                serde_json::to_writer_pretty(&mut b, &results)
+                    .map_err(|e| Failure::Io(e.to_string()))?;
                 b.push(b'\n');
                 b
             }
@@ -534,9 +607,9 @@ pub fn produce(
             Product::Typst { spec } => {
                 manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
             }
-            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates, true)?,
+            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
-            Product::ReportPdf => report_pdf(specs, &all, templates, true)?,
+            Product::ReportPdf => report_pdf(specs, &all, templates)?,
         })
     };
 

@@ -24,7 +24,7 @@ pub fn run(
         },
     )?;
     if check && !quiet {
-        println!("ok: {} outputs up to date", summary.fresh);
+        super::say(format!("ok: {} outputs up to date", summary.fresh))?;
     }
     Ok(())
 }

@@ -11,17 +11,17 @@ use crate::report::render::Templates;
 pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let project = Project::open(dir)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(dir).map_err(Failure::Io)?;
+    let templates = Templates::load(dir)?;
     let mut analyses = Vec::with_capacity(specs.len());
     let mut notes = Vec::new();
     for spec in &specs {
         let a = analyse_spec(spec)?;
-        manuscript_pdf(spec, &a, &templates, false)?;
+        manuscript_pdf(spec, &a, &templates)?;
         notes.extend(review_notes(spec, &a));
         analyses.push(a);
     }
     if !specs.is_empty() {
-        report_pdf(&specs, &analyses, &templates, false)?;
+        report_pdf(&specs, &analyses, &templates)?;
     }
     if !quiet {
         // The notes `build` would print (and write to each review's notes.txt).
@@ -29,7 +29,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
             eprintln!("note: {note}");
         }
         let n: usize = specs.iter().map(|s| s.outcomes.len()).sum();
-        println!("ok: {} review(s), {n} outcome(s)", specs.len());
+        super::say(format!("ok: {} review(s), {n} outcome(s)", specs.len()))?;
     }
     Ok(())
 }

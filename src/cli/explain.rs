@@ -11,7 +11,7 @@ use crate::report::render::Templates;
 pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     let project = Project::open(dir)?;
     let specs = project.load_all()?;
-    let templates = Templates::load(dir).map_err(Failure::Io)?;
+    let templates = Templates::load(dir)?;
     let targets = plan(&specs, &templates);
     let want = output.trim_start_matches("./").replace('\\', "/");
     let want = if want.starts_with("out/") {
@@ -38,12 +38,12 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
     };
     let manifest = Manifest::read(dir);
     let version_ok = manifest.version == crate::results::tool_id();
-    println!("{}", t.path);
-    println!("  depends on:");
+    super::say(&t.path)?;
+    super::say("  depends on:")?;
     for d in &t.depends_on {
-        println!("    - {d}");
+        super::say(format!("    - {d}"))?;
     }
-    println!("  key: {}", t.key);
+    super::say(format!("  key: {}", t.key))?;
     let state = if !version_ok && manifest.outputs.contains_key(&t.path) {
         format!("stale: built by metareport {}", manifest.version)
     } else {
@@ -52,6 +52,6 @@ pub fn run(dir: &Path, output: &str) -> Result<(), Failure> {
             None => "up to date".into(),
         }
     };
-    println!("  status: {state}");
+    super::say(format!("  status: {state}"))?;
     Ok(())
 }

@@ -103,15 +103,15 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
         write(".gitignore", "/out\n")?;
     }
     if !quiet {
-        println!(
+        super::say(format!(
             "created {}: analyses/example.yaml and analyses/data/example.csv",
             dir.display()
-        );
-        println!(
+        ))?;
+        super::say(format!(
             "next: metareport build {}   (outputs in {}/out/example/)",
             dir.display(),
             dir.display()
-        );
+        ))?;
     }
     Ok(())
 }

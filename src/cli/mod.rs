@@ -30,8 +30,10 @@ pub const VERSION: &str = concat!(
 
 /// metareport: meta-analysis reports from YAML specs and CSV data.
 ///
-/// Exit codes: 0 success; 1 invalid input, an analysis that cannot be run, or stale outputs
-/// (`build --check`); 2 I/O or internal error.
+/// Exit codes: 0 success; 1 invalid input (the command line, specs, data and templates —
+/// including files that are missing, unreadable, not regular files, too large or outside the
+/// project), an analysis that cannot be run, or stale outputs (`build --check`); 2 failure to
+/// write out/ (including a symbolic link in it), or an internal error.
 #[derive(Debug, Parser)]
 #[command(name = "metareport", version = VERSION, about, long_about)]
 pub struct Cli {
@@ -125,6 +127,19 @@ pub enum TemplatesAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Prints a line on standard output. A reader that has gone away (`metareport schema | head`)
+/// ends the output quietly instead of a panic; another write error is an I/O failure.
+pub fn say(text: impl std::fmt::Display) -> Result<(), crate::project::Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::project::Failure::Io(
+            format!("cannot write to standard output: {e}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Runs a parsed command line.

@@ -100,10 +100,14 @@ pub struct PoolArgs {
     #[arg(long, value_enum)]
     pub effects: Option<EffectsArg>,
     /// The rule: fixed effect when the heterogeneity p is at least this (0.5).
-    #[arg(long, requires = "rule_no_pooling_below")]
+    #[arg(
+        long,
+        requires = "rule_no_pooling_below",
+        allow_negative_numbers = true
+    )]
     pub rule_fixed_at_least: Option<f64>,
     /// The rule: no pooled estimate when the heterogeneity p is below this (0.05).
-    #[arg(long, requires = "rule_fixed_at_least")]
+    #[arg(long, requires = "rule_fixed_at_least", allow_negative_numbers = true)]
     pub rule_no_pooling_below: Option<f64>,
     /// τ² estimator (also --method).
     #[arg(long, alias = "method", value_enum, ignore_case = true)]
@@ -120,11 +124,11 @@ pub struct PoolArgs {
     /// Confidence interval of I² and H².
     #[arg(long, value_enum)]
     pub i2_ci: Option<I2Ci>,
-    /// Confidence level.
-    #[arg(long)]
+    /// Confidence level (between 0 and 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub level: Option<f64>,
-    /// Continuity correction increment.
-    #[arg(long)]
+    /// Continuity correction increment (between 0 and 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub continuity_add: Option<f64>,
     /// Studies that get the correction.
     #[arg(long, value_enum)]
@@ -293,6 +297,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw)
         .map_err(Failure::Input)?;
     let o = &spec.outcomes[0];
+    crate::build::produce::check_work(&spec.file, o)?;
     let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| match e {
         // Cells of the data file, named by the file's columns.
         e @ crate::stats::AnalysisError::InvalidData(_) => {
@@ -304,9 +309,9 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         ),
     })?;
     let mut json = crate::results::outcome_json(o, &analysis);
-    json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
+    json.metareport = Some(crate::results::Tool::this());
     // Written straight to stdout (no string of the whole file): pretty for a terminal or
-    // when asked, compact otherwise or with `--compact`.
+    // when asked, compact otherwise or with `--compact`; a closed pipe ends quietly.
     use std::io::{IsTerminal, Write};
     let stdout = std::io::stdout();
     let pretty = !a.compact && stdout.is_terminal();
@@ -315,10 +320,15 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         serde_json::to_writer_pretty(&mut w, &json)
     } else {
         serde_json::to_writer(&mut w, &json)
-    };
-    written.map_err(|e| Failure::Io(e.to_string()))?;
-    writeln!(w)
-        .and_then(|_| w.flush())
-        .map_err(|e| Failure::Io(e.to_string()))?;
+    }
+    .map_err(std::io::Error::from)
+    .and_then(|_| writeln!(w))
+    .and_then(|_| w.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Failure::Io(format!("cannot write to standard output: {e}")));
+        }
+        _ => {}
+    }
     Ok(())
 }

@@ -5,6 +5,6 @@ use crate::project::Failure;
 pub fn run() -> Result<(), Failure> {
     let s = serde_json::to_string_pretty(&crate::spec::schema_json())
         .map_err(|e| Failure::Io(e.to_string()))?;
-    println!("{s}");
+    super::say(s)?;
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! `metareport watch [DIR]`: rebuild whenever a spec, data file or template changes.
 //!
-//! Polls the project every 300 ms by content (BLAKE3 of every file under analyses/ and
-//! templates/), waits until the files have been quiet for 300 ms (debounce), then builds.
-//! Errors are printed and watching goes on.
+//! Polls the project every 300 ms by content (BLAKE3 of every regular file under analyses/ and
+//! templates/; links are not followed into directories and pipes are never opened), waits
+//! until the files have been quiet for 300 ms (debounce), then builds. Errors are printed and
+//! watching goes on.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,23 +11,64 @@ use std::time::Duration;
 use crate::build::{BuildOptions, build};
 use crate::project::Failure;
 
+/// How deep the walk goes, and how many entries it looks at, before it stops.
+const MAX_DEPTH: usize = 16;
+const MAX_ENTRIES: usize = 100_000;
+
+/// A fingerprint of everything a build reads under analyses/ and templates/: the names and
+/// contents of regular files. Links are not followed into directories (a loop of links cannot
+/// trap the walk) and a link to a file is fingerprinted by its target path and, when that is a
+/// regular file inside the project, its contents; pipes, devices and sockets are never opened
+/// (a pipe would block the watch); files larger than the data limit are fingerprinted by size.
 fn fingerprint(dir: &Path) -> String {
-    fn walk(p: &Path, h: &mut blake3::Hasher) {
+    use crate::spec::resolve::files::MAX_SPEC_BYTES;
+    fn hash_file(p: &Path, root: &Path, h: &mut blake3::Hasher) {
+        let Ok(meta) = std::fs::metadata(p) else {
+            return;
+        };
+        let limit = (crate::data::table::MAX_DATA_BYTES as u64).max(MAX_SPEC_BYTES);
+        let inside = p
+            .canonicalize()
+            .is_ok_and(|c| root.canonicalize().is_ok_and(|r| c.starts_with(r)));
+        if !meta.is_file() || !inside {
+            return;
+        }
+        if meta.len() > limit {
+            h.update(&meta.len().to_le_bytes());
+        } else if let Ok(bytes) = std::fs::read(p) {
+            h.update(blake3::hash(&bytes).as_bytes());
+        }
+    }
+    fn walk(p: &Path, root: &Path, depth: usize, seen: &mut usize, h: &mut blake3::Hasher) {
         let Ok(rd) = std::fs::read_dir(p) else { return };
-        let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-        entries.sort();
+        let mut entries: Vec<_> = rd.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
         for e in entries {
-            if e.is_dir() {
-                walk(&e, h);
-            } else if let Ok(bytes) = std::fs::read(&e) {
-                h.update(e.to_string_lossy().as_bytes());
-                h.update(blake3::hash(&bytes).as_bytes());
+            *seen += 1;
+            if *seen > MAX_ENTRIES {
+                return;
+            }
+            let Ok(t) = e.file_type() else { continue };
+            let path = e.path();
+            h.update(path.to_string_lossy().as_bytes());
+            if t.is_dir() {
+                if depth < MAX_DEPTH {
+                    walk(&path, root, depth + 1, seen, h);
+                }
+            } else if t.is_symlink() {
+                if let Ok(target) = std::fs::read_link(&path) {
+                    h.update(target.to_string_lossy().as_bytes());
+                }
+                hash_file(&path, root, h);
+            } else if t.is_file() {
+                hash_file(&path, root, h);
             }
         }
     }
     let mut h = blake3::Hasher::new();
-    walk(&dir.join("analyses"), &mut h);
-    walk(&dir.join("templates"), &mut h);
+    let mut seen = 0;
+    walk(&dir.join("analyses"), dir, 0, &mut seen, &mut h);
+    walk(&dir.join("templates"), dir, 0, &mut seen, &mut h);
     h.finalize().to_hex().to_string()
 }
 

@@ -4,8 +4,24 @@ use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
 
-/// Data files larger than this are refused (a meta-analysis table is kilobytes).
-pub const MAX_DATA_BYTES: usize = 32 * 1024 * 1024;
+/// Data files larger than this are refused. A meta-analysis table is kilobytes; a million
+/// rows of `study,yi,vi` are about 40 MB, and are read in well under 1 GB of memory.
+pub const MAX_DATA_BYTES: usize = 64 * 1024 * 1024;
+
+/// Tables with more cells than this (rows × columns, in a CSV file or the used range of a
+/// worksheet) are refused: memory grows with the cells, not only with the bytes (a file of
+/// `1,1,1,…` has a cell every two bytes). A million rows of four columns fit.
+pub const MAX_CELLS: usize = 5_000_000;
+
+/// The message for a table over [`MAX_CELLS`].
+fn too_many_cells(source: &str, what: &str) -> Diagnostic {
+    Diagnostic::file(
+        source,
+        format!(
+            "{what} more than {MAX_CELLS} cells (rows × columns); tables larger than that are not read"
+        ),
+    )
+}
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,7 +146,9 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
         || lower.ends_with(".xls")
         || lower.ends_with(".ods")
     {
-        parse_spreadsheet(source, bytes, sheet)
+        let (table, header_line) = parse_spreadsheet(source, bytes, sheet)?;
+        check_printable(&table, Some(header_line))?;
+        Ok(table)
     } else {
         if sheet.is_some() {
             return Err(Diagnostic::file(
@@ -138,7 +156,9 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
                 "`sheet` applies to spreadsheets (.xlsx), not to CSV files",
             ));
         }
-        parse_csv(source, bytes)
+        let table = parse_csv(source, bytes)?;
+        check_printable(&table, Some(1))?;
+        Ok(table)
     }
 }
 
@@ -200,12 +220,20 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         }
     }
     let mut rows = Vec::new();
+    let mut cells_read = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(source, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
+        cells_read += record.len().max(1);
+        if cells_read > MAX_CELLS {
+            let mut d = too_many_cells(source, "the file has");
+            d.line = Some(line);
+            return Err(d);
+        }
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+
         let cells = record
             .iter()
             .map(|c| {
@@ -225,6 +253,30 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
         headers,
         rows,
     })
+}
+
+/// Refuses a table whose header or cells hold a character no figure or document can print
+/// (see [`crate::diag::forbidden_char`]), naming the line and column of the first.
+fn check_printable(t: &Table, header_line: Option<usize>) -> Result<(), Diagnostic> {
+    use crate::diag::{forbidden_char, forbidden_char_message};
+    for (i, h) in t.headers.iter().enumerate() {
+        if let Some(bad) = forbidden_char(h) {
+            let mut d = Diagnostic::file(&t.source, forbidden_char_message("the header", bad));
+            d.line = header_line;
+            d.column = Some(i + 1);
+            return Err(d);
+        }
+    }
+    for row in &t.rows {
+        for (i, c) in row.cells.iter().enumerate() {
+            if let Cell::Text(text) = c
+                && let Some(bad) = forbidden_char(text)
+            {
+                return Err(t.error(row, Some(i), forbidden_char_message("the cell", bad)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// "0,25" as "0.25" when the cell is a number written with a decimal comma.
@@ -253,9 +305,15 @@ fn csv_error(source: &str, e: &csv::Error) -> Diagnostic {
     d
 }
 
-fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Diagnostic> {
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+/// A worksheet as a table, and the line (sheet row) of its header.
+fn parse_spreadsheet(
+    source: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(Table, usize), Diagnostic> {
+    use calamine::{Data, Reader, Xlsx};
+    super::sheet_limits::check_archive(source, bytes)?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| Diagnostic::file(source, format!("cannot read the spreadsheet: {e}")))?;
     let names = wb.sheet_names();
     let name = match sheet {
@@ -276,6 +334,7 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
             .cloned()
             .ok_or_else(|| Diagnostic::file(source, "the workbook has no worksheets"))?,
     };
+    super::sheet_limits::check_cells(source, &mut wb, &name)?;
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Diagnostic::file(source, format!("cannot read worksheet \"{name}\": {e}")))?;
@@ -315,11 +374,14 @@ fn parse_spreadsheet(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<
             other => Cell::Text(other.to_string()),
         }
     }
-    Ok(Table {
-        source: format!("{source} [{name}]"),
-        headers,
-        rows,
-    })
+    Ok((
+        Table {
+            source: format!("{source} [{name}]"),
+            headers,
+            rows,
+        },
+        first_row as usize + 1,
+    ))
 }
 
 /// A table from rows written inline in a spec (`rows:`), with their YAML lines.
@@ -356,11 +418,13 @@ pub fn from_inline(
             .collect::<Result<Vec<_>, _>>()?;
         out.push(Row { line, cells });
     }
-    Ok(Table {
+    let table = Table {
         source: source.to_string(),
         headers,
         rows: out,
-    })
+    };
+    check_printable(&table, None)?;
+    Ok(table)
 }
 
 #[cfg(test)]

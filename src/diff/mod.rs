@@ -95,7 +95,7 @@ impl Side {
         };
         let project = Project::open(root).map_err(fail)?;
         let specs = project.load_all().map_err(fail)?;
-        let templates = Templates::load(root).map_err(|e| fail(Failure::Io(e)))?;
+        let templates = Templates::load(root).map_err(|e| fail(Failure::Input(e)))?;
         let trees = specs
             .iter()
             .map(|s| {
@@ -299,7 +299,7 @@ pub fn compare(old: &Side, new: &Side) -> Result<Report, DiffError> {
 
 /// A review in one version only.
 fn presence(spec: &Spec, analyses: &[Analysis], status: Status) -> ReviewReport {
-    let results = crate::results::results_json(spec, analyses);
+    let results = results_value(spec, analyses);
     let none = serde_json::json!({"outcomes": []});
     let cmp = if status == Status::Added {
         numbers::compare(&none, &results)
@@ -363,8 +363,8 @@ fn review(
     let (mut entries, mut conclusions, mut numbers, mut moved) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     if stale(&format!("{dir}/results.json")) {
-        let ro = crate::results::results_json(os, old_a);
-        let rn = crate::results::results_json(ns, new_a);
+        let ro = results_value(os, old_a);
+        let rn = results_value(ns, new_a);
         let cmp = numbers::compare(&ro, &rn);
         entries = cmp.entries;
         conclusions = cmp.conclusions;
@@ -446,4 +446,13 @@ fn review(
         r.status = Status::Unchanged;
     }
     Ok(r)
+}
+
+/// results.json of a review as a JSON tree, for comparing.
+fn results_value(
+    spec: &crate::spec::Spec,
+    analyses: &[crate::stats::analysis::Analysis],
+) -> serde_json::Value {
+    serde_json::to_value(crate::results::results_json(spec, analyses))
+        .unwrap_or(serde_json::Value::Null)
 }

@@ -33,6 +33,9 @@ impl Axis {
 
     /// Tick label.
     pub fn label(&self, v: f64) -> String {
+        if !v.is_finite() || (v != 0.0 && !(1e-4..1e6).contains(&v.abs())) {
+            return scientific(v);
+        }
         if self.log {
             let s = if v >= 1.0 {
                 format!("{v}")
@@ -49,6 +52,49 @@ impl Axis {
             s.replace('-', &format::MINUS.to_string())
         }
     }
+}
+
+/// A number in scientific notation for an axis label ("2.5e−41"), for values too large or too
+/// small for decimals.
+pub fn scientific(v: f64) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "–".into()
+        } else {
+            format!("{v}")
+        };
+    }
+    let s = format!("{v:.1e}").replace(".0e", "e");
+    s.replace('-', &format::MINUS.to_string())
+}
+
+/// The most ticks an axis gets; tick loops stop there whatever the data.
+pub const MAX_TICKS: usize = 24;
+
+/// Multiples of `step` from `lo` to `hi` (each within a relative 1e-9), at most [`MAX_TICKS`]
+/// of them; none when the range or step is not a usable finite number or the step is too
+/// small to move between them in double precision.
+pub fn multiples(lo: f64, hi: f64, step: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && step.is_finite()) || step <= 0.0 || hi < lo {
+        return Vec::new();
+    }
+    let slack = 1e-9 * step;
+    let first = ((lo - slack) / step).ceil();
+    let last = ((hi + slack) / step).floor();
+    if !(first.is_finite() && last.is_finite())
+        || last < first
+        || last - first + 1.0 > MAX_TICKS as f64
+        || first.abs() > 1e15
+        || last.abs() > 1e15
+    {
+        return Vec::new();
+    }
+    (first as i64..=last as i64)
+        .map(|i| {
+            let v = i as f64 * step;
+            if v.abs() < step * 1e-9 { 0.0 } else { v }
+        })
+        .collect()
 }
 
 /// Symmetric ratio ranges with their ticks, narrowest first.
@@ -103,19 +149,14 @@ pub fn choose(
             let m = finite.iter().map(|v| v.abs()).fold(0.0, f64::max);
             let m = if m > 0.0 { m.min(1e300) } else { 1.0 };
             let step = nice_step(m / 2.0);
-            let top = (m / step).ceil() * step;
-            let n = (top / step).round() as i64;
-            let ticks: Vec<f64> = (-n..=n).map(|i| i as f64 * step).collect();
-            let ticks = if ticks.len() > 7 {
-                ticks
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| (*i as i64 - n) % 2 == 0)
-                    .map(|(_, v)| v)
-                    .collect()
-            } else {
-                ticks
-            };
+            let top = ((m / step).ceil() * step).min(f64::MAX);
+            let mut ticks = multiples(-top, top, step);
+            if ticks.len() > 7 {
+                ticks = multiples(-top, top, 2.0 * step);
+            }
+            if ticks.is_empty() {
+                ticks = vec![-top, 0.0, top];
+            }
             (-top, top, Some(ticks))
         }
     };
@@ -188,7 +229,12 @@ pub fn forest_extent(measure: Measure, pooled: &[f64], intervals: &[(f64, f64)])
     values
 }
 
-fn nice_step(x: f64) -> f64 {
+/// The round step (1, 2, 2.5, 5 or 10 × a power of ten) at or above `x`; for a value that is
+/// not positive and finite, a step of 1.
+pub fn nice_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
     let p = 10f64.powf(x.log10().floor());
     let f = x / p;
     let n = if f <= 1.0 {
@@ -221,14 +267,7 @@ fn default_ticks(log: bool, lo: f64, hi: f64) -> Vec<f64> {
         }
         t
     } else {
-        let step = nice_step((hi - lo) / 4.0);
-        let mut v = (lo / step).ceil() * step;
-        let mut t = Vec::new();
-        while v <= hi + 1e-9 {
-            t.push(if v.abs() < 1e-12 { 0.0 } else { v });
-            v += step;
-        }
-        t
+        multiples(lo, hi, nice_step((hi - lo) / 4.0))
     }
 }
 

@@ -15,6 +15,13 @@ use crate::fonts::{SVG_FAMILIES, text_width};
 /// Backend units per point.
 pub const UNITS_PER_PT: f64 = 4.0;
 
+/// The widest line of text a figure sets, in points (wider than the text of a journal page):
+/// longer text — a study label of thousands of characters, say — is cut with an ellipsis, so a
+/// figure's size is bounded whatever the data (the full text stays in results.json and the
+/// manuscript's tables). Every text mark goes through [`fit`] when it is added, and
+/// [`Font::width`] measures the fitted text, so layouts reserve what is drawn.
+pub const MAX_TEXT_WIDTH: f64 = 480.0;
+
 /// Horizontal text alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -81,9 +88,9 @@ impl Font {
         self.color = c;
         self
     }
-    /// Width of text in this font.
+    /// Width of text in this font, as a figure sets it (cut at [`MAX_TEXT_WIDTH`]).
     pub fn width(&self, s: &str) -> f64 {
-        text_width(s, self.size, self.bold)
+        text_width(&fit(s, *self, MAX_TEXT_WIDTH), self.size, self.bold)
     }
 }
 
@@ -227,7 +234,7 @@ impl Figure {
         font: Font,
         align: Align,
     ) {
-        let text = text.into();
+        let text = fit(&text.into(), font, MAX_TEXT_WIDTH);
         if !text.is_empty() {
             self.marks.push(Mark::Text {
                 x,
@@ -243,7 +250,7 @@ impl Figure {
         self.marks.push(Mark::VerticalText {
             x,
             y,
-            text: text.into(),
+            text: fit(&text.into(), font, MAX_TEXT_WIDTH),
             font,
         });
     }
@@ -581,14 +588,60 @@ fn fmt_pt(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Breaks text into lines no wider than `width` in the given font.
+/// `text` as one line a figure can set: characters no SVG can hold (see
+/// [`crate::diag::forbidden_char`]) replaced by U+FFFD, and cut to at most `max` points in
+/// `font` with "…" after the last whole character that fits. Only the characters up to the
+/// cut are looked at, so a label of megabytes costs what one of a hundred characters does.
+pub fn fit(text: &str, font: Font, max: f64) -> String {
+    let advance = |c: char| {
+        let mut b = [0u8; 4];
+        text_width(c.encode_utf8(&mut b), font.size, font.bold)
+    };
+    let ellipsis = advance('…');
+    let mut out = String::new();
+    let mut width = 0.0;
+    let mut fits_with_ellipsis = 0;
+    for c in text.chars() {
+        let c = if crate::diag::forbidden_char(c.encode_utf8(&mut [0u8; 4])).is_some() {
+            '\u{FFFD}'
+        } else {
+            c
+        };
+        width += advance(c);
+        if width > max {
+            out.truncate(fits_with_ellipsis);
+            let trimmed = out.trim_end().len();
+            out.truncate(trimmed);
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        if width + ellipsis <= max {
+            fits_with_ellipsis = out.len();
+        }
+    }
+    out
+}
+
+/// At most this many lines come out of [`wrap`]; the last of them ends with "…" when text was
+/// left over (a box of a PRISMA diagram holds a few lines, not a book).
+pub const MAX_WRAPPED_LINES: usize = 12;
+
+/// Breaks text into lines no wider than `width` in the given font (a word wider than a line is
+/// cut by [`fit`] when drawn), at most [`MAX_WRAPPED_LINES`] of them.
 pub fn wrap(text: &str, font: Font, width: f64) -> Vec<String> {
     let mut lines = Vec::new();
-    for para in text.split('\n') {
+    let mut more = false;
+    'paras: for para in text.split('\n') {
         let mut line = String::new();
         for word in para.split_whitespace() {
+            if lines.len() == MAX_WRAPPED_LINES {
+                more = true;
+                break 'paras;
+            }
+            let word = fit(word, font, MAX_TEXT_WIDTH);
             let candidate = if line.is_empty() {
-                word.to_string()
+                word.clone()
             } else {
                 format!("{line} {word}")
             };
@@ -596,10 +649,22 @@ pub fn wrap(text: &str, font: Font, width: f64) -> Vec<String> {
                 line = candidate;
             } else {
                 lines.push(std::mem::take(&mut line));
-                line = word.to_string();
+                line = word;
             }
         }
+        if lines.len() == MAX_WRAPPED_LINES {
+            more = true;
+            break;
+        }
         lines.push(line);
+    }
+    if more && let Some(last) = lines.last_mut() {
+        let cut = fit(&format!("{last} …"), font, width);
+        *last = if cut.ends_with('…') {
+            cut
+        } else {
+            format!("{last} …")
+        };
     }
     lines
 }

@@ -160,7 +160,7 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
         f.text(
             ax.x0 - 5.0,
             y + SIZE * 0.35,
-            format::fixed(t, if se_max < 1.0 { 2 } else { 1 }),
+            se_label(t, se_max),
             Font::regular(SIZE),
             Align::Right,
         );
@@ -247,10 +247,18 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
             (a.min(v), b.max(v))
         });
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        (lo, hi) = if measure.is_ratio() {
+            (0.5, 2.0)
+        } else {
+            (-1.0, 1.0)
+        };
+    }
     if measure.is_ratio() {
         let pad = (hi / lo).ln() * 0.04;
-        lo = (lo.ln() - pad).exp();
-        hi = (hi.ln() + pad).exp();
+        let pad = if pad.is_finite() { pad } else { 0.0 };
+        lo = (lo.ln() - pad).exp().max(f64::MIN_POSITIVE);
+        hi = (hi.ln() + pad).exp().min(f64::MAX);
         let mut ticks = Vec::new();
         for e in -4..=4 {
             for m in [1.0, 2.0, 5.0] {
@@ -263,7 +271,7 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
         if ticks.len() > 7 {
             ticks.retain(|v| (v.log10() - v.log10().round()).abs() < 1e-9 || *v == 1.0);
         }
-        if ticks.len() < 3 {
+        if ticks.len() < 3 && (lo.sqrt() * hi.sqrt()).is_finite() {
             ticks = vec![lo.sqrt() * hi.sqrt()];
             for m in [0.25, 0.5, 1.0, 2.0, 4.0] {
                 if m >= lo && m <= hi && !ticks.contains(&m) {
@@ -282,6 +290,7 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
         }
     } else {
         let pad = (hi - lo) * 0.04;
+        let pad = if pad.is_finite() { pad } else { 0.0 };
         let mut a = axis::choose(
             measure,
             &[lo - pad, hi + pad],
@@ -295,19 +304,29 @@ fn funnel_axis(measure: crate::stats::Measure, values: &[f64], x0: f64, x1: f64)
     }
 }
 
+/// Round ticks from 0 to `max` (about four steps); bounded whatever `max` is.
 fn nice_ticks(max: f64) -> Vec<f64> {
-    let raw = max / 4.0;
-    let p = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * p);
-    let mut t = Vec::new();
-    let mut v = 0.0;
-    while v <= max + 1e-12 {
-        t.push(v);
-        v += step;
+    let step = axis::nice_step(max / 4.0);
+    let t = axis::multiples(0.0, max, step);
+    if t.is_empty() { vec![0.0] } else { t }
+}
+
+/// A standard-error tick label: decimals enough to tell the ticks apart, scientific notation
+/// for values too small or too large for that.
+fn se_label(t: f64, se_max: f64) -> String {
+    if t == 0.0 {
+        return format::fixed(0.0, if se_max < 1.0 { 2 } else { 1 });
     }
-    t
+    if !(1e-4..1e6).contains(&se_max) {
+        return axis::scientific(t);
+    }
+    let step = axis::nice_step(se_max / 4.0);
+    // The fewest decimals that show the step exactly, and at least the usual 2 (SE < 1) or 1.
+    let needed = (0..=6)
+        .find(|&d| {
+            let x = step * 10f64.powi(d);
+            (x - x.round()).abs() < 1e-6 * x.max(1.0)
+        })
+        .unwrap_or(6) as usize;
+    format::fixed(t, needed.max(if se_max < 1.0 { 2 } else { 1 }))
 }

@@ -21,6 +21,19 @@ use std::sync::LazyLock;
 /// Resolution of PNG exports.
 pub const PNG_DPI: f32 = 300.0;
 
+/// The most rows a row-based figure (forest plot, leave-one-out or cumulative forest) is drawn
+/// with: a plot of more studies cannot be read on paper, and its size (SVG, PNG, PDF pages)
+/// grows with every row. A larger one is refused with a message saying how to leave it out.
+pub const MAX_FIGURE_ROWS: usize = 1_000;
+
+/// The most studies a funnel plot is drawn with (one mark each).
+pub const MAX_FUNNEL_POINTS: usize = 20_000;
+
+/// The most pixels a PNG export has (40 megapixels: 160 MB while it is drawn). A figure that
+/// would be larger at [`PNG_DPI`] is drawn at the highest resolution that keeps within it (a
+/// forest plot of thousands of studies), and its PNG states that resolution.
+pub const MAX_PNG_PIXELS: f64 = 40e6;
+
 static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
@@ -36,27 +49,21 @@ static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
     opt
 });
 
-/// The most pixels a PNG export has (32 megapixels, 128 MB of pixmap): a taller figure (a
-/// forest plot of a thousand studies is over 40,000 pixels tall at 300 dpi) is rendered at the
-/// resolution that fits, [`png_dpi`], and the build says so ([`png_note`]). Its SVG and the
-/// manuscript's pages (one figure per page) keep the full resolution.
-pub const MAX_PNG_PIXELS: f64 = 32.0e6;
-
-/// The resolution a figure of `width` × `height` points is exported at: [`PNG_DPI`], or less
-/// when that would exceed [`MAX_PNG_PIXELS`] (whole dots per inch, so the PNG states it).
+/// The resolution a figure of `width` × `height` CSS pixels (1/96 in) is exported at:
+/// [`PNG_DPI`], or less when that would exceed [`MAX_PNG_PIXELS`] (whole dots per inch).
 pub fn png_dpi(width: f64, height: f64) -> f32 {
-    let px = |dpi: f64| (width * dpi / 72.0) * (height * dpi / 72.0);
-    if px(PNG_DPI as f64) <= MAX_PNG_PIXELS {
-        return PNG_DPI;
+    let at_full = width * height * f64::from(PNG_DPI / 96.0).powi(2);
+    if at_full <= MAX_PNG_PIXELS {
+        PNG_DPI
+    } else {
+        ((f64::from(PNG_DPI) * (MAX_PNG_PIXELS / at_full).sqrt()).floor() as f32).max(1.0)
     }
-    ((PNG_DPI as f64) * (MAX_PNG_PIXELS / px(PNG_DPI as f64)).sqrt())
-        .floor()
-        .max(1.0) as f32
 }
 
-/// For a figure whose PNG is exported below [`PNG_DPI`]: a note for the authors saying so.
+/// For a figure of `width` × `height` points whose PNG is exported below [`PNG_DPI`]: a note
+/// for the authors saying so.
 pub fn png_note(path: &str, width: f64, height: f64) -> Option<String> {
-    let dpi = png_dpi(width, height);
+    let dpi = png_dpi(width / 0.75, height / 0.75);
     (dpi < PNG_DPI).then(|| {
         format!(
             "{path}: the figure is {:.0} cm tall, so its PNG is exported at {dpi:.0} dpi (at most \
@@ -68,20 +75,29 @@ pub fn png_note(path: &str, width: f64, height: f64) -> Option<String> {
     })
 }
 
-/// Renders SVG text to PNG bytes at [`PNG_DPI`] (less for a figure above [`MAX_PNG_PIXELS`],
-/// see [`png_dpi`]), with the embedded fonts only.
+/// Renders SVG text to PNG bytes at [`PNG_DPI`] (see [`png_dpi`] for very large figures), with
+/// the embedded fonts only.
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
     let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
         .map_err(|e| format!("cannot read the SVG: {e}"))?;
-    // usvg's size is in CSS pixels (96 per inch); the figure states points (72 per inch).
-    let (w, h) = (tree.size().width() as f64, tree.size().height() as f64);
-    let dpi = png_dpi(w * 0.75, h * 0.75);
+    let dpi = png_dpi(
+        f64::from(tree.size().width()),
+        f64::from(tree.size().height()),
+    );
     let scale = dpi / 96.0;
     let size = tree
         .size()
         .to_int_size()
         .scale_by(scale)
         .ok_or("the figure is empty")?;
+    if f64::from(size.width()) * f64::from(size.height()) > MAX_PNG_PIXELS * 1.01 {
+        return Err(format!(
+            "the figure is too large to draw as a PNG ({} × {} pixels; at most {} megapixels)",
+            size.width(),
+            size.height(),
+            MAX_PNG_PIXELS / 1e6
+        ));
+    }
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or("the figure is too large")?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
@@ -93,13 +109,13 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
     encode_png(&pixmap, dpi)
 }
 
-/// PNG with a physical resolution chunk (pHYs), so journals read 300 dpi.
+/// PNG with a physical resolution chunk (pHYs), so journals read its resolution (300 dpi).
 fn encode_png(pixmap: &resvg::tiny_skia::Pixmap, dpi: f32) -> Result<Vec<u8>, String> {
     let png = pixmap
         .encode_png()
         .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let ppm = (dpi as f64 / 0.0254).round() as u32;
+    let ppm = (f64::from(dpi) / 0.0254).round() as u32;
     let mut data = Vec::with_capacity(9);
     data.extend_from_slice(&ppm.to_be_bytes());
     data.extend_from_slice(&ppm.to_be_bytes());

@@ -49,20 +49,57 @@ pub fn document(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<PagedDocu
     warned.output.map_err(|e| describe(source, e))
 }
 
-fn describe(_source: &str, e: typst_as_lib::TypstAsLibError) -> String {
+fn describe(source: &str, e: typst_as_lib::TypstAsLibError) -> String {
     match e {
         typst_as_lib::TypstAsLibError::TypstSource(diags) => diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| {
-                let mut s = d.message.to_string();
+                let mut s = String::new();
+                if let Some((line, column, text)) = locate(source, d.span) {
+                    s.push_str(&format!("line {line}, column {column}: "));
+                    s.push_str(&crate::diag::excerpt(&d.message, 200));
+                    s.push_str(&format!(
+                        " (near `{}`)",
+                        crate::diag::excerpt(text.trim(), 80)
+                    ));
+                } else {
+                    s.push_str(&crate::diag::excerpt(&d.message, 200));
+                }
                 for h in &d.hints {
-                    s.push_str(&format!(" (hint: {})", h.v));
+                    s.push_str(&format!(" (hint: {})", crate::diag::excerpt(&h.v, 200)));
                 }
                 s
             })
             .collect::<Vec<_>>()
             .join("; "),
-        other => other.to_string(),
+        other => crate::diag::excerpt(&other.to_string(), 300),
     }
+}
+
+/// Where a span of the main source lies: 1-based line and column, and the text of that line.
+fn locate(source: &str, span: typst::syntax::DiagSpan) -> Option<(usize, usize, String)> {
+    use typst::syntax::DiagSpanKind;
+    let (id, start) = match span.get() {
+        DiagSpanKind::Detached => return None,
+        DiagSpanKind::Range { id, range } => (id, Some(range.start)),
+        DiagSpanKind::Number { id, .. } => (id, None),
+    };
+    if id.vpath().get_with_slash() != "/main.typ" {
+        return None;
+    }
+    let parsed = typst::syntax::Source::new(id, source.to_string());
+    let start = match (start, span.get()) {
+        (Some(s), _) => s,
+        (None, DiagSpanKind::Number { num, .. }) => parsed.range(num, None)?.start,
+        _ => return None,
+    };
+    let (line, column) = parsed.lines().byte_to_line_column(start)?;
+    let text = parsed
+        .lines()
+        .line_to_range(line)
+        .and_then(|r| source.get(r))
+        .unwrap_or_default()
+        .to_string();
+    Some((line + 1, column + 1, text))
 }

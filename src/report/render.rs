@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use minijinja::value::Value;
+
+use crate::diag::{Diagnostic, Diagnostics};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 /// The built-in templates.
@@ -74,31 +76,63 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the templates for a project.
-    pub fn load(root: &Path) -> Result<Templates, String> {
+    /// Loads the templates for a project: each built-in one, or the project's override of it
+    /// in `templates/`, read like every file of the project (inside the project, a regular
+    /// file, within the size limit; see [`crate::spec::resolve::read_project_file`]).
+    pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
+        use crate::spec::resolve::{FileKind, files, read_project_file};
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut references = REFERENCES.to_string();
         let mut overridden = Vec::new();
-        let dir = root.join("templates");
+        let mut errors = Vec::new();
         for name in BUILTIN
             .iter()
             .map(|(n, _)| *n)
             .chain(std::iter::once("references.yml"))
         {
-            let p = dir.join(name);
-            if p.is_file() {
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-                if name == "references.yml" {
-                    references = text;
-                } else {
-                    sources.insert(name.to_string(), text);
-                }
-                overridden.push(format!("templates/{name}"));
+            let rel = format!("templates/{name}");
+            if !files::exists(root, &rel) {
+                continue;
             }
+            let kind = if name == "references.yml" {
+                FileKind::References
+            } else {
+                FileKind::Template
+            };
+            let bytes = match read_project_file(root, Path::new(""), &rel, kind) {
+                Ok((_, b)) => b,
+                Err(e) => {
+                    errors.push(Diagnostic::file(&rel, e));
+                    continue;
+                }
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let (line, column, byte) =
+                        files::first_bad_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+                    errors.push(
+                        Diagnostic::file(
+                            &rel,
+                            format!("the file is not UTF-8 text: byte 0x{byte:02X} cannot start or continue a character"),
+                        )
+                        .at(line, column),
+                    );
+                    continue;
+                }
+            };
+            if name == "references.yml" {
+                references = text;
+            } else {
+                sources.insert(name.to_string(), text);
+            }
+            overridden.push(rel);
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
         }
         // metareport cites itself as the software used, with this binary's version.
         if !references.lines().any(|l| l.starts_with("metareport:")) {
@@ -191,8 +225,19 @@ fn describe(e: &Error) -> String {
     format!("{place}{what}{hint}")
 }
 
+/// Whether typst reads `c` as a line break: LF, CR, VT, FF, NEL, and the Unicode line and
+/// paragraph separators (U+2028, U+2029).
+pub fn is_typst_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
 /// Escapes text for typst markup: a backslash before every character typst could read as
-/// markup, newlines folded into spaces.
+/// markup; line breaks (every character typst takes for one, see [`is_typst_line_break`]),
+/// tabs and other control characters folded into spaces, so that user text can never end a
+/// `//` comment line or a markup construct early.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -202,14 +247,15 @@ pub fn escape_markup(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || is_typst_line_break(c) => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A typst string literal ("…" with `\\` and `\"` escaped).
+/// A typst string literal ("…" with `\\` and `\"` escaped, line breaks and control characters
+/// as `\u{…}` escapes).
 pub fn typst_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -217,6 +263,9 @@ pub fn typst_string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
+            c if c.is_control() || is_typst_line_break(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
             c => out.push(c),
         }
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::yaml::{Node, Value};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, did_you_mean, excerpt};
 
 /// Checks `node` against `schema`; returns the JSON value and the positions of every path.
 pub struct Checker<'a> {
@@ -60,7 +60,7 @@ impl<'a> Checker<'a> {
     ) {
         let mut d = Diagnostic::file(self.file, message)
             .at(node_pos.0, node_pos.1)
-            .field(path);
+            .field(excerpt(path, 2 * QUOTED));
         d.hint = hint;
         self.diagnostics.push(d);
     }
@@ -109,18 +109,48 @@ impl<'a> Checker<'a> {
             Value::Null if types.contains(&"null") => Json::Null,
             Value::Bool(b) if types.contains(&"boolean") => Json::Bool(*b),
             Value::Int(i) if types.contains(&"integer") || types.contains(&"number") => {
+                if i.unsigned_abs() > MAX_EXACT_INTEGER {
+                    self.error(pos, path, too_large(&i.to_string()), None);
+                    return Json::Null;
+                }
                 self.range(schema, *i as f64, pos, path);
                 Json::from(*i)
+            }
+            // `.inf` and `.nan` are YAML numbers, but no setting can use them.
+            Value::Float(f)
+                if !f.is_finite() && (types.contains(&"number") || types.contains(&"integer")) =>
+            {
+                self.error(
+                    pos,
+                    path,
+                    format!("expected a finite number, found {f}"),
+                    None,
+                );
+                Json::Null
             }
             Value::Float(f) if types.contains(&"number") => {
                 self.range(schema, *f, pos, path);
                 serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
             }
             Value::Float(f) if types.contains(&"integer") && f.fract() == 0.0 => {
+                if f.abs() > MAX_EXACT_INTEGER as f64 {
+                    self.error(pos, path, too_large(&crate::diag::number(*f)), None);
+                    return Json::Null;
+                }
                 self.range(schema, *f, pos, path);
                 Json::from(*f as i64)
             }
-            Value::Str(s) if types.contains(&"string") => Json::String(s.clone()),
+            Value::Str(s) if types.contains(&"string") => {
+                if let Some(bad) = crate::diag::forbidden_char(s) {
+                    self.error(
+                        pos,
+                        path,
+                        crate::diag::forbidden_char_message("the text", bad),
+                        None,
+                    );
+                }
+                Json::String(s.clone())
+            }
             // A scalar where text is expected is taken as text (`title: 2024`).
             Value::Int(i) if types.contains(&"string") => Json::String(i.to_string()),
             Value::Float(f) if types.contains(&"string") => Json::String(f.to_string()),
@@ -150,14 +180,27 @@ impl<'a> Checker<'a> {
             self.error(
                 pos,
                 path,
-                format!("must be at least {min}, found {x}"),
+                format!(
+                    "must be at least {}, found {}",
+                    crate::diag::number(min),
+                    crate::diag::number(x)
+                ),
                 None,
             );
         }
         if let Some(max) = schema.get("maximum").and_then(Json::as_f64)
             && x > max
         {
-            self.error(pos, path, format!("must be at most {max}, found {x}"), None);
+            self.error(
+                pos,
+                path,
+                format!(
+                    "must be at most {}, found {}",
+                    crate::diag::number(max),
+                    crate::diag::number(x)
+                ),
+                None,
+            );
         }
     }
 
@@ -190,7 +233,12 @@ impl<'a> Checker<'a> {
                             Some(m) => format!("did you mean `{m}`?"),
                             None => format!("expected one of: {}", known.join(", ")),
                         };
-                        self.error(*kpos, &p, format!("unknown key `{key}`"), Some(hint));
+                        self.error(
+                            *kpos,
+                            &p,
+                            format!("unknown key `{}`", excerpt(key, QUOTED)),
+                            Some(hint),
+                        );
                     }
                     Some(s) => {
                         let v = self.convert(value, s, &p);
@@ -239,7 +287,7 @@ impl<'a> Checker<'a> {
         }
         let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
         let shown = match &node.value {
-            Value::Str(s) => format!("`{s}`"),
+            Value::Str(s) => format!("`{}`", excerpt(s, QUOTED)),
             v => found(v),
         };
         let hint = text
@@ -299,6 +347,17 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Whole numbers beyond 2^53 are refused (no count in a review is near it, and beyond it a
+/// number is not exact).
+const MAX_EXACT_INTEGER: u64 = 1 << 53;
+
+fn too_large(x: &str) -> String {
+    format!("the number {x} is too large (at most {MAX_EXACT_INTEGER})")
+}
+
+/// How many characters of a value a message quotes.
+const QUOTED: usize = 60;
+
 fn types_of(schema: &Json) -> Vec<&str> {
     match schema.get("type") {
         Some(Json::String(t)) => vec![t.as_str()],
@@ -322,7 +381,7 @@ fn describe_type(t: &str) -> &'static str {
 
 fn found(v: &Value) -> String {
     match v {
-        Value::Str(s) => format!("text \"{s}\""),
+        Value::Str(s) => format!("text \"{}\"", excerpt(s, QUOTED)),
         Value::Int(i) => format!("the number {i}"),
         Value::Float(f) => format!("the number {f}"),
         Value::Bool(b) => format!("{b}"),

@@ -144,12 +144,26 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             {
                 first = rest;
             }
-            let first = match first.strip_prefix("duplicate mapping key: ") {
-                Some(k) => format!(
+            let first = if let Some(k) = first.strip_prefix("duplicate mapping key: ") {
+                format!(
                     "the key `{}` appears twice in the same mapping",
-                    k.split(',').next().unwrap_or(k).trim()
-                ),
-                None => first.to_string(),
+                    crate::diag::excerpt(k.split(',').next().unwrap_or(k).trim(), 60)
+                )
+            } else if let Some(breach) = first.strip_prefix("budget breached: ") {
+                budget_message(breach)
+            } else if let Some(rest) = first.strip_prefix("non-finite float ") {
+                format!(
+                    "{} is not a finite number; every number in a spec must be finite",
+                    crate::diag::excerpt(rest.split(' ').next().unwrap_or(rest), 40)
+                )
+            } else if first == "recursion limit exceeded" {
+                budget_message("Depth")
+            } else if first.starts_with("recursive references require") {
+                "an alias (`*name`) refers to the anchor that contains it; a spec cannot refer to itself".to_string()
+            } else if first.starts_with("multiple YAML documents detected") {
+                "the file holds more than one YAML document (a line `---` starts another); a spec is one document".to_string()
+            } else {
+                crate::diag::excerpt(first, 300)
             };
             Err(SyntaxError {
                 line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
@@ -157,6 +171,40 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 message: first,
             })
         }
+    }
+}
+
+/// What a breach of serde-saphyr's resource budget means for a spec (`breach` is its
+/// description, e.g. "Nodes { nodes: 250001 }").
+fn budget_message(breach: &str) -> String {
+    let b = serde_saphyr::Budget::default();
+    let kind = breach.split_whitespace().next().unwrap_or_default();
+    match kind {
+        "Nodes" => format!(
+            "the spec expands to more than {} nodes (YAML aliases?); keep large tables in a data file",
+            b.max_nodes
+        ),
+        "Aliases" => format!(
+            "the spec uses more than {} aliases (`*name`); a review spec needs few",
+            b.max_aliases
+        ),
+        "Anchors" => format!(
+            "the spec defines more than {} anchors (`&name`); a review spec needs few",
+            b.max_anchors
+        ),
+        "Depth" => format!(
+            "the spec is nested more than {} levels deep; a review spec is a few levels deep",
+            b.max_depth
+        ),
+        "Events" => format!(
+            "the spec has more than {} YAML elements; keep large tables in a data file",
+            b.max_events
+        ),
+        "Documents" => "the file holds more than one YAML document (a line `---` starts another); a spec is one document".to_string(),
+        _ => format!(
+            "the spec is too large or too deeply nested to read (YAML limit: {})",
+            crate::diag::excerpt(breach, 80)
+        ),
     }
 }
 
@@ -171,8 +219,12 @@ pub fn to_json(
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        // JSON has no infinity or NaN: kept as text ("inf"), which a number cell then refuses
+        // as not finite, rather than as an empty cell.
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(
+            || serde_json::Value::String(f.to_string()),
+            serde_json::Value::Number,
+        ),
         Value::Str(s) => serde_json::Value::String(s.clone()),
         Value::Seq(items) => items
             .iter()

@@ -285,7 +285,55 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
             }
         }
     }
+    if errors.is_empty()
+        && let Some(e) = unusable_effect(data, measure)
+    {
+        errors.push(e);
+    }
     errors
+}
+
+/// Values that pass the checks above but whose effect or sampling variance is not a finite
+/// number (or the variance not positive) in double precision — an SD of 1e300 squares to
+/// infinity, an SE of 1e-200 to zero — so no analysis or figure could use them. Binary data
+/// are handled by [`effect_size`] (such a study is excluded with its reason).
+fn unusable_effect(data: &StudyData, measure: Measure) -> Option<FieldError> {
+    if matches!(data, StudyData::Binary { .. }) {
+        return None;
+    }
+    let Effect::Included(e) = effect_size(
+        data,
+        measure,
+        &Continuity::default(),
+        &CiRule::default(),
+        false,
+    ) else {
+        return None;
+    };
+    if e.yi.is_finite() && e.vi.is_finite() && e.vi > 0.0 {
+        return None;
+    }
+    let field = match *data {
+        StudyData::Continuous { sd_t, sd_c, .. } => {
+            if sd_t >= sd_c {
+                "sd_t"
+            } else {
+                "sd_c"
+            }
+        }
+        StudyData::EstimateCi { .. } => "upper",
+        StudyData::Correlation { .. } => "r",
+        StudyData::YiVi { .. } => "vi",
+        StudyData::YiSe { .. } => "se",
+        StudyData::Binary { .. } => "events_t",
+    };
+    Some(err(
+        field,
+        format!(
+            "these values give a sampling variance of {1} (effect {0}): too large or too small to compute with in double precision; is a value mistyped?",
+            e.yi, e.vi
+        ),
+    ))
 }
 
 /// True when the study has no events, or only events, in both arms.

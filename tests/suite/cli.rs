@@ -99,7 +99,8 @@ fn check_renders_and_compiles_the_documents_but_writes_nothing() {
     let o = metareport(&["check"], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("does not compile: unknown variable: this-does-not-exist"),
+        stderr(&o)
+            .contains("unknown variable: this-does-not-exist (near `#this-does-not-exist()`)"),
         "{}",
         stderr(&o)
     );

@@ -141,7 +141,10 @@ fn results(dir: &Path) -> BTreeMap<String, Value> {
         .iter()
         .map(|s| {
             let a = metareport::build::produce::analyse_spec(s).unwrap();
-            (s.id.clone(), metareport::results::results_json(s, &a))
+            (
+                s.id.clone(),
+                serde_json::to_value(metareport::results::results_json(s, &a)).unwrap(),
+            )
         })
         .collect()
 }

@@ -14,6 +14,9 @@
 //! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `hostile_input` | bounded memory and time for hostile sizes; unusual text and numbers |
+//! | `hostile_limits` | spreadsheets, numeric options, YAML limits and usage errors, bounded |
+//! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
@@ -29,6 +32,8 @@ mod diff;
 mod docs;
 mod end_to_end;
 mod figures;
+mod hostile_input;
+mod hostile_limits;
 mod import;
 mod install;
 mod manuscript;
@@ -36,4 +41,5 @@ mod properties;
 mod prose_audit;
 mod reference;
 mod risk_of_bias;
+mod security;
 mod spec_errors;

@@ -205,6 +205,42 @@ fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each
     );
 }
 
+#[test]
+fn unicode_line_breaks_in_user_text_cannot_end_a_line_of_the_typst_source() {
+    // U+2028, U+2029 and U+0085 are line breaks to typst: unescaped, a title with one left
+    // the rest of the title outside its `//` comment line, and authors failed to compile.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let spec = "title: \"Before\\P#set page(fill: red) After\"\nauthors: [\"Ann\\LBrown\", \"Carl\\NDoe\"]\nnotes: [\"one\\Ptwo\"]\nstudies:\n  rows:\n    - {study: \"S\\P1\", design: \"R\\LCT\"}\n    - {study: T 2, design: RCT}\n  columns: [{column: design, header: \"De\\Psign\"}]\noutcomes:\n  - id: m\n    title: \"Out\\Ncome\"\n    measure: OR\n    rows:\n      - {study: \"S\\P1\", events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: T 2, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n";
+    std::fs::write(dir.path().join("analyses/breaks.yaml"), spec).unwrap();
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/breaks/manuscript.typ")).unwrap();
+    for c in ['\u{2028}', '\u{2029}', '\u{85}', '\u{0B}', '\u{0C}'] {
+        assert!(
+            !typ.contains(c),
+            "U+{:04X} reached the typst source",
+            c as u32
+        );
+    }
+    let text = document_text(dir.path(), "breaks");
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let flat = squash(&text);
+    assert!(
+        flat.starts_with(&squash("Before #set page(fill: red) After")),
+        "the title is not printed whole and first:\n{text}"
+    );
+    for s in [
+        "Ann Brown",
+        "Carl Doe",
+        "one two",
+        "De sign",
+        "R CT",
+        "Out come",
+    ] {
+        assert!(flat.contains(&squash(s)), "{s}:\n{text}");
+    }
+}
+
 /// The width (points) at which each figure image is printed, with the page it is on (width,
 /// height in points).
 fn printed_images(dir: &Path, review: &str) -> Vec<((f64, f64), f64)> {

@@ -56,7 +56,8 @@ pub(super) fn outcome_data(
             r.error(
                 &format!("{path}.columns.{k}"),
                 format!(
-                    "`{k}` is not a standard column name (expected one of: {})",
+                    "`{}` is not a standard column name (expected one of: {})",
+                    crate::diag::excerpt(k, 60),
                     standard.join(", ")
                 ),
                 hint,

@@ -79,6 +79,19 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         None => None,
     };
     if let Some(t) = &f.ticks
+        && t.len() > crate::plot::axis::MAX_TICKS
+    {
+        r.error(
+            &format!("{path}.forest.ticks"),
+            format!(
+                "{} ticks is more than an axis can show (at most {})",
+                t.len(),
+                crate::plot::axis::MAX_TICKS
+            ),
+            None,
+        );
+    }
+    if let Some(t) = &f.ticks
         && measure.is_ratio()
         && t.iter().any(|x| *x <= 0.0)
     {

@@ -10,7 +10,7 @@ mod baseline;
 mod data;
 mod decimals;
 mod display;
-mod files;
+pub mod files;
 mod manuscript;
 mod model;
 mod outcome;
@@ -30,7 +30,7 @@ use super::raw::*;
 use super::{InputFile, Reproducibility, Spec, Style, yaml};
 use crate::data::{Table, table};
 use crate::diag::{Diagnostic, Diagnostics};
-pub use files::read_project_file;
+pub use files::{FileKind, read_project_file};
 pub use vocabulary::Vocabulary;
 
 /// The JSON Schema of the spec (`metareport schema`).
@@ -99,22 +99,24 @@ impl Resolver<'_> {
                 );
                 None
             }
-            (Some(rel), None) => match read_project_file(self.root, &self.base, rel) {
-                Ok((display, bytes)) => {
-                    self.record_input(&display, &bytes);
-                    match table::parse(&display, &bytes, sheet.map(String::as_str)) {
-                        Ok(t) => Some(t),
-                        Err(d) => {
-                            self.diags.push(d);
-                            None
+            (Some(rel), None) => {
+                match read_project_file(self.root, &self.base, rel, FileKind::Data) {
+                    Ok((display, bytes)) => {
+                        self.record_input(&display, &bytes);
+                        match table::parse(&display, &bytes, sheet.map(String::as_str)) {
+                            Ok(t) => Some(t),
+                            Err(d) => {
+                                self.diags.push(d);
+                                None
+                            }
                         }
                     }
+                    Err(msg) => {
+                        self.error(&format!("{path}.data"), msg, None);
+                        None
+                    }
                 }
-                Err(msg) => {
-                    self.error(&format!("{path}.data"), msg, None);
-                    None
-                }
-            },
+            }
             (None, Some(rows)) => {
                 let lines: Vec<usize> = (0..rows.len())
                     .map(|i| {
@@ -144,17 +146,25 @@ impl Resolver<'_> {
     }
 }
 
-/// Loads and validates one spec. `rel` is the spec's path relative to the project root.
+/// Loads and validates one spec. `rel` is the spec's path relative to the project root; it is
+/// read like every file of the project ([`read_project_file`]: inside the project, a regular
+/// file, at most [`files::MAX_SPEC_BYTES`]).
 pub fn load(root: &Path, rel: &str) -> Result<Spec, Diagnostics> {
     let file = rel.replace('\\', "/");
-    let text = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostics::from(Diagnostic::file(
-            &file,
-            format!("cannot read the spec: {e}"),
-        ))
+    let (_, bytes) = read_project_file(root, Path::new(""), &file, FileKind::Spec)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(&file, e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let (line, column, byte) = files::first_bad_byte(bytes, e.utf8_error().valid_up_to());
+        Diagnostics::from(
+            Diagnostic::file(
+                &file,
+                format!("the spec is not UTF-8 text: byte 0x{byte:02X} cannot start or continue a character"),
+            )
+            .at(line, column)
+            .hint("save the file as UTF-8 (most editors offer it under \"Save with encoding\")"),
+        )
     })?;
-    let text = String::from_utf8(text)
-        .map_err(|_| Diagnostics::from(Diagnostic::file(&file, "the spec is not UTF-8 text")))?;
     load_text(root, &file, &text)
 }
 
@@ -232,6 +242,10 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
     }
 }
 
+/// The longest outcome id: it names files (`forest-<id>.svg`, and their temporaries), and
+/// file names are at most 255 bytes.
+const MAX_ID_CHARS: usize = 64;
+
 fn id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -261,7 +275,17 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
     let mut seen = BTreeMap::new();
     for (i, o) in raw.outcomes.iter().enumerate() {
         let path = format!("outcomes[{i}]");
-        if !id_ok(&o.id) {
+        if o.id.chars().count() > MAX_ID_CHARS {
+            // Ids name output files: a longer one would fail to be written (exit 2) half way.
+            r.error(
+                &format!("{path}.id"),
+                format!(
+                    "`{}` is too long to name files (at most {MAX_ID_CHARS} characters)",
+                    crate::diag::excerpt(&o.id, 40)
+                ),
+                None,
+            );
+        } else if !id_ok(&o.id) {
             r.error(
                 &format!("{path}.id"),
                 format!(

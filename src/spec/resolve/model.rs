@@ -131,7 +131,10 @@ pub(super) fn model(
     if !(level > 0.0 && level < 1.0) {
         r.error(
             &format!("{path}.model.level"),
-            format!("the confidence level must lie between 0 and 1 (e.g. 0.95), found {level}"),
+            format!(
+                "the confidence level must lie between 0 and 1 (e.g. 0.95), found {}",
+                crate::diag::number(level)
+            ),
             None,
         );
     }
@@ -143,7 +146,8 @@ pub(super) fn model(
             &format!("{path}.model.rule"),
             format!(
                 "the rule's thresholds are p-values and must lie between 0 and 1, found {} and {}",
-                rule.fixed_if_p_at_least, rule.no_pooling_if_p_below
+                crate::diag::number(rule.fixed_if_p_at_least),
+                crate::diag::number(rule.no_pooling_if_p_below)
             ),
             None,
         );
@@ -233,10 +237,13 @@ pub(super) fn model(
         },
         exclude_double_zero: dz != "include",
     };
-    if options.continuity.add < 0.0 || options.continuity.add.is_nan() {
+    if !(0.0..=1.0).contains(&options.continuity.add) {
         r.error(
             &format!("{path}.model.continuity.add"),
-            "the increment must be 0 or more",
+            format!(
+                "the increment must lie between 0 and 1 (usually 0.5), found {}",
+                crate::diag::number(options.continuity.add)
+            ),
             None,
         );
     }
