@@ -53,6 +53,28 @@ impl Method {
         Method::HrFromLogrankP,
     ];
 
+    /// What it did, as a forest plot's footnote and the methods text say it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Method::Fivenum => {
+                "mean and/or SD estimated from the median with the IQR and/or the range"
+            }
+            Method::CombinedSubgroups => "two subgroups combined into one arm",
+            Method::SdFromSe => "SD from the standard error of the mean (SD = SE × √n)",
+            Method::SdFromCi => "SD from the 95% CI of the mean (t distribution with n − 1 df)",
+            Method::SdFromT => {
+                "SD from the t statistic of the two-group comparison (pooled SD for both arms)"
+            }
+            Method::SdFromP => {
+                "SD from the p-value of the two-group comparison (pooled SD for both arms)"
+            }
+            Method::HrFromOMinusE => "log hazard ratio and SE from O − E and its variance V",
+            Method::HrFromLogrankP => {
+                "log hazard ratio and SE from the log-rank p-value and the numbers of events"
+            }
+        }
+    }
+
     /// The code used in results.json ("fivenum", "sd_from_se", ...).
     pub fn code(self) -> &'static str {
         match self {
