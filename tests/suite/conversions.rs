@@ -224,3 +224,134 @@ fn hazard_ratio_with_ci_is_the_estimate_ci_path_as_conv_wald() {
         close("vi", es.vi, f(&c["expected"], "vi"));
     }
 }
+
+/// The test project `tests/fixtures/projects/conversions` (rows reporting medians, IQRs,
+/// ranges, SEs, CIs, t and p values, two subgroups; HRs from O − E, V and log-rank p-values)
+/// built from the command line's code path; every study's converted data, yi, vi and the
+/// pooled estimate against R (`make_conversions_project.R`), and each conversion listed in
+/// results.json and marked in the forest plot.
+#[test]
+fn a_project_of_reported_summaries_builds_and_pools_as_r() {
+    use super::common::{built, copy_dir, repo};
+    let src = repo().join("tests/fixtures/projects/conversions");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
+    built(dir.path());
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(src.join("expected.json")).unwrap()).unwrap();
+    let results: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/conversions/results.json")).unwrap(),
+    )
+    .unwrap();
+    for (id, fields) in [
+        (
+            "stay",
+            &["mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c"][..],
+        ),
+        ("survival", &[][..]),
+    ] {
+        let o = results["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap();
+        let e = &expected[id];
+        let studies = o["studies"].as_array().unwrap();
+        for es in e["studies"].as_array().unwrap() {
+            let s = studies
+                .iter()
+                .find(|s| s["study"] == es["label"])
+                .unwrap_or_else(|| panic!("{}", es["label"]));
+            for k in fields {
+                close(
+                    &format!("{id} {} {k}", es["label"]),
+                    f(&s["data"], k),
+                    f(es, k),
+                );
+            }
+            close(&format!("{id} {} yi", es["label"]), f(s, "yi"), f(es, "yi"));
+            close(&format!("{id} {} vi", es["label"]), f(s, "vi"), f(es, "vi"));
+        }
+        let pooled = &o["overall"]["pooled"];
+        close(
+            &format!("{id} estimate"),
+            f(pooled, "estimate"),
+            f(e, "estimate"),
+        );
+        close(&format!("{id} se"), f(pooled, "se"), f(e, "se"));
+        close(
+            &format!("{id} tau2"),
+            f(&o["overall"]["heterogeneity"], "tau2"),
+            f(e, "tau2"),
+        );
+    }
+    // Each conversion is listed, by study and method.
+    let listed = |id: &str| -> Vec<(String, String)> {
+        let o = results["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap();
+        o["conversions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["study"].as_str().unwrap().to_string(),
+                    c["method"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let stay = listed("stay");
+    for (study, method) in [
+        ("Orpington-Mild", "fivenum"),
+        ("Orpington-Moderate", "fivenum"),
+        ("Orpington-Severe", "sd_from_se"),
+        ("Montreal-Home", "sd_from_ci"),
+        ("Newcastle", "sd_from_t"),
+        ("Umea", "sd_from_p"),
+        ("Uppsala", "combined_subgroups"),
+        ("Montreal-Transfer", "fivenum"),
+    ] {
+        assert!(
+            stay.contains(&(study.into(), method.into())),
+            "{study} {method}: {stay:?}"
+        );
+    }
+    assert!(!stay.iter().any(|(s, _)| s == "Edinburgh"), "{stay:?}");
+    assert_eq!(
+        listed("survival")
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "hr_from_o_minus_e",
+            "hr_from_logrank_p",
+            "hr_from_o_minus_e",
+            "hr_from_logrank_p"
+        ]
+    );
+    // The forest plot marks them and explains each symbol.
+    let svg = std::fs::read_to_string(dir.path().join("out/conversions/figures/forest-stay.svg"))
+        .unwrap();
+    assert!(
+        svg.contains("7.34†"),
+        "the converted SD of Orpington-Mild, two decimals and its symbol"
+    );
+    assert!(
+        svg.contains("† Mean and/or SD estimated from the median with the IQR and/or the range.")
+    );
+    assert!(svg.contains("‡ Two subgroups combined into one arm."));
+    let svg = std::fs::read_to_string(
+        dir.path()
+            .join("out/conversions/figures/forest-survival.svg"),
+    )
+    .unwrap();
+    assert!(svg.contains(
+        "‡ Log hazard ratio and SE from the log-rank p-value and the numbers of events."
+    ));
+}
