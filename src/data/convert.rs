@@ -72,11 +72,12 @@ impl Default for Settings {
     }
 }
 
-/// Does the table have columns from which `kind`'s missing values could be converted?
+/// Does the table have columns from which `kind`'s missing values could be converted (for
+/// continuous data: for at least one arm)?
 pub fn has_sources(table: &Table, kind: InputKind, map: &BTreeMap<String, String>) -> bool {
     let has = |c: &str| table.column(column_for(c, map)).is_some();
     match kind {
-        InputKind::Continuous => ["t", "c"].iter().all(|x| {
+        InputKind::Continuous => ["t", "c"].iter().any(|x| {
             has(&format!("n_{x}"))
                 && (has(&format!("median_{x}"))
                     || has(&format!("se_{x}"))
