@@ -116,6 +116,8 @@ pub struct Outcome {
     pub lines: Vec<usize>,
     /// What was converted before pooling, by study label (`data/convert.rs`).
     pub conversions: std::collections::BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
+    /// The conversion settings in force (`conversions:`; metafor's defaults).
+    pub conversion_settings: crate::data::convert::Settings,
     /// Standard column name → column in the data, where they differ.
     pub columns: std::collections::BTreeMap<String, String>,
     /// Standard column name → 1-based position of its column in the data file (for messages).

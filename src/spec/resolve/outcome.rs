@@ -62,6 +62,7 @@ pub(super) fn outcome(
         studies,
         lines,
         conversions,
+        conversion_settings: super::conversions::settings(o),
         column_numbers: std::iter::once("study")
             .chain(kind.columns().iter().copied())
             .filter_map(|c| {

@@ -7,7 +7,7 @@
 //! Defaults (`luo/wan/shi`): means of Luo et al. (Stat Methods Med Res 2018;27:1785),
 //! SDs of Wan et al. (BMC Med Res Methodol 2014;14:135) for S1 and S2, with
 //! ξ = 2Φ⁻¹((n − 0.375)/(n + 0.25)) and η = 2Φ⁻¹((0.75n − 0.125)/(n + 0.25)), and of Shi et al.
-//! (Stat Methods Med Res 2020;29:2520) for S3. Alternatives: `wan2014` (mean and SD),
+//! (Res Synth Methods 2020;11:641) for S3. Alternatives: `wan2014` (mean and SD),
 //! `hozo2005` (Hozo et al., BMC Med Res Methodol 2005;5:13; S1 only), `bland2015` (Bland,
 //! Int J Stat Med Res 2015;4:57; S3 only).
 //!
