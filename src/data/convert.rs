@@ -262,8 +262,10 @@ fn continuous(
                 arm_sd_from_study = true;
             }
         }
-        if mean.is_none() || sdv.is_none() {
-            if let Some(median) = c.get(&format!("median_{x}")) {
+        if (mean.is_none() || sdv.is_none())
+            && let Some(median) = c.get(&format!("median_{x}"))
+        {
+            {
                 let s = fivenum::Summary {
                     min: c.get(&format!("min_{x}")),
                     q1: c.get(&format!("q1_{x}")),

@@ -156,7 +156,7 @@ pub fn convert(s: &Summary, set: &Settings) -> Result<Converted, NotConverted> {
         (Some(_), Some(_), Some(_), Some(_)) => Case::Both,
         _ => return Err(NotConverted::Incomplete),
     };
-    if !(n >= 5.0) {
+    if n.is_nan() || n < 5.0 {
         return Err(NotConverted::TooSmall);
     }
     let given: Vec<f64> = [s.min, s.q1, Some(s.median), s.q3, s.max]
