@@ -137,6 +137,7 @@ pub struct OutcomeResults<'a> {
     k: usize,
     counts: Value,
     studies: Studies<'a>,
+    conversions: Value,
     excluded: &'a [crate::stats::analysis::ExcludedStudy],
     overall: &'a crate::stats::analysis::Pool,
     overall_presentation_scale: Option<Presentation>,
@@ -160,6 +161,20 @@ fn counts_json(a: &Analysis) -> Value {
     })
 }
 
+/// Each value converted before pooling (`data/convert.rs`): study, method, arm, the fields it
+/// gave, with the forest plot's footnote text; in the order of the outcome's studies.
+fn conversions_json(o: &Outcome) -> Value {
+    o.studies
+        .iter()
+        .filter_map(|s| o.conversions.get(&s.name).map(|c| (s, c)))
+        .flat_map(|(s, cs)| {
+            cs.iter().map(move |c| {
+                json!({"study": s.name, "method": c.method.code(), "arm": c.arm, "fields": c.fields, "detail": c.detail, "description": c.method.describe()})
+            })
+        })
+        .collect()
+}
+
 /// The results of one outcome.
 pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
     let m = a.measure;
@@ -179,6 +194,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         k: a.studies.len(),
         counts: counts_json(a),
         studies: Studies(a),
+        conversions: conversions_json(o),
         excluded: &a.excluded,
         overall: &a.overall,
         overall_presentation_scale: presentation,

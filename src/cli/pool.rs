@@ -229,6 +229,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     };
     let outcome = RawOutcome {
         risk_of_bias: None,
+        conversions: None,
         id: "pool".into(),
         title: name.clone(),
         data: Some(name.clone()),

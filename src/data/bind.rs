@@ -93,12 +93,21 @@ pub fn column_for<'a>(name: &'a str, map: &'a BTreeMap<String, String>) -> &'a s
 }
 
 /// The kind of data: as given, or the first kind whose columns are all present.
+/// Failing that, the first kind whose values the table's columns can be converted from
+/// (`data/convert.rs`).
 pub fn infer_kind(table: &Table, map: &BTreeMap<String, String>) -> Option<InputKind> {
-    InputKind::ALL.into_iter().find(|k| {
-        k.columns()
-            .iter()
-            .all(|c| table.column(column_for(c, map)).is_some())
-    })
+    InputKind::ALL
+        .into_iter()
+        .find(|k| {
+            k.columns()
+                .iter()
+                .all(|c| table.column(column_for(c, map)).is_some())
+        })
+        .or_else(|| {
+            InputKind::ALL
+                .into_iter()
+                .find(|&k| super::convert::has_sources(table, k, map))
+        })
 }
 
 /// A required column that is missing, with a hint naming the closest header.
@@ -166,8 +175,11 @@ pub fn parse_label(table: &Table, template: &str) -> Result<Vec<LabelPart>, Stri
 pub struct Bound {
     pub studies: Vec<StudyInput>,
     pub lines: Vec<usize>,
+    /// What was converted in each study (`data/convert.rs`), parallel to `studies`.
+    pub conversions: Vec<Vec<crate::stats::convert::Conversion>>,
 }
 
+/// [`bind_studies_with`] with the default conversion settings.
 pub fn bind_studies(
     table: &Table,
     kind: InputKind,
@@ -175,6 +187,27 @@ pub fn bind_studies(
     subgroup: Option<&str>,
     label: Option<&[LabelPart]>,
 ) -> Result<Bound, Vec<Diagnostic>> {
+    bind_studies_with(
+        table,
+        kind,
+        map,
+        subgroup,
+        label,
+        &super::convert::Settings::default(),
+    )
+}
+
+/// Values missing from a row are converted from what it reports instead when its columns
+/// allow (`data/convert.rs`, with `conv`).
+pub fn bind_studies_with(
+    table: &Table,
+    kind: InputKind,
+    map: &BTreeMap<String, String>,
+    subgroup: Option<&str>,
+    label: Option<&[LabelPart]>,
+    conv: &super::convert::Settings,
+) -> Result<Bound, Vec<Diagnostic>> {
+    let convertible = super::convert::has_sources(table, kind, map);
     let mut errors = Vec::new();
     let study_col = column_for("study", map);
     let study = table.column(study_col);
@@ -187,7 +220,7 @@ pub fn bind_studies(
         .map(|c| {
             let col = column_for(c, map);
             let idx = table.column(col);
-            if idx.is_none() {
+            if idx.is_none() && !convertible {
                 errors.push(missing_column(
                     table,
                     col,
@@ -235,13 +268,43 @@ pub fn bind_studies(
             errors.push(table.error(row, Some(study), format!("study \"{name}\" appears twice (first on line {first}); study labels must be unique")));
         }
         let mut values = Vec::with_capacity(value_cols.len());
+        let mut given = Vec::with_capacity(value_cols.len());
         let mut ok = true;
         for &c in &value_cols {
-            let c = c.expect("checked");
+            let Some(c) = c else {
+                given.push(None);
+                continue;
+            };
+            let empty = match cell(c) {
+                super::Cell::Empty => true,
+                super::Cell::Text(t) => {
+                    convertible && (t.trim().is_empty() || t.trim().eq_ignore_ascii_case("NA"))
+                }
+                super::Cell::Number(_) => false,
+            };
+            if convertible && empty {
+                given.push(None);
+                continue;
+            }
             match cell(c).number() {
-                Ok(x) => values.push(x),
+                Ok(x) => {
+                    values.push(x);
+                    given.push(Some(x));
+                }
                 Err(msg) => {
                     errors.push(table.error(row, Some(c), format!("study \"{name}\": {msg}")));
+                    ok = false;
+                }
+            }
+        }
+        let mut converted = None;
+        if ok && given.iter().any(Option::is_none) {
+            match super::convert::fill(table, row, map, kind, &given, conv) {
+                Ok(filled) => converted = Some(filled),
+                Err(es) => {
+                    for (c, msg) in es {
+                        errors.push(table.error(row, c, format!("study \"{name}\": {msg}")));
+                    }
                     ok = false;
                 }
             }
@@ -262,12 +325,14 @@ pub fn bind_studies(
             _ => None,
         };
         if ok {
+            let (data, done) = converted.unwrap_or_else(|| (kind.build(&values), Vec::new()));
             out.studies.push(StudyInput {
                 name,
                 subgroup,
-                data: kind.build(&values),
+                data,
             });
             out.lines.push(row.line);
+            out.conversions.push(done);
         }
     }
     if errors.is_empty() {

@@ -6,6 +6,7 @@
 //! - `bind.rs`: columns → [`crate::stats::StudyInput`], with file:line errors for every bad cell.
 
 pub mod bind;
+pub mod convert;
 pub mod sheet_limits;
 pub mod table;
 

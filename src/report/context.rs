@@ -554,6 +554,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             "studies_in_table": participants_total,
         },
         "methods": methods_context(spec, analyses),
+        "conversions": super::conversions::context(spec),
         "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_context(spec, o, a)).collect::<Vec<_>>(),
         "figures": figures,
         "tables": spec.tables.iter().map(|(kind, caption)| json!({"kind": kind, "caption": caption})).collect::<Vec<_>>(),

@@ -5,6 +5,7 @@
 //! out of the manuscript (`notes.rs`).
 pub mod compile;
 pub mod context;
+pub mod conversions;
 pub mod counts;
 pub mod format;
 pub mod methods;

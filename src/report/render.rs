@@ -47,6 +47,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/reproducibility.typ.j2"),
     ),
     (
+        "conversions.typ.j2",
+        include_str!("../../templates/conversions.typ.j2"),
+    ),
+    (
         "methods-small-study.typ.j2",
         include_str!("../../templates/methods-small-study.typ.j2"),
     ),

@@ -13,6 +13,7 @@
 pub mod check;
 pub mod preset;
 pub mod raw;
+pub mod raw_conversions;
 pub mod raw_rob;
 pub mod resolve;
 pub mod yaml;
@@ -113,6 +114,10 @@ pub struct Outcome {
     /// The line of the data (or spec, for inline rows) each study came from.
     #[serde(skip)]
     pub lines: Vec<usize>,
+    /// What was converted before pooling, by study label (`data/convert.rs`).
+    pub conversions: std::collections::BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
+    /// The conversion settings in force (`conversions:`; metafor's defaults).
+    pub conversion_settings: crate::data::convert::Settings,
     /// Standard column name → column in the data, where they differ.
     pub columns: std::collections::BTreeMap<String, String>,
     /// Standard column name → 1-based position of its column in the data file (for messages).

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::raw_conversions::*;
 pub use super::raw_rob::*;
 use crate::stats::{Measure, Tau2Method};
 
@@ -301,6 +302,8 @@ pub struct RawOutcome {
     pub label: Option<String>,
     /// Effect measure.
     pub measure: Measure,
+    /// How values reported instead of mean/SD (medians, SEs, CIs, ...) are converted.
+    pub conversions: Option<RawConversions>,
     /// Model settings for this outcome.
     pub model: Option<RawModel>,
     /// Subgroup analysis.

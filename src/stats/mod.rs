@@ -20,6 +20,7 @@
 //! | `bias.rs` | Egger's test, Begg's rank correlation, Kendall's τ |
 //! | `trimfill.rs` | trim-and-fill (L0) |
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
+//! | `convert/` | conversions before pooling: median/IQR/range → mean/SD, combined subgroups, SD from SE/CI/t/p, log HR from O − E, V or a log-rank p |
 //! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
 //! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
@@ -28,6 +29,7 @@ pub mod analysis;
 pub mod baseline;
 pub mod bias;
 pub mod computed;
+pub mod convert;
 pub mod dist;
 pub mod effect;
 pub mod fit;

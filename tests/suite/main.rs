@@ -6,6 +6,7 @@
 //! | `properties` | properties of the core (proptest) |
 //! | `core_inputs` | bad study data and too few studies, at the core |
 //! | `data_files` | Excel workbooks, baseline characteristics |
+//! | `conversions` | conversions before pooling (median/IQR, combined arms, SD from SE/CI/t/p, log HR) against R at 1e-6 |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
@@ -26,6 +27,7 @@ mod common;
 
 mod build_rules;
 mod cli;
+mod conversions;
 mod core_inputs;
 mod data_files;
 mod diff;

@@ -238,6 +238,12 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
                 for (k, c) in data_cells(a, &dec, *i).into_iter().enumerate() {
                     row_data[k] = cell(c, regular());
                 }
+                super::footnotes::mark(
+                    o,
+                    &a.inputs[st.input].name,
+                    &a.inputs[st.input].data,
+                    &mut row_data,
+                );
                 let se = st.vi.sqrt();
                 (
                     cell(a.name(st), regular()),

@@ -11,6 +11,7 @@
 
 mod columns;
 mod draw;
+pub(super) mod footnotes;
 mod rob_columns;
 mod rows;
 mod sensitivity;
@@ -236,6 +237,7 @@ fn forest_with(
     let widths = cols.widths();
     let mut lay = Layout::new(&cols, &rows);
     lay.width = lay.width.max(MARGIN * 2.0 + rob_columns::legend_width(o));
+    lay.width = lay.width.max(MARGIN * 2.0 + footnotes::width(o));
     let (graph_x0, graph_x1) = (lay.graph_x0, lay.graph_x1);
     let study_x = lay.left[0];
 
@@ -279,7 +281,8 @@ fn forest_with(
     let body_h = rows.len() as f64 * ROW;
     let axis_h = ROW * (3.2 + favours.extra_lines() as f64);
     let legend_h = rob_columns::legend_height(o);
-    let height = MARGIN + title_h + head_h + body_h + axis_h + legend_h + MARGIN;
+    let notes_h = footnotes::height(o);
+    let height = MARGIN + title_h + head_h + body_h + axis_h + legend_h + notes_h + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
     if let Some(p) = panel {
@@ -419,6 +422,7 @@ fn forest_with(
     // Line of no effect and axis.
     axis_with_favours(&mut f, &ax, measure, body_top, y + ROW * 0.3, &favours);
     rob_columns::draw_legend(&mut f, o, MARGIN, y + axis_h);
+    footnotes::draw(&mut f, o, MARGIN, y + axis_h + legend_h);
     (f, widths)
 }
 

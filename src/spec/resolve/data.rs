@@ -18,6 +18,8 @@ pub(super) struct OutcomeData {
     pub studies: Vec<StudyInput>,
     /// The source line of each study.
     pub lines: Vec<usize>,
+    /// What was converted, by study label.
+    pub conversions: BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
 }
 
 pub(super) fn kind_of(k: RawInput) -> InputKind {
@@ -44,6 +46,7 @@ pub(super) fn outcome_data(
     for c in InputKind::ALL
         .iter()
         .flat_map(|k| k.columns().iter().copied())
+        .chain(crate::data::convert::COLUMNS)
     {
         if !standard.contains(&c) {
             standard.push(c);
@@ -162,19 +165,31 @@ pub(super) fn outcome_data(
         }
         None => None,
     };
-    let (studies, lines): (Vec<StudyInput>, Vec<usize>) = match bind::bind_studies(
-        &table,
-        kind,
-        &map,
-        subgroup_col.as_deref(),
-        label.as_deref(),
-    ) {
-        Ok(b) => (b.studies, b.lines),
-        Err(ds) => {
-            r.diags.extend(ds);
-            return None;
-        }
-    };
+    let conv = super::conversions::settings(o);
+    let (studies, lines, conversions): (Vec<StudyInput>, Vec<usize>, _) =
+        match bind::bind_studies_with(
+            &table,
+            kind,
+            &map,
+            subgroup_col.as_deref(),
+            label.as_deref(),
+            &conv,
+        ) {
+            Ok(b) => {
+                let conversions = b
+                    .studies
+                    .iter()
+                    .zip(b.conversions)
+                    .filter(|(_, c)| !c.is_empty())
+                    .map(|(s, c)| (s.name.clone(), c))
+                    .collect();
+                (b.studies, b.lines, conversions)
+            }
+            Err(ds) => {
+                r.diags.extend(ds);
+                return None;
+            }
+        };
 
     Some(OutcomeData {
         table,
@@ -183,6 +198,7 @@ pub(super) fn outcome_data(
         label,
         studies,
         lines,
+        conversions,
     })
 }
 

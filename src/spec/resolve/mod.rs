@@ -7,6 +7,7 @@
 //! the project.
 
 mod baseline;
+mod conversions;
 mod data;
 mod decimals;
 mod display;

@@ -48,7 +48,11 @@ pub(super) fn outcome(
         return None;
     }
     let OutcomeData {
-        table, map, kind, ..
+        table,
+        map,
+        kind,
+        conversions,
+        ..
     } = d;
     Some(Outcome {
         id: o.id.clone(),
@@ -57,6 +61,8 @@ pub(super) fn outcome(
         kind,
         studies,
         lines,
+        conversions,
+        conversion_settings: super::conversions::settings(o),
         column_numbers: std::iter::once("study")
             .chain(kind.columns().iter().copied())
             .filter_map(|c| {
