@@ -79,6 +79,7 @@ fn figure_plot(
                     let mut options = o.options.clone();
                     options.sensitivity = Default::default();
                     options.bias = Default::default();
+                    options.explore = Default::default();
                     let a = crate::stats::analyse(rows, &options)
                         .map_err(|e| analysis_failure(spec, o, e))?;
                     let title = if f.outcomes.len() > 1 {

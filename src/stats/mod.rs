@@ -20,7 +20,12 @@
 //! | `bias.rs` | Egger's test, Begg's rank correlation, Kendall's τ |
 //! | `trimfill.rs` | trim-and-fill (L0) |
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
-//! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
+//! | `meta_regression.rs` | meta-regression: moderators, QM, QE, residual τ² and I², pseudo-R² |
+//! | `permutation.rs` | the permutation test of a meta-regression (metafor's `permutest`) |
+//! | `influence.rs` | influence diagnostics (metafor's `influence`), Baujat's coordinates |
+//! | `gosh.rs` | GOSH: the model fitted to subsets of studies, summarised and binned |
+//! | `rng.rs` | the seeded random number generator of the resampling methods |
+//! | `analysis/` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
 pub mod analysis;
@@ -30,14 +35,19 @@ pub mod computed;
 pub mod dist;
 pub mod effect;
 pub mod fit;
+pub mod gosh;
 pub mod i2_interval;
+pub mod influence;
 pub mod mantel_haenszel;
 pub mod measure;
+pub mod meta_regression;
 pub mod model_rule;
+pub mod permutation;
 pub mod peto;
 pub mod prediction;
 pub mod qprofile;
 pub mod regression;
+pub mod rng;
 pub mod root;
 pub mod subgroup;
 pub mod tau2;

@@ -5,6 +5,7 @@
 //! | `reference` | the core against R metafor: 85 reference cases + 12 supplementary |
 //! | `properties` | properties of the core (proptest) |
 //! | `core_inputs` | bad study data and too few studies, at the core |
+//! | `heterogeneity` | meta-regression, permutation test, influence, Baujat, GOSH against metafor |
 //! | `data_files` | Excel workbooks, baseline characteristics |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
@@ -21,6 +22,7 @@ mod core_inputs;
 mod data_files;
 mod end_to_end;
 mod figures;
+mod heterogeneity;
 mod manuscript;
 mod properties;
 mod reference;
