@@ -83,6 +83,7 @@ pub fn outcome_json(o: &Outcome, a: &Analysis) -> Value {
         "subgroups": a.subgroups,
         "bias": a.bias,
         "sensitivity": a.sensitivity,
+        "explore": a.explore,
         "warnings": a.warnings,
         "options": a.options,
     })

@@ -122,6 +122,12 @@ fn figure_plot(
             let k = find(&f.outcomes[0]);
             plot::funnel::funnel(&analyses[k], &spec.outcomes[k])
         }
+        FigureKind::Bubble => {
+            let k = find(&f.outcomes[0]);
+            plot::bubble::bubble(&analyses[k], &spec.outcomes[k])
+        }
+        FigureKind::Baujat => plot::baujat::baujat(&analyses[find(&f.outcomes[0])]),
+        FigureKind::Gosh => plot::gosh::gosh(&analyses[find(&f.outcomes[0])]),
         FigureKind::LeaveOneOut | FigureKind::Cumulative => {
             let k = find(&f.outcomes[0]);
             let a = &analyses[k];
@@ -185,6 +191,7 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
                 FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
                 FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
                 FigureKind::Funnel | FigureKind::Prisma => false,
+                FigureKind::Bubble | FigureKind::Baujat | FigureKind::Gosh => false,
             };
             let Some(plot) = rows_based
                 .then(|| figure_plot(spec, analyses, fi).ok())

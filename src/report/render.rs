@@ -36,6 +36,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "results.typ.j2",
         include_str!("../../templates/results.typ.j2"),
     ),
+    (
+        "heterogeneity_methods.typ.j2",
+        include_str!("../../templates/heterogeneity_methods.typ.j2"),
+    ),
+    (
+        "heterogeneity_results.typ.j2",
+        include_str!("../../templates/heterogeneity_results.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.

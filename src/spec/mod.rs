@@ -13,6 +13,7 @@
 pub mod check;
 pub mod preset;
 pub mod raw;
+pub mod raw_heterogeneity;
 pub mod resolve;
 pub mod yaml;
 
@@ -117,6 +118,8 @@ pub struct Outcome {
     pub cumulative_by: Option<String>,
     pub forest: Forest,
     pub funnel: Funnel,
+    /// Bubble plots draw the prediction band of the meta-regression.
+    pub bubble_prediction_band: bool,
 }
 
 /// Forest plot settings.
@@ -182,6 +185,9 @@ pub enum FigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    Bubble,
+    Baujat,
+    Gosh,
 }
 
 impl FigureKind {
@@ -192,6 +198,9 @@ impl FigureKind {
             FigureKind::Funnel => "funnel",
             FigureKind::LeaveOneOut => "leave-one-out",
             FigureKind::Cumulative => "cumulative",
+            FigureKind::Bubble => "bubble",
+            FigureKind::Baujat => "baujat",
+            FigureKind::Gosh => "gosh",
         }
     }
 }

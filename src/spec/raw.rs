@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::stats::{Measure, Tau2Method};
 
+pub use super::raw_heterogeneity::*;
+
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -305,6 +307,12 @@ pub struct RawOutcome {
     pub forest: Option<RawForest>,
     /// Funnel plot options.
     pub funnel: Option<RawFunnel>,
+    /// Meta-regression on study characteristics (moderators), with bubble plots.
+    pub meta_regression: Option<RawMetaRegression>,
+    /// Influence diagnostics of each study (metafor's `influence`), with a Baujat plot.
+    pub influence: Option<bool>,
+    /// GOSH plot: the model fitted to every subset of studies, or to a random sample of them.
+    pub gosh: Option<RawGosh>,
 }
 
 /// Subgroups from a column of the data.
@@ -456,7 +464,8 @@ pub enum RawStyle {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFigure {
-    /// `prisma`, `forest`, `funnel`, `leave-one-out`, `cumulative`.
+    /// `prisma`, `forest`, `funnel`, `leave-one-out`, `cumulative`, `bubble` (meta-regression),
+    /// `baujat` (influence), `gosh`.
     pub kind: RawFigureKind,
     /// The outcome(s) shown; several outcomes make stacked panels A, B, … (forest only).
     pub outcomes: Option<Vec<String>>,
@@ -482,4 +491,7 @@ pub enum RawFigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    Bubble,
+    Baujat,
+    Gosh,
 }

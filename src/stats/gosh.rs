@@ -107,7 +107,7 @@ pub enum GoshError {
     #[error("needs at least 2 studies")]
     TooFewStudies,
     #[error(
-        "all subsets of {k} studies are {} models, more than the limit of {MAX_SUBSETS}; ask for a random sample of subsets instead",
+        "all subsets of {k} studies are {} models, more than the limit of 4,194,304; ask for a random sample of subsets instead",
         subsets(*.k)
     )]
     TooManySubsets { k: usize },
@@ -261,8 +261,8 @@ pub fn gosh(
     } else {
         // Block b goes to thread b mod threads; every block's result is the same whichever
         // thread runs it.
-        let mut work: Vec<Vec<(usize, &mut [f64], &mut [f64])>> =
-            (0..threads).map(|_| Vec::new()).collect();
+        type Block<'a> = (usize, &'a mut [f64], &'a mut [f64]);
+        let mut work: Vec<Vec<Block<'_>>> = (0..threads).map(|_| Vec::new()).collect();
         for (b, (e, h)) in est.chunks_mut(BLOCK).zip(i2.chunks_mut(BLOCK)).enumerate() {
             work[b % threads].push((b, e, h));
         }
@@ -376,6 +376,16 @@ fn density(pairs: &[(f64, f64)]) -> Density {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limit_stated_in_the_message_is_the_limit() {
+        assert_eq!(MAX_SUBSETS, 4_194_304);
+        assert!(
+            GoshError::TooManySubsets { k: 23 }
+                .to_string()
+                .contains("4,194,304")
+        );
+    }
 
     #[test]
     fn quantiles_are_r_type_7() {

@@ -409,3 +409,291 @@ fn random_gosh_subsets_are_seeded_and_near_the_complete_enumeration() {
     assert!(every.all);
     assert_eq!(every, full);
 }
+
+// ---------------------------------------------------------------------------------------------
+// End to end: specs → results.json, figures and the manuscript's words.
+
+mod end_to_end {
+    use std::path::Path;
+
+    use metareport::report::context_heterogeneity::sig3;
+    use metareport::report::format;
+    use serde_json::Value;
+
+    use super::super::common::{built, project};
+    use super::super::manuscript::document_text;
+
+    fn results(dir: &Path, review: &str) -> Value {
+        let text =
+            std::fs::read_to_string(dir.join("out").join(review).join("results.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn has(text: &str, needle: &str) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(needle),
+            "the manuscript does not say \"{needle}\":\n{flat}"
+        );
+    }
+
+    /// The BCG example of the default project: every number the heterogeneity prose states is
+    /// the one in results.json.
+    #[test]
+    fn the_bcg_prose_states_the_numbers_of_results_json() {
+        let dir = project(&["bcg"]);
+        let out = built(dir.path());
+        for f in ["bubble", "baujat", "gosh"] {
+            assert!(
+                out.iter()
+                    .any(|p| p.ends_with(&format!("figures/{f}-tuberculosis.png")))
+            );
+        }
+        let r = results(dir.path(), "bcg");
+        let e = &r["outcomes"][0]["explore"];
+        let text = document_text(dir.path(), "bcg");
+        let mr = &e["meta_regression"];
+        let f = |v: &Value| v.as_f64().unwrap();
+        has(
+            &text,
+            &format!(
+                "QM = {}, df = {}, {}",
+                format::stat(f(&mr["qm"]["statistic"])),
+                mr["qm"]["df1"],
+                format::p_text(f(&mr["qm"]["p"]))
+            ),
+        );
+        has(
+            &text,
+            &format!(
+                "multiplied the RR by {}",
+                sig3(f(&mr["coefficients"][1]["estimate"]).exp())
+            ),
+        );
+        has(
+            &text,
+            &format!("τ² = {}", format::tau2(f(&mr["residual"]["tau2"]))),
+        );
+        has(
+            &text,
+            &format!(
+                "accounted for {:.0}% of the between-study variance",
+                f(&mr["r2"])
+            ),
+        );
+        let perm = &mr["permutation"];
+        assert_eq!(
+            (perm["iterations"].as_u64(), perm["seed"].as_u64()),
+            (Some(1000), Some(1))
+        );
+        has(
+            &text,
+            &format!("permutation test {}", format::p_text(f(&perm["qm_p"]))),
+        );
+        has(
+            &text,
+            "A permutation test with 1,000 random permutations of the moderator values among the studies (seed 1)",
+        );
+        let settings = r["outcomes"][0]["settings"].as_array().unwrap();
+        assert!(
+            settings
+                .iter()
+                .any(|s| s["name"] == "meta_regression.permutation.seed"
+                    && s["value"] == "1"
+                    && s["source"] == "outcome")
+        );
+        assert!(
+            settings
+                .iter()
+                .any(|s| s["name"] == "meta_regression.tau2" && s["value"] == "REML")
+        );
+        // GOSH: all 2^13 − 1 subsets.
+        let g = &e["gosh"];
+        assert_eq!(
+            (g["subsets"].as_u64(), g["all"].as_bool()),
+            (Some(8191), Some(true))
+        );
+        has(
+            &text,
+            "fitted to every one of the 8,191 non-empty subsets of the 13 studies",
+        );
+        has(
+            &text,
+            &format!("I² a median of {}", format::percent0(f(&g["i2"]["median"]))),
+        );
+        // Influence: who is flagged, and who tops the Baujat plot.
+        let rows = e["influence"]["studies"].as_array().unwrap();
+        let flagged = rows.iter().filter(|s| s["influential"] == true).count();
+        let names: Vec<&str> = r["outcomes"][0]["studies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["study"].as_str().unwrap())
+            .collect();
+        if flagged == 0 {
+            has(&text, "No study was influential by metafor");
+        }
+        let top = rows
+            .iter()
+            .max_by(|a, b| f(&a["baujat_x"]).total_cmp(&f(&b["baujat_x"])))
+            .unwrap();
+        has(
+            &text,
+            &format!(
+                "{} contributed most to the heterogeneity",
+                names[top["study"].as_u64().unwrap() as usize]
+            ),
+        );
+        // One moderator for 13 studies: no Cochrane caveat.
+        assert!(!text.contains("fewer than the 10 per moderator"));
+    }
+
+    const SPEC: &str = r#"title: Heterogeneity checks
+outcomes:
+  - id: tb
+    title: Tuberculosis
+    data: data/bcg.csv
+    measure: RR
+    meta_regression:
+      moderators: [year, allocation, latitude]
+      reference: {allocation: random}
+      centre: {year: mean}
+      test: knha
+      prediction_band: true
+    gosh: {subsets: 3000, seed: 7}
+  - id: mort
+    title: Mortality
+    data: data/magnesium.csv
+    label: "{study} {year}"
+    measure: OR
+    model: {tau2: DL}
+    influence: true
+"#;
+
+    /// Categorical moderators with a named reference, centring, Knapp–Hartung, random GOSH
+    /// subsets with a seed, and flagged influential studies: results.json and the words agree.
+    #[test]
+    fn categorical_moderators_knapp_hartung_random_gosh_and_flagged_studies() {
+        let dir = project(&[]);
+        std::fs::write(dir.path().join("analyses/checks.yaml"), SPEC).unwrap();
+        let out = built(dir.path());
+        let r = results(dir.path(), "checks");
+        let text = document_text(dir.path(), "checks");
+        let f = |v: &Value| v.as_f64().unwrap();
+        // Meta-regression: three moderators, four coefficients beside the intercept.
+        let mr = &r["outcomes"][0]["explore"]["meta_regression"];
+        let names: Vec<&str> = mr["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "intercept",
+                "year",
+                "allocation: alternate",
+                "allocation: systematic",
+                "latitude"
+            ]
+        );
+        assert_eq!(mr["qm"]["df2"].as_f64(), Some(8.0));
+        has(
+            &text,
+            &format!(
+                "F = {}, df = 4 and 8, {}",
+                format::stat(f(&mr["qm"]["statistic"])),
+                format::p_text(f(&mr["qm"]["p"]))
+            ),
+        );
+        has(
+            &text,
+            &format!(
+                "studies with allocation alternate had a ratio of RRs of {} relative to random",
+                sig3(f(&mr["coefficients"][2]["estimate"]).exp())
+            ),
+        );
+        has(&text, "year (centred at its mean, 1966)");
+        has(&text, "Knapp–Hartung method");
+        // 13 studies for three moderators: the Cochrane caveat, with its citation.
+        has(
+            &text,
+            "fewer than the 10 per moderator the Cochrane Handbook advises",
+        );
+        has(&text, "Deeks");
+        // Two continuous moderators: a bubble plot with two panels, with the prediction band.
+        let bubble =
+            std::fs::read_to_string(dir.path().join("out/checks/figures/bubble-tb.svg")).unwrap();
+        assert!(bubble.contains("(A) year") && bubble.contains("(B) latitude"));
+        assert!(bubble.contains("prediction interval"));
+        // GOSH: a seeded random sample.
+        let g = &r["outcomes"][0]["explore"]["gosh"];
+        assert_eq!(
+            (
+                g["subsets"].as_u64(),
+                g["seed"].as_u64(),
+                g["all"].as_bool()
+            ),
+            (Some(3000), Some(7), Some(false))
+        );
+        has(&text, "3,000 random subsets of the 13 studies (seed 7)");
+        // Influence on the magnesium trials under DL: the flagged ones are named and tabulated.
+        let inf = &r["outcomes"][1]["explore"]["influence"];
+        let studies = r["outcomes"][1]["studies"].as_array().unwrap();
+        let flagged: Vec<&str> = inf["studies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["influential"] == true)
+            .map(|s| {
+                studies[s["study"].as_u64().unwrap() as usize]["study"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert!(!flagged.is_empty());
+        for name in &flagged {
+            has(&text, name);
+        }
+        has(&text, "Influential studies: Mortality");
+        assert!(out.iter().any(|p| p.ends_with("figures/baujat-mort.svg")));
+    }
+
+    /// A GOSH plot of 200,000 subsets is a few thousand SVG elements at most: a 2-D histogram,
+    /// not a point per subset.
+    #[test]
+    fn a_gosh_plot_of_many_subsets_stays_small() {
+        let dir = project(&[]);
+        let mut csv = String::from("study,yi,vi\n");
+        for i in 0..30 {
+            let x = i as f64;
+            csv.push_str(&format!(
+                "S{i},{},{}\n",
+                (x * 0.7).sin() * 0.5,
+                0.02 + (i % 7) as f64 * 0.01
+            ));
+        }
+        std::fs::write(dir.path().join("analyses/data/many.csv"), csv).unwrap();
+        std::fs::write(
+            dir.path().join("analyses/many.yaml"),
+            "title: Many\noutcomes:\n  - id: effect\n    title: Effect\n    data: data/many.csv\n    measure: GEN\n    model: {tau2: DL}\n    gosh: {subsets: 200000, seed: 3}\n",
+        )
+        .unwrap();
+        built(dir.path());
+        let svg =
+            std::fs::read_to_string(dir.path().join("out/many/figures/gosh-effect.svg")).unwrap();
+        let elements = svg.matches('<').count();
+        assert!(elements < 3000, "{elements} SVG elements");
+        let r = results(dir.path(), "many");
+        let g = &r["outcomes"][0]["explore"]["gosh"];
+        assert_eq!(g["subsets"].as_u64(), Some(200_000));
+        let counted: u64 = g["density"]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(counted + g["failed"].as_u64().unwrap(), 200_000);
+    }
+}

@@ -19,7 +19,7 @@ fn frame_text(frame: &Frame, out: &mut String) {
 }
 
 /// The text of a built manuscript, laid out again from its typst source.
-fn document_text(dir: &Path, review: &str) -> String {
+pub(super) fn document_text(dir: &Path, review: &str) -> String {
     let out = dir.join("out").join(review);
     let source = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
     let mut files = vec![(

@@ -1,6 +1,6 @@
 //! `manuscript:` → the tables and figures of the manuscript, in order.
 
-use super::Resolver;
+use super::{Resolver, heterogeneity};
 use crate::diag::did_you_mean;
 use crate::spec::raw::*;
 use crate::spec::{Figure, FigureKind, Outcome, TableKind};
@@ -75,6 +75,9 @@ pub(super) fn figures(
                     RawFigureKind::Funnel => FigureKind::Funnel,
                     RawFigureKind::LeaveOneOut => FigureKind::LeaveOneOut,
                     RawFigureKind::Cumulative => FigureKind::Cumulative,
+                    RawFigureKind::Bubble => FigureKind::Bubble,
+                    RawFigureKind::Baujat => FigureKind::Baujat,
+                    RawFigureKind::Gosh => FigureKind::Gosh,
                 };
                 let outs = f.outcomes.clone().unwrap_or_default();
                 match kind {
@@ -117,6 +120,13 @@ pub(super) fn figures(
                         };
                         if !ok {
                             r.error(&format!("{path}.kind"), format!("outcome `{o}` has no {} analysis: enable it under `sensitivity`", kind.slug()), None);
+                        }
+                        if let Some(missing) = heterogeneity::figure_needs(kind, oc) {
+                            r.error(
+                                &format!("{path}.kind"),
+                                format!("outcome `{o}` {missing}"),
+                                None,
+                            );
                         }
                     }
                 }
@@ -192,6 +202,7 @@ pub(super) fn figures(
                         caption: None,
                     });
                 }
+                out.extend(heterogeneity::default_figures(o));
             }
             out
         }

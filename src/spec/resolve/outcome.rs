@@ -1,7 +1,7 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, display, model, sensitivity, subgroups};
+use super::{Resolver, display, heterogeneity, model, sensitivity, subgroups};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
@@ -26,6 +26,7 @@ pub(super) fn outcome(
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
     let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
     options.sensitivity = sens;
+    let explore = heterogeneity::heterogeneity(r, path, o, &d, &studies, &mut options, &settings);
     options.bias = display::bias_options(o);
     let forest = display::forest(r, path, o);
     let funnel = display::funnel(o, &mut options.bias);
@@ -55,11 +56,13 @@ pub(super) fn outcome(
         settings: settings
             .into_iter()
             .filter(|s: &Setting| !s.name.is_empty())
+            .chain(explore.settings)
             .collect(),
         uses_rule,
         subgroup_label,
         cumulative_by,
         forest,
         funnel,
+        bubble_prediction_band: explore.prediction_band,
     })
 }
