@@ -48,8 +48,8 @@ fn options(method: Tau2Method) -> Options {
     o
 }
 
-fn report(method: Tau2Method) {
-    let rows = passive_smoking(20);
+fn report(k: usize, method: Tau2Method) {
+    let rows = passive_smoking(k);
     let t = Instant::now();
     let a = analyse(rows, &options(method)).unwrap();
     let secs = t.elapsed().as_secs_f64();
@@ -57,7 +57,7 @@ fn report(method: Tau2Method) {
         panic!("no GOSH result")
     };
     eprintln!(
-        "GOSH k = 20 {}: {} subsets in {:.3} s (whole analysis); mean estimate {:.6}, mean I2 {:.4}",
+        "GOSH k = {k} {}: {} subsets in {:.3} s (whole analysis); mean estimate {:.6}, mean I2 {:.4}",
         method.code(),
         g.subsets,
         secs,
@@ -67,8 +67,11 @@ fn report(method: Tau2Method) {
 }
 
 fn gosh(c: &mut Criterion) {
-    report(Tau2Method::DL);
-    report(Tau2Method::REML);
+    // The same studies and subsets as benches/compare/gosh_metafor.R.
+    for k in [13, 16, 20] {
+        report(k, Tau2Method::DL);
+        report(k, Tau2Method::REML);
+    }
     let mut group = c.benchmark_group("gosh_k20_all_subsets");
     group.sample_size(10);
     for method in [Tau2Method::DL, Tau2Method::REML] {

@@ -1,11 +1,13 @@
 # metafor's gosh() on the same studies and subsets as `cargo bench --bench gosh`: the first k
 # studies of the passive-smoking review (log OR, SE from the 95% CI), every subset, DL and REML.
-# Not part of the tests. Usage (from the repository root): Rscript benches/compare/gosh_metafor.R [K...]
+# Not part of the tests. Usage (from the repository root):
+#   Rscript benches/compare/gosh_metafor.R [K:METHOD ...]     (default 13:DL 13:REML 20:DL)
 suppressMessages(library(metafor))
-ks <- as.integer(commandArgs(TRUE)); if (!length(ks)) ks <- c(13L, 20L)
+runs <- commandArgs(TRUE); if (!length(runs)) runs <- c("13:DL", "13:REML", "20:DL")
 ps <- read.csv("analyses/data/passive-smoking.csv")
 ps$yi <- log(ps$or); ps$vi <- ((log(ps$upper) - log(ps$lower)) / (2 * qnorm(0.975)))^2
-for (k in ks) for (method in c("DL", "REML")) {
+for (run in strsplit(runs, ":")) {
+  k <- as.integer(run[1]); method <- run[2]
   r <- rma(yi, vi, data = ps[seq_len(k), ], method = method)
   t <- system.time(g <- gosh(r, subsets = 2^k, progbar = FALSE))
   cat(sprintf("metafor %s gosh k = %d %s: %d subsets in %.2f s elapsed (%.2f s user); mean estimate %.6f, mean I2 %.4f\n",

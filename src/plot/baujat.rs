@@ -38,9 +38,9 @@ pub fn baujat(a: &Analysis) -> Figure {
                 .map(|y| (s.baujat_x, y, a.name(&a.studies[s.study]), s.influential))
         })
         .collect();
-    let legend = inf.influential().next().is_some() || pts.len() < inf.studies.len();
-    let (w, h) = (340.0, if legend { 270.0 } else { 256.0 });
-    let (left, right, top, bottom) = (46.0, 14.0, 10.0, if legend { 50.0 } else { 36.0 });
+    // The bottom margin keeps a line for the legend (flagged, unfitted, unlabelled studies).
+    let (w, h) = (340.0, 270.0);
+    let (left, right, top, bottom) = (46.0, 14.0, 10.0, 50.0);
     let mut f = Figure::new(w, h);
     let max = |f: fn(&Point<'_>) -> f64| pts.iter().map(f).fold(0.0f64, f64::max);
     // Ranges from a little below 0, so that no point sits on the frame.
@@ -57,6 +57,8 @@ pub fn baujat(a: &Analysis) -> Figure {
     // Labels: right of the point, else left, above or below, avoiding labels already placed.
     let font = Font::regular(SIZE - 1.5);
     let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut leaders: Vec<(f64, f64)> = Vec::new();
+    let mut unlabelled = 0;
     let mut order: Vec<usize> = (0..pts.len()).collect();
     // The most extreme studies (those a reader looks for) are labelled first.
     order.sort_by(|&p, &q| {
@@ -87,6 +89,21 @@ pub fn baujat(a: &Analysis) -> Figure {
         }
         candidates.push((px, py - 4.0, Align::Center));
         candidates.push((px, py + 4.0 + th * 0.75, Align::Center));
+        // Then further out, on rings around the point (a crowd of points fans its labels out).
+        for r in [16.0, 26.0, 38.0, 52.0, 68.0] {
+            for deg in [60.0f64, 120.0, 30.0, 150.0, 90.0, 0.0, 180.0, -30.0, -150.0, -90.0] {
+                let (c, s_) = (deg.to_radians().cos(), deg.to_radians().sin());
+                let (x, y) = (px + r * c, py - r * s_);
+                let align = if c > 0.3 {
+                    Align::Left
+                } else if c < -0.3 {
+                    Align::Right
+                } else {
+                    Align::Center
+                };
+                candidates.push((x, y + th * 0.35, align));
+            }
+        }
         let bbox = |(cx, base, al): (f64, f64, Align)| {
             let l = match al {
                 Align::Left => cx,
@@ -98,40 +115,73 @@ pub fn baujat(a: &Analysis) -> Figure {
         let fits = |b: (f64, f64, f64, f64)| {
             b.0 >= x0 + 1.0 && b.2 <= x1 - 1.0 && b.1 >= y0 + 1.0 && b.3 <= y1 - 1.0
         };
-        // Overlap with the labels and points already placed.
-        let overlap = |b: (f64, f64, f64, f64)| {
+        // Where a leader from the point to a label would start and end (none when the label
+        // sits beside the point).
+        let leader = |b: (f64, f64, f64, f64)| {
+            let (lx, ly) = (px.clamp(b.0, b.2), py.clamp(b.1, b.3));
+            let (dx, dy) = (lx - px, ly - py);
+            let d = (dx * dx + dy * dy).sqrt();
+            (d > 5.0).then(|| ((px + dx / d * 2.6, py + dy / d * 2.6), (lx, ly)))
+        };
+        // Points every point or so along a leader.
+        let samples = |(a, b): ((f64, f64), (f64, f64))| {
+            let n = ((b.0 - a.0).hypot(b.1 - a.1).ceil() as usize).max(4);
+            (1..n).map(move |i| {
+                let t = i as f64 / n as f64;
+                (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+            })
+        };
+        let inside = |q: (f64, f64), b: &(f64, f64, f64, f64)| {
+            q.0 > b.0 && q.0 < b.2 && q.1 > b.1 && q.1 < b.3
+        };
+        // The cost of a place: overlap with the labels and points already placed, and leaders
+        // crossing labels.
+        let cost = |b: (f64, f64, f64, f64)| {
             let area = |p: &(f64, f64, f64, f64)| {
                 (b.2.min(p.2) - b.0.max(p.0)).max(0.0) * (b.3.min(p.3) - b.1.max(p.1)).max(0.0)
             };
+            let own = leader(b).map_or(0, |l| {
+                samples(l)
+                    .filter(|q| {
+                        placed.iter().any(|p| inside(*q, p))
+                            || dots
+                                .iter()
+                                .enumerate()
+                                .any(|(j, d)| j != i && (d.0 - q.0).hypot(d.1 - q.1) < 4.5)
+                    })
+                    .count()
+            });
+            let crossed = leaders.iter().filter(|q| inside(**q, &b)).count();
             placed.iter().map(area).sum::<f64>()
                 + dots
                     .iter()
                     .map(|&(x, y)| 8.0 * area(&(x - 2.6, y - 2.6, x + 2.6, y + 2.6)))
                     .sum::<f64>()
+                + 30.0 * (own + crossed) as f64
         };
-        let choice = candidates
+        let free = candidates
             .iter()
             .copied()
-            .find(|c| fits(bbox(*c)) && overlap(bbox(*c)) == 0.0)
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|c| fits(bbox(*c)))
-                    .min_by(|a, b| overlap(bbox(*a)).total_cmp(&overlap(bbox(*b))))
-            })
-            .unwrap_or(candidates[0]);
+            .find(|c| fits(bbox(*c)) && cost(bbox(*c)) == 0.0);
+        // A crowded study is left unlabelled, unless it is one the reader must find.
+        let choice = match free {
+            Some(c) => c,
+            None if !flagged => {
+                unlabelled += 1;
+                continue;
+            }
+            None => candidates
+                .iter()
+                .copied()
+                .filter(|c| fits(bbox(*c)))
+                .min_by(|a, b| cost(bbox(*a)).total_cmp(&cost(bbox(*b))))
+                .unwrap_or(candidates[0]),
+        };
         let b = bbox(choice);
         placed.push(b);
-        // A label moved off the point's line gets a leader to the point.
-        if (choice.1 - (py + th * 0.35)).abs() > 0.5 * th || choice.2 == Align::Center {
-            let lx = px.clamp(b.0, b.2);
-            let ly = py.clamp(b.1, b.3);
-            let (dx, dy) = (lx - px, ly - py);
-            let d = (dx * dx + dy * dy).sqrt();
-            if d > 3.0 {
-                f.line(px + dx / d * 2.6, py + dy / d * 2.6, lx, ly, 0.4, LEADER);
-            }
+        if let Some(l) = leader(b) {
+            leaders.extend(samples(l));
+            f.line(l.0.0, l.0.1, l.1.0, l.1.1, 0.4, LEADER);
         }
         f.text(
             choice.0,
@@ -184,6 +234,14 @@ pub fn baujat(a: &Analysis) -> Figure {
         let t = "influential by metafor's criteria";
         f.text(lx, ly, t, small, Align::Left);
         lx += small.width(t) + 10.0;
+    }
+    if unlabelled > 0 {
+        let t = format!(
+            "{unlabelled} crowded stud{} not labelled",
+            if unlabelled == 1 { "y" } else { "ies" }
+        );
+        f.text(lx, ly, &t, small, Align::Left);
+        lx += small.width(&t) + 10.0;
     }
     let missing = inf.studies.len() - pts.len();
     if missing > 0 {

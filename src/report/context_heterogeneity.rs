@@ -131,7 +131,6 @@ pub fn methods(spec: &Spec, analyses: &[Analysis]) -> Value {
         .collect();
     json!({
         "meta_regressions": mrs,
-        "few_studies": analyses.iter().any(|a| matches!(&a.explore.meta_regression, Some(Computed::Value(r)) if r.studies_per_moderator < STUDIES_PER_MODERATOR)),
         "influence": !influence.is_empty(),
         "influence_outcomes": if single { Vec::new() } else { influence.iter().map(|o| o.title.clone()).collect() },
         "baujat": spec.figures.iter().any(|f| f.kind == FigureKind::Baujat),
@@ -186,6 +185,9 @@ fn mr_methods(o: &Outcome, a: &Analysis, m: &MetaRegressionOptions, single: bool
         "several": m.moderators.len() > 1,
         "permutation": perm,
         "permutation_asked": m.permutation.is_some(),
+        "few": fitted.is_some_and(|r| r.studies_per_moderator < STUDIES_PER_MODERATOR),
+        "k": fitted.map(|r| r.k),
+        "n_moderators": format::count_in_text(m.moderators.len()),
     })
 }
 

@@ -26,6 +26,10 @@ use super::tau2::{self, Control, Tau2Method};
 /// The largest number of subsets fitted (2²² ≈ 4.2 million: all subsets of up to 22 studies).
 pub const MAX_SUBSETS: u64 = 1 << 22;
 
+/// The most work a GOSH analysis may ask for: subsets × studies (a billion study-fits, a few
+/// seconds under DL), so that a spec cannot ask for hours.
+pub const MAX_WORK: u64 = 1_000_000_000;
+
 /// Which subsets are fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "subsets", rename_all = "snake_case")]
@@ -111,6 +115,10 @@ pub enum GoshError {
         subsets(*.k)
     )]
     TooManySubsets { k: usize },
+    #[error(
+        "{subsets} subsets of {k} studies are more work than the limit of a billion study-fits; ask for fewer subsets"
+    )]
+    TooMuchWork { subsets: u64, k: usize },
     #[error("no subset could be fitted")]
     NothingFitted,
 }
@@ -205,6 +213,9 @@ pub fn gosh(
         GoshSubsets::Random { n, .. } if n >= total => (true, total, None),
         GoshSubsets::Random { n, seed } => (false, n.min(MAX_SUBSETS), Some(seed)),
     };
+    if n.saturating_mul(k as u64) > MAX_WORK {
+        return Err(GoshError::TooMuchWork { subsets: n, k });
+    }
     let n = n as usize;
     let mut est = vec![f64::NAN; n];
     let mut i2 = vec![f64::NAN; n];

@@ -17,6 +17,9 @@ use super::regression::{Design, wls};
 use super::rng::Rng;
 use super::tau2::Control;
 
+/// The most work a permutation test may ask for: permutations × studies.
+pub const MAX_WORK: u64 = 100_000_000;
+
 /// metafor's comparison tolerance (`comptol = .Machine$double.eps^0.5`).
 const COMPTOL: f64 = 1.490_116_119_384_765_6e-8;
 

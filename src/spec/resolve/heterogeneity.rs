@@ -17,10 +17,11 @@ use crate::spec::{Figure, FigureKind, Outcome};
 use crate::stats::StudyInput;
 use crate::stats::analysis::{ExploreOptions, Options};
 use crate::stats::fit::{CiMethod, Effects};
-use crate::stats::gosh::{GoshSubsets, MAX_SUBSETS};
+use crate::stats::gosh::{GoshSubsets, MAX_SUBSETS, MAX_WORK as GOSH_MAX_WORK};
 use crate::stats::meta_regression::{
     Centre, MetaRegressionOptions, Moderator, ModeratorValues, PermutationOptions,
 };
+use crate::stats::permutation::MAX_WORK as PERMUTATION_MAX_WORK;
 
 /// The most coefficients a meta-regression may have (intercept, continuous moderators, one
 /// dummy per level but the reference): a bound on the work a spec can ask for.
@@ -61,7 +62,23 @@ pub(super) fn heterogeneity(
     let gosh = o.gosh.map(|g| {
         let seed = g.seed.unwrap_or(DEFAULT_SEED);
         match g.subsets {
-            Some(RawSubsets::Count(n)) => GoshSubsets::Random { n, seed },
+            Some(RawSubsets::Count(n)) => {
+                let k = studies.len() as u64;
+                if n.saturating_mul(k) > GOSH_MAX_WORK {
+                    r.error(
+                        &format!("{path}.gosh.subsets"),
+                        format!(
+                            "{} subsets of {k} studies are more work than the limit of a billion study-fits",
+                            crate::report::format::count(n as f64)
+                        ),
+                        Some(format!(
+                            "ask for at most {} subsets",
+                            crate::report::format::count((GOSH_MAX_WORK / k.max(1)) as f64)
+                        )),
+                    );
+                }
+                GoshSubsets::Random { n, seed }
+            }
             _ => {
                 let k = studies.len();
                 if k >= 64 || (1u64 << k) - 1 > MAX_SUBSETS {
@@ -437,9 +454,26 @@ fn meta_regression(
             Some(RawRegressionTest::Knha) => CiMethod::Hksj,
             _ => CiMethod::Z,
         },
-        permutation: mr.permutation.map(|p| PermutationOptions {
-            iterations: p.iterations as usize,
-            seed: p.seed.unwrap_or(DEFAULT_SEED),
+        permutation: mr.permutation.map(|p| {
+            let k = studies.len() as u64;
+            if p.iterations.saturating_mul(k) > PERMUTATION_MAX_WORK {
+                r.error(
+                    &format!("{path}.permutation.iterations"),
+                    format!(
+                        "{} permutations of {k} studies are more work than the limit of {} study-fits",
+                        crate::report::format::count(p.iterations as f64),
+                        crate::report::format::count(PERMUTATION_MAX_WORK as f64)
+                    ),
+                    Some(format!(
+                        "ask for at most {} permutations",
+                        crate::report::format::count((PERMUTATION_MAX_WORK / k.max(1)) as f64)
+                    )),
+                );
+            }
+            PermutationOptions {
+                iterations: p.iterations as usize,
+                seed: p.seed.unwrap_or(DEFAULT_SEED),
+            }
         }),
     })
 }

@@ -135,7 +135,15 @@ impl Ctx<'_> {
                 ),
             });
         }
-        if let Some(p) = mr.permutation {
+        if let Some(p) = mr.permutation
+            && (p.iterations as u64).saturating_mul(k as u64) > permutation::MAX_WORK
+        {
+            r.permutation = Some(Computed::absent(format!(
+                "{} permutations of {k} studies are more work than the limit of {} study-fits",
+                p.iterations,
+                permutation::MAX_WORK
+            )));
+        } else if let Some(p) = mr.permutation {
             let z: Vec<f64> = r
                 .coefficients
                 .iter()
