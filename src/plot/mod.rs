@@ -6,6 +6,7 @@
 //! - `prisma.rs`: the PRISMA 2020 flow diagram
 //! - `bubble.rs`, `baujat.rs`, `gosh.rs`: meta-regression bubble plots, Baujat plots, GOSH plots
 //!   (`scale.rs`: their value axes)
+//! - `rob/`: risk-of-bias traffic-light and summary plots
 //! - `axis.rs`: effect axes and ticks; `canvas.rs`: layout in points over plotters' SVG backend
 //! - [`to_png`]: resvg at 300 dpi with the embedded fonts
 
@@ -18,6 +19,7 @@ pub mod funnel;
 pub mod gosh;
 pub mod prisma;
 pub mod scale;
+pub mod rob;
 
 use std::sync::LazyLock;
 

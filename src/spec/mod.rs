@@ -14,6 +14,7 @@ pub mod check;
 pub mod preset;
 pub mod raw;
 pub mod raw_heterogeneity;
+pub mod raw_rob;
 pub mod resolve;
 pub mod yaml;
 
@@ -51,11 +52,15 @@ pub struct Spec {
     pub outcomes: Vec<Outcome>,
     pub baseline: Option<Baseline>,
     pub style: Style,
+    /// Whether the manuscript ends with the reproducibility appendix.
+    pub reproducibility: Reproducibility,
     pub figures: Vec<Figure>,
     /// The tables, in order: (kind, caption override).
     pub tables: Vec<(TableKind, Option<String>)>,
     /// Every file read (the spec first), with its hash.
     pub inputs: Vec<InputFile>,
+    /// The review's risk-of-bias or quality appraisal.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
 }
 
 /// Table 1: study characteristics.
@@ -65,6 +70,14 @@ pub struct StudyTable {
     pub rows: Vec<Vec<String>>,
     pub caption: Option<String>,
     pub footnote: Option<String>,
+    /// The study labels (the `id` column) with their lines, and the table's file, for
+    /// checking other tables against it.
+    #[serde(skip)]
+    pub ids: Vec<String>,
+    #[serde(skip)]
+    pub id_lines: Vec<usize>,
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// PRISMA 2020 counts.
@@ -116,10 +129,28 @@ pub struct Outcome {
     pub subgroup_label: Option<String>,
     /// The column ordering a cumulative analysis, if any.
     pub cumulative_by: Option<String>,
+    /// How a cumulative analysis orders the studies, if one is asked for.
+    pub cumulative_order: Option<CumulativeOrder>,
     pub forest: Forest,
     pub funnel: Funnel,
     /// Bubble plots draw the prediction band of the meta-regression.
     pub bubble_prediction_band: bool,
+    /// The appraisal that applies to this outcome: its own table, else the review's.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
+}
+
+/// The order in which a cumulative analysis adds the studies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CumulativeOrder {
+    /// The order of the data.
+    Data,
+    /// By a column: numbers as numbers; text alphabetically, ignoring case, with the numbers
+    /// in it compared as numbers ("Study 2" before "Study 10").
+    Column {
+        column: String,
+        numeric: bool,
+        descending: bool,
+    },
 }
 
 /// Forest plot settings.
@@ -131,6 +162,11 @@ pub struct Forest {
     pub ticks: Option<Vec<f64>>,
     pub prediction_bar: bool,
     pub caption: Option<String>,
+    /// Risk-of-bias columns at the right of the graph.
+    pub risk_of_bias: bool,
+    /// Decimals of each data column the forest plot shows, by standard column name
+    /// (`mean_t`, `sd_c`, ..., `yi`, `se`): as entered or as set in the spec.
+    pub decimals: std::collections::BTreeMap<String, usize>,
 }
 
 /// Funnel plot settings.
@@ -167,6 +203,16 @@ pub enum Style {
     Journal,
 }
 
+/// Where the reproducibility record (version, preset, input hashes) goes in the manuscript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reproducibility {
+    /// An appendix after the references.
+    Appendix,
+    /// Left out of the manuscript (the combined report keeps it).
+    None,
+}
+
 /// Kinds of table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -174,6 +220,7 @@ pub enum TableKind {
     Studies,
     Summary,
     Baseline,
+    RiskOfBias,
 }
 
 /// Kinds of figure.
@@ -188,6 +235,8 @@ pub enum FigureKind {
     Bubble,
     Baujat,
     Gosh,
+    RiskOfBias,
+    RiskOfBiasSummary,
 }
 
 impl FigureKind {
@@ -201,6 +250,8 @@ impl FigureKind {
             FigureKind::Bubble => "bubble",
             FigureKind::Baujat => "baujat",
             FigureKind::Gosh => "gosh",
+            FigureKind::RiskOfBias => "risk-of-bias",
+            FigureKind::RiskOfBiasSummary => "risk-of-bias-summary",
         }
     }
 }

@@ -26,6 +26,7 @@
 //! | `gosh.rs` | GOSH: the model fitted to subsets of studies, summarised and binned |
 //! | `rng.rs` | the seeded random number generator of the resampling methods |
 //! | `analysis/` | `analyse`: orchestrates all of the above, sensitivity analyses |
+//! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
 pub mod analysis;
@@ -48,6 +49,7 @@ pub mod prediction;
 pub mod qprofile;
 pub mod regression;
 pub mod rng;
+pub mod risk_of_bias;
 pub mod root;
 pub mod subgroup;
 pub mod tau2;
