@@ -91,7 +91,9 @@ pub fn baujat(a: &Analysis) -> Figure {
         candidates.push((px, py + 4.0 + th * 0.75, Align::Center));
         // Then further out, on rings around the point (a crowd of points fans its labels out).
         for r in [16.0, 26.0, 38.0, 52.0, 68.0] {
-            for deg in [60.0f64, 120.0, 30.0, 150.0, 90.0, 0.0, 180.0, -30.0, -150.0, -90.0] {
+            for deg in [
+                60.0f64, 120.0, 30.0, 150.0, 90.0, 0.0, 180.0, -30.0, -150.0, -90.0,
+            ] {
                 let (c, s_) = (deg.to_radians().cos(), deg.to_radians().sin());
                 let (x, y) = (px + r * c, py - r * s_);
                 let align = if c > 0.3 {

@@ -18,8 +18,8 @@ pub mod forest;
 pub mod funnel;
 pub mod gosh;
 pub mod prisma;
-pub mod scale;
 pub mod rob;
+pub mod scale;
 
 use std::sync::LazyLock;
 

@@ -140,8 +140,8 @@ pub fn methods(spec: &Spec, analyses: &[Analysis]) -> Value {
 
 fn model_name(e: Effects) -> String {
     match e {
-        Effects::Fixed => "fixed-effect model".into(),
-        Effects::Random(m) => format!("random-effects model ({} τ²)", m.name()),
+        Effects::Fixed => "fixed-effect meta-analysis".into(),
+        Effects::Random(m) => format!("random-effects meta-analysis ({} τ²)", m.name()),
     }
 }
 

@@ -657,6 +657,9 @@ outcomes:
             has(&text, name);
         }
         has(&text, "Influential studies: Mortality");
+        // The prose audit (numbers, counts, citations, settings, and these sentences).
+        let problems = super::super::prose_audit::audit(dir.path(), "checks").problems;
+        assert!(problems.is_empty(), "{problems:#?}");
         assert!(out.iter().any(|p| p.ends_with("figures/baujat-mort.svg")));
     }
 

@@ -34,6 +34,7 @@ mod install;
 mod manuscript;
 mod properties;
 mod prose_audit;
+mod prose_audit_explore;
 mod reference;
 mod risk_of_bias;
 mod spec_errors;
