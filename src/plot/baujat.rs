@@ -58,7 +58,7 @@ pub fn baujat(a: &Analysis) -> Figure {
     let font = Font::regular(SIZE - 1.5);
     let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
     let mut leaders: Vec<(f64, f64)> = Vec::new();
-    let mut unlabelled = 0;
+    let mut unlabelled: Vec<&str> = Vec::new();
     let mut order: Vec<usize> = (0..pts.len()).collect();
     // The most extreme studies (those a reader looks for) are labelled first.
     order.sort_by(|&p, &q| {
@@ -169,7 +169,7 @@ pub fn baujat(a: &Analysis) -> Figure {
         let choice = match free {
             Some(c) => c,
             None if !flagged => {
-                unlabelled += 1;
+                unlabelled.push(name);
                 continue;
             }
             None => candidates
@@ -237,11 +237,18 @@ pub fn baujat(a: &Analysis) -> Figure {
         f.text(lx, ly, t, small, Align::Left);
         lx += small.width(t) + 10.0;
     }
-    if unlabelled > 0 {
-        let t = format!(
-            "{unlabelled} crowded stud{} not labelled",
-            if unlabelled == 1 { "y" } else { "ies" }
-        );
+    if !unlabelled.is_empty() {
+        // Named when the names fit under the plot, else counted.
+        let n = unlabelled.len();
+        let named = format!("Not labelled (crowded): {}", unlabelled.join(", "));
+        let t = if lx + small.width(&named) <= x1 {
+            named
+        } else {
+            format!(
+                "{n} crowded stud{} not labelled",
+                if n == 1 { "y" } else { "ies" }
+            )
+        };
         f.text(lx, ly, &t, small, Align::Left);
         lx += small.width(&t) + 10.0;
     }
