@@ -144,6 +144,7 @@ pub struct OutcomeResults<'a> {
     subgroups: &'a Option<crate::stats::analysis::Subgroups>,
     bias: &'a Option<crate::stats::analysis::BiasResults>,
     sensitivity: &'a crate::stats::analysis::Sensitivity,
+    explore: &'a crate::stats::analysis::Exploration,
     warnings: &'a [crate::stats::analysis::Warning],
     options: &'a crate::stats::analysis::Options,
     /// The tool, when the outcome is printed on its own (`metareport pool`).
@@ -201,6 +202,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         subgroups: &a.subgroups,
         bias: &a.bias,
         sensitivity: &a.sensitivity,
+        explore: &a.explore,
         warnings: &a.warnings,
         options: &a.options,
         metareport: None,

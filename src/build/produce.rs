@@ -77,13 +77,14 @@ fn check_figure_size(spec: &Spec, fi: usize) -> Result<(), Failure> {
         .filter_map(|id| spec.outcomes.iter().find(|o| &o.id == id))
         .collect();
     let (size, limit, what) = match f.kind {
-        FigureKind::Prisma | FigureKind::RiskOfBiasSummary => return Ok(()),
+        // A GOSH plot is a binned histogram, bounded whatever the number of subsets.
+        FigureKind::Prisma | FigureKind::RiskOfBiasSummary | FigureKind::Gosh => return Ok(()),
         FigureKind::RiskOfBias => (
             outcomes.iter().map(|o| o.studies.len() + 6).sum::<usize>(),
             plot::MAX_FIGURE_ROWS,
             "rows",
         ),
-        FigureKind::Funnel => (
+        FigureKind::Funnel | FigureKind::Bubble | FigureKind::Baujat => (
             outcomes.iter().map(|o| o.studies.len()).sum::<usize>(),
             plot::MAX_FUNNEL_POINTS,
             "studies",
@@ -118,6 +119,9 @@ fn check_figure_size(spec: &Spec, fi: usize) -> Result<(), Failure> {
         .join(", ");
     let name = match f.kind {
         FigureKind::Funnel => "funnel plot",
+        FigureKind::Bubble => "bubble plot",
+        FigureKind::Baujat => "Baujat plot",
+        FigureKind::RiskOfBias => "risk-of-bias plot",
         FigureKind::LeaveOneOut => "leave-one-out plot",
         FigureKind::Cumulative => "cumulative meta-analysis plot",
         _ => "forest plot",
@@ -183,6 +187,7 @@ fn figure_plot(
                     let mut options = o.options.clone();
                     options.sensitivity = Default::default();
                     options.bias = Default::default();
+                    options.explore = Default::default();
                     let a = crate::stats::analyse(rows, &options)
                         .map_err(|e| analysis_failure(spec, o, e))?;
                     let title = if f.outcomes.len() > 1 {
@@ -238,6 +243,12 @@ fn figure_plot(
             let k = find(&f.outcomes[0]);
             plot::funnel::funnel(&analyses[k], &spec.outcomes[k])
         }
+        FigureKind::Bubble => {
+            let k = find(&f.outcomes[0]);
+            plot::bubble::bubble(&analyses[k], &spec.outcomes[k])
+        }
+        FigureKind::Baujat => plot::baujat::baujat(&analyses[find(&f.outcomes[0])]),
+        FigureKind::Gosh => plot::gosh::gosh(&analyses[find(&f.outcomes[0])]),
         FigureKind::LeaveOneOut | FigureKind::Cumulative => {
             let k = find(&f.outcomes[0]);
             let a = &analyses[k];
@@ -296,6 +307,7 @@ fn figure_setting(spec: &Spec, analyses: &[Analysis], fi: usize) -> Option<Setti
         FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
         FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
         FigureKind::Funnel | FigureKind::Prisma => false,
+        FigureKind::Bubble | FigureKind::Baujat | FigureKind::Gosh => false,
         FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
     };
     if !(rows_based || f.kind == FigureKind::Forest) {

@@ -288,6 +288,9 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
             show: Some(false),
             ..Default::default()
         }),
+        meta_regression: None,
+        influence: None,
+        gosh: None,
     };
     let raw = RawSpec {
         title: "metareport pool".into(),

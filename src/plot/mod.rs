@@ -4,17 +4,23 @@
 //! - `forest.rs`: RevMan-style forest plots, subgroup panels, leave-one-out and cumulative forests
 //! - `funnel.rs`: funnel plots with contours, trim-and-fill and Egger's line
 //! - `prisma.rs`: the PRISMA 2020 flow diagram
+//! - `bubble.rs`, `baujat.rs`, `gosh.rs`: meta-regression bubble plots, Baujat plots, GOSH plots
+//!   (`scale.rs`: their value axes)
 //! - `rob/`: risk-of-bias traffic-light and summary plots
 //! - `axis.rs`: effect axes and ticks; `canvas.rs`: layout in points over plotters' SVG backend
 //! - [`to_png`]: resvg at 300 dpi with the embedded fonts
 
 pub mod axis;
+pub mod baujat;
+pub mod bubble;
 pub mod canvas;
 pub mod forest;
 pub mod funnel;
 pub mod pages;
+pub mod gosh;
 pub mod prisma;
 pub mod rob;
+pub mod scale;
 
 use std::sync::LazyLock;
 

@@ -77,6 +77,9 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
         FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
             super::risk_of_bias::default_caption(spec, f)
         }
+        FigureKind::Bubble | FigureKind::Baujat | FigureKind::Gosh => {
+            super::context_heterogeneity::caption(spec, f)
+        }
     }
 }
 
@@ -365,6 +368,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "cumulative": cumulative,
         "warnings": a.warnings.iter().filter(|w| w.code != "study_excluded").map(|w| sentence(&w.message)).collect::<Vec<_>>(),
         "figures": {"forest": forest_fig, "funnel": funnel_fig, "leave_one_out": loo_fig},
+        "explore": super::context_heterogeneity::outcome(spec, o, a),
     })
 }
 
@@ -455,6 +459,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "begg": any(&|o| o.options.bias.begg),
         "trim_and_fill": any(&|o| o.options.bias.trim_and_fill),
         "level": format!("{:.0}", outs.first().map_or(95.0, |o| o.options.level * 100.0)),
+        "explore": super::context_heterogeneity::methods(spec, analyses),
         // What was computed, as the methods state it (`methods.rs`).
         "computed": super::methods::computed(spec, analyses),
     })

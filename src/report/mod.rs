@@ -1,11 +1,13 @@
 //! The manuscript: numbers formatted as journals print them (`format.rs`), the counts of
-//! studies and participants (`counts.rs`), the template context (`context.rs`) with the facts
+//! studies and participants (`counts.rs`), the template context (`context.rs`;
+//! `context_heterogeneity.rs` for meta-regression, influence and GOSH) with the facts
 //! of the methods read from what was computed (`methods.rs`), typst source from minijinja
 //! templates (`render.rs`), the PDF (`compile.rs`), and the notes for the authors that stay
 //! out of the manuscript (`notes.rs`).
 pub mod compile;
 pub mod context;
 pub mod conversions;
+pub mod context_heterogeneity;
 pub mod counts;
 pub mod format;
 pub mod methods;

@@ -39,6 +39,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/results.typ.j2"),
     ),
     (
+        "heterogeneity_methods.typ.j2",
+        include_str!("../../templates/heterogeneity_methods.typ.j2"),
+    ),
+    (
+        "heterogeneity_results.typ.j2",
+        include_str!("../../templates/heterogeneity_results.typ.j2"),
+    ),
+    (
         "risk_of_bias.typ.j2",
         include_str!("../../templates/risk_of_bias.typ.j2"),
     ),

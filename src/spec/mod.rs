@@ -14,6 +14,7 @@ pub mod check;
 pub mod preset;
 pub mod raw;
 pub mod raw_conversions;
+pub mod raw_heterogeneity;
 pub mod raw_rob;
 pub mod resolve;
 pub mod yaml;
@@ -137,6 +138,8 @@ pub struct Outcome {
     pub cumulative_order: Option<CumulativeOrder>,
     pub forest: Forest,
     pub funnel: Funnel,
+    /// Bubble plots draw the prediction band of the meta-regression.
+    pub bubble_prediction_band: bool,
     /// The appraisal that applies to this outcome: its own table, else the review's.
     pub risk_of_bias: Option<crate::rob::RiskOfBias>,
 }
@@ -234,6 +237,9 @@ pub enum FigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    Bubble,
+    Baujat,
+    Gosh,
     RiskOfBias,
     RiskOfBiasSummary,
 }
@@ -246,6 +252,9 @@ impl FigureKind {
             FigureKind::Funnel => "funnel",
             FigureKind::LeaveOneOut => "leave-one-out",
             FigureKind::Cumulative => "cumulative",
+            FigureKind::Bubble => "bubble",
+            FigureKind::Baujat => "baujat",
+            FigureKind::Gosh => "gosh",
             FigureKind::RiskOfBias => "risk-of-bias",
             FigureKind::RiskOfBiasSummary => "risk-of-bias-summary",
         }

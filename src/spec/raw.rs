@@ -12,6 +12,8 @@ pub use super::raw_conversions::*;
 pub use super::raw_rob::*;
 use crate::stats::{Measure, Tau2Method};
 
+pub use super::raw_heterogeneity::*;
+
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -316,6 +318,12 @@ pub struct RawOutcome {
     pub forest: Option<RawForest>,
     /// Funnel plot options.
     pub funnel: Option<RawFunnel>,
+    /// Meta-regression on study characteristics (moderators), with bubble plots.
+    pub meta_regression: Option<RawMetaRegression>,
+    /// Influence diagnostics of each study (metafor's `influence`), with a Baujat plot.
+    pub influence: Option<bool>,
+    /// GOSH plot: the model fitted to every subset of studies, or to a random sample of them.
+    pub gosh: Option<RawGosh>,
     /// This outcome's own risk-of-bias table (RoB 2 judges each result), replacing the review's.
     pub risk_of_bias: Option<RawRiskOfBias>,
 }
@@ -500,7 +508,8 @@ pub enum RawStyle {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFigure {
-    /// `prisma`, `forest`, `funnel`, `leave-one-out`, `cumulative`.
+    /// `prisma`, `forest`, `funnel`, `leave-one-out`, `cumulative`, `bubble` (meta-regression),
+    /// `baujat` (influence), `gosh`.
     pub kind: RawFigureKind,
     /// The outcome(s) shown; several outcomes make stacked panels A, B, … (forest only).
     pub outcomes: Option<Vec<String>>,
@@ -526,6 +535,9 @@ pub enum RawFigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    Bubble,
+    Baujat,
+    Gosh,
     /// The risk-of-bias traffic-light plot (study × domain).
     RiskOfBias,
     /// The risk-of-bias summary plot (share of judgements per domain).

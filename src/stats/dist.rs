@@ -60,6 +60,22 @@ pub fn chisq_sf(x: f64, df: f64) -> f64 {
         .sf(x)
 }
 
+/// Upper tail P(F_{df1, df2} > x) of Fisher's F distribution.
+pub fn f_sf(x: f64, df1: f64, df2: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x <= 0.0 {
+        return 1.0;
+    }
+    if x.is_infinite() {
+        return 0.0;
+    }
+    statrs::distribution::FisherSnedecor::new(df1, df2)
+        .expect("degrees of freedom are positive")
+        .sf(x)
+}
+
 /// Lower-tail quantile of χ²_df.
 pub fn chisq_quantile(p: f64, df: f64) -> f64 {
     ChiSquared::new(df)

@@ -21,8 +21,13 @@
 //! | `trimfill.rs` | trim-and-fill (L0) |
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
 //! | `convert/` | conversions before pooling: median/IQR/range → mean/SD, combined subgroups, SD from SE/CI/t/p, log HR from O − E, V or a log-rank p |
+//! | `meta_regression.rs` | meta-regression: moderators, QM, QE, residual τ² and I², pseudo-R² |
+//! | `permutation.rs` | the permutation test of a meta-regression (metafor's `permutest`) |
+//! | `influence.rs` | influence diagnostics (metafor's `influence`), Baujat's coordinates |
+//! | `gosh.rs` | GOSH: the model fitted to subsets of studies, summarised and binned |
+//! | `rng.rs` | the seeded random number generator of the resampling methods |
+//! | `analysis/` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
-//! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
 pub mod analysis;
@@ -33,15 +38,20 @@ pub mod convert;
 pub mod dist;
 pub mod effect;
 pub mod fit;
+pub mod gosh;
 pub mod i2_interval;
+pub mod influence;
 pub mod mantel_haenszel;
 pub mod measure;
+pub mod meta_regression;
 pub mod model_rule;
+pub mod permutation;
 pub mod peto;
 pub mod prediction;
 pub mod qprofile;
 pub mod regression;
 pub mod risk_of_bias;
+pub mod rng;
 pub mod root;
 pub mod subgroup;
 pub mod tau2;

@@ -182,8 +182,9 @@ fn mat_vec(a: &[f64], x: &[f64], p: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if not positive definite.
-fn invert_spd(m: &[f64], p: usize) -> Option<Vec<f64>> {
+/// Inverse of a symmetric positive-definite p×p matrix (row-major) by Cholesky; `None` if it
+/// is not positive definite.
+pub fn invert_spd(m: &[f64], p: usize) -> Option<Vec<f64>> {
     // Cholesky factor L (lower), m = L L'.
     let mut l = vec![0.0; p * p];
     let scale = (0..p).map(|i| m[i * p + i].abs()).fold(0.0, f64::max);
@@ -217,6 +218,29 @@ fn invert_spd(m: &[f64], p: usize) -> Option<Vec<f64>> {
         }
     }
     Some(inv)
+}
+
+/// Determinant of a symmetric positive-definite p×p matrix (row-major) by Cholesky; `None` if
+/// it is not positive definite.
+pub fn det_spd(m: &[f64], p: usize) -> Option<f64> {
+    let mut l = vec![0.0; p * p];
+    let mut det = 1.0;
+    for i in 0..p {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|q| l[i * p + q] * l[j * p + q]).sum();
+            if i == j {
+                let d = m[i * p + i] - s;
+                if d <= 0.0 || !d.is_finite() {
+                    return None;
+                }
+                l[i * p + i] = d.sqrt();
+                det *= d;
+            } else {
+                l[i * p + j] = (m[i * p + j] - s) / l[j * p + j];
+            }
+        }
+    }
+    Some(det)
 }
 
 #[cfg(test)]

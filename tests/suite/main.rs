@@ -5,6 +5,7 @@
 //! | `reference` | the core against R metafor: 85 reference cases + 12 supplementary |
 //! | `properties` | properties of the core (proptest) |
 //! | `core_inputs` | bad study data and too few studies, at the core |
+//! | `heterogeneity` | meta-regression, permutation test, influence, Baujat, GOSH against metafor |
 //! | `data_files` | Excel workbooks, baseline characteristics |
 //! | `conversions` | conversions before pooling (median/IQR, combined arms, SD from SE/CI/t/p, log HR) against R at 1e-6 |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
@@ -36,11 +37,13 @@ mod end_to_end;
 mod figures;
 mod hostile_input;
 mod hostile_limits;
+mod heterogeneity;
 mod import;
 mod install;
 mod manuscript;
 mod properties;
 mod prose_audit;
+mod prose_audit_explore;
 mod reference;
 mod risk_of_bias;
 mod security;

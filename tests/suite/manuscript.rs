@@ -31,7 +31,7 @@ fn figure_files(dir: &Path, review: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The text of a built manuscript, laid out again from its typst source.
-fn document_text(dir: &Path, review: &str) -> String {
+pub(super) fn document_text(dir: &Path, review: &str) -> String {
     let out = dir.join("out").join(review);
     let source = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
     let mut files = vec![(

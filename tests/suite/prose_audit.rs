@@ -341,7 +341,7 @@ fn svg_texts(svg: &str) -> Vec<(f64, String)> {
 }
 
 /// Counts words back: "Thirty-three" → 33 (what `format::count_at_sentence_start` writes).
-fn count_words(n: usize) -> String {
+pub fn count_words(n: usize) -> String {
     format::count_at_sentence_start(n)
 }
 
@@ -456,7 +456,12 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     // The numbers that may be printed.
     let mut allowed = BTreeSet::new();
     let mut strings = Vec::new();
-    leaves(&results, &mut allowed, &mut strings);
+    // (explore's bulk — the GOSH histogram, unflagged studies' diagnostics — is not printable)
+    leaves(
+        &super::prose_audit_explore::printable(&results),
+        &mut allowed,
+        &mut strings,
+    );
     let spec_file = results["review"]["spec"].as_str().unwrap().to_string();
     let spec_text = std::fs::read_to_string(dir.join(&spec_file)).unwrap();
     strings.push(spec_text.clone());
@@ -941,6 +946,17 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
             "the methods do not name metareport and its version".into(),
         );
     }
+
+    // Meta-regression, influence and GOSH sentences (`prose_audit_explore.rs`).
+    super::prose_audit_explore::audit(
+        review,
+        &results,
+        &methods_text,
+        &results_text,
+        &has,
+        &mut a.problems,
+        &mut a.settings,
+    );
 
     // The bibliography: exactly the works cited, each with authors, year and title.
     if let Some(r) = refs_at {

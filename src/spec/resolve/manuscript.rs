@@ -1,6 +1,6 @@
 //! `manuscript:` → the tables and figures of the manuscript, in order.
 
-use super::{Resolver, risk_of_bias};
+use super::{Resolver, heterogeneity, risk_of_bias};
 use crate::diag::did_you_mean;
 use crate::spec::raw::*;
 use crate::spec::{Figure, FigureKind, Outcome, TableKind};
@@ -85,6 +85,9 @@ pub(super) fn figures(
                     RawFigureKind::Funnel => FigureKind::Funnel,
                     RawFigureKind::LeaveOneOut => FigureKind::LeaveOneOut,
                     RawFigureKind::Cumulative => FigureKind::Cumulative,
+                    RawFigureKind::Bubble => FigureKind::Bubble,
+                    RawFigureKind::Baujat => FigureKind::Baujat,
+                    RawFigureKind::Gosh => FigureKind::Gosh,
                     RawFigureKind::RiskOfBias => FigureKind::RiskOfBias,
                     RawFigureKind::RiskOfBiasSummary => FigureKind::RiskOfBiasSummary,
                 };
@@ -132,6 +135,13 @@ pub(super) fn figures(
                         };
                         if !ok {
                             r.error(&format!("{path}.kind"), format!("outcome `{o}` has no {} analysis: enable it under `sensitivity`", kind.slug()), None);
+                        }
+                        if let Some(missing) = heterogeneity::figure_needs(kind, oc) {
+                            r.error(
+                                &format!("{path}.kind"),
+                                format!("outcome `{o}` {missing}"),
+                                None,
+                            );
                         }
                     }
                 }
@@ -212,6 +222,7 @@ pub(super) fn figures(
                         caption: None,
                     });
                 }
+                out.extend(heterogeneity::default_figures(o));
             }
             out
         }

@@ -2,8 +2,8 @@
 //! checks names and references, resolves every setting. Reports all problems at once.
 //!
 //! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
-//! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs` and `display.rs` for the parts of an
-//! outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs`, `heterogeneity.rs` and `display.rs`
+//! for the parts of an outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
 //! the project.
 
 mod baseline;
@@ -12,6 +12,8 @@ mod data;
 mod decimals;
 mod display;
 pub mod files;
+
+mod heterogeneity;
 mod manuscript;
 mod model;
 mod outcome;

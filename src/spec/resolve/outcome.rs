@@ -1,7 +1,9 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, decimals, display, model, risk_of_bias, sensitivity, subgroups};
+use super::{
+    Resolver, decimals, display, heterogeneity, model, risk_of_bias, sensitivity, subgroups,
+};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
@@ -43,6 +45,7 @@ pub(super) fn outcome(
             Some("set `prediction: metafor` or `prediction: higgins-t` under `model:` (the revman5 preset has none), or drop `prediction_bar`".into()),
         );
     }
+    let explore = heterogeneity::heterogeneity(r, path, o, &d, &studies, &mut options, &settings);
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
@@ -76,6 +79,7 @@ pub(super) fn outcome(
         settings: settings
             .into_iter()
             .filter(|s: &Setting| !s.name.is_empty())
+            .chain(explore.settings)
             .collect(),
         uses_rule,
         subgroup_label,
@@ -83,6 +87,7 @@ pub(super) fn outcome(
         cumulative_order,
         forest,
         funnel,
+        bubble_prediction_band: explore.prediction_band,
         risk_of_bias: rob,
     })
 }

@@ -8,12 +8,15 @@
 //! common τ², the test for differences), `small_study.rs` (Egger, Begg, trim-and-fill) and
 //! `sensitivity.rs` (leave-one-out, cumulative, exclusion sets).
 
+mod explore;
 mod pool;
 mod sensitivity;
 mod small_study;
 mod subgroups;
 
 use serde::{Deserialize, Serialize};
+
+pub use explore::{Exploration, ExploreOptions, STUDIES_PER_MODERATOR};
 
 use super::bias::{Begg, Egger, EggerMetaRegression};
 use super::computed::Computed;
@@ -125,6 +128,8 @@ pub struct Options {
     pub bias: BiasOptions,
     pub sensitivity: SensitivityOptions,
     pub control: Control,
+    /// Meta-regression, influence diagnostics, GOSH.
+    pub explore: ExploreOptions,
 }
 
 impl Options {
@@ -146,6 +151,7 @@ impl Options {
             bias: BiasOptions::default(),
             sensitivity: SensitivityOptions::default(),
             control: Control::default(),
+            explore: ExploreOptions::default(),
         }
     }
 }
@@ -364,6 +370,8 @@ pub struct Analysis {
     pub subgroups: Option<Subgroups>,
     pub bias: Option<BiasResults>,
     pub sensitivity: Sensitivity,
+    /// Meta-regression, influence diagnostics, GOSH (those asked for).
+    pub explore: Exploration,
     pub warnings: Vec<Warning>,
 }
 
@@ -493,6 +501,7 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     };
     let bias = ctx.bias(&overall, &mut warnings);
     let sensitivity = ctx.sensitivity(&mut warnings)?;
+    let explore = ctx.explore(&overall, &mut warnings)?;
 
     Ok(Analysis {
         measure: opts.measure,
@@ -505,6 +514,7 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
         subgroups,
         bias,
         sensitivity,
+        explore,
         warnings,
     })
 }

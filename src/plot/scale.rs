@@ -1,0 +1,158 @@
+//! Value axes of the scatter-type figures (bubble, Baujat, GOSH): a range in data units mapped
+//! onto a span of points, with round ticks (1–2–2.5–5 steps), or ratio ticks (1–2–5 per
+//! decade) for effects on the log scale.
+
+use crate::report::format;
+use crate::stats::Measure;
+
+/// A data range mapped onto `[p0, p1]` points (p1 < p0 for a vertical axis drawn upwards).
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+    pub p0: f64,
+    pub p1: f64,
+    /// Ticks: position in data units and label.
+    pub ticks: Vec<(f64, String)>,
+}
+
+impl Scale {
+    /// Position of a data value (not clamped).
+    pub fn at(&self, v: f64) -> f64 {
+        self.p0 + (v - self.lo) / (self.hi - self.lo) * (self.p1 - self.p0)
+    }
+
+    /// A linear scale covering `[lo, hi]` (widened to round numbers when `round`), with about
+    /// `n` ticks.
+    pub fn linear(lo: f64, hi: f64, p0: f64, p1: f64, n: usize, round: bool) -> Scale {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5 * lo.abs().max(1.0), hi + 0.5 * hi.abs().max(1.0))
+        };
+        let step = nice_step((hi - lo) / n.max(1) as f64);
+        let (lo, hi) = if round {
+            ((lo / step).floor() * step, (hi / step).ceil() * step)
+        } else {
+            (lo, hi)
+        };
+        let decimals = (0..8)
+            .find(|&d| {
+                let x = step * 10f64.powi(d as i32);
+                (x - x.round()).abs() < 1e-9 * x.max(1.0)
+            })
+            .unwrap_or(8);
+        let mut ticks = Vec::new();
+        let mut v = (lo / step).ceil() * step;
+        while v <= hi + step * 1e-9 {
+            let t = if v.abs() < step * 1e-9 { 0.0 } else { v };
+            ticks.push((t, format::fixed(t, decimals)));
+            v += step;
+        }
+        Scale {
+            lo,
+            hi,
+            p0,
+            p1,
+            ticks,
+        }
+    }
+
+    /// An effect axis in analysis units: ratio ticks at their logarithms for log-scale
+    /// measures, round ticks otherwise. `[lo, hi]` is padded by 4%.
+    pub fn effect(measure: Measure, lo: f64, hi: f64, p0: f64, p1: f64) -> Scale {
+        let pad = if hi > lo { (hi - lo) * 0.04 } else { 0.1 };
+        let (lo, hi) = (lo - pad, hi + pad);
+        if !measure.is_ratio() {
+            return Scale::linear(lo, hi, p0, p1, 5, false);
+        }
+        let (a, b) = (lo.exp(), hi.exp());
+        let mut values = Vec::new();
+        for e in -6..=6 {
+            for m in [1.0, 2.0, 5.0] {
+                let v = m * 10f64.powi(e);
+                if v >= a && v <= b {
+                    values.push(v);
+                }
+            }
+        }
+        if values.len() > 7 {
+            values.retain(|v| (v.log10() - v.log10().round()).abs() < 1e-9);
+        }
+        if values.len() < 3 {
+            // A narrow range: finer steps.
+            values = (1..=40)
+                .map(|i| i as f64 * 0.1)
+                .chain([5.0, 6.0, 8.0, 10.0])
+                .filter(|v| *v >= a && *v <= b)
+                .collect();
+            while values.len() > 7 {
+                values = values.iter().step_by(2).copied().collect();
+            }
+        }
+        let ticks = values
+            .into_iter()
+            .map(|v| {
+                let label = format!("{}", (v * 1e6).round() / 1e6);
+                (v.ln(), label)
+            })
+            .collect();
+        Scale {
+            lo,
+            hi,
+            p0,
+            p1,
+            ticks,
+        }
+    }
+}
+
+/// The axis title of an effect axis ("Risk Ratio (log scale)").
+pub fn effect_title(measure: Measure) -> String {
+    match measure {
+        m if m.is_ratio() => format!("{} (log scale)", m.label()),
+        Measure::ZCOR => "Fisher's z".into(),
+        m => m.label().into(),
+    }
+}
+
+/// A round step near `x`: 1, 2, 2.5 or 5 times a power of ten.
+pub fn nice_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let f = x / p;
+    let n = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 2.5 {
+        2.5
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    n * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_ticks_are_round() {
+        let s = Scale::linear(13.0, 55.0, 0.0, 100.0, 5, true);
+        let labels: Vec<&str> = s.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["10", "20", "30", "40", "50", "60"]);
+        assert_eq!((s.lo, s.hi), (10.0, 60.0));
+    }
+
+    #[test]
+    fn ratio_ticks_sit_at_their_logarithms() {
+        let s = Scale::effect(Measure::RR, (0.2f64).ln(), (1.6f64).ln(), 0.0, 100.0);
+        assert!(s.ticks.iter().any(|t| t.1 == "1" && t.0 == 0.0));
+        assert!(s.ticks.iter().any(|t| t.1 == "0.5"));
+    }
+}
