@@ -133,5 +133,6 @@ pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
         "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_json(o, a)).collect::<Vec<_>>(),
         "baseline": baseline_json(spec),
         "risk_of_bias": crate::rob::results_json(spec, analyses),
+        "summary_of_findings": crate::report::summary_of_findings::results_json(spec, analyses),
     })
 }

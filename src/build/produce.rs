@@ -395,6 +395,7 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
     }
     notes.extend(unprintable_text(spec));
     notes.extend(crate::rob::warnings(spec));
+    notes.extend(crate::report::summary_of_findings::notes(spec, analyses));
     notes
 }
 

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::raw_rob::*;
+pub use super::raw_sof::*;
 use crate::stats::{Measure, Tau2Method};
 
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
@@ -45,6 +46,8 @@ pub struct RawSpec {
     pub manuscript: Option<RawManuscript>,
     /// The appraisal of the included studies' risk of bias or quality.
     pub risk_of_bias: Option<RawRiskOfBias>,
+    /// The GRADE Summary of Findings table: absolute effects and the certainty of the evidence.
+    pub summary_of_findings: Option<RawSummaryOfFindings>,
 }
 
 /// A preset.

@@ -22,8 +22,10 @@
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
 //! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
 //! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
+//! | `absolute.rs` | absolute effects: assumed and corresponding risks, per 1000, the optimal information size |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
+pub mod absolute;
 pub mod analysis;
 pub mod baseline;
 pub mod bias;

@@ -16,6 +16,7 @@
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
+//! | `summary_of_findings` | GRADE Summary of Findings: absolute effects vs R, certainty, the table and its prose |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 
 mod common;
@@ -35,3 +36,4 @@ mod prose_audit;
 mod reference;
 mod risk_of_bias;
 mod spec_errors;
+mod summary_of_findings;
