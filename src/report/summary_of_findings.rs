@@ -409,8 +409,8 @@ fn outcome_sentence(
     json!({"absolute": if absolute_text.is_empty() { Value::Null } else { json!(absolute_text) }, "statement": statement})
 }
 
-/// The `results.json` part: per row, the assumed risks, the absolute effects (proportions and
-/// per 1,000), the certainty with every judgement.
+/// The `results.json` part: per row, the assumed risks, the absolute effects (per 1,000, as
+/// printed), the certainty with every judgement.
 pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
     let Some(sof) = &spec.summary_of_findings else {
         return Value::Null;
@@ -429,9 +429,9 @@ pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
                     json!({
                         "population": acr.population,
                         "assumed_risk_source": acr.source,
-                        "effect": abs,
+                        "assumed_risk": acr.risk,
+                        // Per 1,000 only, as printed: the proportions are these / 1000.
                         "per_1000": abs.map(|x| x.per_1000()),
-                        "assumed_risk_per_1000": acr.risk * 1000.0,
                     })
                 })
                 .collect();

@@ -7,7 +7,7 @@ use metareport::stats::analysis::{Options, analyse};
 use metareport::stats::{Measure, ModelChoice, StudyData, StudyInput, Tau2Method};
 use serde_json::Value;
 
-use super::common::repo;
+use super::common::{built, copy_dir, repo};
 
 const TOL: f64 = 1e-6;
 
@@ -136,4 +136,202 @@ fn optimal_information_size_agrees_with_r() {
         .unwrap();
         close("ois", got, &c["expected"]);
     }
+}
+
+/// The test review `tests/fixtures/grade/` (binary with named assumed risks, MD, SMD on a
+/// scale, HR with a given risk, one outcome without judgements), built.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/grade/analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    dir
+}
+
+/// GRADE's arithmetic: start, downgrades and upgrades, bounded to very low … high.
+#[test]
+fn certainty_adds_the_authors_judgements_and_stays_within_its_four_levels() {
+    use metareport::spec::summary_of_findings::{Certainty, Domain, Judgement, Level};
+    let j = |domain, levels| Judgement {
+        domain,
+        levels,
+        reason: Some("x".into()),
+    };
+    let c = |start, js: Vec<Judgement>| {
+        Certainty {
+            start,
+            judgements: js,
+        }
+        .level()
+    };
+    assert_eq!(c(Level::High, vec![]), Level::High);
+    assert_eq!(
+        c(Level::High, vec![j(Domain::Imprecision, -1)]),
+        Level::Moderate
+    );
+    assert_eq!(
+        c(
+            Level::High,
+            vec![j(Domain::RiskOfBias, -2), j(Domain::Imprecision, -2)]
+        ),
+        Level::VeryLow
+    );
+    assert_eq!(c(Level::Low, vec![j(Domain::LargeEffect, 2)]), Level::High);
+    assert_eq!(
+        c(
+            Level::Low,
+            vec![j(Domain::LargeEffect, 2), j(Domain::DoseResponse, 1)]
+        ),
+        Level::High
+    );
+    assert_eq!(
+        c(Level::Low, vec![j(Domain::Inconsistency, -1)]),
+        Level::VeryLow
+    );
+    assert_eq!(
+        Level::Moderate.symbols(),
+        "\u{2A01}\u{2A01}\u{2A01}\u{25EF}"
+    );
+    assert_eq!(Level::VeryLow.symbols(), "\u{2A01}\u{25EF}\u{25EF}\u{25EF}");
+}
+
+/// GRADE's informative statements (Santesso et al. 2020) for each level, for an important
+/// effect and for one within the threshold.
+#[test]
+fn statements_follow_the_certainty_and_the_threshold() {
+    use metareport::report::summary_of_findings::statement;
+    use metareport::spec::summary_of_findings::Level;
+    let s = |l, imp, low| statement(l, imp, low, "Exercise", "deaths");
+    assert_eq!(s(Level::High, true, true), "Exercise reduces deaths");
+    assert_eq!(
+        s(Level::Moderate, true, true),
+        "Exercise probably reduces deaths"
+    );
+    assert_eq!(s(Level::Low, true, false), "Exercise may increase deaths");
+    assert_eq!(
+        s(Level::High, false, true),
+        "Exercise results in little to no difference in deaths"
+    );
+    assert_eq!(
+        s(Level::Moderate, false, true),
+        "Exercise probably results in little to no difference in deaths"
+    );
+    assert_eq!(
+        s(Level::Low, false, true),
+        "Exercise may result in little to no difference in deaths"
+    );
+    assert_eq!(
+        s(Level::VeryLow, true, true),
+        "The evidence is very uncertain about the effect of exercise on deaths"
+    );
+}
+
+/// The built test review: the table's rows (binary with two assumed risks, MD, SMD in the
+/// scale's units, HR), the certainty column with "not assessed" where no judgement was given,
+/// the footnotes, the statements, results.json and the notes; every absolute effect in
+/// results.json is the Handbook's formula on the pooled estimate of results.json.
+#[test]
+fn the_table_of_a_test_review_has_every_kind_of_row() {
+    let dir = fixture();
+    let out = dir.path().join("out/grade");
+    let typ = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let notes = std::fs::read_to_string(out.join("notes.txt")).unwrap();
+    for want in [
+        "*Deaths* \\ follow\\-up\\: 12 months",
+        "_low risk_ \\ 50 per 1,000",
+        "_high risk_ \\ 300 per 1,000",
+        "MD 0.81 lower (1.33 lower to 0.30 lower)",
+        "equivalent to",
+        "points on the HADS depression subscale",
+        "not assessed",
+        "#super[a] Upgraded one level for large effect\\: the odds of death were halved.",
+        "Downgraded two levels for risk of bias\\: no trial concealed allocation.",
+        "Downgraded one level for indirectness",
+        "*Risk with usual care*",
+        "Exercise probably reduces deaths (moderate\\-certainty evidence).",
+        "The evidence is very uncertain about the effect of exercise on pain (very low\\-certainty evidence).",
+        "@guyatt2008",
+        "@santesso2020",
+        "@cochrane14",
+    ] {
+        assert!(typ.contains(want), "the manuscript lacks {want:?}");
+    }
+    // Low mood has no judgements: no statement, a note.
+    assert!(!typ.contains("on low mood (") && !typ.contains("low mood (low"));
+    assert!(
+        notes.contains("no certainty judgements for `mood`"),
+        "{notes}"
+    );
+    assert!(notes.contains("optimal information size"), "{notes}");
+    let rows = results["summary_of_findings"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        let id = row["outcome"].as_str().unwrap();
+        let o = results["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap();
+        let m = measure(&row["measure"]);
+        let p = &o["overall_presentation_scale"];
+        let (e, lo, hi) = (
+            p["estimate"].as_f64().unwrap(),
+            p["ci_lower"].as_f64().unwrap(),
+            p["ci_upper"].as_f64().unwrap(),
+        );
+        for abs in row["absolute"].as_array().unwrap() {
+            let acr = abs["assumed_risk"].as_f64().unwrap();
+            let want = absolute::absolute_effect(m, acr, e, lo, hi)
+                .unwrap()
+                .per_1000();
+            let got = &abs["per_1000"];
+            close(&format!("{id} risk"), want.risk, &got["risk"]);
+            close(
+                &format!("{id} difference"),
+                want.difference_lower,
+                &got["difference_lower"],
+            );
+        }
+    }
+    let levels: Vec<&str> = rows
+        .iter()
+        .map(|r| r["certainty"]["level"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(levels, ["moderate", "very-low", "none", "moderate"]);
+    // Deaths: 4 of 5 studies contributed; the table counts the 5 that reported, as the text.
+    assert!(typ.contains("1,181 (5 studies)"));
+}
+
+/// A review whose table has no judgements at all has no certainty column and no statement.
+#[test]
+fn without_judgements_the_table_has_no_certainty_column() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/grade/analyses"),
+        &dir.path().join("analyses"),
+    );
+    let spec = dir.path().join("analyses/grade.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let cut = text.find("summary_of_findings:").unwrap();
+    std::fs::write(
+        &spec,
+        format!(
+            "{}summary_of_findings:\n  outcomes:\n    - outcome: deaths\n      assumed_risk: pooled-control\n",
+            &text[..cut]
+        ),
+    )
+    .unwrap();
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/grade/manuscript.typ")).unwrap();
+    assert!(typ.contains("<grade-tab-sof>"));
+    assert!(!typ.contains("Certainty of the evidence"));
+    assert!(!typ.contains("certainty evidence"));
+    assert!(!typ.contains("@guyatt2008"));
+    assert!(typ.contains("the pooled control\\-group risk of the studies"));
+    assert!(typ.contains("*Risk with usual care*"));
 }

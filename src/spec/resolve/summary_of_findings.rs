@@ -118,7 +118,7 @@ fn row(
         r.error(
             &format!("{path}.outcome"),
             format!(
-                "outcome `{}` is measured as a {}: a Summary of Findings row needs a risk, odds or hazard ratio, a risk difference, a mean difference or an SMD",
+                "outcome `{}` is measured by the {}: a Summary of Findings row needs a risk, odds or hazard ratio, a risk difference, a mean difference or an SMD",
                 out.id,
                 m.name()
             ),
@@ -156,7 +156,7 @@ fn row(
             r.error(
                 &format!("{path}.scale"),
                 format!(
-                    "a scale re-expresses a standardised mean difference; outcome `{}` is measured as a {}",
+                    "a scale re-expresses a standardised mean difference; outcome `{}` is measured by the {}",
                     out.id,
                     m.name()
                 ),
@@ -304,12 +304,18 @@ fn certainty(r: &mut Resolver<'_>, path: &str, c: &RawCertainty) -> Option<Certa
         r.error(
             path,
             format!(
-                "the judgement of {} is missing: GRADE judges all five domains",
+                "{} {} {} missing: GRADE judges all five domains",
+                if missing.len() == 1 {
+                    "the judgement of"
+                } else {
+                    "the judgements of"
+                },
                 missing
                     .iter()
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if missing.len() == 1 { "is" } else { "are" }
             ),
             Some(
                 "add e.g. `inconsistency: {rating: no}`, or `{rating: serious, reason: \"…\"}`"
