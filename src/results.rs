@@ -247,6 +247,7 @@ pub struct ResultsFile<'a> {
     outcomes: Vec<OutcomeResults<'a>>,
     baseline: Value,
     risk_of_bias: Value,
+    summary_of_findings: Value,
 }
 
 /// The whole results file of a review.
@@ -268,5 +269,6 @@ pub fn results_json<'a>(spec: &'a Spec, analyses: &'a [Analysis]) -> ResultsFile
             .collect(),
         baseline: baseline_json(spec),
         risk_of_bias: crate::rob::results_json(spec, analyses),
+        summary_of_findings: crate::report::summary_of_findings::results_json(spec, analyses),
     }
 }

@@ -524,6 +524,7 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
     }
     notes.extend(super::unprintable::unprintable_text(spec));
     notes.extend(crate::rob::warnings(spec));
+    notes.extend(crate::report::summary_of_findings::notes(spec, analyses));
     // Forest plots too tall for a full-resolution PNG.
     for (fi, f) in spec.figures.iter().enumerate() {
         if matches!(

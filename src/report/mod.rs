@@ -3,7 +3,8 @@
 //! `context_heterogeneity.rs` for meta-regression, influence and GOSH) with the facts
 //! of the methods read from what was computed (`methods.rs`), typst source from minijinja
 //! templates (`render.rs`), the PDF (`compile.rs`), and the notes for the authors that stay
-//! out of the manuscript (`notes.rs`).
+//! out of the manuscript (`notes.rs`); the GRADE Summary of Findings table
+//! (`summary_of_findings.rs`).
 pub mod compile;
 pub mod context;
 pub mod conversions;
@@ -14,3 +15,4 @@ pub mod methods;
 pub mod notes;
 pub mod render;
 pub mod risk_of_bias;
+pub mod summary_of_findings;

@@ -63,6 +63,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/methods-small-study.typ.j2"),
     ),
     (
+        "summary_of_findings.typ.j2",
+        include_str!("../../templates/summary_of_findings.typ.j2"),
+    ),
+    (
         "not-estimable.typ.j2",
         include_str!("../../templates/not-estimable.typ.j2"),
     ),

@@ -285,6 +285,13 @@ impl<'a> Checker<'a> {
         {
             return v.clone();
         }
+        // YAML 1.1 reads `no` and `yes` as booleans: a value named `no` or `yes` is meant.
+        if let Value::Bool(b) = node.value {
+            let word = if b { "yes" } else { "no" };
+            if let Some(v) = values.iter().find(|v| v.as_str() == Some(word)) {
+                return v.clone();
+            }
+        }
         let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
         let shown = match &node.value {
             Value::Str(s) => format!("`{}`", excerpt(s, QUOTED)),

@@ -16,7 +16,9 @@ pub mod raw;
 pub mod raw_conversions;
 pub mod raw_heterogeneity;
 pub mod raw_rob;
+pub mod raw_sof;
 pub mod resolve;
+pub mod summary_of_findings;
 pub mod yaml;
 
 use serde::Serialize;
@@ -62,6 +64,8 @@ pub struct Spec {
     pub inputs: Vec<InputFile>,
     /// The review's risk-of-bias or quality appraisal.
     pub risk_of_bias: Option<crate::rob::RiskOfBias>,
+    /// The GRADE Summary of Findings table, if the spec asks for one.
+    pub summary_of_findings: Option<summary_of_findings::SummaryOfFindings>,
 }
 
 /// Table 1: study characteristics.

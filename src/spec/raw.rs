@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::raw_conversions::*;
 pub use super::raw_rob::*;
+pub use super::raw_sof::*;
 use crate::stats::{Measure, Tau2Method};
 
 pub use super::raw_heterogeneity::*;
@@ -48,6 +49,8 @@ pub struct RawSpec {
     pub manuscript: Option<RawManuscript>,
     /// The appraisal of the included studies' risk of bias or quality.
     pub risk_of_bias: Option<RawRiskOfBias>,
+    /// The GRADE Summary of Findings table: absolute effects and the certainty of the evidence.
+    pub summary_of_findings: Option<RawSummaryOfFindings>,
 }
 
 /// A preset.

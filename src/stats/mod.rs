@@ -28,8 +28,10 @@
 //! | `rng.rs` | the seeded random number generator of the resampling methods |
 //! | `analysis/` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
+//! | `absolute.rs` | absolute effects: assumed and corresponding risks, per 1000, the optimal information size |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
+pub mod absolute;
 pub mod analysis;
 pub mod baseline;
 pub mod bias;

@@ -21,6 +21,7 @@
 //! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
+//! | `summary_of_findings` | GRADE Summary of Findings: absolute effects vs R, certainty, the table and its prose |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 //! | `docs` | the user guide: its specs build, its commands parse, its generated pages are current |
 
@@ -48,3 +49,4 @@ mod reference;
 mod risk_of_bias;
 mod security;
 mod spec_errors;
+mod summary_of_findings;

@@ -480,7 +480,8 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     // version.
     for c in [
         "0.05", "95", "100", "1", "2", "3", "10", "1.96", "3.92", "0.001", "0.99", "0.0001",
-        "0.00001",
+        "0.00001", // absolute effects are per 1,000 (the Summary of Findings table)
+        "1000",
     ] {
         allowed.insert(c.to_string());
     }
@@ -560,6 +561,8 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         }
     }
 
+    sof_audit(&mut a, review, &results, &results_text, &source);
+
     // Counts: the text, the summary table, results.json's data and the forest plot agree.
     for o in results["outcomes"].as_array().unwrap() {
         let title = o["title"].as_str().unwrap();
@@ -637,7 +640,17 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
             } else {
                 "did not contribute".to_string()
             };
-            if !has(&results_text, &phrase) {
+            // Up to three such studies are named: "one (Eady 2010) had no events …".
+            let names: Vec<&str> = excluded
+                .iter()
+                .filter_map(|e| e["study"].as_str())
+                .collect();
+            let named = format!(
+                "{} ({}) had no events in either group and did not contribute",
+                format::count_in_text(not_estimable),
+                names.join(", ")
+            );
+            if !(has(&results_text, &phrase) || (all_zero && has(&results_text, &named))) {
                 a.problems.push(format!(
                     "{review}/{id}: the results do not say \"{phrase}\""
                 ));
@@ -1006,6 +1019,118 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
 }
 
 /// The default project's reviews and the test reviews, in one project, in `style`.
+/// "62 fewer" / "15 more", as a Summary of Findings table prints a difference per 1,000.
+fn fewer_more(x: f64) -> String {
+    format!(
+        "{} {}",
+        format::count(x.abs().round()),
+        if x < 0.0 { "fewer" } else { "more" }
+    )
+}
+
+/// The Summary of Findings table against results.json: each row's relative effect, its
+/// participants (studies) as the counts of the outcome, each absolute effect per 1,000 (the
+/// corresponding risk with its CI, and the difference), the certainty's symbols and level, and
+/// GRADE's statement of that level in the results. A table's cells wrap over lines that the
+/// laid-out text interleaves across columns, so the cells are read in the typst source (their
+/// numbers are also checked, in the laid-out text, with every other number); the statement is
+/// read in the text.
+fn sof_audit(a: &mut Audit, review: &str, results: &Value, text: &str, source: &str) {
+    let Some(rows) = results["summary_of_findings"]["rows"].as_array() else {
+        return;
+    };
+    for row in rows {
+        let id = row["outcome"].as_str().unwrap();
+        let o = results["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap();
+        let m: metareport::stats::Measure = serde_json::from_value(row["measure"].clone()).unwrap();
+        let mut phrases = Vec::new();
+        let re = &row["relative_effect"];
+        if let (Some(e), Some(lo), Some(hi)) = (
+            re["estimate"].as_f64(),
+            re["ci_lower"].as_f64(),
+            re["ci_upper"].as_f64(),
+        ) {
+            // The relative effect is the outcome's pooled estimate.
+            let pooled = &o["overall_presentation_scale"];
+            if pooled["estimate"].as_f64() != Some(e) {
+                a.problems.push(format!(
+                    "{review}/{id}: the Summary of Findings' relative effect {e} is not the pooled estimate {pooled}"
+                ));
+            }
+            phrases.push(format!(
+                "{} {} ({} to {})",
+                m.abbreviation(),
+                format::effect(e, m),
+                format::effect(lo, m),
+                format::effect(hi, m)
+            ));
+        }
+        let c = &o["counts"]["overall"];
+        let k = c["reported"].as_u64().unwrap();
+        let studies = format!("({k} {})", if k == 1 { "study" } else { "studies" });
+        phrases.push(match c["participants"].as_f64() {
+            Some(n) => format!("{} {studies}", format::count(n)),
+            None => studies,
+        });
+        for abs in row["absolute"].as_array().unwrap() {
+            let k = &abs["per_1000"];
+            let f = |key: &str| k[key].as_f64().unwrap();
+            if k.is_null() {
+                continue;
+            }
+            phrases.push(format!(
+                "{} per 1,000",
+                format::count(abs["assumed_risk"].as_f64().unwrap() * 1000.0)
+            ));
+            phrases.push(format!(
+                "{} per 1,000 ({} to {})",
+                format::count(f("risk")),
+                format::count(f("risk_lower")),
+                format::count(f("risk_upper"))
+            ));
+            phrases.push(format!(
+                "{} per 1,000 (from {} to {})",
+                fewer_more(f("difference")),
+                fewer_more(f("difference_lower")),
+                fewer_more(f("difference_upper"))
+            ));
+        }
+        if let Some(level) = row["certainty"]["level"].as_str() {
+            let (n, label) = match level {
+                "high" => (4, "High"),
+                "moderate" => (3, "Moderate"),
+                "low" => (2, "Low"),
+                _ => (1, "Very low"),
+            };
+            phrases.push(format!(
+                "{}{}] \\ {label}",
+                "\u{2A01}".repeat(n),
+                "\u{25EF}".repeat(4 - n)
+            ));
+            let statement = format!("({}-certainty evidence)", label.to_lowercase());
+            a.counts += 1;
+            if !row["relative_effect"].is_null() && !has(text, &statement) {
+                a.problems.push(format!(
+                    "{review}/{id}: the results do not state \"{statement}\" (results.json)"
+                ));
+            }
+        }
+        for p in phrases {
+            a.counts += 1;
+            if !has(source, &p) {
+                a.problems.push(format!(
+                    "{review}/{id}: the Summary of Findings does not say \"{p}\" (results.json)"
+                ));
+            }
+        }
+    }
+}
+
 fn audit_project(style: &str) -> tempfile::TempDir {
     let dir = project(&["bcg", "iabp-ecpr", "magnesium", "passive-smoking"]);
     let data = dir.path().join("analyses/data");
@@ -1017,6 +1142,17 @@ fn audit_project(style: &str) -> tempfile::TempDir {
     std::fs::copy(
         repo().join("tests/fixtures/audit/stroke-los.csv"),
         data.join("stroke-los.csv"),
+    )
+    .unwrap();
+    // The Summary of Findings test review (tests/fixtures/grade/).
+    let grade = repo().join("tests/fixtures/grade/analyses");
+    for e in std::fs::read_dir(grade.join("data")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(
+        grade.join("grade.yaml"),
+        dir.path().join("analyses/grade.yaml"),
     )
     .unwrap();
     for e in std::fs::read_dir(repo().join("tests/fixtures/audit")).unwrap() {
@@ -1162,6 +1298,34 @@ fn the_audit_catches_a_wrong_number_a_missing_citation_a_wrong_count_and_a_contr
     assert!(
         p.iter()
             .any(|x| x.contains("do not name the model `random`")),
+        "{p:?}"
+    );
+    // A Summary of Findings row whose difference per 1,000 is off by one, and a certainty
+    // level the judgements do not give.
+    let p = planted(
+        original.replacen(
+            "8 fewer per 1,000 (from 10 fewer",
+            "9 fewer per 1,000 (from 10 fewer",
+            1,
+        ),
+        original_yml.clone(),
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.contains("does not say \"8 fewer per 1,000 (from 10 fewer to 5 fewer)\"")),
+        "{p:?}"
+    );
+    let p = planted(
+        original.replacen(
+            "(low\\-certainty evidence)",
+            "(moderate\\-certainty evidence)",
+            1,
+        ),
+        original_yml.clone(),
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.contains("do not state \"(low-certainty evidence)\"")),
         "{p:?}"
     );
     // A prediction interval left out of the results while results.json shows one.

@@ -3,7 +3,8 @@
 //!
 //! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
 //! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs`, `heterogeneity.rs` and `display.rs`
-//! for the parts of an outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! for the parts of an outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs`,
+//! `summary_of_findings.rs` (the GRADE table) and `manuscript.rs` (tables and figures); `files.rs` reads files of
 //! the project.
 
 mod baseline;
@@ -22,6 +23,7 @@ mod risk_of_bias;
 mod sensitivity;
 mod studies;
 mod subgroups;
+mod summary_of_findings;
 mod vocabulary;
 
 use std::collections::BTreeMap;
@@ -310,6 +312,11 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         }
     }
     let baseline = raw.baseline.as_ref().and_then(|b| baseline::baseline(r, b));
+    let raw_ids: Vec<String> = raw.outcomes.iter().map(|o| o.id.clone()).collect();
+    let sof = raw
+        .summary_of_findings
+        .as_ref()
+        .and_then(|s| summary_of_findings::summary_of_findings(r, s, &outcomes, &raw_ids));
     risk_of_bias::check_coverage(r, rob.as_mut(), &mut outcomes, studies.as_ref());
     let style = match raw.manuscript.as_ref().and_then(|m| m.style) {
         Some(RawStyle::Journal) => Style::Journal,
@@ -354,6 +361,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         tables,
         inputs: r.inputs.clone(),
         risk_of_bias: rob,
+        summary_of_findings: sof,
     }
 }
 

@@ -1,0 +1,588 @@
+//! The GRADE Summary of Findings table (Cochrane Handbook chapter 14, Cochrane's published
+//! layout), its footnotes, GRADE's informative statements for the results (Santesso et al.
+//! 2020, GRADE guideline 26), the `results.json` part and the authors' notes that show, per
+//! domain, what the data say — never a judgement metareport made itself.
+//!
+//! The numbers come from `stats::absolute` (assumed and corresponding risks) on the pooled
+//! estimate of each outcome; the counts from `counts.rs`, as everywhere else in the manuscript.
+
+use serde_json::{Value, json};
+
+use super::counts::Counts;
+use super::format;
+use crate::spec::summary_of_findings::{AssumedRisk, Certainty, Level, SofRow, SummaryOfFindings};
+use crate::spec::{Outcome, Spec};
+use crate::stats::absolute::{self, AbsoluteEffect};
+use crate::stats::analysis::Analysis;
+use crate::stats::{Computed, Measure, StudyData};
+
+/// One assumed control risk of a row, with where it came from.
+struct Assumed {
+    /// The population's name, for given risks with names.
+    population: Option<String>,
+    risk: f64,
+    /// "the median control-group risk of the studies", …
+    source: &'static str,
+}
+
+fn assumed_risks(row: &SofRow, a: &Analysis) -> Vec<Assumed> {
+    let data: Vec<StudyData> = a.inputs.iter().map(|s| s.data).collect();
+    match &row.assumed_risk {
+        Some(AssumedRisk::MedianControl) => absolute::median_control_risk(&data)
+            .map(|risk| Assumed {
+                population: None,
+                risk,
+                source: "the median control-group risk of the studies",
+            })
+            .into_iter()
+            .collect(),
+        Some(AssumedRisk::PooledControl) => absolute::pooled_control_risk(&data)
+            .map(|risk| Assumed {
+                population: None,
+                risk,
+                source: "the pooled control-group risk of the studies",
+            })
+            .into_iter()
+            .collect(),
+        Some(AssumedRisk::Given(v)) => v
+            .iter()
+            .map(|(p, risk)| Assumed {
+                population: p.clone(),
+                risk: *risk,
+                source: "as set by the review's authors",
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The pooled relative effect on the presentation scale: (estimate, lower, upper).
+fn pooled(a: &Analysis) -> Option<(f64, f64, f64)> {
+    let m = a.measure;
+    a.overall.pooled.value().map(|p| {
+        (
+            m.back_transform(p.estimate),
+            m.back_transform(p.ci_lower),
+            m.back_transform(p.ci_upper),
+        )
+    })
+}
+
+/// A per-1,000 figure, rounded to a whole number.
+fn per_1000(x: f64) -> String {
+    format::count(x)
+}
+
+/// "62 fewer" / "15 more" (a magnitude with its direction; a difference that rounds to 0 is
+/// "0 fewer" or "0 more" by its sign).
+fn fewer_more(x: f64) -> String {
+    let n = x.abs().round();
+    format!(
+        "{} {}",
+        format::count(n),
+        if x < 0.0 { "fewer" } else { "more" }
+    )
+}
+
+/// "62 fewer per 1,000 (from 91 fewer to 30 fewer)".
+fn difference_text(e: &AbsoluteEffect) -> String {
+    let k = e.per_1000();
+    format!(
+        "{} per 1,000 (from {} to {})",
+        fewer_more(k.difference),
+        fewer_more(k.difference_lower),
+        fewer_more(k.difference_upper)
+    )
+}
+
+/// A continuous difference in words: "0.52 lower (0.91 lower to 0.13 lower)".
+fn lower_higher(x: f64, m: Measure, decimals: Option<usize>) -> String {
+    let v = match decimals {
+        Some(d) => format::fixed(x.abs(), d),
+        None => format::effect(x.abs(), m),
+    };
+    let zero = v.chars().all(|c| c == '0' || c == '.');
+    format!("{v} {}", if x < 0.0 && !zero { "lower" } else { "higher" })
+}
+
+fn continuous_text(m: Measure, e: (f64, f64, f64), decimals: Option<usize>) -> String {
+    format!(
+        "{} ({} to {})",
+        lower_higher(e.0, m, decimals),
+        lower_higher(e.1, m, decimals),
+        lower_higher(e.2, m, decimals)
+    )
+}
+
+/// "one level" / "two levels".
+fn levels_words(n: i8) -> &'static str {
+    if n.abs() >= 2 {
+        "two levels"
+    } else {
+        "one level"
+    }
+}
+
+/// Footnote letters: a … z, then aa, ab, ….
+fn letter(i: usize) -> String {
+    let a = (b'a' + (i % 26) as u8) as char;
+    if i < 26 {
+        a.to_string()
+    } else {
+        format!("{}{a}", (b'a' + (i / 26 - 1) as u8) as char)
+    }
+}
+
+/// GRADE's informative statement (Santesso et al. 2020) for a certainty and an effect judged
+/// important (beyond the threshold) or not, in the direction of `lower`.
+pub fn statement(
+    level: Level,
+    important: bool,
+    lower: bool,
+    intervention: &str,
+    outcome: &str,
+) -> String {
+    let verb = |may: &str| {
+        if important {
+            let v = if lower { "reduce" } else { "increase" };
+            match may {
+                "" => format!("{v}s {outcome}"),
+                "probably" => format!("probably {v}s {outcome}"),
+                _ => format!("may {v} {outcome}"),
+            }
+        } else {
+            match may {
+                "" => format!("results in little to no difference in {outcome}"),
+                "probably" => format!("probably results in little to no difference in {outcome}"),
+                _ => format!("may result in little to no difference in {outcome}"),
+            }
+        }
+    };
+    match level {
+        Level::High => format!("{intervention} {}", verb("")),
+        Level::Moderate => format!("{intervention} {}", verb("probably")),
+        Level::Low => format!("{intervention} {}", verb("may")),
+        Level::VeryLow => format!(
+            "The evidence is very uncertain about the effect of {} on {outcome}",
+            lower_first(intervention)
+        ),
+    }
+}
+
+/// The intervention's name inside a sentence: its first letter lower-cased unless the word
+/// is an acronym ("Magnesium" → "magnesium", "IABP" stays).
+fn lower_first(s: &str) -> String {
+    let first_word = s.split_whitespace().next().unwrap_or("");
+    if first_word.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The outcome's name inside a sentence (the title, lower-cased as the results do).
+fn in_sentence(title: &str) -> String {
+    title.to_lowercase()
+}
+
+/// The template context of the table, the footnotes and the per-outcome sentences;
+/// `Value::Null` when the spec asks for no table.
+pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
+    let Some(sof) = &spec.summary_of_findings else {
+        return Value::Null;
+    };
+    let mut footnotes: Vec<Value> = Vec::new();
+    let mut measures: Vec<Measure> = Vec::new();
+    let mut rows = Vec::new();
+    let mut sentences = serde_json::Map::new();
+    let any_certainty = sof.rows.iter().any(|r| r.certainty.is_some());
+    for row in &sof.rows {
+        let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
+        let m = a.measure;
+        if !measures.contains(&m) {
+            measures.push(m);
+        }
+        let counts = Counts::overall(a);
+        let k = counts.reported();
+        let participants = match counts.participants {
+            Some(n) => format!(
+                "{} ({} {})",
+                format::count(n),
+                k,
+                if k == 1 { "study" } else { "studies" }
+            ),
+            None => format!("({k} {})", if k == 1 { "study" } else { "studies" }),
+        };
+        let eff = pooled(a);
+        let relative = eff.map(|(e, lo, hi)| {
+            format!(
+                "{} {} ({} to {})",
+                m.abbreviation(),
+                format::effect(e, m),
+                format::effect(lo, m),
+                format::effect(hi, m)
+            )
+        });
+        let mut lines = Vec::new();
+        let mut first_effect: Option<(AbsoluteEffect, &'static str)> = None;
+        if absolute::has_risks(m) {
+            for acr in assumed_risks(row, a) {
+                let abs =
+                    eff.and_then(|(e, lo, hi)| absolute::absolute_effect(m, acr.risk, e, lo, hi));
+                if first_effect.is_none() {
+                    first_effect = abs.map(|x| (x, acr.source));
+                }
+                lines.push(json!({
+                    "population": acr.population,
+                    "comparator": format!("{} per 1,000", per_1000(acr.risk * 1000.0)),
+                    "intervention": abs.map(|x| { let k = x.per_1000(); format!("{} per 1,000 ({} to {})", per_1000(k.risk), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
+                    "difference": abs.map(|x| difference_text(&x)),
+                }));
+            }
+        } else {
+            let scale = row.scale.as_ref().and_then(|(name, sd, units)| {
+                eff.map(|(e, lo, hi)| {
+                    let u = |x: f64| absolute::smd_in_units(x, *sd);
+                    format!(
+                        "equivalent to {} {units} on {name}",
+                        continuous_text(m, (u(e), u(lo), u(hi)), Some(1))
+                    )
+                })
+            });
+            lines.push(json!({
+                "population": null,
+                "comparator": null,
+                "intervention": eff.map(|e| format!("{} {}", m.abbreviation(), continuous_text(m, e, None))),
+                "difference": scale,
+            }));
+        }
+        // Footnotes: each judgement that moved the certainty, in the table's order.
+        let mut marks = Vec::new();
+        if let Some(c) = &row.certainty {
+            for j in c.judgements.iter().filter(|j| j.levels != 0) {
+                let l = letter(footnotes.len());
+                footnotes.push(json!({
+                    "letter": l,
+                    "text": format!("{} {} for {}: {}",
+                        if j.levels < 0 { "Downgraded" } else { "Upgraded" },
+                        levels_words(j.levels), j.domain.name(),
+                        j.reason.as_deref().unwrap_or("").trim().trim_end_matches('.')),
+                }));
+                marks.push(l);
+            }
+        }
+        let certainty = row.certainty.as_ref().map(|c| {
+            let l = c.level();
+            json!({"symbols": l.symbols(), "label": l.label(), "marks": marks})
+        });
+        rows.push(json!({
+            "title": o.title,
+            "follow_up": row.follow_up,
+            "lines": lines,
+            "relative": relative,
+            "participants": participants,
+            "certainty": certainty,
+            "comment": row.comment,
+        }));
+        sentences.insert(
+            o.id.clone(),
+            outcome_sentence(sof, row, o, a, eff, first_effect),
+        );
+    }
+    let mut abbreviations = vec!["CI: confidence interval".to_string()];
+    for m in &measures {
+        abbreviations.push(format!("{}: {}", m.abbreviation(), m.name()));
+    }
+    let binary = measures.iter().any(|&m| absolute::has_risks(m));
+    let mut thresholds = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    for row in &sof.rows {
+        let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
+        let m = a.measure;
+        if row.certainty.is_some() {
+            thresholds.push(if absolute::has_risks(m) {
+                format!(
+                    "{} per 1,000 for {}",
+                    format::fixed(
+                        row.threshold,
+                        if row.threshold.fract() == 0.0 { 0 } else { 1 }
+                    ),
+                    in_sentence(&o.title)
+                )
+            } else {
+                format!(
+                    "{} ({}) for {}",
+                    format::effect(row.threshold, m),
+                    m.abbreviation(),
+                    in_sentence(&o.title)
+                )
+            });
+        }
+        if let Some(acr) = assumed_risks(row, a).first() {
+            sources.push(format!("for {}, {}", in_sentence(&o.title), acr.source));
+        }
+    }
+    let population = sof
+        .population
+        .as_deref()
+        .map(|p| format!(" for {}", lower_first(p)))
+        .unwrap_or_default();
+    json!({
+        "title": format!("{} compared with {}{population}", sof.intervention, lower_first(&sof.comparator)),
+        "columns": if any_certainty { 7 } else { 6 },
+        "thresholds": and_list(&thresholds),
+        "sources": sources,
+        "label": format!("{}-tab-sof", spec.id),
+        "caption": sof.caption.clone().unwrap_or_else(|| "Summary of findings: absolute effects and the certainty of the evidence.".into()),
+        "intervention": sof.intervention,
+        "comparator": sof.comparator,
+        "comparator_in_text": lower_first(&sof.comparator),
+        "population": sof.population,
+        "setting": sof.setting,
+        "certainty_column": any_certainty,
+        "binary": binary,
+        "rows": rows,
+        "footnotes": footnotes,
+        "abbreviations": abbreviations.join("; "),
+        "sentences": sentences,
+        "median_control": sof.rows.iter().any(|r| matches!(r.assumed_risk, Some(AssumedRisk::MedianControl))),
+        "pooled_control": sof.rows.iter().any(|r| matches!(r.assumed_risk, Some(AssumedRisk::PooledControl))),
+    })
+}
+
+/// The sentence of the results for one outcome of the table: the absolute effect, and GRADE's
+/// statement when the authors judged the certainty.
+fn outcome_sentence(
+    sof: &SummaryOfFindings,
+    row: &SofRow,
+    o: &Outcome,
+    a: &Analysis,
+    eff: Option<(f64, f64, f64)>,
+    first: Option<(AbsoluteEffect, &'static str)>,
+) -> Value {
+    let m = a.measure;
+    let Some(e) = eff else {
+        return Value::Null;
+    };
+    let (absolute_text, size) = match first {
+        Some((x, source)) => (
+            format!(
+                "At an assumed risk of {} per 1,000 with {} ({source}), this corresponds to {} per 1,000 (95% CI {} to {}",
+                per_1000(x.per_1000().assumed_risk),
+                lower_first(&sof.comparator),
+                fewer_more(x.per_1000().difference),
+                fewer_more(x.per_1000().difference_lower),
+                fewer_more(x.per_1000().difference_upper)
+            ),
+            x.per_1000().difference,
+        ),
+        None if absolute::has_risks(m) => return Value::Null,
+        None => (String::new(), e.0),
+    };
+    let statement = row.certainty.as_ref().map(|c: &Certainty| {
+        let important = size.abs() > row.threshold;
+        let lower = size < 0.0;
+        format!(
+            "{} ({}-certainty evidence)",
+            statement(
+                c.level(),
+                important,
+                lower,
+                &sof.intervention,
+                &in_sentence(&o.title)
+            ),
+            c.level().label().to_lowercase()
+        )
+    });
+    json!({"absolute": if absolute_text.is_empty() { Value::Null } else { json!(absolute_text) }, "statement": statement})
+}
+
+/// The `results.json` part: per row, the assumed risks, the absolute effects (per 1,000, as
+/// printed), the certainty with every judgement.
+pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
+    let Some(sof) = &spec.summary_of_findings else {
+        return Value::Null;
+    };
+    let rows: Vec<Value> = sof
+        .rows
+        .iter()
+        .map(|row| {
+            let a = &analyses[row.index];
+            let m = a.measure;
+            let eff = pooled(a);
+            let absolute: Vec<Value> = assumed_risks(row, a)
+                .iter()
+                .map(|acr| {
+                    let abs = eff.and_then(|(e, lo, hi)| absolute::absolute_effect(m, acr.risk, e, lo, hi));
+                    json!({
+                        "population": acr.population,
+                        "assumed_risk_source": acr.source,
+                        "assumed_risk": acr.risk,
+                        // Per 1,000 only, as printed: the proportions are these / 1000.
+                        "per_1000": abs.map(|x| x.per_1000()),
+                    })
+                })
+                .collect();
+            let scale = row.scale.as_ref().map(|(name, sd, units)| {
+                json!({"name": name, "sd": sd, "units": units,
+                       "effect": eff.map(|(e, lo, hi)| json!({"estimate": absolute::smd_in_units(e, *sd), "ci_lower": absolute::smd_in_units(lo, *sd), "ci_upper": absolute::smd_in_units(hi, *sd)}))})
+            });
+            json!({
+                "outcome": row.outcome,
+                "measure": m.code(),
+                "relative_effect": eff.map(|(e, lo, hi)| json!({"estimate": e, "ci_lower": lo, "ci_upper": hi})),
+                "absolute": absolute,
+                "scale": scale,
+                "threshold": row.threshold,
+                "certainty": row.certainty.as_ref().map(|c| json!({
+                    "start": c.start,
+                    "level": c.level(),
+                    "judgements": c.judgements,
+                })),
+            })
+        })
+        .collect();
+    json!({"intervention": sof.intervention, "comparator": sof.comparator, "rows": rows})
+}
+
+/// The authors' notes: per outcome of the table, what the data say for each GRADE domain, and
+/// which judgements the spec does not give. These inform the authors' judgement; metareport
+/// makes none.
+pub fn notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
+    let Some(sof) = &spec.summary_of_findings else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    let missing: Vec<&str> = sof
+        .rows
+        .iter()
+        .filter(|r| r.certainty.is_none())
+        .map(|r| r.outcome.as_str())
+        .collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "{}: summary_of_findings: no certainty judgements for {}: the table has {} certainty column; give `certainty:` (start and the five domains) to grade the evidence",
+            spec.file,
+            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+            if missing.len() == sof.rows.len() { "no" } else { "\"not assessed\" in its" }
+        ));
+    }
+    for row in &sof.rows {
+        let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
+        let head = format!("{}: summary_of_findings: `{}`", spec.file, o.id);
+        notes.extend(evidence(&head, row, o, a));
+    }
+    notes
+}
+
+/// What the data say for each domain of one outcome.
+fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> {
+    let m = a.measure;
+    let mut out = Vec::new();
+    // Risk of bias: the share of the weight from studies at high risk overall.
+    if let (Some(rob), Some(w)) = (&o.risk_of_bias, &a.overall.weights_pct) {
+        let mut high = 0.0;
+        let mut judged = false;
+        for (i, s) in a.studies.iter().enumerate() {
+            if let Some(level) = rob.of(a.name(s)).and_then(|x| x.overall) {
+                judged = true;
+                if level.severity().is_some_and(|v| v >= 3) {
+                    high += w[i];
+                }
+            }
+        }
+        if judged {
+            out.push(format!(
+                "{head}: risk of bias: {:.0}% of the weight comes from studies at high risk of bias overall (a suggestion for the authors' judgement, not one)",
+                high
+            ));
+        }
+    }
+    if let Some(h) = a.overall.heterogeneity.value() {
+        let pi = a
+            .overall
+            .prediction
+            .value()
+            .and_then(|p| {
+                p.shown_interval().map(|pi| {
+                    format!(
+                        "; prediction interval {}",
+                        format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m)
+                    )
+                })
+            })
+            .unwrap_or_default();
+        out.push(format!(
+            "{head}: inconsistency: I² = {}, τ² = {}, Q = {} (df = {}, {}){pi}",
+            format::percent0(h.i2),
+            format::tau2(h.tau2),
+            format::stat(h.q),
+            h.df,
+            format::p_text(h.p)
+        ));
+    }
+    if let Some((e, lo, hi)) = pooled(a) {
+        let null = m.null_value();
+        let crosses = lo < null && hi > null;
+        let mut s = format!(
+            "{head}: imprecision: {} {} (95% CI {}) {} the line of no effect",
+            m.abbreviation(),
+            format::effect(e, m),
+            format::interval(lo, hi, m),
+            if crosses { "crosses" } else { "does not cross" }
+        );
+        if absolute::has_risks(m)
+            && let Some(acr) = assumed_risks(row, a).first().map(|x| x.risk)
+            && let Some(x) = absolute::absolute_effect(m, acr, e, lo, hi)
+        {
+            let k = x.per_1000();
+            let t = row.threshold;
+            let side = |v: f64| v.abs() > t;
+            s.push_str(&format!(
+                "; the absolute difference ranges from {:.0} to {:.0} per 1,000, {} the threshold of {t} per 1,000",
+                k.difference_lower,
+                k.difference_upper,
+                if side(k.difference_lower) && side(k.difference_upper) && (k.difference_lower < 0.0) == (k.difference_upper < 0.0) { "both limits beyond" } else { "not both limits beyond" }
+            ));
+            if let (Some(ois), Some(n)) = (
+                absolute::optimal_information_size(acr, 0.25, 0.05, 0.8),
+                Counts::overall(a).participants,
+            ) {
+                s.push_str(&format!(
+                    "; optimal information size for a 25% relative risk reduction (α 0.05, power 0.8): {} participants, the studies have {}",
+                    format::count(ois.ceil()),
+                    format::count(n)
+                ));
+            }
+        }
+        out.push(s);
+    }
+    if let Some(b) = &a.bias
+        && let Some(Computed::Value(e)) = &b.egger
+        && a.studies.len() >= 10
+    {
+        out.push(format!(
+            "{head}: publication bias: Egger's test {} ({} studies)",
+            format::p_text(e.p),
+            a.studies.len()
+        ));
+    } else if a.studies.len() < 10 {
+        out.push(format!(
+            "{head}: publication bias: {} studies, fewer than the 10 tests for funnel-plot asymmetry need",
+            a.studies.len()
+        ));
+    }
+    out
+}
