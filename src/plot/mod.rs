@@ -9,6 +9,7 @@
 
 pub mod axis;
 pub mod canvas;
+pub mod export;
 pub mod forest;
 pub mod funnel;
 pub mod prisma;
@@ -18,7 +19,8 @@ use std::sync::LazyLock;
 /// Resolution of PNG exports.
 pub const PNG_DPI: f32 = 300.0;
 
-static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
+/// usvg options with the embedded figure fonts only (no system fonts).
+pub(crate) static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
     for f in [
@@ -56,11 +58,19 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
 
 /// PNG with a physical resolution chunk (pHYs), so journals read 300 dpi.
 fn encode_png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
+    encode_png_dpi(pixmap, PNG_DPI as f64)
+}
+
+/// PNG with a pHYs chunk stating `dpi`.
+pub(crate) fn encode_png_dpi(
+    pixmap: &resvg::tiny_skia::Pixmap,
+    dpi: f64,
+) -> Result<Vec<u8>, String> {
     let png = pixmap
         .encode_png()
         .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let ppm = (PNG_DPI as f64 / 0.0254).round() as u32;
+    let ppm = (dpi / 0.0254).round() as u32;
     let mut data = Vec::with_capacity(9);
     data.extend_from_slice(&ppm.to_be_bytes());
     data.extend_from_slice(&ppm.to_be_bytes());
