@@ -12,6 +12,8 @@
 pub mod manifest;
 pub mod plan;
 pub mod produce;
+pub mod submission;
+pub mod submission_plan;
 
 use std::io::IsTerminal;
 use std::path::Path;

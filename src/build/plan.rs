@@ -16,14 +16,55 @@ use crate::spec::{FigureKind, Spec};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Product {
-    Results { spec: usize },
-    FigureSvg { spec: usize, figure: usize },
-    FigurePng { spec: usize, figure: usize },
-    Bibliography { spec: Option<usize> },
-    Typst { spec: usize },
-    Pdf { spec: usize },
+    Results {
+        spec: usize,
+    },
+    FigureSvg {
+        spec: usize,
+        figure: usize,
+    },
+    FigurePng {
+        spec: usize,
+        figure: usize,
+    },
+    Bibliography {
+        spec: Option<usize>,
+    },
+    Typst {
+        spec: usize,
+    },
+    Pdf {
+        spec: usize,
+    },
     ReportTypst,
     ReportPdf,
+    /// The manuscript as a Word file (always built).
+    Docx {
+        spec: usize,
+    },
+    /// The combined report as a Word file.
+    ReportDocx,
+    /// `out/<review>/submission/`: only with `submission:` in the spec.
+    SubmissionManuscript {
+        spec: usize,
+    },
+    SubmissionFigure {
+        spec: usize,
+        figure: usize,
+        format: crate::plot::export::Format,
+    },
+    SubmissionChecklistDocx {
+        spec: usize,
+    },
+    SubmissionChecklistPdf {
+        spec: usize,
+    },
+    SubmissionSupplementary {
+        spec: usize,
+    },
+    SubmissionReadme {
+        spec: usize,
+    },
 }
 
 /// One output file.
@@ -38,7 +79,8 @@ pub struct Target {
     pub depends_on: Vec<String>,
 }
 
-fn key(v: &Value) -> String {
+/// The blake3 key of a JSON value.
+pub(crate) fn key(v: &Value) -> String {
     blake3::hash(&serde_json::to_vec(v).expect("keys serialise"))
         .to_hex()
         .to_string()
@@ -157,6 +199,17 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             key: key(&json!({"tool": tool, "product": "pdf", "typst": typ_key, "fonts": fonts, "figures": figure_keys})),
             depends_on: pdf_deps,
         });
+        super::submission_plan::review_targets(
+            &mut out,
+            spec,
+            si,
+            &dir,
+            &tool,
+            fonts,
+            &tpl,
+            &typ_key,
+            &figure_keys,
+        );
         typst_keys.push(typ_key);
         all_figure_keys.extend(figure_keys);
     }
@@ -188,6 +241,12 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             path: "out/report.pdf".into(),
             product: Product::ReportPdf,
             key: key(&json!({"tool": tool, "product": "report-pdf", "typst": report_key, "fonts": fonts, "figures": all_figure_keys})),
+            depends_on: pdf_deps.clone(),
+        });
+        out.push(Target {
+            path: "out/report.docx".into(),
+            product: Product::ReportDocx,
+            key: key(&json!({"tool": tool, "product": "report-docx", "typst": report_key, "fonts": fonts, "figures": all_figure_keys, "bib": templates.references})),
             depends_on: pdf_deps,
         });
     }

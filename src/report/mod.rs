@@ -3,5 +3,8 @@
 //! (`compile.rs`).
 pub mod compile;
 pub mod context;
+pub mod docx;
 pub mod format;
+pub mod prisma_checklist;
 pub mod render;
+pub mod supplementary;

@@ -14,6 +14,7 @@ pub mod check;
 pub mod preset;
 pub mod raw;
 pub mod resolve;
+pub mod submission;
 pub mod yaml;
 
 use serde::Serialize;
@@ -55,6 +56,29 @@ pub struct Spec {
     pub tables: Vec<(TableKind, Option<String>)>,
     /// Every file read (the spec first), with its hash.
     pub inputs: Vec<InputFile>,
+    /// The journal submission package, when asked for (not part of the manuscript's key:
+    /// the submission's targets name it themselves).
+    #[serde(skip)]
+    pub submission: Option<Submission>,
+    /// PRISMA 2020 checklist locations given by the authors (item → location).
+    #[serde(skip)]
+    pub prisma_checklist: std::collections::BTreeMap<String, String>,
+}
+
+/// The journal submission package, resolved (`submission:`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Submission {
+    /// The journal preset's name.
+    pub journal: String,
+    /// Printed width of the figures in mm.
+    pub width_mm: f64,
+    /// Figure file formats, in the order given.
+    pub formats: Vec<crate::plot::export::Format>,
+    /// Resolution of raster figures.
+    pub dpi: u32,
+    /// The smallest text allowed at the printed width (points) and who sets it.
+    pub min_text_pt: f64,
+    pub min_text_source: String,
 }
 
 /// Table 1: study characteristics.

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::stats::{Measure, Tau2Method};
 
+pub use super::submission::{RawColumnWidth, RawPrismaChecklist, RawSubmission, RawWidth};
+
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +44,11 @@ pub struct RawSpec {
     pub baseline: Option<RawBaseline>,
     /// What the manuscript shows and how.
     pub manuscript: Option<RawManuscript>,
+    /// The journal submission package: Word manuscript, figures to a journal's rules, PRISMA
+    /// checklist (written to `out/<review>/submission/` only when this is given).
+    pub submission: Option<RawSubmission>,
+    /// Locations of PRISMA 2020 checklist items in the authors' own text, by item number.
+    pub prisma_checklist: Option<RawPrismaChecklist>,
 }
 
 /// A preset.

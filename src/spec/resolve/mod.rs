@@ -17,6 +17,7 @@ mod prisma;
 mod sensitivity;
 mod studies;
 mod subgroups;
+mod submission;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -282,6 +283,15 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         !raw.outcomes.is_empty(),
         baseline.is_some(),
     );
+    let submission_settings = raw
+        .submission
+        .as_ref()
+        .and_then(|s| submission::submission(r, s));
+    let prisma_checklist = raw
+        .prisma_checklist
+        .as_ref()
+        .map(|c| submission::prisma_checklist(r, c))
+        .unwrap_or_default();
     if raw.outcomes.is_empty() && studies.is_none() && prisma.is_none() {
         r.diags.push(Diagnostic::file(
             &r.file,
@@ -305,6 +315,8 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         figures,
         tables,
         inputs: r.inputs.clone(),
+        submission: submission_settings,
+        prisma_checklist,
     }
 }
 
