@@ -101,8 +101,7 @@ pub fn figure_file(
         .expect("submission figures are planned only with `submission:`");
     let fig = figure_plot(spec, analyses, fi)?;
     let name = format!(
-        "{}: figure {} ({})",
-        spec.file,
+        "figure {} ({})",
         fi + 1,
         figure_ref(spec, &spec.figures[fi]).path
     );

@@ -58,19 +58,11 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
 
 /// PNG with a physical resolution chunk (pHYs), so journals read 300 dpi.
 fn encode_png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
-    encode_png_dpi(pixmap, PNG_DPI as f64)
-}
-
-/// PNG with a pHYs chunk stating `dpi`.
-pub(crate) fn encode_png_dpi(
-    pixmap: &resvg::tiny_skia::Pixmap,
-    dpi: f64,
-) -> Result<Vec<u8>, String> {
     let png = pixmap
         .encode_png()
         .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let ppm = (dpi / 0.0254).round() as u32;
+    let ppm = (PNG_DPI as f64 / 0.0254).round() as u32;
     let mut data = Vec::with_capacity(9);
     data.extend_from_slice(&ppm.to_be_bytes());
     data.extend_from_slice(&ppm.to_be_bytes());

@@ -14,6 +14,7 @@
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
+//! | `submission` | the Word manuscript read back, TIFF/PDF/EPS figures, the PRISMA checklist, determinism |
 
 mod common;
 
@@ -29,3 +30,4 @@ mod manuscript;
 mod properties;
 mod reference;
 mod spec_errors;
+mod submission;

@@ -206,10 +206,72 @@ fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap
     Ok(pixmap)
 }
 
-/// PNG `width_pt` points wide at `dpi`, the resolution stated in a pHYs chunk.
+/// PNG `width_pt` points wide at `dpi`, the resolution stated in a pHYs chunk (8-bit RGB,
+/// on white).
 pub fn png(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
-    let pixmap = pixmap(svg, width_pt, dpi)?;
-    super::encode_png_dpi(&pixmap, f64::from(dpi))
+    cached(svg, width_pt, dpi, None, || {
+        let (w, h, rgb) = rasterise(svg, width_pt, dpi)?;
+        encode_rgb_png(w, h, &rgb, dpi)
+    })
+}
+
+/// PNG of 8-bit RGB pixels with a pHYs chunk (fdeflate: fast, as compact as zlib's default
+/// for line art).
+pub fn encode_rgb_png(w: u32, h: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_compression(png::Compression::Fast);
+        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+        e.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppm,
+            yppu: ppm,
+            unit: png::Unit::Meter,
+        }));
+        let mut wr = e
+            .write_header()
+            .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+        wr.write_image_data(rgb)
+            .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    }
+    Ok(out)
+}
+
+type Slot = std::sync::Arc<std::sync::OnceLock<Result<Vec<u8>, String>>>;
+
+/// Rendered PNGs by (SVG hash, width, dpi, windows): the manuscript's Word file, the combined
+/// report's and the figure files draw the same picture once per build, even from parallel
+/// jobs (a second caller waits for the first). Entries live for the process (a build).
+static PNG_CACHE: std::sync::LazyLock<std::sync::Mutex<std::collections::BTreeMap<String, Slot>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn cached(
+    svg: &str,
+    width_pt: f64,
+    dpi: u32,
+    windows: Option<&[[f64; 2]]>,
+    make: impl FnOnce() -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, String> {
+    let key = format!(
+        "{}/{}/{dpi}/{:?}",
+        blake3::hash(svg.as_bytes()).to_hex(),
+        width_pt.to_bits(),
+        windows
+    );
+    let slot = {
+        let mut map = match PNG_CACHE.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        // Bounded: a build draws a few figures; a long-running `watch` should not grow.
+        if map.len() > 256 {
+            map.clear();
+        }
+        map.entry(key).or_default().clone()
+    };
+    slot.get_or_init(make).clone()
 }
 
 /// TIFF `width_pt` points wide at `dpi` (LZW, 8-bit RGB, no alpha, dpi in the file).
@@ -221,6 +283,18 @@ pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 /// PNG of horizontal windows [top, bottom] (in the figure's points) of an SVG stacked on one
 /// another, `width_pt` wide at `dpi`: one page of a forest plot too tall for a page.
 pub fn png_windows(
+    svg: &str,
+    natural_width: f64,
+    windows: &[[f64; 2]],
+    width_pt: f64,
+    dpi: u32,
+) -> Result<Vec<u8>, String> {
+    cached(svg, width_pt, dpi, Some(windows), || {
+        png_windows_uncached(svg, natural_width, windows, width_pt, dpi)
+    })
+}
+
+fn png_windows_uncached(
     svg: &str,
     natural_width: f64,
     windows: &[[f64; 2]],
@@ -247,7 +321,12 @@ pub fn png_windows(
         out.data_mut()[y * stride..y * stride + src.len()].copy_from_slice(src);
         y += (b - a) as usize;
     }
-    super::encode_png_dpi(&out, f64::from(dpi))
+    let rgb: Vec<u8> = out
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    encode_rgb_png(out.width(), out.height(), &rgb, dpi)
 }
 
 #[cfg(test)]
