@@ -21,12 +21,24 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
         .filter_map(|l| doc.reference(l).map(|r| (l.clone(), r)))
         .collect();
     let mut warnings = Vec::new();
+    // Figures' numbers by label, and the order in which the text first cites them.
+    let figure_numbers: Vec<(String, usize)> = doc
+        .figures()
+        .into_iter()
+        .filter_map(|(n, l, _)| l.map(|l| (l.to_string(), n)))
+        .collect();
+    let mut cited: Vec<usize> = Vec::new();
     for_each_run_list(&mut doc.blocks, &mut |runs| {
         let mut out: Vec<Inline> = Vec::with_capacity(runs.len());
         for i in std::mem::take(runs) {
             match i {
                 Inline::Ref(target, f) => {
                     if let Some((_, text)) = refs.iter().find(|(l, _)| *l == target) {
+                        if let Some((_, n)) = figure_numbers.iter().find(|(l, _)| *l == target)
+                            && !cited.contains(n)
+                        {
+                            cited.push(*n);
+                        }
                         out.push(Inline::Text(text.clone(), f));
                     } else {
                         // A citation: join the previous group when only spaces lie between.
@@ -49,11 +61,18 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
         }
         *runs = out;
     });
+    if let Some(w) = cited.windows(2).find(|w| w[1] < w[0]) {
+        warnings.push(format!(
+            "figure {} is first cited after figure {}: journals number figures in the order they are first cited",
+            w[1], w[0]
+        ));
+    }
     // 2. The bibliography and its style.
     let Some((style_name, path)) = doc.blocks.iter().find_map(|b| match b {
         Block::Bibliography { style, path, .. } => Some((style.clone(), path.clone())),
         _ => None,
     }) else {
+        doc.warnings.append(&mut warnings);
         // No bibliography: typst would refuse citations; leave their keys.
         for_each_run_list(&mut doc.blocks, &mut |runs| {
             for i in runs.iter_mut() {

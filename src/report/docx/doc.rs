@@ -141,6 +141,8 @@ pub struct Document {
     pub heading_numbering: bool,
     /// The word before a figure's number ("Figure", or "Fig." in the journal style).
     pub figure_supplement: String,
+    /// Landscape pages (`#set page(flipped: true)`).
+    pub landscape: bool,
     /// Constructs of the source that the Word file cannot show (named, with where they are).
     pub warnings: Vec<String>,
 }

@@ -205,8 +205,7 @@ impl Walker {
             ..*ctx
         };
         self.markup(m, &mut inner);
-        let out = trim(std::mem::replace(&mut self.para, saved));
-        out
+        trim(std::mem::replace(&mut self.para, saved))
     }
 
     fn inline_expr(&mut self, e: Expr, ctx: &Ctx) -> Vec<Inline> {
@@ -349,6 +348,15 @@ impl Walker {
     }
 
     fn set_rule(&mut self, set: ast::SetRule) {
+        if let Expr::Ident(i) = set.target()
+            && i.as_str() == "page"
+            && let Some(Expr::Bool(b)) = set.args().items().find_map(|a| match a {
+                ast::Arg::Named(n) if n.name().as_str() == "flipped" => Some(n.expr()),
+                _ => None,
+            })
+        {
+            self.doc.landscape = b.get();
+        }
         if let Expr::Ident(i) = set.target()
             && i.as_str() == "heading"
         {

@@ -13,6 +13,8 @@ use super::doc::*;
 
 /// Text width of the page (A4 less 2.3 cm margins), in points; as the PDF's.
 pub const TEXT_WIDTH_PT: f64 = 464.88;
+/// Text width of a landscape page (A4 turned, same margins), in points.
+pub const TEXT_WIDTH_LANDSCAPE_PT: f64 = 711.5;
 /// Height a figure may take (the PDF's `fitted`), in points.
 pub const FIGURE_MAX_HEIGHT_PT: f64 = 595.28;
 /// Resolution of the embedded figures.
@@ -33,6 +35,11 @@ pub fn parts(
     opts: Options,
 ) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
     let mut w = Writer {
+        text_width: if doc.landscape {
+            TEXT_WIDTH_LANDSCAPE_PT
+        } else {
+            TEXT_WIDTH_PT
+        },
         files,
         opts,
         body: String::new(),
@@ -136,10 +143,15 @@ pub fn parts(
             "\n",
             r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
             "<w:body>{}",
-            r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>"#,
+            r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>{}<w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>"#,
             "</w:body></w:document>"
         ),
-        w.body
+        w.body,
+        if doc.landscape {
+            r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
+        } else {
+            r#"<w:pgSz w:w="11906" w:h="16838"/>"#
+        }
     );
     out.push(("word/document.xml".to_string(), document.into_bytes()));
     out.push((
@@ -184,6 +196,7 @@ fn heading_numbers(doc: &Document) -> Vec<Option<String>> {
 }
 
 struct Writer<'a> {
+    text_width: f64,
     files: &'a [(String, Vec<u8>)],
     opts: Options,
     body: String,
@@ -440,17 +453,40 @@ impl Writer<'_> {
             .len()
             .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
-        // Column widths in proportion to their longest text (bounded), in twentieths of a point.
-        let total = (TEXT_WIDTH_PT * 20.0) as usize;
-        let mut weight = vec![4usize; ncols];
+        // Column widths in twentieths of a point: at least the longest word of the column (no
+        // word broken inside), the rest shared in proportion to the longest text (bounded).
+        let total = self.text_width * 20.0;
+        let per_char = 90.0; // about half an em of 9 pt text
+        let margin = 200.0;
+        let mut min = vec![0.0f64; ncols];
+        let mut want = vec![0.0f64; ncols];
         for row in std::iter::once(&t.header).chain(&t.rows) {
             for (i, c) in row.iter().enumerate().take(ncols) {
-                let n = plain(&c.content).chars().count().clamp(4, 40);
-                weight[i] = weight[i].max(n);
+                let text = plain(&c.content);
+                let word = text
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let len = text.chars().count().min(60);
+                min[i] = min[i].max(word as f64 * per_char + margin);
+                want[i] = want[i].max(len as f64 * per_char + margin);
             }
         }
-        let sum: usize = weight.iter().sum();
-        let widths: Vec<usize> = weight.iter().map(|w| total * w / sum).collect();
+        let min_sum: f64 = min.iter().sum();
+        let want_sum: f64 = want.iter().sum();
+        let widths: Vec<usize> = if want_sum <= total {
+            want.iter().map(|w| *w as usize).collect()
+        } else if min_sum >= total {
+            min.iter().map(|m| (m * total / min_sum) as usize).collect()
+        } else {
+            let extra = total - min_sum;
+            let spread: f64 = want.iter().zip(&min).map(|(w, m)| w - m).sum();
+            min.iter()
+                .zip(&want)
+                .map(|(m, w)| (m + extra * (w - m) / spread.max(1.0)) as usize)
+                .collect()
+        };
         self.body.push_str(concat!(
             r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/>"#,
             r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#,
@@ -527,9 +563,9 @@ impl Writer<'_> {
         };
         let max_h = img.max_height.unwrap_or(FIGURE_MAX_HEIGHT_PT);
         let scale = if img.windows.is_some() {
-            (TEXT_WIDTH_PT / w).min(1.0)
+            (self.text_width / w).min(1.0)
         } else {
-            (TEXT_WIDTH_PT / w).min(max_h / h).min(1.0)
+            (self.text_width / w).min(max_h / h).min(1.0)
         };
         let (dw, dh) = (w * scale, h * scale);
         let png = match &img.windows {
