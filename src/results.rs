@@ -61,6 +61,16 @@ fn studies(a: &Analysis) -> Value {
         .collect()
 }
 
+/// The counts the manuscript prints (`report::counts`: a study reported the outcome when it has
+/// data for it, whether it contributed or was not estimable), overall and per subgroup.
+fn counts_json(a: &Analysis) -> Value {
+    let one = |c: crate::report::counts::Counts| json!({"reported": c.reported(), "contributed": c.contributed, "not_estimable": c.not_estimable.len(), "participants": c.participants});
+    json!({
+        "overall": one(crate::report::counts::Counts::overall(a)),
+        "subgroups": a.subgroups.as_ref().map(|sg| sg.groups.iter().map(|g| json!({"name": g.name, "counts": one(crate::report::counts::Counts::subgroup(a, g))})).collect::<Vec<_>>()),
+    })
+}
+
 /// The results of one outcome.
 pub fn outcome_json(o: &Outcome, a: &Analysis) -> Value {
     let m = a.measure;
@@ -76,6 +86,7 @@ pub fn outcome_json(o: &Outcome, a: &Analysis) -> Value {
         "data_file": o.data_file,
         "settings": o.settings,
         "k": a.studies.len(),
+        "counts": counts_json(a),
         "studies": studies(a),
         "excluded": a.excluded,
         "overall": a.overall,
@@ -121,5 +132,6 @@ pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
         },
         "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_json(o, a)).collect::<Vec<_>>(),
         "baseline": baseline_json(spec),
+        "risk_of_bias": crate::rob::results_json(spec, analyses),
     })
 }

@@ -5,10 +5,12 @@
 //! - `plan.rs`: the targets of a project and their keys (what each output depends on)
 //! - `manifest.rs`: the manifest, atomic writes, the lock
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
+//! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were.
 
+pub mod edits;
 pub mod manifest;
 pub mod plan;
 pub mod produce;
@@ -125,8 +127,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         ));
     }
     let leftovers = old.leftovers(&targets);
+    // Outputs edited by hand are never overwritten or removed silently.
+    if !opts.force {
+        let rewrite: Vec<&str> = stale.iter().map(|t| t.path.as_str()).collect();
+        if let Some(f) = edits::refuse(&old, root, &rewrite, &leftovers) {
+            return Err(f);
+        }
+    }
     if stale.is_empty() && leftovers.is_empty() {
         if !opts.quiet {
+            // Nothing to do: the notes of the current outputs, as the build that made them said.
+            for note in current_notes(root, &targets) {
+                eprintln!("note: {note}");
+            }
             eprintln!(
                 "metareport: {} outputs up to date ({:.0} ms)",
                 targets.len(),
@@ -183,6 +196,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         built,
         removed,
     })
+}
+
+/// The notes kept in the `notes.txt` outputs of the targets.
+fn current_notes(root: &Path, targets: &[Target]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|t| matches!(t.product, plan::Product::Notes { .. }))
+        .filter_map(|t| std::fs::read_to_string(root.join(&t.path)).ok())
+        .flat_map(|text| crate::report::notes::read(&text))
+        .collect()
 }
 
 /// Whether a progress bar should be shown.

@@ -19,6 +19,10 @@ pub enum Product {
     Results {
         spec: usize,
     },
+    /// The notes for the review's authors (`notes.txt`).
+    Notes {
+        spec: usize,
+    },
     FigureSvg {
         spec: usize,
         figure: usize,
@@ -113,7 +117,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
         {
             let k = key(
                 &json!({"tool": tool, "product": "results", "id": spec.id, "title": spec.title, "file": spec.file, "preset": spec.preset,
-                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline}),
+                                "inputs": spec.inputs, "outcomes": spec.outcomes, "baseline": spec.baseline, "risk_of_bias": spec.risk_of_bias}),
             );
             out.push(Target {
                 path: format!("{dir}/results.json"),
@@ -126,6 +130,17 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 ],
             });
         }
+        // The notes speak of the analyses and of all the spec's text.
+        out.push(Target {
+            path: format!("{dir}/notes.txt"),
+            product: Product::Notes { spec: si },
+            key: key(&json!({"tool": tool, "product": "notes", "spec": spec})),
+            depends_on: vec![
+                format!("metareport {tool}"),
+                format!("{} (all of it)", spec.file),
+                format!("data: {}", data_files.join(", ")),
+            ],
+        });
         let mut figure_keys = Vec::new();
         for (fi, f) in spec.figures.iter().enumerate() {
             let outcomes: Vec<&crate::spec::Outcome> = spec
@@ -138,7 +153,8 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 .filter_map(|o| o.data_file.as_deref())
                 .collect();
             let base = json!({"tool": tool, "fonts": fonts, "figure": f, "outcomes": outcomes, "data": data_hashes(spec, &files),
-                              "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null }});
+                              "prisma": if f.kind == FigureKind::Prisma { json!(spec.prisma) } else { Value::Null },
+                              "risk_of_bias": if matches!(f.kind, FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary) { json!({"review": spec.risk_of_bias, "outcomes": spec.outcomes}) } else { Value::Null }});
             let mut deps = vec![format!("metareport {tool}"), "embedded fonts".to_string()];
             deps.push(if f.kind == FigureKind::Prisma {
                 format!("{}: prisma", spec.file)

@@ -108,6 +108,19 @@ pub(crate) fn figure_plot(
                 .collect();
             plot::forest::panels(&items)
         }
+        FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
+            let rob = match f.outcomes.first() {
+                Some(id) => spec.outcomes[find(id)].risk_of_bias.as_ref(),
+                None => spec.risk_of_bias.as_ref(),
+            }
+            .expect("validated: risk-of-bias figures have a table");
+            match f.kind {
+                FigureKind::RiskOfBias => plot::rob::traffic_light(rob),
+                _ => {
+                    plot::rob::summary(rob, rob.study_weights(&spec.outcomes, analyses).as_deref())
+                }
+            }
+        }
         FigureKind::Prisma => plot::prisma::prisma(
             spec.prisma
                 .as_ref()
@@ -147,6 +160,14 @@ pub(crate) fn figure_plot(
 const PAGE_TEXT_WIDTH: f64 = 464.88;
 const FIGURE_MAX_HEIGHT: f64 = 595.28;
 
+/// The smallest scale a figure is printed at on a portrait page: its 8 pt text at 6 pt. A
+/// wider figure (a forest plot with many columns) goes on a landscape page of its own.
+pub const MIN_FIGURE_SCALE: f64 = 0.75;
+/// The text width of a landscape page (the same margins) and the height `fitted` scales a
+/// figure to there (`max-height: 13cm` in the template).
+const LANDSCAPE_TEXT_WIDTH: f64 = 711.5;
+const LANDSCAPE_FIGURE_MAX_HEIGHT: f64 = 368.5;
+
 fn style_name(spec: &Spec) -> &'static str {
     match spec.style {
         Style::Plain => "plain",
@@ -175,7 +196,8 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
             String::new()
         }),
     );
-    // Forest plots too tall for a page: the windows of each page (header, rows, axis).
+    // Forest plots too wide for a portrait page: on a landscape page. Too tall for a page: the
+    // windows of each page (header, rows, axis).
     if let Some(Value::Array(figures)) = o.get_mut("figures") {
         for (fi, fig) in figures.iter_mut().enumerate() {
             // Only single forest plots (and sensitivity forests) have rows to split.
@@ -184,17 +206,28 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
                 FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
                 FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
                 FigureKind::Funnel | FigureKind::Prisma => false,
+                FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
             };
-            let Some(plot) = rows_based
+            let Some(plot) = (rows_based || f.kind == FigureKind::Forest)
                 .then(|| figure_plot(spec, analyses, fi).ok())
                 .flatten()
             else {
                 continue;
             };
+            let landscape = PAGE_TEXT_WIDTH / plot.width < MIN_FIGURE_SCALE;
+            let (text_width, max_height) = if landscape {
+                if let Some(fig) = fig.as_object_mut() {
+                    fig.insert("landscape".into(), json!(true));
+                }
+                (LANDSCAPE_TEXT_WIDTH, LANDSCAPE_FIGURE_MAX_HEIGHT)
+            } else {
+                (PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT)
+            };
             let pages = plot
                 .bands
                 .as_ref()
-                .and_then(|b| b.pages(plot.width, plot.height, PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT));
+                .filter(|_| rows_based)
+                .and_then(|b| b.pages(plot.width, plot.height, text_width, max_height));
             if let (Some(pages), Some(fig)) = (pages, fig.as_object_mut()) {
                 fig.insert("width".into(), json!(plot.width));
                 fig.insert("height".into(), json!(plot.height));
@@ -351,6 +384,20 @@ fn unprintable_text(spec: &Spec) -> Option<String> {
     ))
 }
 
+/// Every note of a review for its authors, as `build` prints them and `notes.txt` keeps them:
+/// the analyses' caveats and the characters the shipped fonts cannot draw.
+pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (o, an) in spec.outcomes.iter().zip(analyses) {
+        for w in &an.warnings {
+            notes.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
+        }
+    }
+    notes.extend(unprintable_text(spec));
+    notes.extend(crate::rob::warnings(spec));
+    notes
+}
+
 /// Produces the bytes of every stale target.
 pub fn produce(
     specs: &[Spec],
@@ -371,6 +418,7 @@ pub fn produce(
         let needed = needs_all
             || stale.iter().any(|t| match t.product {
                 Product::Results { spec }
+                | Product::Notes { spec }
                 | Product::FigureSvg { spec, .. }
                 | Product::FigurePng { spec, .. }
                 | Product::Typst { spec }
@@ -385,12 +433,7 @@ pub fn produce(
             });
         if needed {
             let a = analyse_spec(spec)?;
-            for (o, an) in spec.outcomes.iter().zip(&a) {
-                for w in &an.warnings {
-                    warnings.push(format!("{}: outcome `{}`: {}", spec.file, o.id, w.message));
-                }
-            }
-            warnings.extend(unprintable_text(spec));
+            warnings.extend(review_notes(spec, &a));
             analyses[si] = Some(a);
         }
     }
@@ -417,6 +460,11 @@ pub fn produce(
                 b.push(b'\n');
                 b
             }
+            Product::Notes { spec } => crate::report::notes::file_text(
+                &specs[spec].file,
+                &review_notes(&specs[spec], get(spec)),
+            )
+            .into_bytes(),
             Product::FigureSvg { spec, figure } => {
                 figure_svg(&specs[spec], get(spec), figure)?.into_bytes()
             }

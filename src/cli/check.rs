@@ -1,10 +1,10 @@
 //! `metareport check`: everything `build` does short of writing — validate every spec and its
 //! data, run the analyses, draw the figures, render the templates and compile the documents in
-//! memory — so that a project `check` passes also builds.
+//! memory — so that a project `check` passes also builds. It prints the notes `build` prints.
 
 use std::path::Path;
 
-use crate::build::produce::{analyse_spec, manuscript_pdf, report_pdf};
+use crate::build::produce::{analyse_spec, manuscript_pdf, report_pdf, review_notes};
 use crate::project::{Failure, Project};
 use crate::report::render::Templates;
 
@@ -13,15 +13,21 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let specs = project.load_all()?;
     let templates = Templates::load(dir).map_err(Failure::Io)?;
     let mut analyses = Vec::with_capacity(specs.len());
+    let mut notes = Vec::new();
     for spec in &specs {
         let a = analyse_spec(spec)?;
         manuscript_pdf(spec, &a, &templates, false)?;
+        notes.extend(review_notes(spec, &a));
         analyses.push(a);
     }
     if !specs.is_empty() {
         report_pdf(&specs, &analyses, &templates, false)?;
     }
     if !quiet {
+        // The notes `build` would print (and write to each review's notes.txt).
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
         let n: usize = specs.iter().map(|s| s.outcomes.len()).sum();
         println!("ok: {} review(s), {n} outcome(s)", specs.len());
     }

@@ -24,10 +24,36 @@ outcomes:
       egger: true
     sensitivity:
       leave_one_out: true
+      risk_of_bias: {exclude: [high]}   # pool again without the trials at high risk of bias
     forest:
       arms: [Vaccine, Control]
       favours: [Favours vaccine, Favours control]
+      risk_of_bias: true     # a judgement per domain beside each study
+
+# Risk of bias: one row per study (Study, D1-D5, Overall), as robvis reads it.
+# ILLUSTRATIVE ONLY: these RoB 2 judgements were made up to show the feature; they are not an
+# appraisal of these trials. Replace them with your own.
+risk_of_bias:
+  tool: rob2                 # rob2 rob2-cluster robins-i robins-i-v2 robins-e quadas-2 nos-cohort nos-case-control generic
+  data: data/rob-illustrative.csv
+  weights: tuberculosis      # the summary plot weights studies as this outcome's pooled estimate does
 "#;
+
+const ROB: &str = "Study,D1,D2,D3,D4,D5,Overall
+Aronson 1948,Some concerns,Low,Low,Low,Low,Some concerns
+Ferguson & Simes 1949,Some concerns,Low,Some concerns,Low,Low,Some concerns
+Rosenthal et al 1960,Low,Low,Low,Low,Low,Low
+Hart & Sutherland 1977,Low,Low,Low,Low,Low,Low
+Frimodt-Moller et al 1973,High,Low,Low,Some concerns,Low,High
+Stein & Aronson 1953,High,Some concerns,Low,Low,Low,High
+Vandiviere et al 1973,Low,Low,High,Low,Low,High
+TPT Madras 1980,Low,Low,Low,Low,Some concerns,Some concerns
+Coetzee & Berjak 1968,Low,Low,Low,Low,Low,Low
+Rosenthal et al 1961,High,Low,Low,Low,Low,High
+Comstock et al 1974,Some concerns,Low,Low,Low,Low,Some concerns
+Comstock & Webster 1969,Some concerns,Low,No information,Low,Low,Some concerns
+Comstock et al 1976,Some concerns,Low,Low,Low,Low,Some concerns
+";
 
 const DATA: &str = "study,year,events_t,total_t,events_c,total_c,allocation
 Aronson 1948,1948,4,123,11,139,random
@@ -72,6 +98,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     };
     write("analyses/example.yaml", SPEC)?;
     write("analyses/data/example.csv", DATA)?;
+    write("analyses/data/rob-illustrative.csv", ROB)?;
     if !dir.join(".gitignore").exists() {
         write(".gitignore", "/out\n")?;
     }

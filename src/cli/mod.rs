@@ -5,12 +5,14 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod import;
 pub mod init;
 pub mod man;
 pub mod pool;
 pub mod schema;
+pub mod templates;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -101,6 +103,28 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write every page with --out-dir.
     Man(man::ManArgs),
+    /// What changed in the paper between two versions: git revisions (default HEAD and the
+    /// working tree) or two directories. Exit 0: no change; 1: changes; 2: error.
+    Diff(diff::DiffArgs),
+    /// The built-in manuscript templates, to override in a project.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+}
+
+/// What `metareport templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Write the built-in templates and references.yml into DIR (default: templates), where a
+    /// project's copies override the built-in ones.
+    Export {
+        /// Directory to write them to (default: templates).
+        dir: Option<PathBuf>,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs a parsed command line.
@@ -133,5 +157,13 @@ pub fn run(cli: Cli) -> Result<(), crate::project::Failure> {
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args, cli.quiet),
+        Command::Diff(args) => diff::run(args),
+        Command::Templates {
+            action: TemplatesAction::Export { dir, force },
+        } => templates::export(
+            &dir.unwrap_or_else(|| PathBuf::from("templates")),
+            force,
+            cli.quiet,
+        ),
     }
 }

@@ -153,6 +153,9 @@ pub struct PoolArgs {
     /// Trim-and-fill.
     #[arg(long)]
     pub trim_and_fill: bool,
+    /// The fewest studies with which the small-study tests are run (10; at least 3).
+    #[arg(long, value_name = "K")]
+    pub min_studies: Option<u32>,
     /// Leave-one-out.
     #[arg(long)]
     pub leave_one_out: bool,
@@ -217,6 +220,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
     };
     let outcome = RawOutcome {
+        risk_of_bias: None,
         id: "pool".into(),
         title: name.clone(),
         data: Some(name.clone()),
@@ -244,12 +248,14 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         measure: parse(word(a.measure)),
         model: Some(model),
         subgroups: a.subgroup.map(|c| RawSubgroups {
-            column: c,
+            column: Some(c),
+            risk_of_bias: None,
             order: None,
             common_tau2: a.common_tau2.then_some(true),
             label: None,
         }),
         sensitivity: Some(RawSensitivity {
+            risk_of_bias: None,
             leave_one_out: Some(a.leave_one_out),
             cumulative: a.cumulative_by.map(|by| RawCumulative {
                 by: Some(by),
@@ -266,6 +272,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
             egger: Some(a.egger),
             begg: Some(a.begg),
             trim_and_fill: Some(a.trim_and_fill),
+            min_studies: a.min_studies,
         }),
         forest: None,
         funnel: Some(RawFunnel {
@@ -279,17 +286,19 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         outcomes: vec![outcome],
         ..Default::default()
     };
-    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw).map_err(
-        |mut d| {
-            for x in &mut d.0 {
-                x.field = x.field.as_deref().and_then(flag_of);
-            }
-            Failure::Input(d)
-        },
-    )?;
+    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw)
+        .map_err(Failure::Input)?;
     let o = &spec.outcomes[0];
-    let analysis = crate::stats::analyse(o.studies.clone(), &o.options)
-        .map_err(|e| crate::build::analysis_failure(&spec, o, e))?;
+    let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| match e {
+        // Cells of the data file, named by the file's columns.
+        e @ crate::stats::AnalysisError::InvalidData(_) => {
+            crate::build::analysis_failure(&spec, o, e)
+        }
+        // The rest concern the data as a whole (no outcome is named on the command line).
+        e => Failure::Input(
+            crate::diag::Diagnostic::file(data.display().to_string(), e.to_string()).into(),
+        ),
+    })?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
     println!(
@@ -297,25 +306,4 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
     );
     Ok(())
-}
-
-/// The flag that sets a spec field ("outcomes[0].model.tau2" → "--tau2").
-fn flag_of(field: &str) -> Option<String> {
-    let last = field.rsplit('.').next().unwrap_or(field);
-    if last.starts_with("outcomes[") {
-        return None;
-    }
-    let last = last.split('[').next().unwrap_or(last);
-    let flag = match last {
-        "studies" => "exclude",
-        "by" => "cumulative-by",
-        "column" => "subgroup",
-        "add" => "continuity-add",
-        "to" => "continuity-to",
-        "kind" => "continuity-kind",
-        "rule" => "rule-fixed-at-least",
-        "data" => "data",
-        other => other,
-    };
-    Some(format!("--{}", flag.replace('_', "-")))
 }

@@ -31,6 +31,30 @@ impl Cell {
         }
     }
 
+    /// How many decimals the number in the cell was written with ("1140.60" → 2, "1439" → 0,
+    /// "1.5e-3" → 4); for numbers read as numbers (spreadsheets, inline rows) those of their
+    /// shortest form. `None` for an empty cell or text that is not a number.
+    pub fn decimals(&self) -> Option<usize> {
+        let text = match self {
+            Cell::Empty => return None,
+            Cell::Number(x) if x.is_finite() => format!("{x}"),
+            Cell::Number(_) => return None,
+            Cell::Text(s) => {
+                let t = s.trim();
+                t.parse::<f64>().ok()?;
+                t.to_string()
+            }
+        };
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(i) => (&text[..i], text[i + 1..].parse::<i64>().unwrap_or(0)),
+            None => (text.as_str(), 0),
+        };
+        let fraction = mantissa.split_once('.').map_or(0, |(_, f)| {
+            f.chars().take_while(char::is_ascii_digit).count()
+        });
+        Some((fraction as i64 - exponent).clamp(0, 400) as usize)
+    }
+
     /// The cell as a number: numbers as they are, text parsed (surrounding spaces ignored).
     pub fn number(&self) -> Result<f64, String> {
         match self {
@@ -337,4 +361,25 @@ pub fn from_inline(
         headers,
         rows: out,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell;
+
+    #[test]
+    fn decimals_as_written() {
+        let text = |s: &str| Cell::Text(s.into()).decimals();
+        assert_eq!(text("1439"), Some(0));
+        assert_eq!(text(" 1140.60 "), Some(2));
+        assert_eq!(text("6.8169"), Some(4));
+        assert_eq!(text("-0.5"), Some(1));
+        assert_eq!(text("1.5e-3"), Some(4));
+        assert_eq!(text("2.5E2"), Some(0));
+        assert_eq!(text("ten"), None);
+        assert_eq!(Cell::Empty.decimals(), None);
+        assert_eq!(Cell::Number(12.25).decimals(), Some(2));
+        assert_eq!(Cell::Number(3.0).decimals(), Some(0));
+        assert_eq!(Cell::Number(f64::NAN).decimals(), None);
+    }
 }

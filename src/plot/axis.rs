@@ -64,7 +64,8 @@ const RATIO_RANGES: &[(f64, &[f64])] = &[
 
 /// Chooses an axis covering `values` (presentation scale): for ratios the narrowest symmetric
 /// range around 1 from [`RATIO_RANGES`] (at most 0.01–100, wider values are clipped with arrows);
-/// otherwise a symmetric range around 0 with round ticks. `fixed` limits and ticks win.
+/// otherwise a symmetric range around 0 with round ticks (±1 when every value is 0 or none is
+/// finite). A forest plot passes the values of [`forest_extent`]. `fixed` limits and ticks win.
 pub fn choose(
     measure: Measure,
     values: &[f64],
@@ -97,7 +98,10 @@ pub fn choose(
             (1.0 / r, r, Some(t.to_vec()))
         }
         None => {
-            let m = finite.iter().map(|v| v.abs()).fold(0.0, f64::max).max(1e-9);
+            // All values 0 (or none finite) would give no range at all: ±1 then; beyond 1e300
+            // the ticks would overflow.
+            let m = finite.iter().map(|v| v.abs()).fold(0.0, f64::max);
+            let m = if m > 0.0 { m.min(1e300) } else { 1.0 };
             let step = nice_step(m / 2.0);
             let top = (m / step).ceil() * step;
             let n = (top / step).round() as i64;
@@ -131,6 +135,57 @@ pub fn choose(
         x0,
         x1,
     }
+}
+
+/// Studies whose interval may run off the axis (arrows) when an outlier would stretch it: one
+/// in ten, and one of fewer than ten studies (none of three or fewer).
+fn clippable(k: usize) -> usize {
+    if k >= 4 { (k / 10).max(1) } else { 0 }
+}
+
+/// How far past the reach of the other studies an interval must reach to count as an outlier
+/// that the axis leaves off (on the analysis scale: log for ratios).
+const OUTLIER_REACH: f64 = 1.5;
+
+/// The values a forest plot's axis must show (presentation scale), for [`choose`]: every value
+/// of `pooled` (the pooled estimates' intervals) and the study `intervals` except outlying
+/// ones. The reach of an interval is how far its farther end lies from the null (on the log
+/// scale for ratios); when the widest [`clippable`] intervals reach more than
+/// [`OUTLIER_REACH`] times as far as the rest, they are left out: drawn with arrows at the
+/// axis ends, as RevMan does with intervals beyond its scale, instead of squeezing every
+/// other interval (one study with an SMD of 9.5 [7.4, 11.6] among 101 between −3 and 5 would
+/// otherwise stretch the axis to ±20).
+pub fn forest_extent(measure: Measure, pooled: &[f64], intervals: &[(f64, f64)]) -> Vec<f64> {
+    let log = measure.is_ratio();
+    let reach = |v: f64| -> Option<f64> {
+        if !v.is_finite() || (log && v <= 0.0) {
+            None
+        } else {
+            Some(if log { v.ln().abs() } else { v.abs() })
+        }
+    };
+    // The reach of each interval (None when neither end can be shown).
+    let reaches: Vec<Option<f64>> = intervals
+        .iter()
+        .map(|&(lo, hi)| match (reach(lo), reach(hi)) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        })
+        .collect();
+    let mut sorted: Vec<f64> = reaches.iter().flatten().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let k = sorted.len();
+    let limit = match (sorted.last(), k.checked_sub(1 + clippable(k))) {
+        (Some(&widest), Some(i)) if widest > OUTLIER_REACH * sorted[i] => sorted[i],
+        _ => f64::INFINITY,
+    };
+    let mut values = pooled.to_vec();
+    for (&(lo, hi), r) in intervals.iter().zip(&reaches) {
+        if r.is_some_and(|r| r <= limit) {
+            values.extend([lo, hi]);
+        }
+    }
+    values
 }
 
 fn nice_step(x: f64) -> f64 {
@@ -174,5 +229,76 @@ fn default_ticks(log: bool, lo: f64, hi: f64) -> Vec<f64> {
             v += step;
         }
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn axis_of(measure: Measure, pooled: &[f64], intervals: &[(f64, f64)]) -> Axis {
+        let v = forest_extent(measure, pooled, intervals);
+        choose(measure, &v, None, None, 0.0, 100.0)
+    }
+
+    #[test]
+    fn one_outlying_difference_does_not_stretch_the_axis() {
+        // 30 intervals within ±3.5, one at 9.5 [7.4, 11.6]: ±4, not ±20.
+        let mut iv: Vec<(f64, f64)> = (0..30).map(|i| (-1.0 + 0.05 * i as f64, 3.5)).collect();
+        iv.push((7.4, 11.6));
+        let ax = axis_of(Measure::SMD, &[1.06, 1.51], &iv);
+        assert_eq!((ax.lo, ax.hi), (-4.0, 4.0));
+        // The same interval among intervals that reach almost as far is shown whole.
+        let mut wide: Vec<(f64, f64)> = (0..30).map(|_| (-1.0, 9.0)).collect();
+        wide.push((7.4, 11.6));
+        assert!(axis_of(Measure::SMD, &[1.0, 1.5], &wide).hi >= 11.6);
+    }
+
+    #[test]
+    fn one_outlying_ratio_is_clipped_and_the_pooled_interval_always_shown() {
+        let mut iv = vec![(0.5, 2.0), (0.6, 1.8), (0.4, 1.5), (0.7, 3.0)];
+        iv.push((20.0, 400.0));
+        let ax = axis_of(Measure::OR, &[0.8, 1.2], &iv);
+        assert_eq!((ax.lo, ax.hi), (0.2, 5.0));
+        // A pooled interval reaching far is never cut.
+        let ax = axis_of(Measure::OR, &[0.8, 30.0], &iv);
+        assert!(ax.hi >= 30.0);
+    }
+
+    #[test]
+    fn three_studies_or_fewer_are_all_shown() {
+        let ax = axis_of(
+            Measure::MD,
+            &[0.0, 1.0],
+            &[(0.0, 1.0), (0.2, 1.0), (10.0, 30.0)],
+        );
+        assert!(ax.hi >= 30.0 && ax.lo <= -30.0);
+    }
+
+    #[test]
+    fn degenerate_values_give_a_sane_axis() {
+        for values in [
+            vec![],
+            vec![0.0, 0.0],
+            vec![f64::INFINITY, f64::NAN, f64::NEG_INFINITY],
+        ] {
+            let ax = choose(Measure::MD, &values, None, None, 0.0, 100.0);
+            assert_eq!((ax.lo, ax.hi), (-1.0, 1.0), "{values:?}");
+            assert!(ax.ticks.contains(&0.0));
+            let ax = choose(Measure::OR, &values, None, None, 0.0, 100.0);
+            assert!(ax.lo > 0.0 && ax.lo < 1.0 && ax.hi > 1.0, "{values:?}");
+        }
+        // Equal intervals, and huge ones: finite limits and ticks.
+        for v in [vec![2.0; 8], vec![1e300, -1e300], vec![f64::MAX, -f64::MAX]] {
+            let ax = choose(Measure::MD, &v, None, None, 0.0, 100.0);
+            assert!(
+                ax.lo.is_finite() && ax.hi.is_finite() && ax.lo < ax.hi,
+                "{v:?}"
+            );
+            assert!(!ax.ticks.is_empty() && ax.ticks.len() <= 9, "{v:?}");
+        }
+        let iv = vec![(f64::NEG_INFINITY, f64::INFINITY); 5];
+        let ax = axis_of(Measure::SMD, &[0.1, 0.2], &iv);
+        assert!(ax.hi.is_finite() && ax.hi >= 0.2);
     }
 }

@@ -177,17 +177,19 @@ impl Bands {
         if per_page < 8 || n <= per_page {
             return None;
         }
+        // As many rows on each page as the pages need, so the last page is not a lone row.
+        let target = n.div_ceil(n.div_ceil(per_page));
         let mut pages = Vec::new();
         let mut start = 0;
         while start < n {
-            let mut end = (start + per_page).min(n);
+            let mut end = (start + target).min(n);
             if end < n {
-                // Start the next page at a subgroup's header in the last quarter of this one,
-                // else at the nearest study.
-                let quarter = (start + per_page * 3 / 4)..=end;
-                if let Some(e) = quarter.clone().rev().find(|&e| self.may_start[e] == 2) {
+                // Start the next page at a subgroup's header from the last quarter of the
+                // target to as many rows as fit, else at the study nearest the target.
+                let quarter = (start + target * 3 / 4)..=(start + per_page).min(n);
+                if let Some(e) = quarter.rev().find(|&e| e < n && self.may_start[e] == 2) {
                     end = e;
-                } else if let Some(e) = (start + per_page / 2..=end)
+                } else if let Some(e) = (start + target / 2..=end)
                     .rev()
                     .find(|&e| self.may_start[e] > 0)
                 {
@@ -642,5 +644,15 @@ mod tests {
         // The first page ends where the second subgroup begins, not at the 70th row.
         assert_eq!(pages[0][1], [30.0, 30.0 + 600.0]);
         assert_eq!(pages[1][1], [30.0 + 600.0, b.footer_start]);
+    }
+
+    #[test]
+    fn the_last_page_is_not_a_lone_row() {
+        // 101 rows, 50 fit a page: three pages of about 34, not 50, 50 and 1.
+        let b = bands(vec![1; 101]);
+        let height = b.footer_start + 40.0;
+        let pages = b.pages(400.0, height, 400.0, 30.0 + 500.0 + 40.0).unwrap();
+        let rows: Vec<f64> = pages.iter().map(|p| (p[1][1] - p[1][0]) / 10.0).collect();
+        assert_eq!(rows, [34.0, 34.0, 33.0]);
     }
 }

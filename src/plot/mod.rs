@@ -4,6 +4,7 @@
 //! - `forest.rs`: RevMan-style forest plots, subgroup panels, leave-one-out and cumulative forests
 //! - `funnel.rs`: funnel plots with contours, trim-and-fill and Egger's line
 //! - `prisma.rs`: the PRISMA 2020 flow diagram
+//! - `rob/`: risk-of-bias traffic-light and summary plots
 //! - `axis.rs`: effect axes and ticks; `canvas.rs`: layout in points over plotters' SVG backend
 //! - [`to_png`]: resvg at 300 dpi with the embedded fonts
 
@@ -13,6 +14,7 @@ pub mod export;
 pub mod forest;
 pub mod funnel;
 pub mod prisma;
+pub mod rob;
 
 use std::sync::LazyLock;
 

@@ -29,6 +29,11 @@ pub fn pdf(source: &str, files: Vec<(String, Vec<u8>)>, ident: &str) -> Result<V
 
 /// Lays out the document (for tests that inspect the text).
 pub fn document(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<PagedDocument, String> {
+    // The citation style ships with the binary, beside the figures and the bibliography.
+    let csl = (
+        super::render::VANCOUVER_PATH,
+        super::render::VANCOUVER_CSL.as_bytes().to_vec(),
+    );
     let engine = TypstEngine::builder()
         .fonts(crate::fonts::all())
         .with_static_source_file_resolver([("main.typ", source.to_string())])
@@ -36,6 +41,7 @@ pub fn document(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<PagedDocu
             files
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.clone()))
+                .chain(std::iter::once((csl.0, csl.1)))
                 .collect::<Vec<_>>(),
         )
         .build();

@@ -7,10 +7,11 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::counts::{Counts, NotEstimableWhy};
 use super::format;
 use crate::data::InputKind;
 use crate::results::VERSION;
-use crate::spec::{Figure, FigureKind, Outcome, Spec, Style};
+use crate::spec::{Figure, FigureKind, Outcome, Reproducibility, Spec, Style};
 use crate::stats::analysis::{Analysis, Pool, Pooling};
 use crate::stats::baseline::{self, CountRow, MeanRow};
 use crate::stats::model_rule::DecisionReason;
@@ -69,7 +70,51 @@ fn default_caption(spec: &Spec, f: &Figure) -> String {
         FigureKind::Forest => format!("Forest plot: {list}."),
         FigureKind::Funnel => format!("Funnel plot: {list}."),
         FigureKind::LeaveOneOut => format!("Leave-one-out sensitivity analysis: {list}."),
-        FigureKind::Cumulative => format!("Cumulative meta-analysis: {list}."),
+        FigureKind::Cumulative => format!(
+            "Cumulative meta-analysis: {list}.{}",
+            cumulative_order(spec, f)
+        ),
+        FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
+            super::risk_of_bias::default_caption(spec, f)
+        }
+    }
+}
+
+/// The order a cumulative figure adds its studies in, as a sentence for its caption.
+fn cumulative_order(spec: &Spec, f: &Figure) -> String {
+    use crate::spec::CumulativeOrder;
+    let mut phrases: Vec<String> = Vec::new();
+    for o in spec.outcomes.iter().filter(|o| f.outcomes.contains(&o.id)) {
+        let phrase = match &o.cumulative_order {
+            None | Some(CumulativeOrder::Data) => "in the order of the data".to_string(),
+            Some(CumulativeOrder::Column {
+                column,
+                numeric: true,
+                descending,
+            }) => format!(
+                "in {} order of {column}",
+                if *descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            ),
+            Some(CumulativeOrder::Column {
+                column,
+                numeric: false,
+                descending,
+            }) => format!(
+                "in {}alphabetical order of {column} (ignoring case; numbers in the text compared as numbers)",
+                if *descending { "reverse " } else { "" }
+            ),
+        };
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    match phrases.as_slice() {
+        [one] => format!(" Studies are added {one}."),
+        _ => String::new(),
     }
 }
 
@@ -106,6 +151,7 @@ fn heterogeneity_text(pool: &Pool) -> Value {
         Some(h) => json!({
             "i2": format::percent0(h.i2),
             "tau2": format::tau2(h.tau2),
+            "tau2_relation": format::tau2_relation(h.tau2),
             "q": format::stat(h.q),
             "df": h.df,
             "p": format::p_text(h.p),
@@ -129,7 +175,10 @@ fn heterogeneity_text(pool: &Pool) -> Value {
 fn decision_text(pool: &Pool) -> String {
     let model = match pool.decision.effects {
         Some(Effects::Fixed) => "a fixed-effect model".to_string(),
-        Some(Effects::Random(m)) => format!("a random-effects model ({} τ²)", m.name()),
+        Some(Effects::Random(m)) => format!(
+            "a random-effects model ({} τ²)",
+            super::methods::tau2_used(pool).unwrap_or(m).name()
+        ),
         None => "no pooled estimate".to_string(),
     };
     match (pool.decision.reason, pool.decision.rule_q_p) {
@@ -147,24 +196,64 @@ fn decision_text(pool: &Pool) -> String {
     }
 }
 
-fn participants(a: &Analysis) -> Option<String> {
-    let mut n = 0.0;
-    for s in &a.studies {
-        let (t, c) = a.input(s).data.participants()?;
-        n += t + c;
+/// Lists of study names longer than this go to a figure or table, never into a sentence.
+pub const NAMES_IN_TEXT_AT_MOST: usize = 3;
+
+/// The counts of a set of studies as the templates print them (see `counts.rs` for the rule).
+fn counts_context(c: &Counts) -> Value {
+    let named = c.not_estimable.len() <= NAMES_IN_TEXT_AT_MOST;
+    let mut reasons: Vec<Value> = Vec::new();
+    for why in [
+        NotEstimableWhy::NoEvents,
+        NotEstimableWhy::AllEvents,
+        NotEstimableWhy::Other,
+    ] {
+        let these: Vec<&crate::report::counts::NotEstimable> =
+            c.not_estimable.iter().filter(|n| n.why == why).collect();
+        if these.is_empty() {
+            continue;
+        }
+        let mut reason: Vec<&str> = Vec::new();
+        for n in &these {
+            if !reason.contains(&n.reason.as_str()) {
+                reason.push(&n.reason);
+            }
+        }
+        reasons.push(json!({
+            "why": why,
+            "n": these.len(),
+            "n_text": format::count_in_text(these.len()),
+            "studies": if named { these.iter().map(|n| n.study.clone()).collect() } else { Vec::new() },
+            "reason": reason.join("; "),
+        }));
     }
-    Some(format::count(n))
+    json!({
+        "reported": c.reported(),
+        "reported_words": format::count_at_sentence_start(c.reported()),
+        "reported_text": format::count_in_text(c.reported()),
+        "contributed": c.contributed,
+        "contributed_text": format::count_in_text(c.contributed),
+        "participants": c.participants.map(format::count),
+        "not_estimable": c.not_estimable.len(),
+        "not_estimable_text": format::count_in_text(c.not_estimable.len()),
+        "not_estimable_studies": c.not_estimable.iter().map(|n| json!({"study": n.study, "reason": n.reason})).collect::<Vec<_>>(),
+        "named": named,
+        "reasons": reasons,
+    })
 }
 
 fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
     let m = a.measure;
+    let counts = Counts::overall(a);
     let level = a.options.level;
     let subgroups = a.subgroups.as_ref().map(|sg| {
         json!({
             "label": o.subgroup_label,
-            "groups": sg.groups.iter().map(|g| json!({
+            "groups": sg.groups.iter().map(|g| { let c = Counts::subgroup(a, g); json!({
                 "name": g.name,
-                "k": g.pool.k,
+                "k": c.reported(),
+                "contributed": c.contributed,
+                "counts": counts_context(&c),
                 "pooled": pooled_text(m, &g.pool, level),
                 "heterogeneity": heterogeneity_text(&g.pool),
                 "decision": decision_text(&g.pool),
@@ -174,12 +263,18 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
                     None => "not pooled",
                 },
                 "single": g.pool.k == 1,
-            })).collect::<Vec<_>>(),
+            })}).collect::<Vec<_>>(),
             "difference": sg.difference.value().map(|d| json!({"q": format::stat(d.q), "df": d.df, "p": format::p_text(d.p)})),
         })
     });
     let bias = a.bias.as_ref().map(|b| {
         json!({
+            // Fewer than 10 studies: the tests ran only because the spec lowered the minimum.
+            "few": a.studies.len() < 10,
+            // Fewer studies than the spec's minimum: the core ran none of the tests.
+            "too_few": a.studies.len() < a.options.bias.min_studies,
+            "min_studies": a.options.bias.min_studies,
+            "k_text": format::count_in_text(a.studies.len()),
             "egger": b.egger.as_ref().map(|e| match e {
                 Computed::Value(e) => json!({"p": format::p_text(e.p), "t": format::stat(e.t), "df": format!("{:.0}", e.df), "asymmetric": e.p < 0.1, "bias": format::stat(e.bias), "absent": null}),
                 Computed::Absent { absent } => json!({"absent": absent}),
@@ -230,7 +325,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
     });
     let prediction = a.overall.prediction.value().and_then(|p| p.shown_interval().map(|pi| json!({
         "text": format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m),
-        "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins" },
+        "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins", PredictionKind::None => "none" },
     })));
     let forest_fig = spec
         .figures
@@ -252,9 +347,12 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "title": o.title,
         "measure": m.name(),
         "abbreviation": m.abbreviation(),
-        "k": a.studies.len(),
-        "k_words": format::count_at_sentence_start(a.studies.len()),
-        "participants": participants(a),
+        "k": counts.reported(),
+        "k_words": format::count_at_sentence_start(counts.reported()),
+        "participants": counts.participants.map(format::count),
+        "counts": counts_context(&counts),
+        // Too many to name, and no forest plot that shows them: listed in a table.
+        "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_fig.is_none(),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),
         "decision": decision_text(&a.overall),
@@ -344,7 +442,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "hksj": any(&|o| o.options.ci == crate::stats::CiMethod::Hksj),
         "i2_from_q": any(&|o| o.options.i2_from_q),
         "i2_ci_test_based": any(&|o| o.options.i2_ci == crate::stats::qprofile::I2Interval::HigginsThompson),
-        "prediction": any(&|o| o.forest.prediction_bar || matches!(o.options.prediction, PredictionKind::HigginsT)) && any(&|o| !matches!(o.options.model, ModelChoice::Fixed)),
+        "prediction": analyses.iter().any(|a| a.overall.prediction.value().is_some_and(|p| p.shown_interval().is_some())),
         "higgins": any(&|o| matches!(o.options.prediction, PredictionKind::HigginsT)),
         "subgroups": outs.iter().filter_map(|o| o.subgroup_label.clone()).collect::<Vec<_>>(),
         "common_tau2": any(&|o| o.options.common_tau2),
@@ -357,6 +455,8 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "begg": any(&|o| o.options.bias.begg),
         "trim_and_fill": any(&|o| o.options.bias.trim_and_fill),
         "level": format!("{:.0}", outs.first().map_or(95.0, |o| o.options.level * 100.0)),
+        // What was computed, as the methods state it (`methods.rs`).
+        "computed": super::methods::computed(spec, analyses),
     })
 }
 
@@ -415,17 +515,19 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             let m = a.measure;
             let pooled = a.overall.pooled.value();
             let h = a.overall.heterogeneity.value();
+            let counts = Counts::overall(a);
             json!({
                 "title": o.title,
-                "k": a.studies.len(),
-                "n": participants(a).unwrap_or_else(|| "–".into()),
+                "k": counts.reported(),
+                "contributed": counts.contributed,
+                "n": counts.participants.map_or_else(|| "–".into(), format::count),
                 "measure": m.abbreviation(),
                 "model": match a.overall.decision.effects {
                     Some(Effects::Fixed) => format!("{}, fixed", a.overall.pooling.abbreviation()),
                     Some(Effects::Random(t)) => format!(
                         "{}, random ({}{})",
                         a.overall.pooling.abbreviation(),
-                        t.code(),
+                        super::methods::tau2_used(&a.overall).unwrap_or(t).code(),
                         if pooled.is_some_and(|p| p.df.is_some()) { ", HKSJ" } else { "" }
                     ),
                     None => "not pooled".into(),
@@ -458,8 +560,10 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "studies_table": spec.studies,
         "summary": summary,
         "baseline": baseline_context(spec),
+        "risk_of_bias": super::risk_of_bias::context(spec, analyses),
         "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count(d as f64)), "databases": and_list(&p.database_names)})),
         "reproducibility": {
+            "appendix": spec.reproducibility == Reproducibility::Appendix,
             "version": VERSION,
             "preset": spec.preset.name(),
             "inputs": spec.inputs,

@@ -64,20 +64,42 @@ pub fn p_text(p: f64) -> String {
     format!("p {}", p_value(p))
 }
 
+/// `p` with `decimals` decimals, or with more when those would print it as the significance
+/// threshold 0.05 ("0.05", "0.050", …): a p-value near 0.05 keeps the decimals that show on
+/// which side of the threshold it lies (0.0548 → "0.055", 0.0492 → "0.049", 0.04996 →
+/// "0.04996"), never "0.05", which reads as significant (or not) whatever the value was.
+/// Up to 6 decimals; a p-value equal to 0.05 at that precision prints as "0.05".
+fn p_digits(p: f64, decimals: usize) -> String {
+    for d in decimals.max(3)..=6 {
+        let s = format!("{p:.d$}");
+        if s.trim_end_matches('0') != "0.05" {
+            return s;
+        }
+    }
+    "0.05".into()
+}
+
 /// The relation and value of a p-value: "= 0.58", "= 0.049", "< 0.001".
+///
+/// The rule, as journals print p-values: below 0.001 "< 0.001"; below 0.01 three decimals;
+/// above 0.99 "> 0.99"; otherwise two decimals — except that a p-value which would round to
+/// 0.05 keeps three decimals or more (`p_digits`): "p = 0.055", "p = 0.048", never "p = 0.05".
 pub fn p_value(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".into()
-    } else if p < 0.01 || (p < 0.05 && format!("{p:.2}") == "0.05") {
+    } else if p < 0.01 {
         format!("= {p:.3}")
     } else if p > 0.99 {
         "> 0.99".into()
+    } else if format!("{p:.2}") == "0.05" {
+        format!("= {}", p_digits(p, 3))
     } else {
         format!("= {p:.2}")
     }
 }
 
-/// RevMan's p-value: "P < 0.00001", "P = 0.0003", "P = 0.46".
+/// RevMan's p-value: "P < 0.00001", "P = 0.0003", "P = 0.46"; one that would round to 0.05
+/// keeps three decimals or more, as in [`p_value`] ("P = 0.055").
 pub fn p_revman(p: f64) -> String {
     if p < 0.00001 {
         "P < 0.00001".into()
@@ -87,6 +109,8 @@ pub fn p_revman(p: f64) -> String {
         format!("P = {p:.4}")
     } else if p < 0.01 {
         format!("P = {p:.3}")
+    } else if format!("{p:.2}") == "0.05" {
+        format!("P = {}", p_digits(p, 3))
     } else {
         format!("P = {p:.2}")
     }
@@ -110,6 +134,16 @@ pub fn tau2(x: f64) -> String {
         format!("{x:.3}")
     } else {
         format!("{x:.2}")
+    }
+}
+
+/// τ² with its relation for running text: "= 0.31", "= 0.004", "= 0", and "< 0.001" for a
+/// positive value that would print as 0.000.
+pub fn tau2_relation(x: f64) -> String {
+    if x > 0.0 && x < 0.0005 {
+        "< 0.001".into()
+    } else {
+        format!("= {}", tau2(x))
     }
 }
 
@@ -189,7 +223,11 @@ mod tests {
         assert_eq!(p_text(0.0004), "p < 0.001");
         assert_eq!(p_text(0.0492), "p = 0.049");
         assert_eq!(p_text(0.003), "p = 0.003");
+        assert_eq!(p_text(0.051), "p = 0.051");
         assert_eq!(percent0(92.117), "92%");
+        assert_eq!(tau2_relation(0.0001), "< 0.001");
+        assert_eq!(tau2_relation(0.004), "= 0.004");
+        assert_eq!(tau2_relation(0.0), "= 0");
         assert_eq!(count_in_text(7), "seven");
         assert_eq!(count_in_text(0), "0");
         assert_eq!(count_in_text(12), "12");
@@ -201,5 +239,35 @@ mod tests {
         assert_eq!(count_at_sentence_start(16), "Sixteen");
         assert_eq!(count_at_sentence_start(40), "Forty");
         assert_eq!(count_at_sentence_start(1200), "A total of 1,200");
+    }
+
+    /// A p-value that would round to 0.05 keeps the decimals that say on which side of the
+    /// threshold it lies, in running text and in RevMan-style forest lines alike.
+    #[test]
+    fn a_p_value_near_the_threshold_never_prints_as_0_05() {
+        for (p, text, revman) in [
+            (0.0548, "p = 0.055", "P = 0.055"),
+            (0.0482, "p = 0.048", "P = 0.048"),
+            (0.0451, "p = 0.045", "P = 0.045"),
+            (0.0549, "p = 0.055", "P = 0.055"),
+            (0.04996, "p = 0.04996", "P = 0.04996"),
+            (0.05004, "p = 0.05004", "P = 0.05004"),
+            (0.0501, "p = 0.0501", "P = 0.0501"),
+            (0.0551, "p = 0.06", "P = 0.06"),
+            (0.0449, "p = 0.04", "P = 0.04"),
+            (0.0500000001, "p = 0.05", "P = 0.05"),
+        ] {
+            assert_eq!(p_text(p), text, "{p}");
+            assert_eq!(p_revman(p), revman, "{p}");
+        }
+        // Every p-value printed between 0.04 and 0.06 says on which side of 0.05 it lies.
+        for i in 0..20_000 {
+            let p = 0.04 + i as f64 * 1e-6;
+            let shown: f64 = p_value(p)[2..].parse().unwrap();
+            if (p - 0.05).abs() > 1e-6 {
+                assert_eq!(shown < 0.05, p < 0.05, "{p} printed as {}", p_value(p));
+                assert_ne!(shown, 0.05, "{p}");
+            }
+        }
     }
 }

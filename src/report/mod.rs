@@ -1,10 +1,16 @@
-//! The manuscript: numbers formatted as journals print them (`format.rs`), the template
-//! context (`context.rs`), typst source from minijinja templates (`render.rs`), and the PDF
-//! (`compile.rs`).
+//! The manuscript: numbers formatted as journals print them (`format.rs`), the counts of
+//! studies and participants (`counts.rs`), the template context (`context.rs`) with the facts
+//! of the methods read from what was computed (`methods.rs`), typst source from minijinja
+//! templates (`render.rs`), the PDF (`compile.rs`), and the notes for the authors that stay
+//! out of the manuscript (`notes.rs`).
 pub mod compile;
 pub mod context;
+pub mod counts;
 pub mod docx;
 pub mod format;
+pub mod methods;
+pub mod notes;
 pub mod prisma_checklist;
 pub mod render;
+pub mod risk_of_bias;
 pub mod supplementary;

@@ -36,10 +36,33 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "results.typ.j2",
         include_str!("../../templates/results.typ.j2"),
     ),
+    (
+        "risk_of_bias.typ.j2",
+        include_str!("../../templates/risk_of_bias.typ.j2"),
+    ),
+    (
+        "reproducibility.typ.j2",
+        include_str!("../../templates/reproducibility.typ.j2"),
+    ),
+    (
+        "methods-small-study.typ.j2",
+        include_str!("../../templates/methods-small-study.typ.j2"),
+    ),
+    (
+        "not-estimable.typ.j2",
+        include_str!("../../templates/not-estimable.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.
 pub const REFERENCES: &str = include_str!("../../templates/references.yml");
+
+/// The Vancouver citation style of `style: journal` (CSL), given to typst as the in-memory file
+/// [`VANCOUVER_PATH`]: typst 0.15's built-in "vancouver" prints no authors (hayagriva issue 519).
+pub const VANCOUVER_CSL: &str = include_str!("../../templates/vancouver.csl");
+
+/// The path under which the templates refer to [`VANCOUVER_CSL`].
+pub const VANCOUVER_PATH: &str = "vancouver.csl";
 
 /// The templates in effect: built-ins, overridden by the project's `templates/`.
 #[derive(Debug, Clone)]
@@ -76,6 +99,13 @@ impl Templates {
                 }
                 overridden.push(format!("templates/{name}"));
             }
+        }
+        // metareport cites itself as the software used, with this binary's version.
+        if !references.lines().any(|l| l.starts_with("metareport:")) {
+            if !references.ends_with('\n') {
+                references.push('\n');
+            }
+            references.push_str(&super::methods::software_reference());
         }
         Ok(Templates {
             sources,

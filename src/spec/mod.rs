@@ -13,6 +13,7 @@
 pub mod check;
 pub mod preset;
 pub mod raw;
+pub mod raw_rob;
 pub mod resolve;
 pub mod submission;
 pub mod yaml;
@@ -51,11 +52,15 @@ pub struct Spec {
     pub outcomes: Vec<Outcome>,
     pub baseline: Option<Baseline>,
     pub style: Style,
+    /// Whether the manuscript ends with the reproducibility appendix.
+    pub reproducibility: Reproducibility,
     pub figures: Vec<Figure>,
     /// The tables, in order: (kind, caption override).
     pub tables: Vec<(TableKind, Option<String>)>,
     /// Every file read (the spec first), with its hash.
     pub inputs: Vec<InputFile>,
+    /// The review's risk-of-bias or quality appraisal.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
     /// The journal submission package, when asked for (not part of the manuscript's key:
     /// the submission's targets name it themselves).
     #[serde(skip)]
@@ -88,6 +93,14 @@ pub struct StudyTable {
     pub rows: Vec<Vec<String>>,
     pub caption: Option<String>,
     pub footnote: Option<String>,
+    /// The study labels (the `id` column) with their lines, and the table's file, for
+    /// checking other tables against it.
+    #[serde(skip)]
+    pub ids: Vec<String>,
+    #[serde(skip)]
+    pub id_lines: Vec<usize>,
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// PRISMA 2020 counts.
@@ -139,8 +152,26 @@ pub struct Outcome {
     pub subgroup_label: Option<String>,
     /// The column ordering a cumulative analysis, if any.
     pub cumulative_by: Option<String>,
+    /// How a cumulative analysis orders the studies, if one is asked for.
+    pub cumulative_order: Option<CumulativeOrder>,
     pub forest: Forest,
     pub funnel: Funnel,
+    /// The appraisal that applies to this outcome: its own table, else the review's.
+    pub risk_of_bias: Option<crate::rob::RiskOfBias>,
+}
+
+/// The order in which a cumulative analysis adds the studies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CumulativeOrder {
+    /// The order of the data.
+    Data,
+    /// By a column: numbers as numbers; text alphabetically, ignoring case, with the numbers
+    /// in it compared as numbers ("Study 2" before "Study 10").
+    Column {
+        column: String,
+        numeric: bool,
+        descending: bool,
+    },
 }
 
 /// Forest plot settings.
@@ -152,6 +183,11 @@ pub struct Forest {
     pub ticks: Option<Vec<f64>>,
     pub prediction_bar: bool,
     pub caption: Option<String>,
+    /// Risk-of-bias columns at the right of the graph.
+    pub risk_of_bias: bool,
+    /// Decimals of each data column the forest plot shows, by standard column name
+    /// (`mean_t`, `sd_c`, ..., `yi`, `se`): as entered or as set in the spec.
+    pub decimals: std::collections::BTreeMap<String, usize>,
 }
 
 /// Funnel plot settings.
@@ -188,6 +224,16 @@ pub enum Style {
     Journal,
 }
 
+/// Where the reproducibility record (version, preset, input hashes) goes in the manuscript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reproducibility {
+    /// An appendix after the references.
+    Appendix,
+    /// Left out of the manuscript (the combined report keeps it).
+    None,
+}
+
 /// Kinds of table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -195,6 +241,7 @@ pub enum TableKind {
     Studies,
     Summary,
     Baseline,
+    RiskOfBias,
 }
 
 /// Kinds of figure.
@@ -206,6 +253,8 @@ pub enum FigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    RiskOfBias,
+    RiskOfBiasSummary,
 }
 
 impl FigureKind {
@@ -216,6 +265,8 @@ impl FigureKind {
             FigureKind::Funnel => "funnel",
             FigureKind::LeaveOneOut => "leave-one-out",
             FigureKind::Cumulative => "cumulative",
+            FigureKind::RiskOfBias => "risk-of-bias",
+            FigureKind::RiskOfBiasSummary => "risk-of-bias-summary",
         }
     }
 }

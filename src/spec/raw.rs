@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::raw_rob::*;
 use crate::stats::{Measure, Tau2Method};
 
 pub use super::submission::{RawColumnWidth, RawPrismaChecklist, RawSubmission, RawWidth};
@@ -49,6 +50,8 @@ pub struct RawSpec {
     pub submission: Option<RawSubmission>,
     /// Locations of PRISMA 2020 checklist items in the authors' own text, by item number.
     pub prisma_checklist: Option<RawPrismaChecklist>,
+    /// The appraisal of the included studies' risk of bias or quality.
+    pub risk_of_bias: Option<RawRiskOfBias>,
 }
 
 /// A preset.
@@ -196,7 +199,8 @@ pub struct RawStudies {
     pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
     /// The column holding the study label (default `study`).
     pub id: Option<String>,
-    /// The columns Table 1 shows, in order (default: all).
+    /// The columns Table 1 shows, in order (default: all); the study label (`id`) is always
+    /// the first column, headed "Study" unless listed here with a header.
     pub columns: Option<Vec<RawColumn>>,
     /// Table caption.
     pub caption: Option<String>,
@@ -312,6 +316,8 @@ pub struct RawOutcome {
     pub forest: Option<RawForest>,
     /// Funnel plot options.
     pub funnel: Option<RawFunnel>,
+    /// This outcome's own risk-of-bias table (RoB 2 judges each result), replacing the review's.
+    pub risk_of_bias: Option<RawRiskOfBias>,
 }
 
 /// Subgroups from a column of the data.
@@ -319,7 +325,9 @@ pub struct RawOutcome {
 #[serde(deny_unknown_fields)]
 pub struct RawSubgroups {
     /// The column holding each study's subgroup.
-    pub column: String,
+    pub column: Option<String>,
+    /// Subgroups by risk of bias instead of a column: `overall` or a domain's code (`D3`).
+    pub risk_of_bias: Option<String>,
     /// Order of the subgroups (default: first appearance).
     pub order: Option<Vec<String>>,
     /// One τ² shared by all subgroups instead of one per subgroup.
@@ -338,6 +346,8 @@ pub struct RawSensitivity {
     pub cumulative: Option<RawCumulative>,
     /// Pool after excluding named studies.
     pub exclude: Option<Vec<RawExclusion>>,
+    /// Pool without the studies of some risk-of-bias judgements.
+    pub risk_of_bias: Option<RawRobSensitivity>,
 }
 
 /// Cumulative meta-analysis order.
@@ -370,6 +380,11 @@ pub struct RawSmallStudy {
     pub begg: Option<bool>,
     /// Trim-and-fill.
     pub trim_and_fill: Option<bool>,
+    /// The fewest studies with which the tests above are run (default 10, as the Cochrane
+    /// Handbook, chapter 13, and Sterne et al. 2011 advise: with fewer the tests have too
+    /// little power). With fewer studies the text says why they were not run; set a lower
+    /// number (at least 3) to run them anyway, with the caveat in the sentence.
+    pub min_studies: Option<u32>,
 }
 
 /// Forest plot options.
@@ -386,8 +401,14 @@ pub struct RawForest {
     pub ticks: Option<Vec<f64>>,
     /// Draw the prediction interval under the total.
     pub prediction_bar: Option<bool>,
+    /// Risk-of-bias columns at the right: one judgement per domain and study.
+    pub risk_of_bias: Option<bool>,
     /// Figure caption.
     pub caption: Option<String>,
+    /// Decimals of the data columns, e.g. `{mean: 1, sd: 2}` (keys: `events`, `total`, `mean`,
+    /// `sd`, `n`, `r`, `yi`, `se`; both arms alike). Default: as entered, the most decimals any
+    /// value of the column has (at most 4).
+    pub decimals: Option<BTreeMap<String, u8>>,
 }
 
 /// Funnel plot options.
@@ -432,13 +453,25 @@ pub struct RawManuscript {
     pub figures: Option<Vec<RawFigure>>,
     /// The tables, in order (default: studies, summary, baseline — those that exist).
     pub tables: Option<Vec<RawTable>>,
+    /// The reproducibility record (metareport's version, preset, and the BLAKE3 hash of every
+    /// input file): `appendix` (default; after the references) or `none` (left out of the
+    /// manuscript; `report.pdf` keeps it in its appendix).
+    pub reproducibility: Option<RawReproducibility>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawReproducibility {
+    Appendix,
+    None,
 }
 
 /// A table of the manuscript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
-    /// `studies` (study characteristics), `summary` (pooled results), `baseline`.
+    /// `studies` (study characteristics), `summary` (pooled results), `baseline`,
+    /// `risk-of-bias` (judgements or stars per study).
     pub kind: RawTableKind,
     /// Caption (default: the one given with the data, or a generated one).
     pub caption: Option<String>,
@@ -450,6 +483,7 @@ pub enum RawTableKind {
     Studies,
     Summary,
     Baseline,
+    RiskOfBias,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -489,4 +523,8 @@ pub enum RawFigureKind {
     Funnel,
     LeaveOneOut,
     Cumulative,
+    /// The risk-of-bias traffic-light plot (study × domain).
+    RiskOfBias,
+    /// The risk-of-bias summary plot (share of judgements per domain).
+    RiskOfBiasSummary,
 }

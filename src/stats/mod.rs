@@ -20,6 +20,7 @@
 //! | `bias.rs` | Egger's test, Begg's rank correlation, Kendall's τ |
 //! | `trimfill.rs` | trim-and-fill (L0) |
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
+//! | `risk_of_bias.rs` | counts and shares of risk-of-bias judgements per domain, unweighted and weighted |
 //! | `analysis.rs` | `analyse`: orchestrates all of the above, sensitivity analyses |
 //! | `dist.rs`, `root.rs` | distributions; Brent's root finder |
 
@@ -38,6 +39,7 @@ pub mod peto;
 pub mod prediction;
 pub mod qprofile;
 pub mod regression;
+pub mod risk_of_bias;
 pub mod root;
 pub mod subgroup;
 pub mod tau2;

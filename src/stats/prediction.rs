@@ -17,6 +17,8 @@ pub enum PredictionKind {
     Metafor,
     /// Higgins, Thompson & Spiegelhalter (2009): t with k − 2 df.
     HigginsT,
+    /// None: both intervals are still computed (results.json), but none is shown.
+    None,
 }
 
 /// A prediction interval on the analysis scale.

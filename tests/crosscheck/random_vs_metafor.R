@@ -116,7 +116,7 @@ for (i in seq_len(N)) {
     tf <- try(trimfill(r, control = ctl), silent = TRUE)
     if (inherits(tf, "try-error")) tf <- list(k0 = NA, beta = NA)
     compare(sprintf("bias %s k=%d", m, k),
-            pool(data.frame(study = paste0("s", 1:k), yi, vi), "--measure", "GEN", "--egger", "--begg", "--trim-and-fill",
+            pool(data.frame(study = paste0("s", 1:k), yi, vi), "--measure", "GEN", "--egger", "--begg", "--trim-and-fill", "--min-studies", "3",
                  "--effects", if (m == "FE") "fixed" else "random", "--tau2", if (m == "FE") "DL" else m),
             list("$bias$egger$bias" = coef(summary(eg$fit))[2, 1], "$bias$egger$t" = eg$zval, "$bias$egger$p" = eg$pval,
                  "$bias$egger_meta_regression$statistic" = eg2$zval, "$bias$egger_meta_regression$p" = eg2$pval,

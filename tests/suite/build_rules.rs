@@ -1,7 +1,8 @@
 //! Make-style rebuilds, stated as rules (after `just`'s cache tests): unchanged inputs rebuild
 //! nothing; a data byte rebuilds only that outcome's outputs and the manuscript; a template
-//! change rebuilds only the manuscripts; a deleted or edited output is rebuilt; a different
-//! metareport rebuilds everything; a failed build leaves earlier outputs intact.
+//! change rebuilds only the manuscripts; a deleted output is rebuilt; an output edited by hand
+//! is neither overwritten nor removed until `--force`; a different metareport rebuilds
+//! everything; a failed build leaves earlier outputs intact.
 
 use metareport::build::{BuildOptions, build};
 use metareport::project::Failure;
@@ -55,6 +56,7 @@ fn one_data_byte_rebuilds_only_that_outcome_and_the_manuscript() {
             "out/two/figures/forest-tb.svg",
             "out/two/manuscript.pdf",
             "out/two/manuscript.typ",
+            "out/two/notes.txt",
             "out/two/results.json",
         ]
     );
@@ -88,17 +90,94 @@ fn a_template_change_rebuilds_only_the_manuscripts() {
     assert!(typ.contains("All analyses were prespecified."));
 }
 
+fn forced(dir: &std::path::Path) -> Vec<String> {
+    let mut b = build(
+        dir,
+        &BuildOptions {
+            force: true,
+            check: false,
+            jobs: 2,
+            quiet: true,
+        },
+    )
+    .unwrap()
+    .built;
+    b.sort();
+    b
+}
+
 #[test]
-fn a_deleted_or_edited_output_is_rebuilt() {
+fn a_deleted_output_is_rebuilt() {
     let dir = two_outcome_project();
     built(dir.path());
     std::fs::remove_file(dir.path().join("out/two/figures/forest-mortality.svg")).unwrap();
     assert_eq!(built(dir.path()), ["out/two/figures/forest-mortality.svg"]);
-    let results = dir.path().join("out/two/results.json");
-    let original = std::fs::read(&results).unwrap();
-    std::fs::write(&results, b"{}").unwrap();
-    assert_eq!(built(dir.path()), ["out/two/results.json"]);
-    assert_eq!(std::fs::read(&results).unwrap(), original);
+}
+
+#[test]
+fn an_edited_output_is_never_overwritten_silently() {
+    let dir = two_outcome_project();
+    built(dir.path());
+    let typ = dir.path().join("out/two/manuscript.typ");
+    let original = std::fs::read_to_string(&typ).unwrap();
+    let edited = original.replace("Two outcomes", "Two outcomes, edited by hand");
+    std::fs::write(&typ, &edited).unwrap();
+    // Nothing else changed, and also when the spec changes (every output is stale): the build
+    // stops before writing anything, names the file and the ways to keep the change.
+    for spec_changed in [false, true] {
+        if spec_changed {
+            std::fs::write(
+                dir.path().join("analyses/two.yaml"),
+                TWO_OUTCOMES.replace("title: Mortality", "title: Death"),
+            )
+            .unwrap();
+        }
+        let before = std::fs::read(dir.path().join("out/two/results.json")).unwrap();
+        let f = build_quiet(dir.path()).unwrap_err();
+        assert_eq!(f.exit_code(), 1);
+        let msg = f.to_string();
+        assert!(
+            msg.contains("out/two/manuscript.typ: this output was changed since metareport wrote it; the build would overwrite it")
+                && msg.contains("templates export")
+                && msg.contains("--force"),
+            "{msg}"
+        );
+        assert_eq!(std::fs::read_to_string(&typ).unwrap(), edited);
+        assert_eq!(
+            std::fs::read(dir.path().join("out/two/results.json")).unwrap(),
+            before,
+            "nothing is written"
+        );
+    }
+    // --force discards the edit.
+    assert!(forced(dir.path()).contains(&"out/two/manuscript.typ".to_string()));
+    assert!(
+        !std::fs::read_to_string(&typ)
+            .unwrap()
+            .contains("edited by hand")
+    );
+    assert!(built(dir.path()).is_empty());
+}
+
+#[test]
+fn an_edited_output_that_is_no_longer_made_is_not_removed_silently() {
+    let dir = two_outcome_project();
+    built(dir.path());
+    let funnel = dir.path().join("out/two/figures/funnel-mortality.svg");
+    std::fs::write(&funnel, "<svg><!-- annotated by hand --></svg>").unwrap();
+    std::fs::write(
+        dir.path().join("analyses/two.yaml"),
+        TWO_OUTCOMES.replace("    small_study:\n      egger: true\n", ""),
+    )
+    .unwrap();
+    let msg = build_quiet(dir.path()).unwrap_err().to_string();
+    assert!(
+        msg.contains("out/two/figures/funnel-mortality.svg: this output was changed since metareport wrote it; the build would remove it"),
+        "{msg}"
+    );
+    assert!(funnel.exists());
+    forced(dir.path());
+    assert!(!funnel.exists());
 }
 
 #[test]

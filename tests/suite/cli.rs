@@ -75,7 +75,7 @@ fn check_and_build_check_report_problems_with_exit_code_1() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript\n"
+        "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript, risk_of_bias\n"
     );
 }
 
@@ -267,7 +267,7 @@ fn schema_and_explain() {
     let o = metareport(&["explain", "out/example/results.json"], tmp.path());
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(
-        s.contains("data: analyses/data/example.csv") && s.contains("status: stale: never built"),
+        s.contains("analyses/data/example.csv") && s.contains("status: stale: never built"),
         "{s}"
     );
     metareport(&["build", "-q"], tmp.path());
@@ -321,4 +321,152 @@ fn watch_builds_once_then_again_after_a_change() {
             .iter()
             .any(|s| s["name"] == "tau2" && s["value"] == "DL")
     );
+}
+
+#[test]
+fn templates_export_writes_the_built_in_templates_and_overwrites_nothing_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    metareport(&["init", "."], tmp.path());
+    let o = metareport(&["templates", "export"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmp.path().join("templates");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = metareport::report::render::BUILTIN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(["references.yml".to_string()])
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+    for n in &names {
+        assert_eq!(
+            std::fs::read(dir.join(n)).unwrap(),
+            std::fs::read(repo().join("templates").join(n)).unwrap(),
+            "{n}"
+        );
+    }
+    // The exported templates override the built-in ones: an edit reaches the manuscript.
+    let review = dir.join("review.typ.j2");
+    let text = std::fs::read_to_string(&review).unwrap();
+    std::fs::write(&review, format!("{text}\nAn overridden template.\n")).unwrap();
+    let o = metareport(&["build", "-q"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let typ = std::fs::read_to_string(tmp.path().join("out/example/manuscript.typ")).unwrap();
+    assert!(typ.contains("An overridden template."));
+    // A second export refuses, naming what exists, and leaves the edit alone.
+    let o = metareport(&["templates", "export"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("already holds") && stderr(&o).contains("--force"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        std::fs::read_to_string(&review)
+            .unwrap()
+            .contains("An overridden template.")
+    );
+    let o = metareport(&["templates", "export", "--force", "-q"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&review).unwrap(), text);
+    // Into another directory, and never through a symbolic link.
+    #[cfg(unix)]
+    {
+        let other = tmp.path().join("elsewhere");
+        std::fs::create_dir(&other).unwrap();
+        let outside = tmp.path().join("outside.txt");
+        std::os::unix::fs::symlink(&outside, other.join("setup.typ.j2")).unwrap();
+        let o = metareport(&["templates", "export", "elsewhere", "--force"], tmp.path());
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+        assert!(!outside.exists());
+    }
+}
+
+#[test]
+fn pool_names_its_flags_and_the_data_file_its_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("d.csv"),
+        "study,events_t,total_t,events_c,total_c\nA,3,50,ten,51\nB,6,40,3,20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("e.csv"),
+        "study,events_t,total_t,events_c,total_c\nA,3,50,1,51\nB,6,40,3,20\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("k.csv"), "study,x,y\nA,1,2\n").unwrap();
+    let err = |args: &[&str]| {
+        let o = metareport(&[&["pool", "--measure", "OR"], args].concat(), tmp.path());
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        stderr(&o)
+    };
+    // A cell of the data file: the file's column, not a flag (it said "--column `events-c`").
+    assert_eq!(
+        err(&["--data", "d.csv"]).trim_end(),
+        "error: d.csv:2:4: column `events_c`: study \"A\": expected a number, found \"ten\""
+    );
+    let e = err(&["--data", "e.csv", "--column", "events_t=ev"]);
+    assert!(
+        e.contains("e.csv: --column events_t=…: `events_t` is mapped to column `ev`, which e.csv does not have"),
+        "{e}"
+    );
+    let e = err(&["--data", "e.csv", "--exclude", "A", "--exclude", "B"]);
+    assert!(
+        e.contains("e.csv: --exclude: excluding all 2 studies leaves no study to pool"),
+        "{e}"
+    );
+    let e = err(&["--data", "k.csv"]);
+    assert!(
+        e.contains("hint: map columns with --column NAME=COLUMN or set --input")
+            && !e.contains("columns:"),
+        "{e}"
+    );
+    let e = err(&["--data", "e.csv", "--level", "1.5"]);
+    assert!(e.contains("e.csv: --level: "), "{e}");
+    assert!(
+        !e.contains("outcomes[") && !e.contains("outcome `pool`"),
+        "{e}"
+    );
+}
+
+/// Notes for the authors stay out of the manuscript: `build` prints them and writes them to
+/// `notes.txt`; a build with nothing to do prints them again, and so does `check`.
+#[test]
+fn build_check_and_a_build_with_nothing_to_do_print_the_notes_kept_in_notes_txt() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("analyses")).unwrap();
+    std::fs::write(
+        tmp.path().join("analyses/z.yaml"),
+        "title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {study: A 2001, events_t: 0, total_t: 50, events_c: 4, total_c: 51}\n      - {study: B 2002, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n      - {study: C 2003, events_t: 0, total_t: 30, events_c: 0, total_c: 31}\n",
+    )
+    .unwrap();
+    let note = "note: analyses/z.yaml: outcome `m`: a continuity correction of 0.5 was added to the cells of A 2001";
+    let o = metareport(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(note), "{}", stderr(&o));
+    let notes = std::fs::read_to_string(tmp.path().join("out/z/notes.txt")).unwrap();
+    assert!(notes.contains(&note["note: ".len()..]), "{notes}");
+    assert!(notes.contains("C 2003 was excluded"), "{notes}");
+    let o = metareport(&["build"], tmp.path());
+    assert!(
+        stderr(&o).contains("up to date") && stderr(&o).contains(note),
+        "{}",
+        stderr(&o)
+    );
+    let o = metareport(&["check"], tmp.path());
+    assert!(
+        o.status.success() && stderr(&o).contains(note),
+        "{}",
+        stderr(&o)
+    );
+    // The manuscript says what a reader must know, in its methods, and nothing else of it.
+    let typ = std::fs::read_to_string(tmp.path().join("out/z/manuscript.typ")).unwrap();
+    assert!(!typ.contains("Caveats"), "{typ}");
+    assert!(typ.contains("continuity correction of 0.5 was added to every cell of the study with a zero cell (A 2001)"), "{typ}");
 }

@@ -262,3 +262,31 @@ fn the_default_project_builds_from_nothing_and_matches_metafor() {
         out.join("\n")
     );
 }
+
+#[test]
+fn a_cumulative_analysis_by_a_text_column_adds_studies_in_natural_order_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    std::fs::write(
+        dir.path().join("analyses/cum.yaml"),
+        "title: T\noutcomes:\n  - id: m\n    title: Mortality\n    measure: OR\n    sensitivity: {cumulative: {by: trial}}\n    rows:\n      - {study: A, trial: Study 10, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: B, trial: COV-HCQ, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n      - {study: C, trial: Study 2, events_t: 5, total_t: 60, events_c: 8, total_c: 62}\n      - {study: D, trial: CloroCOVID, events_t: 4, total_t: 40, events_c: 6, total_c: 41}\n",
+    )
+    .unwrap();
+    super::common::built(dir.path());
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/cum/results.json")).unwrap())
+            .unwrap();
+    let order: Vec<&str> = results["outcomes"][0]["sensitivity"]["cumulative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    // CloroCOVID before COV-HCQ (case ignored), Study 2 before Study 10 (numbers as numbers).
+    assert_eq!(order, ["D", "B", "C", "A"]);
+    let typ = std::fs::read_to_string(dir.path().join("out/cum/manuscript.typ")).unwrap();
+    assert!(
+        typ.contains("Studies are added in alphabetical order of trial (ignoring case; numbers in the text compared as numbers)."),
+        "{typ}"
+    );
+}

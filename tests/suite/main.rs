@@ -10,11 +10,14 @@
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
+//! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
+//! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
 //! | `submission` | the Word manuscript read back, TIFF/PDF/EPS figures, the PRISMA checklist, determinism |
+//! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 
 mod common;
 
@@ -22,12 +25,15 @@ mod build_rules;
 mod cli;
 mod core_inputs;
 mod data_files;
+mod diff;
 mod end_to_end;
 mod figures;
 mod import;
 mod install;
 mod manuscript;
 mod properties;
+mod prose_audit;
 mod reference;
+mod risk_of_bias;
 mod spec_errors;
 mod submission;

@@ -107,9 +107,10 @@ fn the_example_manuscripts_have_no_nan_and_no_raw_markup() {
     assert!(text.contains("ISIS-4"), "{text}");
     assert!(text.contains("Egger"), "{text}");
     assert!(text.contains("References"), "{text}");
-    // The seed review has no outcome data, so it cites nothing: no empty References heading.
+    // The seed review has no outcome data; it cites only the Newcastle–Ottawa Scale.
     let text = document_text(dir.path(), "iabp-ecpr");
-    assert!(!text.contains("References"), "{text}");
+    assert!(text.contains("References"), "{text}");
+    assert!(text.contains("The Newcastle-Ottawa Scale (NOS)"), "{text}");
 }
 
 #[test]
@@ -192,5 +193,238 @@ fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each
         text.matches("(continued)").count(),
         pages.len() - 1,
         "{text}"
+    );
+}
+
+/// The width (points) at which each figure image is printed, with the page it is on (width,
+/// height in points).
+fn printed_images(dir: &Path, review: &str) -> Vec<((f64, f64), f64)> {
+    fn walk(frame: &Frame, page: (f64, f64), out: &mut Vec<((f64, f64), f64)>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Image(_, size, _) => out.push((page, size.x.to_pt())),
+                FrameItem::Group(g) => walk(&g.frame, page, out),
+                _ => {}
+            }
+        }
+    }
+    let out = dir.join("out").join(review);
+    let source = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
+    let mut files = vec![(
+        "references.yml".to_string(),
+        std::fs::read(out.join("references.yml")).unwrap(),
+    )];
+    for e in std::fs::read_dir(out.join("figures")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            files.push((
+                format!("figures/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    let doc = compile::document(&source, files).unwrap();
+    let mut images = Vec::new();
+    for page in doc.pages() {
+        let size = page.frame.size();
+        walk(&page.frame, (size.x.to_pt(), size.y.to_pt()), &mut images);
+    }
+    images
+}
+
+#[test]
+fn a_forest_plot_too_wide_for_a_portrait_page_goes_on_a_landscape_page_at_6_pt_or_more() {
+    // dat.curtis1998: six data columns with four decimals make the forest plot about 700 pt
+    // wide; on the 465 pt text width of a portrait page its 8 pt text would print at 5.3 pt.
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(
+        &super::common::repo().join("tests/fixtures/projects/curtis1998/analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/curtis1998/figures/forest-biomass.svg"))
+        .unwrap();
+    let natural: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split("pt\"")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        natural * 0.75 > 465.0,
+        "the test needs a wide figure: {natural} pt"
+    );
+    let typ = std::fs::read_to_string(dir.path().join("out/curtis1998/manuscript.typ")).unwrap();
+    assert!(typ.contains("#page(flipped: true)[#figure(\n  sliced(\"figures/forest-biomass.svg\""));
+    let images = printed_images(dir.path(), "curtis1998");
+    assert!(!images.is_empty());
+    for (page, width) in &images {
+        assert!(
+            page.0 > page.1,
+            "a page of the forest plot is not landscape: {page:?}"
+        );
+        let scale = width / natural;
+        assert!(
+            scale >= 0.75,
+            "printed at {:.2} × 8 pt = {:.1} pt",
+            scale,
+            scale * 8.0
+        );
+    }
+    // A forest plot that fits a portrait page stays on one.
+    let narrow = super::common::project(&["magnesium"]);
+    built(narrow.path());
+    let typ = std::fs::read_to_string(narrow.path().join("out/magnesium/manuscript.typ")).unwrap();
+    assert!(!typ.contains("flipped"));
+    assert!(
+        printed_images(narrow.path(), "magnesium")
+            .iter()
+            .all(|(page, _)| page.0 < page.1)
+    );
+}
+
+/// The text lines of each page of a laid-out document (items on one baseline joined).
+fn page_lines(doc: &typst_layout::PagedDocument) -> Vec<Vec<String>> {
+    fn walk(frame: &Frame, dy: f64, out: &mut Vec<(f64, f64, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Text(t) => {
+                    out.push((dy + pos.y.to_pt(), pos.x.to_pt(), t.text.to_string()))
+                }
+                FrameItem::Group(g) => walk(&g.frame, dy + pos.y.to_pt(), out),
+                _ => {}
+            }
+        }
+    }
+    doc.pages()
+        .iter()
+        .map(|p| {
+            let mut items = Vec::new();
+            walk(&p.frame, 0.0, &mut items);
+            items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let mut lines: Vec<(f64, String)> = Vec::new();
+            for (y, _, t) in items {
+                match lines.last_mut() {
+                    Some((ly, text)) if (*ly - y).abs() < 0.5 => {
+                        text.push(' ');
+                        text.push_str(&t);
+                    }
+                    _ => lines.push((y, t)),
+                }
+            }
+            lines.into_iter().map(|(_, t)| t).collect()
+        })
+        .collect()
+}
+
+/// Table 1 starts with the study label even when `columns` leaves it out, and a table that
+/// runs over pages never leaves one row alone on a page, nor its caption.
+#[test]
+fn table_1_starts_with_the_study_and_never_leaves_a_row_alone_on_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut rows = String::new();
+    for i in 0..70 {
+        rows.push_str(&format!(
+            "    - {{study: S{i:02}, design: {}, country: Somewhere}}\n",
+            if i % 3 == 0 {
+                "Randomised controlled trial with a long description"
+            } else {
+                "RCT"
+            }
+        ));
+    }
+    let templates = metareport::report::render::Templates::load(dir.path()).unwrap();
+    let mut seen_breaks = 0;
+    for filler in 0..14 {
+        let notes: Vec<String> = (0..filler)
+            .map(|i| format!("  - \"Note {i}: {}\"\n", "words of a note ".repeat(20)))
+            .collect();
+        std::fs::write(
+            dir.path().join("analyses/t.yaml"),
+            format!(
+                "title: T\nnotes:\n{}studies:\n  columns: [{{column: design, header: Design}}, {{column: country}}]\n  rows:\n{rows}",
+                notes.concat()
+            )
+            .replace("notes:\nstudies", "studies"),
+        )
+        .unwrap();
+        let spec = metareport::spec::load(dir.path(), "analyses/t.yaml").unwrap();
+        let source = metareport::build::produce::manuscript_typst(&spec, &[], &templates).unwrap();
+        assert!(
+            source.contains("table.header([*Study*], [*Design*], [*country*], [])"),
+            "{source}"
+        );
+        let doc = compile::document(
+            &source,
+            vec![(
+                "references.yml".into(),
+                templates.references.clone().into_bytes(),
+            )],
+        )
+        .unwrap();
+        let pages = page_lines(&doc);
+        let with_rows: Vec<usize> = pages
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .filter(|l| l.starts_with('S') && l[1..3].chars().all(|c| c.is_ascii_digit()))
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect();
+        assert_eq!(with_rows.iter().sum::<usize>(), 70, "{pages:?}");
+        assert!(
+            with_rows.iter().all(|&n| n >= 2),
+            "a row alone on a page: {with_rows:?}"
+        );
+        seen_breaks += with_rows.len() - 1;
+        for p in &pages {
+            if p.iter().any(|l| l.starts_with("Table 1.")) {
+                assert!(
+                    p.iter().any(|l| l.starts_with("S00")),
+                    "the caption is alone: {p:?}"
+                );
+            }
+        }
+    }
+    assert!(seen_breaks >= 14, "the table did not run over pages");
+}
+
+/// More than three studies that did not contribute are not listed in a sentence: without a
+/// forest plot to show them, they go to a table.
+#[test]
+fn a_long_list_of_studies_that_did_not_contribute_is_a_table_not_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    let mut rows = String::new();
+    for i in 0..5 {
+        rows.push_str(&format!(
+            "      - {{study: Zero {i}, events_t: 0, total_t: 20, events_c: 0, total_c: 21}}\n"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("analyses/z.yaml"),
+        format!("title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {{study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n{rows}    small_study: {{egger: true}}\nmanuscript:\n  figures: [{{kind: funnel, outcomes: [m]}}]\n"),
+    )
+    .unwrap();
+    built(dir.path());
+    let text = document_text(dir.path(), "z");
+    let flat: String = text.split_whitespace().collect();
+    assert!(
+        flat.contains(&"Seven studies (463 participants) reported deaths; five had no events in either group and did not contribute to the pooled odds ratio (Table 2)".split_whitespace().collect::<String>()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Studies that reported an outcome but did not contribute"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Zero 3").count(),
+        1,
+        "named once, in the table: {text}"
     );
 }

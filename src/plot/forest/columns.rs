@@ -1,6 +1,8 @@
 //! The table beside a forest plot's graph as columns of cells — study, data (per arm), weight,
 //! effect with its CI — each as wide as its widest text, measured with the embedded font.
 
+use std::collections::BTreeMap;
+
 use super::rows::{Row, pool_of, total_weight, weight_of};
 use super::{SIZE, Widths, bold, method_label, regular};
 use crate::data::InputKind;
@@ -10,10 +12,11 @@ use crate::spec::Outcome;
 use crate::stats::analysis::Analysis;
 use crate::stats::{Measure, StudyData};
 
-/// The text of one cell.
+/// The text of one cell, or a judgement's coloured circle (risk-of-bias columns).
 pub(super) struct Cell {
     pub text: String,
     pub font: Font,
+    pub dot: Option<(crate::rob::Level, crate::rob::Palette)>,
 }
 
 /// A column: two header lines, an optional group header spanning the adjacent columns of the
@@ -28,7 +31,7 @@ pub(super) struct Column {
 }
 
 impl Column {
-    fn new(
+    pub(super) fn new(
         group: Option<String>,
         head: [&str; 2],
         align: Align,
@@ -49,7 +52,7 @@ impl Column {
     }
 
     /// Makes the column at least `w` wide.
-    fn at_least(mut self, w: f64) -> Column {
+    pub(super) fn at_least(mut self, w: f64) -> Column {
         self.width = self.width.max(w);
         self
     }
@@ -61,6 +64,8 @@ pub(super) struct Columns {
     pub data: Vec<Column>,
     pub weight: Column,
     pub effect: Column,
+    /// Columns at the right of the graph (risk of bias), left to right.
+    pub right: Vec<Column>,
 }
 
 impl Columns {
@@ -120,7 +125,7 @@ fn data_heads(
     }
 }
 
-/// A number as entered: integers without decimals, others with two.
+/// A count or total: integers without decimals, others with two.
 pub(super) fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e12 {
         format!("{}", x as i64).replace('-', "\u{2212}")
@@ -129,22 +134,47 @@ pub(super) fn num(x: f64) -> String {
     }
 }
 
+/// The numbers of a forest plot's data columns, each column with one number of decimals
+/// (the outcome's `forest.decimals`, by standard column name).
+struct Decimals<'a>(&'a BTreeMap<String, usize>);
+
+impl Decimals<'_> {
+    /// `x` with the decimals of column `column` (as entered when the spec has none).
+    fn entered(&self, column: &str, x: f64) -> String {
+        match self.0.get(column) {
+            Some(&d) => format::fixed(x, d),
+            None => num(x),
+        }
+    }
+
+    /// A computed value (the log of an estimate, a standard error) of column `column`.
+    fn computed(&self, column: &str, x: f64) -> String {
+        format::fixed(x, self.0.get(column).copied().unwrap_or(4))
+    }
+}
+
 /// The data cells of an included study: as reported, or yi and SE on the analysis scale.
-fn data_cells(a: &Analysis, i: usize) -> Vec<String> {
+fn data_cells(a: &Analysis, dec: &Decimals, i: usize) -> Vec<String> {
     let s = &a.studies[i];
-    input_cells(&a.inputs[s.input].data)
-        .unwrap_or_else(|| vec![format::fixed(s.yi, 4), format::fixed(s.vi.sqrt(), 4)])
+    input_cells(&a.inputs[s.input].data, dec)
+        .unwrap_or_else(|| vec![dec.computed("yi", s.yi), dec.computed("se", s.vi.sqrt())])
 }
 
 /// The data columns of a study as reported (None for effects given on the analysis scale).
-fn input_cells(data: &StudyData) -> Option<Vec<String>> {
+fn input_cells(data: &StudyData, dec: &Decimals) -> Option<Vec<String>> {
+    let f = |c: &str, x: f64| dec.entered(c, x);
     Some(match *data {
         StudyData::Binary {
             events_t,
             total_t,
             events_c,
             total_c,
-        } => vec![num(events_t), num(total_t), num(events_c), num(total_c)],
+        } => vec![
+            f("events_t", events_t),
+            f("total_t", total_t),
+            f("events_c", events_c),
+            f("total_c", total_c),
+        ],
         StudyData::Continuous {
             mean_t,
             sd_t,
@@ -153,14 +183,14 @@ fn input_cells(data: &StudyData) -> Option<Vec<String>> {
             sd_c,
             n_c,
         } => vec![
-            num(mean_t),
-            num(sd_t),
-            num(n_t),
-            num(mean_c),
-            num(sd_c),
-            num(n_c),
+            f("mean_t", mean_t),
+            f("sd_t", sd_t),
+            f("n_t", n_t),
+            f("mean_c", mean_c),
+            f("sd_c", sd_c),
+            f("n_c", n_c),
         ],
-        StudyData::Correlation { r, n } => vec![format::fixed(r, 2), num(n)],
+        StudyData::Correlation { r, n } => vec![f("r", r), f("n", n)],
         _ => return None,
     })
 }
@@ -169,6 +199,7 @@ fn cell(text: impl Into<String>, font: Font) -> Option<Cell> {
     Some(Cell {
         text: text.into(),
         font,
+        dot: None,
     })
 }
 
@@ -187,6 +218,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
     let measure = a.measure;
     let level = a.options.level;
     let z = crate::stats::dist::z_crit(level);
+    let dec = Decimals(&o.forest.decimals);
     let n_data = data_heads(o.kind, measure, &o.forest.arms)
         .iter()
         .map(|(_, h)| h.len())
@@ -203,7 +235,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
             Row::Header(t) => (cell(t, bold()), None, None),
             Row::Study(i) => {
                 let st = &a.studies[*i];
-                for (k, c) in data_cells(a, *i).into_iter().enumerate() {
+                for (k, c) in data_cells(a, &dec, *i).into_iter().enumerate() {
                     row_data[k] = cell(c, regular());
                 }
                 let se = st.vi.sqrt();
@@ -217,7 +249,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
                 )
             }
             Row::Excluded(i) => {
-                for (k, c) in input_cells(&a.inputs[*i].data)
+                for (k, c) in input_cells(&a.inputs[*i].data, &dec)
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
@@ -320,6 +352,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
             effect,
         )
         .at_least(bold().width("Not estimable")),
+        right: super::rob_columns::columns(a, o, rows),
     }
 }
 

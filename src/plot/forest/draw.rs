@@ -19,6 +19,108 @@ pub(super) fn panel_title(f: &mut Figure, x: f64, y: f64, (letter, title): (char
     );
 }
 
+/// Space between the null and each "Favours" label.
+const FAVOURS_GAP: f64 = 8.0;
+
+/// How far a "Favours" label may run past the end of the axis (with the null in the middle)
+/// before it is set on two lines.
+const FAVOURS_OVERHANG: f64 = 24.0;
+
+/// The two "Favours" labels under the axis, as RevMan sets them: the left one ending a little
+/// left of the null, the right one starting a little right of it, so they never overlap (the
+/// null is taken at the nearer axis end when the axis leaves it out). A label wider than half
+/// the axis (less the gap, plus a little overhang) is set on two lines, whichever the side and
+/// wherever the null; the figure is made wide enough for the right one (see
+/// [`Favours::right_end`]), and the left one never starts left of `min_x`.
+pub(super) struct Favours {
+    left: Vec<String>,
+    right: Vec<String>,
+    /// Where the left label ends and the right one starts.
+    left_x: f64,
+    right_x: f64,
+}
+
+impl Favours {
+    pub fn new(ax: &Axis, measure: Measure, labels: &(String, String), min_x: f64) -> Favours {
+        let null_x = ax.x(measure.null_value());
+        let anchor = if null_x.is_finite() {
+            null_x.clamp(ax.x0, ax.x1)
+        } else {
+            (ax.x0 + ax.x1) / 2.0
+        };
+        let font = regular();
+        let (left_x, right_x) = (anchor - FAVOURS_GAP, anchor + FAVOURS_GAP);
+        let lines = |text: &str, room: f64| {
+            if font.width(text) > room {
+                two_lines(text, font)
+            } else {
+                vec![text.to_string()]
+            }
+        };
+        let room = (ax.x1 - ax.x0) / 2.0 - FAVOURS_GAP + FAVOURS_OVERHANG;
+        let (left, right) = (lines(&labels.0, room), lines(&labels.1, room));
+        let left_width = widest(&left, font);
+        Favours {
+            left,
+            right,
+            left_x: left_x.max(min_x + left_width),
+            right_x,
+        }
+    }
+
+    /// Lines under the first one (0 or 1).
+    pub fn extra_lines(&self) -> usize {
+        self.left.len().max(self.right.len()) - 1
+    }
+
+    /// Where the right label ends.
+    pub fn right_end(&self) -> f64 {
+        self.right_x + widest(&self.right, regular())
+    }
+
+    /// Draws the labels with the baseline of their first line at `y`.
+    fn draw(&self, f: &mut Figure, y: f64) {
+        for (i, line) in self.left.iter().enumerate() {
+            f.text(
+                self.left_x,
+                y + i as f64 * ROW,
+                line.clone(),
+                regular(),
+                Align::Right,
+            );
+        }
+        for (i, line) in self.right.iter().enumerate() {
+            f.text(
+                self.right_x,
+                y + i as f64 * ROW,
+                line.clone(),
+                regular(),
+                Align::Left,
+            );
+        }
+    }
+}
+
+fn widest(lines: &[String], font: Font) -> f64 {
+    lines.iter().map(|l| font.width(l)).fold(0.0, f64::max)
+}
+
+/// `text` on two lines broken at the space that makes the longer line shortest (one line when
+/// it has no space).
+fn two_lines(text: &str, font: Font) -> Vec<String> {
+    text.match_indices(' ')
+        .map(|(i, _)| (text[..i].trim_end(), text[i..].trim_start()))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .min_by(|x, y| {
+            let w = |(a, b): &(&str, &str)| font.width(a).max(font.width(b));
+            w(x).total_cmp(&w(y))
+        })
+        .map_or_else(
+            || vec![text.to_string()],
+            |(a, b)| vec![a.to_string(), b.to_string()],
+        )
+}
+
 /// The line of no effect from `top` down to the axis at `axis_y`, the axis, and the
 /// "Favours" labels on either side of the null.
 pub(super) fn axis_with_favours(
@@ -27,16 +129,14 @@ pub(super) fn axis_with_favours(
     measure: Measure,
     top: f64,
     axis_y: f64,
-    favours: &(String, String),
+    favours: &Favours,
 ) {
     let null_x = ax.x(measure.null_value());
     if null_x >= ax.x0 && null_x <= ax.x1 {
         f.line(null_x, top, null_x, axis_y, 0.6, INK);
     }
     axis_line(f, ax, axis_y);
-    let y = axis_y + ROW * 2.3;
-    f.text(null_x - 5.0, y, favours.0.clone(), regular(), Align::Right);
-    f.text(null_x + 5.0, y, favours.1.clone(), regular(), Align::Left);
+    favours.draw(f, axis_y + ROW * 2.3);
 }
 
 /// The axis line, ticks and labels at `y`.

@@ -11,6 +11,7 @@
 
 mod columns;
 mod draw;
+mod rob_columns;
 mod rows;
 mod sensitivity;
 
@@ -18,7 +19,7 @@ pub use draw::axis_line;
 pub use sensitivity::sensitivity_forest;
 
 use self::columns::{Column, Columns};
-use self::draw::{axis_with_favours, diamond, panel_title, whisker};
+use self::draw::{Favours, axis_with_favours, diamond, panel_title, whisker};
 use self::rows::{Row, pool_of, weight_of};
 use super::axis;
 use super::canvas::{ACCENT, Align, Bands, Figure, Font, INK, SQUARE};
@@ -178,6 +179,8 @@ struct Layout {
     graph_x0: f64,
     graph_x1: f64,
     width: f64,
+    /// Left edge of each column at the right of the graph ([`Columns::right`]).
+    right: Vec<f64>,
 }
 
 impl Layout {
@@ -190,7 +193,8 @@ impl Layout {
         }
         let graph_x0 = x + 4.0;
         let graph_x1 = graph_x0 + GRAPH;
-        let mut width = graph_x1 + MARGIN + 4.0;
+        let (right, right_end) = rob_columns::place(&cols.right, graph_x1);
+        let mut width = right_end.max(graph_x1) + MARGIN + 4.0;
         for r in rows {
             if let Row::Text(t) = r {
                 width = width.max(MARGIN + regular().width(t) + MARGIN);
@@ -201,6 +205,7 @@ impl Layout {
             graph_x0,
             graph_x1,
             width,
+            right,
         }
     }
 
@@ -229,33 +234,52 @@ fn forest_with(
         cols.widen(m);
     }
     let widths = cols.widths();
-    let lay = Layout::new(&cols, &rows);
-    let (graph_x0, graph_x1, width) = (lay.graph_x0, lay.graph_x1, lay.width);
+    let mut lay = Layout::new(&cols, &rows);
+    lay.width = lay.width.max(MARGIN * 2.0 + rob_columns::legend_width(o));
+    let (graph_x0, graph_x1) = (lay.graph_x0, lay.graph_x1);
     let study_x = lay.left[0];
 
-    // Axis from every interval shown.
+    // Axis from the pooled intervals and the study intervals but outliers (drawn as arrows).
     let z = crate::stats::dist::z_crit(level);
-    let mut values = Vec::new();
-    for s in &a.studies {
-        let se = s.vi.sqrt();
-        values.push(measure.back_transform(s.yi - z * se));
-        values.push(measure.back_transform(s.yi + z * se));
-    }
+    let intervals: Vec<(f64, f64)> = a
+        .studies
+        .iter()
+        .map(|s| {
+            let se = s.vi.sqrt();
+            (
+                measure.back_transform(s.yi - z * se),
+                measure.back_transform(s.yi + z * se),
+            )
+        })
+        .collect();
+    let pooled: Vec<f64> = std::iter::once(&a.overall)
+        .chain(
+            a.subgroups
+                .iter()
+                .flat_map(|sg| sg.groups.iter().map(|g| &g.pool)),
+        )
+        .filter_map(|p| p.pooled.value())
+        .flat_map(|p| [p.ci_lower, p.ci_upper].map(|v| measure.back_transform(v)))
+        .collect();
     let ax = axis::choose(
         measure,
-        &values,
+        &axis::forest_extent(measure, &pooled, &intervals),
         o.forest.limits,
         o.forest.ticks.as_deref(),
         graph_x0,
         graph_x1,
     );
 
+    let favours = Favours::new(&ax, measure, &o.forest.favours, MARGIN);
+    let width = lay.width.max(favours.right_end() + MARGIN);
+
     // Heights.
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
     let head_h = ROW * 2.2;
     let body_h = rows.len() as f64 * ROW;
-    let axis_h = ROW * 3.2;
-    let height = MARGIN + title_h + head_h + body_h + axis_h + MARGIN;
+    let axis_h = ROW * (3.2 + favours.extra_lines() as f64);
+    let legend_h = rob_columns::legend_height(o);
+    let height = MARGIN + title_h + head_h + body_h + axis_h + legend_h + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
     if let Some(p) = panel {
@@ -287,6 +311,7 @@ fn forest_with(
             }
         }
     }
+    rob_columns::draw_header(&mut f, &cols.right, &lay.right, h);
     for (line, text) in cols.effect.head.iter().enumerate() {
         f.text(
             (graph_x0 + graph_x1) / 2.0,
@@ -329,6 +354,7 @@ fn forest_with(
                 );
             }
         }
+        rob_columns::draw_row(&mut f, &cols.right, &lay.right, ri, mid);
         match r {
             Row::Study(i) => {
                 let s = &a.studies[*i];
@@ -391,14 +417,8 @@ fn forest_with(
     }
 
     // Line of no effect and axis.
-    axis_with_favours(
-        &mut f,
-        &ax,
-        measure,
-        body_top,
-        y + ROW * 0.3,
-        &o.forest.favours,
-    );
+    axis_with_favours(&mut f, &ax, measure, body_top, y + ROW * 0.3, &favours);
+    rob_columns::draw_legend(&mut f, o, MARGIN, y + axis_h);
     (f, widths)
 }
 

@@ -171,7 +171,13 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
         pool_of: PoolRef::Overall,
         totals: totals(&everyone),
     });
-    if o.forest.prediction_bar && a.overall.prediction.value().is_some() {
+    if o.forest.prediction_bar
+        && a.overall
+            .prediction
+            .value()
+            .and_then(|p| p.shown_interval())
+            .is_some()
+    {
         rows.push(Row::Prediction(PoolRef::Overall));
     }
     if binary {

@@ -2,7 +2,7 @@
 //! row — the study omitted or added — with p, I² and the model, and the full analysis below.
 
 use super::columns::effect_text;
-use super::draw::{axis_with_favours, diamond, panel_title, whisker};
+use super::draw::{Favours, axis_with_favours, diamond, panel_title, whisker};
 use super::{GRAPH, MARGIN, PAD, ROW, SIZE, bold, method_label, regular};
 use crate::plot::axis;
 use crate::plot::canvas::{Align, Bands, Figure, INK, LIGHT, SQUARE};
@@ -97,13 +97,15 @@ pub fn sensitivity_forest(
     }
     // Pooled intervals are narrow: the axis fits them rather than the study-level limits.
     let ax = axis::choose(measure, &values, None, None, graph_x0, graph_x1);
+    let favours = Favours::new(&ax, measure, &o.forest.favours, MARGIN);
+    let width = width.max(favours.right_end() + MARGIN);
     let title_h = if panel.is_some() { ROW * 1.6 } else { 0.0 };
     let height = MARGIN
         + title_h
         + ROW * 1.5
         + (rows.len() as f64 + 1.5) * ROW
         + ROW * 1.5
-        + ROW * 2.6
+        + ROW * (2.6 + favours.extra_lines() as f64)
         + MARGIN;
     let mut f = Figure::new(width, height);
     let mut y = MARGIN;
@@ -180,6 +182,6 @@ pub fn sensitivity_forest(
     );
     draw_row(&mut f, y, "All studies".into(), &a.overall, true);
     y += ROW * 1.5;
-    axis_with_favours(&mut f, &ax, measure, body_top, y, &o.forest.favours);
+    axis_with_favours(&mut f, &ax, measure, body_top, y, &favours);
     f
 }

@@ -40,13 +40,15 @@ pub(super) fn outcome_data(
     let measure = o.measure;
     let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
     let map = o.columns.clone().unwrap_or_default();
-    let standard: Vec<&str> = std::iter::once("study")
-        .chain(
-            InputKind::ALL
-                .iter()
-                .flat_map(|k| k.columns().iter().copied()),
-        )
-        .collect();
+    let mut standard: Vec<&str> = vec!["study"];
+    for c in InputKind::ALL
+        .iter()
+        .flat_map(|k| k.columns().iter().copied())
+    {
+        if !standard.contains(&c) {
+            standard.push(c);
+        }
+    }
     for k in map.keys() {
         if !standard.contains(&k.as_str()) {
             let hint =
@@ -62,6 +64,27 @@ pub(super) fn outcome_data(
         }
     }
     let table = table?;
+    // A mapping to a column the table lacks is the spec's mistake: say so at the mapping.
+    let mut mapped_missing = false;
+    for (k, col) in &map {
+        if standard.contains(&k.as_str()) && table.column(col).is_none() {
+            let hint = did_you_mean(col, table.headers.iter().map(String::as_str))
+                .map(|m| format!("did you mean `{m}`?"));
+            r.error(
+                &format!("{path}.columns.{k}"),
+                format!(
+                    "`{k}` is mapped to column `{col}`, which {} does not have (columns: {})",
+                    data_name(&table, o),
+                    table.headers.join(", ")
+                ),
+                hint,
+            );
+            mapped_missing = true;
+        }
+    }
+    if mapped_missing {
+        return None;
+    }
     let kind = match o
         .input
         .map(kind_of)
@@ -74,7 +97,7 @@ pub(super) fn outcome_data(
                 .map(|k| format!("{} ({})", k.name(), k.columns().join(", ")))
                 .collect::<Vec<_>>()
                 .join("; ");
-            r.error(path, format!("cannot tell the kind of data from the columns of {} ({}); expected the columns of one of: {kinds}", table.source, table.headers.join(", ")), Some("map columns with `columns:` or set `input:`".into()));
+            r.error(path, format!("cannot tell the kind of data from the columns of {} ({}); expected the columns of one of: {kinds}", table.source, table.headers.join(", ")), Some(format!("map columns with {} or set {}", r.vocabulary.key("columns"), r.vocabulary.key("input"))));
             return None;
         }
     };
@@ -113,7 +136,23 @@ pub(super) fn outcome_data(
             None,
         );
     }
-    let subgroup_col = o.subgroups.as_ref().map(|s| s.column.clone());
+    let subgroup_col = o.subgroups.as_ref().and_then(|s| s.column.clone());
+    if let Some(col) = &subgroup_col
+        && table.column(col).is_none()
+    {
+        let hint = did_you_mean(col, table.headers.iter().map(String::as_str))
+            .map(|m| format!("did you mean `{m}`?"));
+        r.error(
+            &format!("{path}.subgroups.column"),
+            format!(
+                "no column `{col}` in {} (columns: {})",
+                data_name(&table, o),
+                table.headers.join(", ")
+            ),
+            hint,
+        );
+        return None;
+    }
     let label = match o.label.as_deref().map(|t| bind::parse_label(&table, t)) {
         Some(Ok(parts)) => Some(parts),
         Some(Err(msg)) => {
@@ -144,4 +183,13 @@ pub(super) fn outcome_data(
         studies,
         lines,
     })
+}
+
+/// How messages name an outcome's data: its file, or its inline `rows`.
+fn data_name(table: &Table, o: &RawOutcome) -> String {
+    if o.rows.is_some() {
+        "the outcome's rows".into()
+    } else {
+        table.source.clone()
+    }
 }

@@ -5,13 +5,23 @@ use crate::spec::raw::RawOutcome;
 use crate::spec::{Forest, Funnel};
 use crate::stats::analysis::BiasOptions;
 
-/// The small-study tests asked for.
-pub(super) fn bias_options(o: &RawOutcome) -> BiasOptions {
+/// The small-study tests asked for, and the fewest studies they need (10 unless the spec sets
+/// `min_studies`, at least 3).
+pub(super) fn bias_options(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> BiasOptions {
     let ss = o.small_study.unwrap_or_default();
+    let min_studies = ss.min_studies.unwrap_or(10);
+    if min_studies < 3 {
+        r.error(
+            &format!("{path}.small_study.min_studies"),
+            format!("the tests need at least 3 studies, found {min_studies}"),
+            Some("use a number from 3 (run with any usable number of studies) to 10 (the Cochrane Handbook's advice)".into()),
+        );
+    }
     BiasOptions {
         egger: ss.egger.unwrap_or(false),
         begg: ss.begg.unwrap_or(false),
         trim_and_fill: ss.trim_and_fill.unwrap_or(false),
+        min_studies: min_studies.max(3) as usize,
         trimfill_control: None,
     }
 }
@@ -46,8 +56,8 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         &f.favours,
         "favours",
         (
-            format!("Favours {}", arms.0.to_lowercase()),
-            format!("Favours {}", arms.1.to_lowercase()),
+            format!("Favours {}", in_sentence(&arms.0)),
+            format!("Favours {}", in_sentence(&arms.1)),
         ),
     );
     let limits = match &f.limits {
@@ -85,7 +95,24 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         ticks: f.ticks.clone(),
         prediction_bar: f.prediction_bar.unwrap_or(false),
         caption: f.caption.clone(),
+        risk_of_bias: f.risk_of_bias.unwrap_or(false),
+        decimals: Default::default(),
     }
+}
+
+/// An arm's name inside a sentence: words in lower case, but acronyms ("HCQ", "BCG", "IABP")
+/// as written.
+fn in_sentence(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            if w.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The funnel plot settings; a funnel that shows trim-and-fill or Egger's line turns the test on.
@@ -106,4 +133,14 @@ pub(super) fn funnel(o: &RawOutcome, bias: &mut BiasOptions) -> Funnel {
         bias.egger = true;
     }
     funnel
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn favours_labels_keep_acronyms() {
+        assert_eq!(super::in_sentence("Magnesium"), "magnesium");
+        assert_eq!(super::in_sentence("HCQ or CQ"), "HCQ or CQ");
+        assert_eq!(super::in_sentence("Early IABP"), "early IABP");
+    }
 }

@@ -1,6 +1,6 @@
 //! `manuscript:` → the tables and figures of the manuscript, in order.
 
-use super::Resolver;
+use super::{Resolver, risk_of_bias};
 use crate::diag::did_you_mean;
 use crate::spec::raw::*;
 use crate::spec::{Figure, FigureKind, Outcome, TableKind};
@@ -11,11 +11,13 @@ pub(super) fn tables(
     studies: bool,
     summary: bool,
     baseline: bool,
+    rob: Option<&crate::rob::RiskOfBias>,
 ) -> Vec<(TableKind, Option<String>)> {
     let has = |k: TableKind| match k {
         TableKind::Studies => studies,
         TableKind::Summary => summary,
         TableKind::Baseline => baseline,
+        TableKind::RiskOfBias => rob.is_some(),
     };
     match raw.manuscript.as_ref().and_then(|m| m.tables.as_ref()) {
         Some(list) => {
@@ -25,12 +27,14 @@ pub(super) fn tables(
                     RawTableKind::Studies => TableKind::Studies,
                     RawTableKind::Summary => TableKind::Summary,
                     RawTableKind::Baseline => TableKind::Baseline,
+                    RawTableKind::RiskOfBias => TableKind::RiskOfBias,
                 };
                 if !has(kind) {
                     let need = match kind {
                         TableKind::Studies => "`studies:`",
                         TableKind::Summary => "`outcomes:`",
                         TableKind::Baseline => "`baseline:`",
+                        TableKind::RiskOfBias => "`risk_of_bias:`",
                     };
                     r.error(
                         &format!("manuscript.tables[{i}].kind"),
@@ -49,11 +53,16 @@ pub(super) fn tables(
             }
             out
         }
-        None => [TableKind::Studies, TableKind::Summary, TableKind::Baseline]
-            .into_iter()
-            .filter(|k| has(*k))
-            .map(|k| (k, None))
-            .collect(),
+        None => [
+            TableKind::Studies,
+            TableKind::Summary,
+            TableKind::Baseline,
+            TableKind::RiskOfBias,
+        ]
+        .into_iter()
+        .filter(|k| has(*k) && (*k != TableKind::RiskOfBias || rob.is_some_and(|x| x.is_stars())))
+        .map(|k| (k, None))
+        .collect(),
     }
 }
 
@@ -62,6 +71,7 @@ pub(super) fn figures(
     raw: &RawSpec,
     outcomes: &[Outcome],
     has_prisma: bool,
+    rob: Option<&crate::rob::RiskOfBias>,
 ) -> Vec<Figure> {
     let ids: Vec<&str> = raw.outcomes.iter().map(|o| o.id.as_str()).collect();
     match raw.manuscript.as_ref().and_then(|m| m.figures.as_ref()) {
@@ -75,6 +85,8 @@ pub(super) fn figures(
                     RawFigureKind::Funnel => FigureKind::Funnel,
                     RawFigureKind::LeaveOneOut => FigureKind::LeaveOneOut,
                     RawFigureKind::Cumulative => FigureKind::Cumulative,
+                    RawFigureKind::RiskOfBias => FigureKind::RiskOfBias,
+                    RawFigureKind::RiskOfBiasSummary => FigureKind::RiskOfBiasSummary,
                 };
                 let outs = f.outcomes.clone().unwrap_or_default();
                 match kind {
@@ -87,6 +99,9 @@ pub(super) fn figures(
                         r.error(&path, "a PRISMA figure needs the `prisma:` counts", None)
                     }
                     FigureKind::Prisma => {}
+                    FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => {
+                        risk_of_bias::check_figure(r, &path, &outs, rob, outcomes)
+                    }
                     _ if outs.is_empty() => r.error(
                         &format!("{path}.outcomes"),
                         "name the outcome(s) this figure shows",
@@ -161,6 +176,7 @@ pub(super) fn figures(
                     caption: raw.prisma.as_ref().and_then(|p| p.caption.clone()),
                 });
             }
+            out.extend(risk_of_bias::default_figures(rob, None));
             for o in outcomes {
                 out.push(Figure {
                     kind: FigureKind::Forest,
@@ -168,6 +184,10 @@ pub(super) fn figures(
                     subgroup_panels: false,
                     caption: o.forest.caption.clone(),
                 });
+                out.extend(risk_of_bias::default_figures(
+                    o.risk_of_bias.as_ref().filter(|x| x.outcome.is_some()),
+                    Some(&o.id),
+                ));
                 if o.funnel.show {
                     out.push(Figure {
                         kind: FigureKind::Funnel,

@@ -3,21 +3,24 @@
 //!
 //! One file per spec section: `studies.rs` (Table 1), `prisma.rs`, `outcome.rs` (which calls
 //! `data.rs`, `model.rs`, `subgroups.rs`, `sensitivity.rs` and `display.rs` for the parts of an
-//! outcome), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
+//! outcome, and `decimals.rs` for its forest plot's numbers), `baseline.rs` and `manuscript.rs` (tables and figures); `files.rs` reads files of
 //! the project.
 
 mod baseline;
 mod data;
+mod decimals;
 mod display;
 mod files;
 mod manuscript;
 mod model;
 mod outcome;
 mod prisma;
+mod risk_of_bias;
 mod sensitivity;
 mod studies;
 mod subgroups;
 mod submission;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,10 +28,11 @@ use std::path::{Path, PathBuf};
 use super::check::Checker;
 use super::preset::Preset;
 use super::raw::*;
-use super::{InputFile, Spec, Style, yaml};
+use super::{InputFile, Reproducibility, Spec, Style, yaml};
 use crate::data::{Table, table};
 use crate::diag::{Diagnostic, Diagnostics};
 pub use files::read_project_file;
+pub use vocabulary::Vocabulary;
 
 /// The JSON Schema of the spec (`metareport schema`).
 pub fn schema_json() -> serde_json::Value {
@@ -42,6 +46,8 @@ struct Resolver<'a> {
     positions: BTreeMap<String, (usize, usize)>,
     diags: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
+    /// How messages name settings.
+    vocabulary: Vocabulary,
 }
 
 impl Resolver<'_> {
@@ -182,6 +188,7 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
         positions: checker.positions,
         diags: Vec::new(),
         inputs: Vec::new(),
+        vocabulary: Vocabulary::Spec,
     };
     r.record_input(file, text.as_bytes());
     let spec = resolve(&mut r, raw);
@@ -194,8 +201,9 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
     }
 }
 
-/// Resolves a spec built in memory (the `pool` command): `root` is the directory its data
-/// paths are relative to, `label` names it in messages.
+/// Resolves a spec built in memory from the flags of the `pool` command: `root` is the
+/// directory its data paths are relative to, `label` names it in messages, which name the
+/// flags (see [`Vocabulary`]).
 pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagnostics> {
     let mut r = Resolver {
         root,
@@ -204,6 +212,7 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
         positions: BTreeMap::new(),
         diags: Vec::new(),
         inputs: Vec::new(),
+        vocabulary: Vocabulary::CommandLine,
     };
     r.inputs.push(InputFile {
         path: label.to_string(),
@@ -214,6 +223,9 @@ pub fn resolve_raw(root: &Path, label: &str, raw: RawSpec) -> Result<Spec, Diagn
     r.diags
         .retain(|d| !d.message.starts_with("the spec's file name"));
     spec.id = "pool".into();
+    for d in &mut r.diags {
+        d.field = d.field.as_deref().and_then(|f| r.vocabulary.field(f));
+    }
     if r.diags.is_empty() {
         Ok(spec)
     } else {
@@ -245,6 +257,7 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         .as_ref()
         .and_then(|s| studies::study_table(r, s));
     let prisma = raw.prisma.as_ref().map(|p| prisma::prisma(r, p));
+    let mut rob = risk_of_bias::review(r, &raw);
     let mut outcomes = Vec::new();
     let mut seen = BTreeMap::new();
     for (i, o) in raw.outcomes.iter().enumerate() {
@@ -266,22 +279,29 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
                 None,
             );
         }
-        if let Some(out) = outcome::outcome(r, &path, o, raw.defaults.as_ref(), preset) {
+        if let Some(out) = outcome::outcome(r, &path, o, &raw, rob.as_ref(), preset) {
             outcomes.push(out);
         }
     }
     let baseline = raw.baseline.as_ref().and_then(|b| baseline::baseline(r, b));
+    risk_of_bias::check_coverage(r, rob.as_mut(), &mut outcomes, studies.as_ref());
     let style = match raw.manuscript.as_ref().and_then(|m| m.style) {
         Some(RawStyle::Journal) => Style::Journal,
         _ => Style::Plain,
     };
-    let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some());
+    let reproducibility = match raw.manuscript.as_ref().and_then(|m| m.reproducibility) {
+        Some(RawReproducibility::None) => Reproducibility::None,
+        _ => Reproducibility::Appendix,
+    };
+    let figures = manuscript::figures(r, &raw, &outcomes, prisma.is_some(), rob.as_ref());
     let tables = manuscript::tables(
         r,
         &raw,
         studies.is_some(),
         !raw.outcomes.is_empty(),
         baseline.is_some(),
+        rob.as_ref()
+            .or(outcomes.iter().find_map(|o| o.risk_of_bias.as_ref())),
     );
     let submission_settings = raw
         .submission
@@ -312,11 +332,13 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         outcomes,
         baseline,
         style,
+        reproducibility,
         figures,
         tables,
         inputs: r.inputs.clone(),
         submission: submission_settings,
         prisma_checklist,
+        risk_of_bias: rob,
     }
 }
 

@@ -206,10 +206,10 @@ pub(super) fn model(
     } else {
         CiMethod::Z
     };
-    options.prediction = if prediction == RawPrediction::HigginsT {
-        PredictionKind::HigginsT
-    } else {
-        PredictionKind::Metafor
+    options.prediction = match prediction {
+        RawPrediction::Metafor => PredictionKind::Metafor,
+        RawPrediction::HigginsT => PredictionKind::HigginsT,
+        RawPrediction::None => PredictionKind::None,
     };
     options.i2_from_q = i2 == RawI2::FromQ;
     options.i2_ci = i2_ci;

@@ -1,17 +1,18 @@
 //! One outcome: its data, model, subgroups, sensitivity analyses and plot settings.
 
 use super::data::{self, OutcomeData};
-use super::{Resolver, display, model, sensitivity, subgroups};
+use super::{Resolver, decimals, display, model, risk_of_bias, sensitivity, subgroups};
 use crate::data::bind;
 use crate::spec::Outcome;
 use crate::spec::preset::{Preset, Setting};
-use crate::spec::raw::{RawModel, RawOutcome};
+use crate::spec::raw::{RawOutcome, RawSpec};
 
 pub(super) fn outcome(
     r: &mut Resolver<'_>,
     path: &str,
     o: &RawOutcome,
-    defaults: Option<&RawModel>,
+    raw: &RawSpec,
+    review_rob: Option<&crate::rob::RiskOfBias>,
     preset: Preset,
 ) -> Option<Outcome> {
     let errors_before = r.diags.len();
@@ -20,14 +21,28 @@ pub(super) fn outcome(
         mut options,
         settings,
         uses_rule,
-    } = model::model(r, path, o, d.kind, defaults, preset);
+    } = model::model(r, path, o, d.kind, raw.defaults.as_ref(), preset);
     // Moved out, not copied: a million rows stay a million rows.
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
+    let rob = risk_of_bias::outcome(r, path, o, raw, review_rob, &d, &mut studies, &mut lines);
     let subgroup_label = subgroups::subgroups(r, path, o, &mut options, &mut studies, &mut lines);
-    let (sens, cumulative_by) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let (sens, cumulative_order) = sensitivity::sensitivity(r, path, o, &d, &studies);
+    let cumulative_by = match &cumulative_order {
+        Some(crate::spec::CumulativeOrder::Column { column, .. }) => Some(column.clone()),
+        _ => None,
+    };
     options.sensitivity = sens;
-    options.bias = display::bias_options(o);
-    let forest = display::forest(r, path, o);
+    risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
+    options.bias = display::bias_options(r, path, o);
+    let mut forest = display::forest(r, path, o);
+    forest.decimals = decimals::decimals(r, path, o, &d);
+    if forest.prediction_bar && options.prediction == crate::stats::PredictionKind::None {
+        r.error(
+            &format!("{path}.forest.prediction_bar"),
+            "a prediction interval bar needs a prediction interval, and this outcome's is `none`",
+            Some("set `prediction: metafor` or `prediction: higgins-t` under `model:` (the revman5 preset has none), or drop `prediction_bar`".into()),
+        );
+    }
     let funnel = display::funnel(o, &mut options.bias);
     if r.diags.len() > errors_before {
         return None;
@@ -59,7 +74,9 @@ pub(super) fn outcome(
         uses_rule,
         subgroup_label,
         cumulative_by,
+        cumulative_order,
         forest,
         funnel,
+        risk_of_bias: rob,
     })
 }

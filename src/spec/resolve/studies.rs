@@ -1,4 +1,4 @@
-//! `studies:` → Table 1 ([`StudyTable`]).
+//! `studies:` → Table 1 ([`StudyTable`]), the study label always in its first column.
 
 use super::Resolver;
 use crate::data::{self, bind};
@@ -46,6 +46,13 @@ pub(super) fn study_table(r: &mut Resolver<'_>, s: &RawStudies) -> Option<StudyT
         }
         None => cols = t.headers.iter().cloned().enumerate().collect(),
     }
+    // The study label is always the first column, whether or not `columns` lists it.
+    let id_idx = t.column(&id).expect("checked above");
+    let id_col = match cols.iter().position(|(i, _)| *i == id_idx) {
+        Some(p) => cols.remove(p),
+        None => (id_idx, "Study".to_string()),
+    };
+    cols.insert(0, id_col);
     let rows = t
         .rows
         .iter()
@@ -60,7 +67,20 @@ pub(super) fn study_table(r: &mut Resolver<'_>, s: &RawStudies) -> Option<StudyT
                 .collect()
         })
         .collect();
+    let id_col = t.column(&id);
     Some(StudyTable {
+        ids: t
+            .rows
+            .iter()
+            .map(|row| {
+                id_col
+                    .and_then(|i| row.cells.get(i))
+                    .map(data::Cell::display)
+                    .unwrap_or_default()
+            })
+            .collect(),
+        id_lines: t.rows.iter().map(|row| row.line).collect(),
+        source: t.source.clone(),
         headers: cols.into_iter().map(|(_, h)| h).collect(),
         rows,
         caption: s.caption.clone(),

@@ -19,10 +19,13 @@ pub(super) fn subgroups(
     let mut subgroup_label = None;
     if let Some(sg) = &o.subgroups {
         options.common_tau2 = sg.common_tau2.unwrap_or(false);
-        subgroup_label = sg
-            .label
-            .clone()
-            .or_else(|| Some(sg.column.replace('_', " ")));
+        subgroup_label = sg.label.clone().or_else(|| {
+            Some(
+                sg.column
+                    .as_deref()
+                    .map_or("risk of bias".into(), |c| c.replace('_', " ")),
+            )
+        });
         let present: Vec<String> = {
             let mut v: Vec<String> = Vec::new();
             for s in studies.iter() {

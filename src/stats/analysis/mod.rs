@@ -69,6 +69,10 @@ pub struct BiasOptions {
     pub begg: bool,
     /// Trim-and-fill.
     pub trim_and_fill: bool,
+    /// The fewest studies with which the tests above are run; with fewer, each is absent with
+    /// the reason. 0 (the default here) runs them whenever they can be computed; a spec's
+    /// default is 10, as the Cochrane Handbook (chapter 13) and Sterne et al. (2011) advise.
+    pub min_studies: usize,
     /// Convergence of trim-and-fill's refits (default: the analysis's own).
     /// [`Control::metafor_default`] reproduces metafor 3.8-1, whose `trimfill()` refits with its
     /// default control whatever the model's was.
@@ -257,11 +261,12 @@ pub struct Prediction {
 }
 
 impl Prediction {
-    /// The interval the report shows, if it exists.
+    /// The interval the report shows, if it exists (none under `PredictionKind::None`).
     pub fn shown_interval(&self) -> Option<&PredictionInterval> {
         match self.shown {
             PredictionKind::Metafor => Some(&self.metafor),
             PredictionKind::HigginsT => self.higgins_t.value(),
+            PredictionKind::None => None,
         }
     }
 }

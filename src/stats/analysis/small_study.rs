@@ -24,6 +24,19 @@ impl Ctx<'_> {
         } else {
             "every study has the same effect: the test is undefined"
         };
+        if k < b.min_studies {
+            let why = format!(
+                "fewer than {} studies (k = {k}): tests for funnel-plot asymmetry are not advised with so few studies (Cochrane Handbook, chapter 13; Sterne et al. 2011)",
+                b.min_studies
+            );
+            return Some(BiasResults {
+                effects,
+                egger: b.egger.then(|| Computed::absent(why.clone())),
+                egger_meta_regression: b.egger.then(|| Computed::absent(why.clone())),
+                begg: b.begg.then(|| Computed::absent(why.clone())),
+                trim_and_fill: b.trim_and_fill.then(|| Computed::absent(why.clone())),
+            });
+        }
         if b.egger && k < 10 {
             warnings.push(Warning {
                 code: "egger_few_studies",
