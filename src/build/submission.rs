@@ -38,6 +38,11 @@ fn files(
         "references.yml".into(),
         templates.references.clone().into_bytes(),
     ));
+    // The journal style's CSL, as the PDF is given it (`compile.rs`).
+    files.push((
+        crate::report::render::VANCOUVER_PATH.into(),
+        crate::report::render::VANCOUVER_CSL.as_bytes().to_vec(),
+    ));
     Ok(files)
 }
 
@@ -67,13 +72,19 @@ pub fn report_docx(
     templates: &Templates,
 ) -> Result<Docx, Failure> {
     let source = report_typst(specs, analyses, templates)?;
-    let mut all = vec![(
-        "references.yml".to_string(),
-        templates.references.clone().into_bytes(),
-    )];
+    let mut all = vec![
+        (
+            "references.yml".to_string(),
+            templates.references.clone().into_bytes(),
+        ),
+        (
+            crate::report::render::VANCOUVER_PATH.to_string(),
+            crate::report::render::VANCOUVER_CSL.as_bytes().to_vec(),
+        ),
+    ];
     for (spec, a) in specs.iter().zip(analyses) {
         let mut f = files(spec, a, templates, &format!("{}/", spec.id))?;
-        f.retain(|(p, _)| p != "references.yml");
+        f.retain(|(p, _)| p != "references.yml" && p != crate::report::render::VANCOUVER_PATH);
         all.extend(f);
     }
     docx::from_typst(

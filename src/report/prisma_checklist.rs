@@ -474,6 +474,54 @@ pub fn locations(spec: &Spec, ctx: &Value, doc: &Document) -> BTreeMap<String, L
         parts.extend(forests);
         put("20b", join(parts));
     }
+    // Risk of bias (templates/risk_of_bias.typ.j2): the methods section named after the tool,
+    // the results paragraph of the review's appraisal with its figures and table, or the
+    // outcomes' own appraisals in their results.
+    let rob = &ctx["risk_of_bias"];
+    let refs = |labels: &Value| -> Vec<String> {
+        labels
+            .as_array()
+            .map(|ls| {
+                ls.iter()
+                    .filter_map(|l| l.as_str().and_then(|l| doc.reference(l)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(review) = rob["review"].as_object() {
+        if let Some(h) = review["methods_heading"].as_str() {
+            put("11", h.to_string());
+        }
+        let mut parts = vec![format!(
+            "Results: {}",
+            review["heading"].as_str().unwrap_or("Risk of bias")
+        )];
+        parts.extend(refs(&review["figures"]));
+        parts.extend(
+            review["table_label"]
+                .as_str()
+                .and_then(|l| doc.reference(l)),
+        );
+        put("18", join(parts));
+    } else if let Some(own) = rob["outcomes"].as_object()
+        && let Some(first) = own.values().next()
+    {
+        if let Some(h) = first["methods_heading"].as_str() {
+            put("11", h.to_string());
+        }
+        let titles: Vec<String> = spec
+            .outcomes
+            .iter()
+            .filter(|o| own.contains_key(&o.id))
+            .map(|o| o.title.clone())
+            .collect();
+        let mut parts = vec![format!("Results: {}", titles.join(", "))];
+        for ob in own.values() {
+            parts.extend(refs(&ob["figures"]));
+            parts.extend(ob["table_label"].as_str().and_then(|l| doc.reference(l)));
+        }
+        put("18", join(parts));
+    }
     if spec.prisma.is_some() {
         let mut parts = vec!["Results: Study selection".to_string()];
         parts.extend(figs(FigureKind::Prisma));

@@ -119,8 +119,8 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
             "Statistical analysis",
             "Results",
             "Tuberculosis",
-            "Reproducibility",
-            "References"
+            "References",
+            "Appendix: reproducibility"
         ]
     );
     let text: String = paras.iter().map(|(_, t)| format!("{t}\n")).collect();
@@ -229,6 +229,51 @@ fn table_1_is_an_editable_table_with_every_study_and_column() {
 }
 
 #[test]
+fn the_quality_appraisal_and_the_appendix_are_in_the_word_manuscript() {
+    let xml = part(&out("iabp-ecpr/manuscript.docx"), "word/document.xml");
+    let paras = paragraphs(&xml);
+    let headings: Vec<&str> = paras
+        .iter()
+        .filter(|(s, _)| s.starts_with("Heading"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    for h in [
+        "Quality assessment",
+        "Study quality",
+        "Appendix: reproducibility",
+    ] {
+        assert!(headings.contains(&h), "{h} not in {headings:?}");
+    }
+    // The Newcastle–Ottawa table: a header row of domain groups over their items, the row of
+    // item names, one row of stars per study.
+    let t = tables(&xml);
+    let nos = t
+        .iter()
+        .find(|t| {
+            t.get(1).is_some_and(|r| {
+                r.first().is_some_and(|c| c == "Study") && r.len() == 10 && r[1] == "S1"
+            })
+        })
+        .unwrap_or_else(|| panic!("no NOS table in {t:#?}"));
+    assert_eq!(nos[0], ["", "Selection", "Comparability", "Outcome", ""]);
+    assert_eq!(nos.len(), 2 + 9, "two header rows and nine cohorts");
+    assert!(nos[2..].iter().all(|r| r.len() == 10 && r[9] == "9/9"));
+    assert!(xml.contains(r#"<w:gridSpan w:val="4"/>"#));
+    let text: String = paras.iter().map(|(_, t)| format!("{t}\n")).collect();
+    assert!(text.contains("given in Table 2"), "{text}");
+    // The appendix's table names every input file with its hash.
+    let appendix = t
+        .iter()
+        .find(|t| t[0] == ["File", "BLAKE3"])
+        .expect("the appendix's table");
+    assert!(
+        appendix
+            .iter()
+            .any(|r| r[0] == "analyses/iabp-ecpr.yaml" && r[1].len() == 64)
+    );
+}
+
+#[test]
 fn tiff_figures_are_lzw_rgb_without_alpha_at_the_asked_width_and_dpi() {
     // magnesium: PLOS, 190.5 mm, 300 dpi.
     for n in 1..=4 {
@@ -301,6 +346,9 @@ fn the_prisma_checklist_names_where_metareport_reported_each_item() {
     assert_eq!(item(&t[0], "16a"), "Results: Study selection; Fig. 1 †");
     assert_eq!(item(&t[0], "17"), "Table 1 †");
     assert_eq!(item(&t[0], "5"), "");
+    // The review's quality appraisal (Newcastle–Ottawa Scale): its methods and its table.
+    assert_eq!(item(&t[0], "11"), "Quality assessment †");
+    assert_eq!(item(&t[0], "18"), "Results: Study quality; Table 2 †");
     let bcg = part(
         &out("bcg/submission/prisma-checklist.docx"),
         "word/document.xml",
@@ -310,6 +358,9 @@ fn the_prisma_checklist_names_where_metareport_reported_each_item() {
     assert_eq!(item(&t[0], "13e"), "Statistical analysis †");
     assert_eq!(item(&t[0], "19"), "Figure 1 †");
     assert_eq!(item(&t[0], "21"), "Results: Tuberculosis; Figure 2 †");
+    // No appraisal in this review: left for the authors.
+    assert_eq!(item(&t[0], "11"), "");
+    assert_eq!(item(&t[0], "18"), "");
     // From the spec's prisma_checklist.
     assert_eq!(
         item(&t[0], "5"),

@@ -275,7 +275,7 @@ pub fn for_each_run_list(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline
 }
 
 fn table_runs(t: &mut Table, f: &mut dyn FnMut(&mut Vec<Inline>)) {
-    for c in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
+    for c in t.header.iter_mut().chain(t.rows.iter_mut()).flatten() {
         f(&mut c.content);
     }
 }

@@ -44,12 +44,22 @@ pub enum Align {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cell {
     pub content: Vec<Inline>,
+    /// Columns the cell spans (`table.cell(colspan: n)`); 0 and 1 both mean one.
+    pub span: usize,
+}
+
+impl Cell {
+    /// Columns the cell takes (at least one).
+    pub fn columns(&self) -> usize {
+        self.span.max(1)
+    }
 }
 
 /// A table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
-    pub header: Vec<Cell>,
+    /// Header rows (repeated on each page), each a list of cells.
+    pub header: Vec<Vec<Cell>>,
     pub rows: Vec<Vec<Cell>>,
     /// Alignment per column.
     pub align: Vec<Align>,
@@ -121,6 +131,11 @@ pub enum Block {
         title: Vec<Inline>,
     },
     PageBreak,
+    /// A section break: the pages from here on are landscape (`true`) or portrait
+    /// (`#page(flipped: true)[…]` of a forest plot too wide for a portrait page).
+    Section {
+        landscape: bool,
+    },
     /// A title line (the manuscript's title).
     Title(Vec<Inline>),
 }
@@ -141,7 +156,7 @@ pub struct Document {
     pub heading_numbering: bool,
     /// The word before a figure's number ("Figure", or "Fig." in the journal style).
     pub figure_supplement: String,
-    /// Landscape pages (`#set page(flipped: true)`).
+    /// Every page landscape unless a section says otherwise (`#set page(flipped: true)`).
     pub landscape: bool,
     /// Constructs of the source that the Word file cannot show (named, with where they are).
     pub warnings: Vec<String>,
@@ -239,7 +254,7 @@ impl Document {
 }
 
 fn table_text(t: &Table, out: &mut String) {
-    for row in std::iter::once(&t.header).chain(&t.rows) {
+    for row in t.header.iter().chain(&t.rows) {
         let cells: Vec<String> = row.iter().map(|c| plain(&c.content)).collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');

@@ -4,7 +4,8 @@
 //! Understood: headings (`=`, `#heading(level:, numbering:)[…]`), paragraphs with strong,
 //! emphasis, smart quotes, escapes and shorthands; `@label` (figure and table numbers) and
 //! `@key` (citations); `#text(size:, fill:, font:, weight:)[…]`, `#strong`, `#emph`,
-//! `#block(fill:)[…]`, `#align(center)[…]`, `#page(…)[…]` (its content); `#figure(table(…) |
+//! `#block(fill:)[…]`, `#align(center)[…]`, `#page(…)[…]` (its content; `flipped:` makes it a
+//! section of its own in that orientation); `#figure(table(…) |
 //! fitted("…") | image("…") | sliced(…), caption: […], kind: table) <label>`; `#table(…)` with
 //! `table.header`, `table.hline`, `table.cell`, `..kept-rows(((…), …))` and 0pt columns;
 //! `#sliced(…)` (a page of a tall forest plot); `#bibliography(…)`; `#outline(…)`;
@@ -419,6 +420,23 @@ impl Walker {
                     }
                 }
             }
+            "page"
+                if !ctx.inline_only
+                    && let Some(Expr::Bool(flipped)) = named(call, "flipped") =>
+            {
+                // A page of its own in another orientation: a section of the Word file.
+                self.flush(ctx);
+                let restore = self.doc.landscape;
+                self.doc.blocks.push(Block::Section {
+                    landscape: flipped.get(),
+                });
+                let mut inner = *ctx;
+                for m in body() {
+                    self.markup(m, &mut inner);
+                }
+                self.flush(&inner);
+                self.doc.blocks.push(Block::Section { landscape: restore });
+            }
             "block" | "align" | "page" | "box" | "pad" => {
                 let mut inner = *ctx;
                 if name == "align"
@@ -649,6 +667,7 @@ impl Walker {
         match e {
             Expr::ContentBlock(cb) => Some(Cell {
                 content: self.inline_markup(cb.body(), ctx),
+                span: 1,
             }),
             Expr::FuncCall(c) => match call_name(c).as_str() {
                 "table.hline" | "table.vline" => None,
@@ -659,14 +678,20 @@ impl Walker {
                             content.extend(self.inline_expr(p, ctx));
                         }
                     }
-                    Some(Cell { content })
+                    // At most the table's 1000 columns (a hostile template's span is bounded).
+                    let span = named(c, "colspan")
+                        .and_then(number)
+                        .map_or(1, |v| v.clamp(1.0, 1000.0) as usize);
+                    Some(Cell { content, span })
                 }
                 _ => Some(Cell {
                     content: self.inline_expr(e, ctx),
+                    span: 1,
                 }),
             },
             Expr::Str(_) | Expr::Int(_) | Expr::Float(_) => Some(Cell {
                 content: self.inline_expr(e, ctx),
+                span: 1,
             }),
             other => {
                 self.warn(format!(
@@ -698,13 +723,27 @@ impl Walker {
             }
             _ => (1, vec![false]),
         };
-        let visible = |cells: Vec<Cell>| -> Vec<Cell> {
-            cells
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !hidden.get(i % ncols).copied().unwrap_or(false))
-                .map(|(_, c)| c)
-                .collect()
+        // Cells in order → rows of `ncols` columns (a cell spanning n columns takes n), the
+        // cells that start in a hidden column left out.
+        let into_rows = |cells: Vec<Cell>| -> Vec<Vec<Cell>> {
+            let mut rows = Vec::new();
+            let mut row = Vec::new();
+            let mut col = 0;
+            for c in cells {
+                let n = c.columns();
+                if !hidden.get(col).copied().unwrap_or(false) {
+                    row.push(c);
+                }
+                col += n;
+                if col >= ncols {
+                    rows.push(std::mem::take(&mut row));
+                    col = 0;
+                }
+            }
+            if !row.is_empty() {
+                rows.push(row);
+            }
+            rows
         };
         let align: Vec<Align> = match named(call, "align") {
             Some(Expr::Array(a)) => a
@@ -734,7 +773,7 @@ impl Walker {
                         .into_iter()
                         .filter_map(|e| self.cell(e, ctx))
                         .collect();
-                    header = visible(cells);
+                    header = into_rows(cells);
                 }
                 ast::Arg::Pos(e) => {
                     if let Some(c) = self.cell(e, ctx) {
@@ -792,8 +831,7 @@ impl Walker {
             }
         }
         // Loose cells fill rows of `ncols`; without a `table.header`, typst has no header row.
-        let loose: Vec<Vec<Cell>> = flat.chunks(ncols).map(|c| visible(c.to_vec())).collect();
-        let mut all_rows = loose;
+        let mut all_rows = into_rows(flat);
         all_rows.extend(rows);
         Some(Table {
             header,
@@ -875,7 +913,8 @@ mod tests {
         };
         assert_eq!(label.as_deref(), Some("tab-x"));
         assert_eq!(*number, 1);
-        assert_eq!(t.header.len(), 2);
+        assert_eq!(t.header.len(), 1);
+        assert_eq!(t.header[0].len(), 2);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.align, vec![Align::Left, Align::Right]);
         assert_eq!(doc.reference("tab-x").as_deref(), Some("Table 1"));

@@ -35,11 +35,8 @@ pub fn parts(
     opts: Options,
 ) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
     let mut w = Writer {
-        text_width: if doc.landscape {
-            TEXT_WIDTH_LANDSCAPE_PT
-        } else {
-            TEXT_WIDTH_PT
-        },
+        text_width: TEXT_WIDTH_PT,
+        landscape: false,
         files,
         opts,
         body: String::new(),
@@ -47,6 +44,7 @@ pub fn parts(
         next_id: 1,
         warnings: Vec::new(),
     };
+    w.orient(doc.landscape);
     let headings = heading_numbers(doc);
     let mut heading_index = 0;
     for b in &doc.blocks {
@@ -143,15 +141,11 @@ pub fn parts(
             "\n",
             r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
             "<w:body>{}",
-            r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>{}<w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>"#,
+            "{}",
             "</w:body></w:document>"
         ),
         w.body,
-        if doc.landscape {
-            r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
-        } else {
-            r#"<w:pgSz w:w="11906" w:h="16838"/>"#
-        }
+        section_properties(w.landscape)
     );
     out.push(("word/document.xml".to_string(), document.into_bytes()));
     out.push((
@@ -195,8 +189,27 @@ fn heading_numbers(doc: &Document) -> Vec<Option<String>> {
     out
 }
 
+/// The properties of a section (page size and orientation, margins, the footer with the page
+/// number).
+fn section_properties(landscape: bool) -> String {
+    format!(
+        concat!(
+            r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>{}"#,
+            r#"<w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>"#
+        ),
+        if landscape {
+            r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
+        } else {
+            r#"<w:pgSz w:w="11906" w:h="16838"/>"#
+        }
+    )
+}
+
 struct Writer<'a> {
+    /// Text width of the current section's pages, in points.
     text_width: f64,
+    /// The current section's pages are landscape.
+    landscape: bool,
     files: &'a [(String, Vec<u8>)],
     opts: Options,
     body: String,
@@ -316,6 +329,16 @@ fn jc(a: Align) -> &'static str {
 }
 
 impl Writer<'_> {
+    /// Sets the orientation of the pages that follow.
+    fn orient(&mut self, landscape: bool) {
+        self.landscape = landscape;
+        self.text_width = if landscape {
+            TEXT_WIDTH_LANDSCAPE_PT
+        } else {
+            TEXT_WIDTH_PT
+        };
+    }
+
     fn para(&mut self, style: &str, extra_ppr: &str, content: &str) {
         let _ = write!(
             self.body,
@@ -363,6 +386,20 @@ impl Writer<'_> {
                 };
                 let style = if *shaded { "Note" } else { "BodyText" };
                 self.para(style, &ppr, &runs(content, base));
+            }
+            Block::Section { landscape } => {
+                if *landscape != self.landscape {
+                    // A section ends with a paragraph that holds its properties; an empty
+                    // document has no section to end yet.
+                    if !self.body.is_empty() {
+                        let _ = write!(
+                            self.body,
+                            "<w:p><w:pPr>{}</w:pPr></w:p>",
+                            section_properties(self.landscape)
+                        );
+                    }
+                    self.orient(*landscape);
+                }
             }
             Block::PageBreak => {
                 self.body
@@ -450,18 +487,30 @@ impl Writer<'_> {
     fn table(&mut self, t: &Table) {
         let ncols = t
             .header
-            .len()
-            .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
+            .iter()
+            .chain(&t.rows)
+            .map(|r| r.iter().map(Cell::columns).sum::<usize>())
+            .max()
+            .unwrap_or(0)
             .max(1);
         // Column widths in twentieths of a point: at least the longest word of the column (no
         // word broken inside), the rest shared in proportion to the longest text (bounded).
         let total = self.text_width * 20.0;
-        let per_char = 90.0; // about half an em of 9 pt text
-        let margin = 200.0;
+        // About half an em of 9 pt text a character (a "%" is wider), and Word's cell margins
+        // (108 twips each side) with room to spare.
+        let per_char = 100.0;
+        let margin = 300.0;
         let mut min = vec![0.0f64; ncols];
         let mut want = vec![0.0f64; ncols];
-        for row in std::iter::once(&t.header).chain(&t.rows) {
-            for (i, c) in row.iter().enumerate().take(ncols) {
+        for row in t.header.iter().chain(&t.rows) {
+            let mut i = 0;
+            for c in row {
+                let at = i;
+                i += c.columns();
+                // A cell over several columns does not set one column's width.
+                if c.columns() > 1 || at >= ncols {
+                    continue;
+                }
                 let text = plain(&c.content);
                 let word = text
                     .split_whitespace()
@@ -469,8 +518,8 @@ impl Writer<'_> {
                     .max()
                     .unwrap_or(0);
                 let len = text.chars().count().min(60);
-                min[i] = min[i].max(word as f64 * per_char + margin);
-                want[i] = want[i].max(len as f64 * per_char + margin);
+                min[at] = min[at].max(word as f64 * per_char + margin);
+                want[at] = want[at].max(len as f64 * per_char + margin);
             }
         }
         let min_sum: f64 = min.iter().sum();
@@ -488,7 +537,7 @@ impl Writer<'_> {
                 .collect()
         };
         self.body.push_str(concat!(
-            r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/>"#,
+            r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>"#,
             r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#,
             r#"<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
         ));
@@ -500,20 +549,34 @@ impl Writer<'_> {
             size: t.size,
             ..Fmt::default()
         };
-        let row = |s: &mut String, cells: &[Cell], header: bool| {
+        // `rule`: a header row with the rule under it (every header row repeats on each page).
+        let header_rows = t.header.len();
+        let mut written = 0;
+        let mut row = |s: &mut String, cells: &[Cell], rule: bool| {
+            let header = written < header_rows;
+            written += 1;
             s.push_str("<w:tr><w:trPr><w:cantSplit/>");
             if header {
                 s.push_str("<w:tblHeader/>");
             }
             s.push_str("</w:trPr>");
-            for i in 0..ncols {
-                let content = cells.get(i).map(|c| c.content.as_slice()).unwrap_or(&[]);
+            // The row's cells, then empty ones to its last column.
+            let empty = Cell::default();
+            let mut i = 0;
+            let mut next = cells.iter();
+            while i < ncols {
+                let cell = next.next().unwrap_or(&empty);
+                let n = cell.columns().min(ncols - i);
+                let content = cell.content.as_slice();
                 let _ = write!(
                     s,
                     r#"<w:tc><w:tcPr><w:tcW w:w="{}" w:type="dxa"/>"#,
-                    widths[i]
+                    widths[i..i + n].iter().sum::<usize>()
                 );
-                if header {
+                if n > 1 {
+                    let _ = write!(s, r#"<w:gridSpan w:val="{n}"/>"#);
+                }
+                if rule {
                     s.push_str(r#"<w:tcBorders><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tcBorders>"#);
                 }
                 s.push_str("</w:tcPr>");
@@ -524,12 +587,14 @@ impl Writer<'_> {
                     jc(align),
                     runs(content, base)
                 );
+                i += n;
             }
             s.push_str("</w:tr>");
         };
         let mut s = String::new();
-        if !t.header.is_empty() {
-            row(&mut s, &t.header, true);
+        for (k, h) in t.header.iter().enumerate() {
+            // The rule under the header: under its last row only.
+            row(&mut s, h, k + 1 == t.header.len());
         }
         for r in &t.rows {
             row(&mut s, r, false);
@@ -629,7 +694,7 @@ const STYLES: &str = concat!(
     r#"<w:style w:type="paragraph" w:styleId="Heading3"><w:name w:val="heading 3"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="100"/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:b/><w:bCs/><w:i/><w:iCs/><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>"#,
     r#"<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="Contents"/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/></w:pPr><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/></w:rPr></w:style>"#,
     r#"<w:style w:type="paragraph" w:styleId="Contents"><w:name w:val="Contents"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style>"#,
-    r#"<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="200"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>"#,
+    r#"<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="200"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>"#,
     r#"<w:style w:type="paragraph" w:styleId="FigureImage"><w:name w:val="Figure"/><w:basedOn w:val="Normal"/><w:next w:val="Caption"/><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/></w:pPr></w:style>"#,
     r#"<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style>"#,
     r#"<w:style w:type="paragraph" w:styleId="TableAfter"><w:name w:val="Table After"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0" w:line="120" w:lineRule="exact"/></w:pPr><w:rPr><w:sz w:val="8"/><w:szCs w:val="8"/></w:rPr></w:style>"#,
@@ -640,3 +705,63 @@ const STYLES: &str = concat!(
     r#"<w:style w:type="table" w:styleId="MetaTable"><w:name w:val="metareport table"/><w:basedOn w:val="TableNormal"/><w:tblPr/></w:style>"#,
     "</w:styles>"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document_xml(source: &str) -> String {
+        let doc = super::super::document(source, &[], "t");
+        let (parts, _) = parts(
+            &doc,
+            &[],
+            Options {
+                embed_figures: false,
+            },
+        );
+        let (_, xml) = parts
+            .into_iter()
+            .find(|(n, _)| n == "word/document.xml")
+            .unwrap();
+        String::from_utf8(xml).unwrap()
+    }
+
+    #[test]
+    fn a_flipped_page_is_a_landscape_section_between_portrait_ones() {
+        let xml = document_xml("Before.\n\n#page(flipped: true)[Wide.]\n\nAfter.\n");
+        let sections: Vec<&str> = xml
+            .split("<w:sectPr>")
+            .skip(1)
+            .map(|s| s.split("</w:sectPr>").next().unwrap())
+            .collect();
+        assert_eq!(sections.len(), 3, "{xml}");
+        assert!(!sections[0].contains("landscape"));
+        assert!(sections[1].contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#));
+        assert!(!sections[2].contains("landscape"));
+        // The landscape section ends after its own text.
+        let wide = xml.find("Wide.").unwrap();
+        let end = xml.find("landscape").unwrap();
+        let after = xml.find("After.").unwrap();
+        assert!(wide < end && end < after);
+        // A document set flipped throughout is one landscape section.
+        let xml = document_xml("#set page(flipped: true)\nAll.\n");
+        assert_eq!(xml.matches("<w:sectPr>").count(), 1);
+        assert!(xml.contains(r#"w:orient="landscape""#));
+    }
+
+    #[test]
+    fn a_header_cell_over_several_columns_spans_them() {
+        let xml = document_xml(
+            "#table(columns: 4, table.header([], table.cell(colspan: 2)[*Group*], [], [*A*], [*B*], [*C*], [*D*]), [1], [2], [3], [4])\n",
+        );
+        let rows: Vec<&str> = xml.split("<w:tr>").skip(1).collect();
+        assert_eq!(rows.len(), 3, "two header rows and one of data");
+        assert_eq!(rows[0].matches("<w:tc>").count(), 3);
+        assert!(rows[0].contains(r#"<w:gridSpan w:val="2"/>"#));
+        assert!(rows[0].contains("<w:tblHeader/>") && rows[1].contains("<w:tblHeader/>"));
+        assert!(!rows[2].contains("<w:tblHeader/>"));
+        // The rule under the header is under its last row.
+        assert!(!rows[0].contains("<w:tcBorders>") && rows[1].contains("<w:tcBorders>"));
+        assert_eq!(rows[2].matches("<w:tc>").count(), 4);
+    }
+}
