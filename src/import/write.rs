@@ -679,21 +679,70 @@ fn tau2_method(s: &str) -> Option<&'static str> {
 }
 
 /// The risk-of-bias table in robvis's layout (Study, one column per domain as RevMan names
-/// it), and the spec block that reads it. The block is written as a comment until metareport
-/// reads `risk_of_bias:` (issue #12): to switch it on, drop the `# ` in front of it.
-fn risk_of_bias(rob: &RiskOfBias) -> (String, Vec<u8>) {
+/// it) and the spec block that reads it with the generic tool. The scale is RevMan 5's
+/// (Low / Unclear / High) or, for RevMan Web's RoB 2 tables, Low / Some concerns / High; a cell
+/// RevMan left empty is written "No information". A judgement that fits neither scale leaves
+/// the block as a comment, with the reason, for the author to choose the tool. A study shown
+/// under a second label (`aliases`: label → study) gets a row of its own with the same
+/// judgements, since the table is matched to the data by label.
+fn risk_of_bias(
+    rob: &RiskOfBias,
+    aliases: &BTreeMap<String, String>,
+    changes: &mut Vec<String>,
+) -> (String, Vec<u8>) {
+    // RevMan 5 names its items as questions ("Allocation concealment?"); the domain is the
+    // name without the question mark.
     let mut header = vec!["Study"];
-    header.extend(rob.domains.iter().map(String::as_str));
-    let rows: Vec<Vec<String>> = rob
-        .rows
+    header.extend(
+        rob.domains
+            .iter()
+            .map(|d| d.trim().strip_suffix('?').unwrap_or(d.trim()).trim_end()),
+    );
+    let mut table: Vec<(String, Vec<String>)> = rob.rows.clone();
+    for (label, study) in aliases {
+        if let Some((_, j)) = rob.rows.iter().find(|(s, _)| s == study) {
+            changes.push(format!(
+                "risk of bias: \"{label}\" repeats the judgements of \"{study}\" (the same study under a second label)"
+            ));
+            table.push((label.clone(), j.clone()));
+        }
+    }
+    let rows: Vec<Vec<String>> = table
         .iter()
         .map(|(s, j)| {
             std::iter::once(s.clone())
-                .chain(j.iter().cloned())
+                .chain(j.iter().map(|v| {
+                    if v.trim().is_empty() {
+                        "No information".to_string()
+                    } else {
+                        v.clone()
+                    }
+                }))
                 .collect()
         })
         .collect();
-    let block = "# risk_of_bias: {tool: generic, data: data/risk-of-bias.csv}   # enabled once metareport reads risk-of-bias tables (see README.md)\n".to_string();
+    let used: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r[1..].iter().map(String::as_str))
+        .collect();
+    let common = ["Low", "High", "No information", "Not applicable"];
+    let fits = |extra: &str| used.iter().all(|j| common.contains(j) || *j == extra);
+    let block = if fits("Unclear") {
+        "risk_of_bias: {tool: generic, data: data/risk-of-bias.csv}   # RevMan's Low / Unclear / High risk\n".to_string()
+    } else if fits("Some concerns") {
+        "risk_of_bias: {tool: generic, scale: low-some-concerns-high, data: data/risk-of-bias.csv}\n"
+            .to_string()
+    } else {
+        let odd: Vec<&str> = used
+            .iter()
+            .copied()
+            .filter(|j| !common.contains(j) && *j != "Unclear" && *j != "Some concerns")
+            .collect();
+        format!(
+            "# risk_of_bias: {{tool: generic, data: data/risk-of-bias.csv}}   # judgements outside RevMan's scales ({}): choose the tool or scale, then remove the `# `\n",
+            odd.join(", ")
+        )
+    };
     (block, csv_bytes(&header, &rows))
 }
 
@@ -861,7 +910,18 @@ pub fn generate(review: &Review, id: &str, leave_out: &BTreeMap<usize, String>) 
     }
     let mut rob_note = false;
     if let Some(rob) = &review.risk_of_bias {
-        let (block, csv) = risk_of_bias(rob);
+        // A study relabelled "Name (2)" for its second row in an analysis carries the
+        // judgements of the study it is.
+        let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+        for o in &outcomes {
+            let a = &review.analyses[o.analysis];
+            for (row, label) in &o.labels {
+                if *label != a.rows[*row].study {
+                    aliases.insert(label.clone(), a.rows[*row].study.clone());
+                }
+            }
+        }
+        let (block, csv) = risk_of_bias(rob, &aliases, &mut changes);
         files.push(("analyses/data/risk-of-bias.csv".into(), csv));
         y.push_str(&block);
         rob_note = true;
@@ -962,7 +1022,7 @@ fn readme(
         let _ = writeln!(s, "## Risk of bias\n");
         let _ = writeln!(
             s,
-            "The judgements are in `analyses/data/risk-of-bias.csv`. The spec carries the block that reads them as a comment (`# risk_of_bias: {{tool: generic, data: data/risk-of-bias.csv}}`): it is enabled once metareport supports risk-of-bias tables; then remove the `# `.\n"
+            "The judgements are in `analyses/data/risk-of-bias.csv`, read by the spec's `risk_of_bias:` block with the generic tool (RevMan's domains as columns; cells RevMan left empty are \"No information\"). The manuscript shows them as a traffic-light and a summary plot; add `forest: {{risk_of_bias: true}}` to an outcome for the columns beside its forest plot, or name a tool (`rob2`, `robins-i`, …) if the table follows one.\n"
         );
     }
     let _ = writeln!(s, "## Changed to carry it over\n");

@@ -241,17 +241,36 @@ fn results(rob: &RiskOfBias) -> String {
                     .any(|&di| a.judgements[di].severity() == w.severity())
             })
             .count();
-        s = format!(
-            "{of}, {} had at least one domain judged {}",
-            format::count_in_text(n),
-            if w == Level::SomeConcerns {
-                "as raising some concerns"
-            } else {
-                w.phrase()
-            }
-        );
+        let judged_as = if w == Level::SomeConcerns {
+            "as raising some concerns"
+        } else {
+            w.phrase()
+        };
+        let who = if n == k && k > 1 {
+            if k == 2 { "both" } else { "all" }.to_string()
+        } else {
+            format::count_in_text(n)
+        };
+        s = if let [only] = judged[..] {
+            // One domain: say it once, without "at least one domain" or "most often".
+            let d = &rob.domains[only];
+            format!(
+                "{of}, {who} {} judged {judged_as} in the one domain assessed, {} ({})",
+                if n == 1 && who != "all" {
+                    "was"
+                } else {
+                    "were"
+                },
+                d.short,
+                d.code
+            )
+        } else {
+            format!("{of}, {who} had at least one domain judged {judged_as}")
+        };
     }
+    let one_domain_said = !rob.has_overall && judged.len() == 1 && worst.is_some();
     match worst {
+        Some(_) if one_domain_said => {}
         Some(w) => {
             let ws = w.severity();
             let per_domain: Vec<usize> = (0..rob.domains.len())

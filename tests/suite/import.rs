@@ -195,7 +195,7 @@ fn a_revman5_file_becomes_a_project_whose_results_agree_with_those_stored() {
             .contains("Brown 2001,2001,-0.22,0.15,95,97\n")
     );
 
-    // Table 1 with years; risk of bias in robvis's layout, its spec block as a comment.
+    // Table 1 with years; risk of bias in robvis's layout, read by the generic tool.
     let t1 = spec.studies.as_ref().unwrap();
     assert_eq!(t1.headers, ["Study", "Year"]);
     assert!(
@@ -205,7 +205,15 @@ fn a_revman5_file_becomes_a_project_whose_results_agree_with_those_stored() {
     let rob = read(&i.dir, "analyses/data/risk-of-bias.csv");
     assert!(rob.starts_with("Study,Random sequence generation (selection bias),Blinding of outcome assessment (detection bias): All outcomes\nAdams 1995,Low,Low\nBrown 2001,Unclear,Low\nChen 2003,High,Unclear\n"), "{rob}");
     let yaml = read(&i.dir, &i.generated.spec_path);
-    assert!(yaml.contains("\n# risk_of_bias: {tool: generic, data: data/risk-of-bias.csv}"));
+    assert!(yaml.contains("\nrisk_of_bias: {tool: generic, data: data/risk-of-bias.csv}"));
+    let table = spec
+        .risk_of_bias
+        .as_ref()
+        .expect("the risk-of-bias table is read");
+    // Eight studies, and Brown 2001's second row in analysis 1.1 ("Brown 2001 (2)") with
+    // Brown 2001's judgements, since the table is matched to the data by label.
+    assert_eq!(table.studies.len(), 9, "{:?}", table.studies);
+    assert!(rob.ends_with("Brown 2001 (2),Unclear,Low\n"), "{rob}");
     assert!(yaml.contains("preset: revman5"));
 
     // What cannot be carried over is listed, on the console's list and in the README.
@@ -223,7 +231,7 @@ fn a_revman5_file_becomes_a_project_whose_results_agree_with_those_stored() {
         );
         assert!(readme.contains(what), "README: {what}");
     }
-    assert!(readme.contains("enabled once metareport supports risk-of-bias tables"));
+    assert!(readme.contains("read by the spec's `risk_of_bias:` block with the generic tool"));
 
     // RevMan's stored results (computed by RevMan's formulas) agree with metareport's, except
     // the SMD, where RevMan approximates Hedges' g, as the check explains.
@@ -619,4 +627,42 @@ fn truncated_or_corrupted_files_give_errors_never_a_panic() {
     );
     let e = import::read_bytes("deep.rm5", deep.as_bytes()).unwrap_err();
     assert!(e.to_string().contains("nested more than 256 deep"), "{e}");
+}
+
+#[test]
+fn revman_quality_items_become_the_risk_of_bias_table_the_manuscript_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("rob.rm5");
+    // One quality item named as RevMan 5 names it, as a question; Götz 2004 not judged.
+    std::fs::write(
+        &file,
+        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<COCHRANE_REVIEW REVMAN_VERSION=\"5\" REVMAN_SUB_VERSION=\"5.3.5\" TYPE=\"INTERVENTION\">\n<COVER_SHEET><TITLE>Small review</TITLE></COVER_SHEET>\n<STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>\n<STUDY ID=\"STD-A\" NAME=\"A 2001\" YEAR=\"2001\"/><STUDY ID=\"STD-G_x00f6_tz\" NAME=\"G\xf6tz 2004\" YEAR=\"2004\"/>\n</INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES>\n<QUALITY_ITEMS><QUALITY_ITEM CORE_ITEM=\"YES\" ID=\"QIT-01\" LEVEL=\"STUDY\" NO=\"1\"><NAME>Allocation concealment?</NAME><QUALITY_ITEM_DATA>\n<QUALITY_ITEM_DATA_ENTRY RESULT=\"UNKNOWN\" STUDY_ID=\"STD-A\"><DESCRIPTION/></QUALITY_ITEM_DATA_ENTRY>\n</QUALITY_ITEM_DATA></QUALITY_ITEM></QUALITY_ITEMS>\n<ANALYSES_AND_DATA><COMPARISON NO=\"1\"><NAME>X vs Y</NAME>\n<DICH_OUTCOME EFFECT_MEASURE=\"OR\" METHOD=\"MH\" NO=\"1\" RANDOM=\"NO\" CI_STUDY=\"95\" CI_TOTAL=\"95\" TOTALS=\"YES\"><NAME>Death</NAME>\n<DICH_DATA EVENTS_1=\"5\" TOTAL_1=\"50\" EVENTS_2=\"9\" TOTAL_2=\"50\" STUDY_ID=\"STD-A\"/>\n<DICH_DATA EVENTS_1=\"4\" TOTAL_1=\"40\" EVENTS_2=\"7\" TOTAL_2=\"41\" STUDY_ID=\"STD-G_x00f6_tz\"/>\n</DICH_OUTCOME></COMPARISON></ANALYSES_AND_DATA></COCHRANE_REVIEW>\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(["import", "rob.rm5"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dir = tmp.path().join("rob");
+    assert_eq!(
+        read(&dir, "analyses/data/risk-of-bias.csv"),
+        "Study,Allocation concealment\nA 2001,Unclear\nGötz 2004,No information\n"
+    );
+    assert!(read(&dir, "analyses/rob.yaml").contains("\nrisk_of_bias: {tool: generic, "));
+    let typ = read(&dir, "out/rob/manuscript.typ");
+    assert!(
+        typ.contains("Of the two studies, one was judged at unclear risk of bias in the one domain assessed, allocation concealment (D1)."),
+        "{typ}"
+    );
+    assert!(!typ.contains("most often judged"), "{typ}");
+    for f in ["risk-of-bias.svg", "risk-of-bias-summary.svg"] {
+        assert!(dir.join("out/rob/figures").join(f).is_file(), "{f}");
+    }
 }
