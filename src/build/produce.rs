@@ -175,6 +175,84 @@ fn style_name(spec: &Spec) -> &'static str {
     }
 }
 
+/// How a figure is set in a document: its drawing, whether on a landscape page, and for a
+/// forest plot taller than a page the windows (header, rows, axis) of each page.
+struct Setting {
+    plot: plot::canvas::Figure,
+    landscape: bool,
+    pages: Option<Vec<Vec<[f64; 2]>>>,
+}
+
+/// The setting of figure `fi` when it is a forest plot (`None` for other figures, which are
+/// set whole by `fitted`).
+fn figure_setting(spec: &Spec, analyses: &[Analysis], fi: usize) -> Option<Setting> {
+    let f = &spec.figures[fi];
+    // Only single forest plots (and sensitivity forests) have rows to split.
+    let rows_based = match f.kind {
+        FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
+        FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
+        FigureKind::Funnel | FigureKind::Prisma => false,
+        FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
+    };
+    if !(rows_based || f.kind == FigureKind::Forest) {
+        return None;
+    }
+    let plot = figure_plot(spec, analyses, fi).ok()?;
+    let landscape = PAGE_TEXT_WIDTH / plot.width < MIN_FIGURE_SCALE;
+    let (text_width, max_height) = if landscape {
+        (LANDSCAPE_TEXT_WIDTH, LANDSCAPE_FIGURE_MAX_HEIGHT)
+    } else {
+        (PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT)
+    };
+    let pages = plot
+        .bands
+        .as_ref()
+        .filter(|_| rows_based)
+        .and_then(|b| b.pages(plot.width, plot.height, text_width, max_height));
+    Some(Setting {
+        plot,
+        landscape,
+        pages,
+    })
+}
+
+/// The file of page `p` (from 0) of a figure set over pages: `figures/forest-m.svg` →
+/// `figures/forest-m-page2.svg` for the second. Made in memory for the PDF only.
+fn page_path(path: &str, p: usize) -> String {
+    format!(
+        "{}-page{}.svg",
+        path.strip_suffix(".svg").unwrap_or(path),
+        p + 1
+    )
+}
+
+/// The figure files a review's typst source reads (paths under `prefix`): each figure's SVG,
+/// and for a forest plot taller than a page one SVG per page holding only that page's rows.
+pub fn document_figures(
+    spec: &Spec,
+    analyses: &[Analysis],
+    prefix: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut files = Vec::new();
+    for fi in 0..spec.figures.len() {
+        let path = format!("{prefix}{}", figure_ref(spec, &spec.figures[fi]).path);
+        match figure_setting(spec, analyses, fi) {
+            Some(Setting {
+                plot,
+                pages: Some(pages),
+                ..
+            }) => {
+                for (p, page) in plot::pages::pages(&plot, &pages).iter().enumerate() {
+                    files.push((page_path(&path, p), page.to_svg().into_bytes()));
+                }
+            }
+            Some(set) => files.push((path, set.plot.to_svg().into_bytes())),
+            None => files.push((path, figure_svg(spec, analyses, fi)?.into_bytes())),
+        }
+    }
+    Ok(files)
+}
+
 fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Value {
     let mut ctx = review_context(spec, analyses);
     let o = ctx.as_object_mut().expect("the context is an object");
@@ -196,42 +274,29 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
             String::new()
         }),
     );
-    // Forest plots too wide for a portrait page: on a landscape page. Too tall for a page: the
-    // windows of each page (header, rows, axis).
+    // Forest plots too wide for a portrait page: on a landscape page. Too tall for a page: one
+    // figure per page (header, its rows, axis), each its own SVG (`document_figures`).
     if let Some(Value::Array(figures)) = o.get_mut("figures") {
         for (fi, fig) in figures.iter_mut().enumerate() {
-            // Only single forest plots (and sensitivity forests) have rows to split.
-            let f = &spec.figures[fi];
-            let rows_based = match f.kind {
-                FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
-                FigureKind::LeaveOneOut | FigureKind::Cumulative => true,
-                FigureKind::Funnel | FigureKind::Prisma => false,
-                FigureKind::RiskOfBias | FigureKind::RiskOfBiasSummary => false,
-            };
-            let Some(plot) = (rows_based || f.kind == FigureKind::Forest)
-                .then(|| figure_plot(spec, analyses, fi).ok())
-                .flatten()
-            else {
+            let Some(set) = figure_setting(spec, analyses, fi) else {
                 continue;
             };
-            let landscape = PAGE_TEXT_WIDTH / plot.width < MIN_FIGURE_SCALE;
-            let (text_width, max_height) = if landscape {
-                if let Some(fig) = fig.as_object_mut() {
-                    fig.insert("landscape".into(), json!(true));
-                }
-                (LANDSCAPE_TEXT_WIDTH, LANDSCAPE_FIGURE_MAX_HEIGHT)
-            } else {
-                (PAGE_TEXT_WIDTH, FIGURE_MAX_HEIGHT)
+            let Some(fig) = fig.as_object_mut() else {
+                continue;
             };
-            let pages = plot
-                .bands
-                .as_ref()
-                .filter(|_| rows_based)
-                .and_then(|b| b.pages(plot.width, plot.height, text_width, max_height));
-            if let (Some(pages), Some(fig)) = (pages, fig.as_object_mut()) {
-                fig.insert("width".into(), json!(plot.width));
-                fig.insert("height".into(), json!(plot.height));
-                fig.insert("pages".into(), json!(pages));
+            if set.landscape {
+                fig.insert("landscape".into(), json!(true));
+            }
+            if let Some(pages) = &set.pages {
+                let path = figure_ref(spec, &spec.figures[fi]).path;
+                fig.insert(
+                    "pages".into(),
+                    json!(
+                        (0..pages.len())
+                            .map(|p| page_path(&path, p))
+                            .collect::<Vec<_>>()
+                    ),
+                );
             }
         }
     }
@@ -280,14 +345,7 @@ pub fn manuscript_pdf(
     keep_failed: bool,
 ) -> Result<Vec<u8>, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
-    let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
-        .map(|fi| {
-            Ok((
-                figure_ref(spec, &spec.figures[fi]).path,
-                figure_svg(spec, analyses, fi)?.into_bytes(),
-            ))
-        })
-        .collect::<Result<_, Failure>>()?;
+    let mut files = document_figures(spec, analyses, "")?;
     files.push((
         "references.yml".into(),
         templates.references.clone().into_bytes(),
@@ -309,12 +367,7 @@ pub fn report_pdf(
         templates.references.clone().into_bytes(),
     )];
     for (spec, a) in specs.iter().zip(analyses) {
-        for fi in 0..spec.figures.len() {
-            files.push((
-                format!("{}/{}", spec.id, figure_ref(spec, &spec.figures[fi]).path),
-                figure_svg(spec, a, fi)?.into_bytes(),
-            ));
-        }
+        files.extend(document_figures(spec, a, &format!("{}/", spec.id))?);
     }
     compile::pdf(&source, files, "report")
         .map_err(|e| compile_failure("the combined report", "report", &source, &e, keep_failed))
@@ -395,6 +448,22 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
     }
     notes.extend(unprintable_text(spec));
     notes.extend(crate::rob::warnings(spec));
+    // Forest plots too tall for a full-resolution PNG.
+    for (fi, f) in spec.figures.iter().enumerate() {
+        if matches!(
+            f.kind,
+            FigureKind::Forest | FigureKind::LeaveOneOut | FigureKind::Cumulative
+        ) && let Ok(p) = figure_plot(spec, analyses, fi)
+        {
+            let svg = figure_ref(spec, f).path;
+            let png = format!(
+                "out/{}/{}.png",
+                spec.id,
+                svg.strip_suffix(".svg").unwrap_or(&svg)
+            );
+            notes.extend(plot::png_note(&png, p.width, p.height));
+        }
+    }
     notes
 }
 

@@ -165,6 +165,10 @@ pub struct PoolArgs {
     /// Pool again without this study (repeatable; all named studies are left out together).
     #[arg(long = "exclude", value_name = "STUDY")]
     pub exclude: Vec<String>,
+    /// Compact JSON on one line (the default when stdout is not a terminal; pretty-printed on
+    /// a terminal).
+    #[arg(long)]
+    pub compact: bool,
 }
 
 fn word<T: ValueEnum>(v: T) -> serde_json::Value {
@@ -301,9 +305,20 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     })?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json["metareport"] = serde_json::json!({"version": crate::results::VERSION, "source_fingerprint": crate::results::FINGERPRINT});
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&json).map_err(|e| Failure::Io(e.to_string()))?
-    );
+    // Written straight to stdout (no string of the whole file): pretty for a terminal or
+    // when asked, compact otherwise or with `--compact`.
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let pretty = !a.compact && stdout.is_terminal();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut w, &json)
+    } else {
+        serde_json::to_writer(&mut w, &json)
+    };
+    written.map_err(|e| Failure::Io(e.to_string()))?;
+    writeln!(w)
+        .and_then(|_| w.flush())
+        .map_err(|e| Failure::Io(e.to_string()))?;
     Ok(())
 }

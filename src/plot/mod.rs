@@ -13,6 +13,7 @@ pub mod canvas;
 pub mod export;
 pub mod forest;
 pub mod funnel;
+pub mod pages;
 pub mod prisma;
 pub mod rob;
 
@@ -37,11 +38,47 @@ pub(crate) static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLoc
     opt
 });
 
-/// Renders SVG text to PNG bytes at [`PNG_DPI`], with the embedded fonts only.
+/// The most pixels a PNG export has (32 megapixels, 128 MB of pixmap): a taller figure (a
+/// forest plot of a thousand studies is over 40,000 pixels tall at 300 dpi) is rendered at the
+/// resolution that fits, [`png_dpi`], and the build says so ([`png_note`]). Its SVG and the
+/// manuscript's pages (one figure per page) keep the full resolution.
+pub const MAX_PNG_PIXELS: f64 = 32.0e6;
+
+/// The resolution a figure of `width` × `height` points is exported at: [`PNG_DPI`], or less
+/// when that would exceed [`MAX_PNG_PIXELS`] (whole dots per inch, so the PNG states it).
+pub fn png_dpi(width: f64, height: f64) -> f32 {
+    let px = |dpi: f64| (width * dpi / 72.0) * (height * dpi / 72.0);
+    if px(PNG_DPI as f64) <= MAX_PNG_PIXELS {
+        return PNG_DPI;
+    }
+    ((PNG_DPI as f64) * (MAX_PNG_PIXELS / px(PNG_DPI as f64)).sqrt())
+        .floor()
+        .max(1.0) as f32
+}
+
+/// For a figure whose PNG is exported below [`PNG_DPI`]: a note for the authors saying so.
+pub fn png_note(path: &str, width: f64, height: f64) -> Option<String> {
+    let dpi = png_dpi(width, height);
+    (dpi < PNG_DPI).then(|| {
+        format!(
+            "{path}: the figure is {:.0} cm tall, so its PNG is exported at {dpi:.0} dpi (at most \
+             {:.0} megapixels), not {PNG_DPI:.0}; the SVG and the manuscript's pages (one per \
+             page) have it at full resolution",
+            height / 72.0 * 2.54,
+            MAX_PNG_PIXELS / 1e6
+        )
+    })
+}
+
+/// Renders SVG text to PNG bytes at [`PNG_DPI`] (less for a figure above [`MAX_PNG_PIXELS`],
+/// see [`png_dpi`]), with the embedded fonts only.
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
     let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
         .map_err(|e| format!("cannot read the SVG: {e}"))?;
-    let scale = PNG_DPI / 96.0;
+    // usvg's size is in CSS pixels (96 per inch); the figure states points (72 per inch).
+    let (w, h) = (tree.size().width() as f64, tree.size().height() as f64);
+    let dpi = png_dpi(w * 0.75, h * 0.75);
+    let scale = dpi / 96.0;
     let size = tree
         .size()
         .to_int_size()
@@ -55,16 +92,16 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    encode_png(&pixmap)
+    encode_png(&pixmap, dpi)
 }
 
 /// PNG with a physical resolution chunk (pHYs), so journals read 300 dpi.
-fn encode_png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
+fn encode_png(pixmap: &resvg::tiny_skia::Pixmap, dpi: f32) -> Result<Vec<u8>, String> {
     let png = pixmap
         .encode_png()
         .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let ppm = (PNG_DPI as f64 / 0.0254).round() as u32;
+    let ppm = (dpi as f64 / 0.0254).round() as u32;
     let mut data = Vec::with_capacity(9);
     data.extend_from_slice(&ppm.to_be_bytes());
     data.extend_from_slice(&ppm.to_be_bytes());

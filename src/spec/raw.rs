@@ -117,7 +117,9 @@ pub enum RawEffects {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
+    /// The fixed-effect model when the heterogeneity test's p is at least this (0.5).
     pub fixed_if_p_at_least: f64,
+    /// No pooled estimate when the heterogeneity test's p is below this (0.05).
     pub no_pooling_if_p_below: f64,
 }
 
@@ -260,7 +262,9 @@ pub struct RawPrisma {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReason {
+    /// The reason, as the box prints it.
     pub reason: String,
+    /// The number of reports excluded for it.
     pub n: u64,
 }
 
@@ -432,8 +436,11 @@ pub struct RawFunnel {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBaseline {
+    /// CSV or XLSX file, relative to the spec.
     pub data: Option<String>,
+    /// Worksheet, for XLSX files.
     pub sheet: Option<String>,
+    /// Rows written inline instead of a file.
     pub rows: Option<Vec<BTreeMap<String, serde_json::Value>>>,
     /// Column naming the characteristic (default `characteristic`).
     pub characteristic: Option<String>,

@@ -45,8 +45,11 @@ pub struct RawRiskOfBias {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRobCaptions {
+    /// Caption of the traffic-light plot (`kind: risk-of-bias`).
     pub traffic_light: Option<String>,
+    /// Caption of the summary plot (`kind: risk-of-bias-summary`).
     pub summary: Option<String>,
+    /// Caption of the table (`tables: [{kind: risk-of-bias}]`).
     pub table: Option<String>,
 }
 

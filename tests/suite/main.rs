@@ -18,6 +18,7 @@
 //! | `install` | `--version`, shell completions, manual pages |
 //! | `submission` | the Word manuscript read back, TIFF/PDF/EPS figures, the PRISMA checklist, determinism |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
+//! | `docs` | the user guide: its specs build, its commands parse, its generated pages are current |
 
 mod common;
 
@@ -26,6 +27,7 @@ mod cli;
 mod core_inputs;
 mod data_files;
 mod diff;
+mod docs;
 mod end_to_end;
 mod figures;
 mod import;

@@ -18,6 +18,18 @@ fn frame_text(frame: &Frame, out: &mut String) {
     }
 }
 
+/// The figure files a review's manuscript reads, as the build gives them to typst: each
+/// figure's SVG, and one SVG per page of a forest plot taller than a page.
+fn figure_files(dir: &Path, review: &str) -> Vec<(String, Vec<u8>)> {
+    let specs = metareport::project::Project::open(dir)
+        .unwrap()
+        .load_all()
+        .unwrap();
+    let spec = specs.iter().find(|s| s.id == review).unwrap();
+    let analyses = metareport::build::produce::analyse_spec(spec).unwrap();
+    metareport::build::produce::document_figures(spec, &analyses, "").unwrap()
+}
+
 /// The text of a built manuscript, laid out again from its typst source.
 fn document_text(dir: &Path, review: &str) -> String {
     let out = dir.join("out").join(review);
@@ -26,15 +38,7 @@ fn document_text(dir: &Path, review: &str) -> String {
         "references.yml".to_string(),
         std::fs::read(out.join("references.yml")).unwrap(),
     )];
-    for e in std::fs::read_dir(out.join("figures")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "svg") {
-            files.push((
-                format!("figures/{}", p.file_name().unwrap().to_string_lossy()),
-                std::fs::read(&p).unwrap(),
-            ));
-        }
-    }
+    files.extend(figure_files(dir, review));
     let doc = compile::document(&source, files).unwrap();
     let mut text = String::new();
     for page in doc.pages() {
@@ -149,44 +153,49 @@ fn a_forest_plot_taller_than_a_page_runs_over_pages_with_header_and_axis_on_each
     std::fs::write(dir.path().join("analyses/many.yaml"), spec).unwrap();
     built(dir.path());
     let typ = std::fs::read_to_string(dir.path().join("out/many/manuscript.typ")).unwrap();
-    // The windows (top, bottom) of each page: header, a run of rows, axis.
-    let pages: Vec<Vec<(f64, f64)>> = typ
+    // One figure per page, each its own SVG: header, its rows, axis.
+    let pages: Vec<String> = typ
         .lines()
-        .filter(|l| l.contains("sliced(\"figures/forest-m.svg\""))
-        .map(|l| {
-            let inner = &l[l.find("((").unwrap() + 1..l.rfind("))").unwrap() + 1];
-            inner
-                .split('(')
-                .filter_map(|w| w.split(')').next())
-                .filter(|w| !w.trim().is_empty())
-                .map(|w| {
-                    let (a, b) = w.split_once(',').unwrap();
-                    (a.trim().parse().unwrap(), b.trim().parse().unwrap())
-                })
-                .collect()
-        })
+        .filter_map(|l| l.split("fitted(\"").nth(1))
+        .filter_map(|l| l.split('"').next())
+        .filter(|p| p.starts_with("figures/forest-m-page"))
+        .map(String::from)
         .collect();
     assert!(pages.len() >= 2, "the forest plot was not split:\n{typ}");
-    for (k, p) in pages.iter().enumerate() {
-        assert_eq!(p.len(), 3, "{p:?}");
-        assert_eq!(p[0], pages[0][0], "every page repeats the header");
-        assert_eq!(p[2], pages[0][2], "every page repeats the axis");
-        if k > 0 {
-            assert_eq!(
-                p[1].0,
-                pages[k - 1][1].1,
-                "rows run on without gap or repeat"
-            );
-        }
+    for (i, p) in pages.iter().enumerate() {
+        assert_eq!(p, &format!("figures/forest-m-page{}.svg", i + 1));
     }
-    assert_eq!(
-        pages[0][1].0, pages[0][0].1,
-        "the rows start under the header"
+    let files = figure_files(dir.path(), "many");
+    let whole = std::fs::read_to_string(dir.path().join("out/many/figures/forest-m.svg")).unwrap();
+    let mut seen = vec![0; 120];
+    let mut total = 0;
+    for p in &pages {
+        let svg = String::from_utf8(files.iter().find(|f| &f.0 == p).unwrap().1.clone()).unwrap();
+        // plotters writes each text on a line of its own.
+        assert!(
+            svg.contains("\nStudy or Subgroup\n"),
+            "every page has the header: {p}"
+        );
+        assert_eq!(
+            svg.contains("\nTotal (95% CI)\n"),
+            p == pages.last().unwrap(),
+            "the total on the last page only: {p}"
+        );
+        assert!(svg.contains("\nFavours "), "every page has the axis: {p}");
+        for (i, n) in seen.iter_mut().enumerate() {
+            *n += svg.matches(&format!("\nTrial {i}\n")).count();
+        }
+        assert!(svg.len() < whole.len() * 2 / 3, "{p} holds only its rows");
+        total += svg.len();
+    }
+    assert!(
+        seen.iter().all(|&n| n == 1),
+        "each study on exactly one page: {seen:?}"
     );
-    assert_eq!(
-        pages.last().unwrap()[1].1,
-        pages[0][2].0,
-        "and end at the axis"
+    assert!(total < whole.len() * 3 / 2, "{total} vs {}", whole.len());
+    assert!(
+        !files.iter().any(|f| f.0 == "figures/forest-m.svg"),
+        "the whole figure is not embedded as well"
     );
     let text = document_text(dir.path(), "many");
     assert_eq!(
@@ -214,15 +223,7 @@ fn printed_images(dir: &Path, review: &str) -> Vec<((f64, f64), f64)> {
         "references.yml".to_string(),
         std::fs::read(out.join("references.yml")).unwrap(),
     )];
-    for e in std::fs::read_dir(out.join("figures")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "svg") {
-            files.push((
-                format!("figures/{}", p.file_name().unwrap().to_string_lossy()),
-                std::fs::read(&p).unwrap(),
-            ));
-        }
-    }
+    files.extend(figure_files(dir, review));
     let doc = compile::document(&source, files).unwrap();
     let mut images = Vec::new();
     for page in doc.pages() {
@@ -258,7 +259,11 @@ fn a_forest_plot_too_wide_for_a_portrait_page_goes_on_a_landscape_page_at_6_pt_o
         "the test needs a wide figure: {natural} pt"
     );
     let typ = std::fs::read_to_string(dir.path().join("out/curtis1998/manuscript.typ")).unwrap();
-    assert!(typ.contains("#page(flipped: true)[#figure(\n  sliced(\"figures/forest-biomass.svg\""));
+    assert!(
+        typ.contains(
+            "#page(flipped: true)[#figure(\n  fitted(\"figures/forest-biomass-page1.svg\""
+        )
+    );
     let images = printed_images(dir.path(), "curtis1998");
     assert!(!images.is_empty());
     for (page, width) in &images {

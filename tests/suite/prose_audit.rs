@@ -364,6 +364,18 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
             files.push((format!("figures/{name}"), bytes));
         }
     }
+    // A forest plot taller than a page is set from one SVG per page, made in memory.
+    let specs = metareport::project::Project::open(dir)
+        .unwrap()
+        .load_all()
+        .unwrap();
+    let spec = specs.iter().find(|s| s.id == review).unwrap();
+    let analyses = metareport::build::produce::analyse_spec(spec).unwrap();
+    for f in metareport::build::produce::document_figures(spec, &analyses, "").unwrap() {
+        if !files.iter().any(|g| g.0 == f.0) {
+            files.push(f);
+        }
+    }
 
     // Citations: every key in the bibliography.
     let bib = bibliography(&yml);

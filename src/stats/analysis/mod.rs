@@ -327,8 +327,15 @@ pub struct BiasResults {
 pub struct SensitivityRow {
     /// "Kim 2016" (the omitted or added study) or the exclusion set's label.
     pub label: String,
-    /// The studies left out.
+    /// The studies left out (leave-one-out and exclusion sets; empty, and not written, for a
+    /// cumulative step, which names its studies by `added`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub omitted: Vec<String>,
+    /// A cumulative step: the position in [`Analysis::studies`] of the study it adds. The
+    /// step pools that study and every one added before it (`pool.k` of them), so the steps
+    /// together are O(k) in results.json, not O(k²) lists of the studies still left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<usize>,
     pub pool: Pool,
 }
 

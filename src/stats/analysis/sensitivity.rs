@@ -44,6 +44,7 @@ impl Ctx<'_> {
                         SensitivityRow {
                             label: name.clone(),
                             omitted: vec![name],
+                            added: None,
                             pool,
                         }
                     })
@@ -58,10 +59,10 @@ impl Ctx<'_> {
                 let members = &idx[..j];
                 let last = self.name(idx[j - 1]).to_string();
                 let pool = self.pool(members, false, warnings, &format!("cumulative to {last}: "));
-                let omitted = idx[j..].iter().map(|&i| self.name(i).to_string()).collect();
                 rows.push(SensitivityRow {
                     label: last,
-                    omitted,
+                    omitted: Vec::new(),
+                    added: Some(idx[j - 1]),
                     pool,
                 });
             }
@@ -83,6 +84,7 @@ impl Ctx<'_> {
             out.exclusions.push(SensitivityRow {
                 label: set.label.clone(),
                 omitted: set.studies.clone(),
+                added: None,
                 pool,
             });
         }

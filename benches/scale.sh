@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue 17): a binary review with leave-one-out, cumulative analysis, Egger,
+# Begg, trim-and-fill and a contour funnel at k studies, built cold by the release binary.
+# Reports wall and CPU time (user + system: less sensitive to a loaded machine), peak RSS (/usr/bin/time -v), results.json / manuscript.pdf / report.pdf
+# sizes and page counts, then `pool` on 10^6 yi/vi rows (full JSON, --compact, --summary when
+# the binary has them).
+#
+#   cargo build --release && benches/scale.sh [k ...]        (default: 100 300 1000 3000)
+#   POOL_ROWS=0 benches/scale.sh 100                          (skip the pool run)
+#   benches/scale.sh pool                                     (the pool run alone)
+#   KEEP=/tmp/scale benches/scale.sh 300                      (keep the projects and outputs)
+#
+# Needs /usr/bin/time and pdfinfo (poppler-utils). Data are generated deterministically (awk).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${BIN:-$root/target/release/metareport}"
+ks=("$@"); [ ${#ks[@]} -eq 0 ] && ks=(100 300 1000 3000)
+[ "${ks[0]}" = pool ] && ks=()   # benches/scale.sh pool: the pool run alone
+pool_rows="${POOL_ROWS:-1000000}"
+if [ -n "${KEEP:-}" ]; then work="$KEEP"; mkdir -p "$work"; else work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
+
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN{printf "%.2f MB", b/1e6}'; }
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/{print $2}'; }
+measure() { # label, command... → "label | wall time | CPU time (user + system) | peak RSS"
+  local label="$1"; shift
+  /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" || { cat "$work/err.txt" >&2; return 1; }
+  local wall rss cpu
+  cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f s", u+s}' "$work/time.txt")
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f s", s}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f MB", $2/1024}' "$work/time.txt")
+  printf '%s | %s | %s | %s' "$label" "$wall" "$cpu" "$rss"
+}
+
+echo "binary: $bin ($("$bin" --version 2>/dev/null | head -1))"
+if [ ${#ks[@]} -gt 0 ]; then
+echo
+echo "| k | wall | CPU | peak RSS | results.json | manuscript.pdf (pages) | report.pdf (pages) | out/ total |"
+echo "|---|---|---|---|---|---|---|---|"
+for k in "${ks[@]}"; do
+  p="$work/k$k"; rm -rf "$p"; mkdir -p "$p/analyses/data"
+  awk -v k="$k" 'BEGIN{
+    srand(17); print "study,year,events_t,total_t,events_c,total_c";
+    for(i=1;i<=k;i++){ n=40+int(rand()*400); pc=0.05+rand()*0.3; lor=-0.2+0.4*(rand()-0.5);
+      o=pc/(1-pc)*exp(lor); pt=o/(1+o);
+      et=0; ec=0; for(j=0;j<n;j++){ if(rand()<pt) et++; if(rand()<pc) ec++ }
+      printf "Study %d,%d,%d,%d,%d,%d\n", i, 1970+int(i*50/k), et, n, ec, n } }' >"$p/analyses/data/trials.csv"
+  cat >"$p/analyses/scale.yaml" <<YAML
+title: Scale benchmark with $k trials
+short_title: Scale $k
+outcomes:
+  - id: events
+    title: Events
+    data: data/trials.csv
+    label: "{study}"
+    measure: OR
+    model:
+      effects: random
+      tau2: REML
+    small_study:
+      egger: true
+      begg: true
+      trim_and_fill: true
+    sensitivity:
+      leave_one_out: true
+      cumulative:
+        by: year
+    forest:
+      arms: [Treatment, Control]
+    funnel:
+      contours: true
+      egger_line: true
+YAML
+  row=$(cd "$p" && measure "$k" "$bin" build --jobs 2 --quiet) || { echo "| $k | build failed |"; continue; }
+  o="$p/out"
+  rj=$(find "$o" -name results.json | head -1); ms=$(find "$o" -name manuscript.pdf | head -1); rp=$(find "$o" -name report.pdf | head -1)
+  tot=$(du -sb "$o" | awk '{printf "%.1f MB", $1/1e6}')
+  echo "| $row | $(mb "$rj") | $(mb "$ms") ($(pages "$ms")) | ${rp:+$(mb "$rp") ($(pages "$rp"))} | $tot |"
+done
+fi
+
+if [ "$pool_rows" -gt 0 ]; then
+  echo
+  awk -v n="$pool_rows" 'BEGIN{srand(6); print "study,yi,vi"; for(i=0;i<n;i++) printf "S%d,%.6f,%.6f\n", i, rand()-0.5, 0.01+rand()*0.1}' >"$work/pool.csv"
+  echo "pool on $pool_rows yi/vi rows ($(mb "$work/pool.csv") CSV), REML, output to a file:"
+  echo
+  echo "| command | wall | CPU | peak RSS | output |"
+  echo "|---|---|---|---|---|"
+  for flags in "" "--compact" "--summary"; do
+    if [ -n "$flags" ] && ! "$bin" pool --help 2>/dev/null | grep -q -- "$flags"; then continue; fi
+    row=$(measure "pool $flags" "$bin" pool --data "$work/pool.csv" --measure GEN --tau2 REML $flags) || { echo "| pool $flags | failed |"; continue; }
+    echo "| $row | $(mb "$work/out.txt") |"
+  done
+fi
