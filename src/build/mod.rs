@@ -19,6 +19,8 @@ pub mod outdir;
 pub mod plan;
 pub mod produce;
 pub mod unprintable;
+pub mod submission;
+pub mod submission_plan;
 
 use std::io::IsTerminal;
 use std::path::Path;

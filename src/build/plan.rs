@@ -42,6 +42,33 @@ pub enum Product {
     },
     ReportTypst,
     ReportPdf,
+    /// The manuscript as a Word file (always built).
+    Docx {
+        spec: usize,
+    },
+    /// The combined report as a Word file.
+    ReportDocx,
+    /// `out/<review>/submission/`: only with `submission:` in the spec.
+    SubmissionManuscript {
+        spec: usize,
+    },
+    SubmissionFigure {
+        spec: usize,
+        figure: usize,
+        format: crate::plot::export::Format,
+    },
+    SubmissionChecklistDocx {
+        spec: usize,
+    },
+    SubmissionChecklistPdf {
+        spec: usize,
+    },
+    SubmissionSupplementary {
+        spec: usize,
+    },
+    SubmissionReadme {
+        spec: usize,
+    },
 }
 
 /// One output file.
@@ -58,7 +85,7 @@ pub struct Target {
 
 /// The blake3 hash of a value's JSON, streamed into the hasher (the value may hold the data of
 /// a million studies: it is never copied into a JSON tree or a buffer).
-fn key(v: &impl Serialize) -> String {
+pub(crate) fn key(v: &impl Serialize) -> String {
     let mut h = blake3::Hasher::new();
     serde_json::to_writer(&mut h, v).expect("keys serialise");
     h.finalize().to_hex().to_string()
@@ -216,6 +243,17 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             key: key(&json!({"tool": tool, "product": "pdf", "typst": typ_key, "fonts": fonts, "figures": figure_keys})),
             depends_on: pdf_deps,
         });
+        super::submission_plan::review_targets(
+            &mut out,
+            spec,
+            si,
+            &dir,
+            &tool,
+            fonts,
+            &tpl,
+            &typ_key,
+            &figure_keys,
+        );
         typst_keys.push(typ_key);
         all_figure_keys.extend(figure_keys);
     }
@@ -247,6 +285,12 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             path: "out/report.pdf".into(),
             product: Product::ReportPdf,
             key: key(&json!({"tool": tool, "product": "report-pdf", "typst": report_key, "fonts": fonts, "figures": all_figure_keys})),
+            depends_on: pdf_deps.clone(),
+        });
+        out.push(Target {
+            path: "out/report.docx".into(),
+            product: Product::ReportDocx,
+            key: key(&json!({"tool": tool, "product": "report-docx", "typst": report_key, "fonts": fonts, "figures": all_figure_keys, "bib": templates.references})),
             depends_on: pdf_deps,
         });
     }

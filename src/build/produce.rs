@@ -147,7 +147,7 @@ pub fn figure_svg(spec: &Spec, analyses: &[Analysis], fi: usize) -> Result<Strin
 }
 
 /// Figure `fi` of a spec, drawn.
-fn figure_plot(
+pub(crate) fn figure_plot(
     spec: &Spec,
     analyses: &[Analysis],
     fi: usize,
@@ -552,9 +552,12 @@ pub fn produce(
     opts: &BuildOptions,
     _root: &Path,
 ) -> Result<Produced, Failure> {
-    let needs_all = stale
-        .iter()
-        .any(|t| matches!(t.product, Product::ReportPdf | Product::ReportTypst));
+    let needs_all = stale.iter().any(|t| {
+        matches!(
+            t.product,
+            Product::ReportPdf | Product::ReportTypst | Product::ReportDocx
+        )
+    });
     let mut analyses: Vec<Option<Vec<Analysis>>> = vec![None; specs.len()];
     let mut warnings = Vec::new();
     for (si, spec) in specs.iter().enumerate() {
@@ -566,6 +569,12 @@ pub fn produce(
                 | Product::FigurePng { spec, .. }
                 | Product::Typst { spec }
                 | Product::Pdf { spec } => spec == si,
+                Product::Docx { spec }
+                | Product::SubmissionManuscript { spec }
+                | Product::SubmissionFigure { spec, .. }
+                | Product::SubmissionChecklistDocx { spec }
+                | Product::SubmissionChecklistPdf { spec }
+                | Product::SubmissionSupplementary { spec } => spec == si,
                 _ => false,
             });
         if needed {
@@ -587,6 +596,8 @@ pub fn produce(
         Vec::new()
     };
     let get = |si: usize| analyses[si].as_deref().expect("analysed above");
+    // What the Word writer could not carry over, reported with the analyses' caveats.
+    let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
     let job = |t: &Target| -> Result<Vec<u8>, Failure> {
         Ok(match t.product {
@@ -623,6 +634,42 @@ pub fn produce(
             Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
             Product::ReportPdf => report_pdf(specs, &all, templates)?,
+            // Word files and the submission package (`submission.rs`).
+            Product::Docx { spec } => {
+                let d =
+                    super::submission::manuscript_docx(&specs[spec], get(spec), templates, true)?;
+                notes
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                d.bytes
+            }
+            Product::ReportDocx => {
+                let d = super::submission::report_docx(specs, &all, templates)?;
+                notes
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                d.bytes
+            }
+            Product::SubmissionManuscript { spec } => {
+                super::submission::manuscript_docx(&specs[spec], get(spec), templates, false)?.bytes
+            }
+            Product::SubmissionFigure {
+                spec,
+                figure,
+                format,
+            } => super::submission::figure_file(&specs[spec], get(spec), figure, format)?,
+            Product::SubmissionChecklistDocx { spec } => {
+                super::submission::checklist_docx(&specs[spec], get(spec), templates)?
+            }
+            Product::SubmissionChecklistPdf { spec } => {
+                super::submission::checklist_pdf(&specs[spec], get(spec), templates)?
+            }
+            Product::SubmissionSupplementary { spec } => {
+                super::submission::supplementary_pdf(&specs[spec], get(spec), templates)?
+            }
+            Product::SubmissionReadme { spec } => super::submission::readme(&specs[spec]),
         })
     };
 
@@ -630,8 +677,11 @@ pub fn produce(
     let mut order: Vec<usize> = (0..stale.len()).collect();
     order.sort_by_key(|&i| match stale[i].product {
         Product::ReportPdf => 0,
-        Product::Pdf { .. } => 1,
-        Product::FigurePng { .. } => 2,
+        Product::Pdf { .. } | Product::ReportDocx => 1,
+        Product::FigurePng { .. }
+        | Product::Docx { .. }
+        | Product::SubmissionFigure { .. }
+        | Product::SubmissionSupplementary { .. } => 2,
         _ => 3,
     });
     type Slot = Option<Result<Vec<u8>, Failure>>;
@@ -674,5 +724,8 @@ pub fn produce(
     for r in results.into_inner().expect("workers finished") {
         outputs.push(r.expect("every job ran")?);
     }
+    let mut notes = notes.into_inner().expect("workers finished");
+    notes.sort();
+    warnings.extend(notes);
     Ok(Produced { outputs, warnings })
 }

@@ -14,6 +14,7 @@ pub mod axis;
 pub mod baujat;
 pub mod bubble;
 pub mod canvas;
+pub mod export;
 pub mod forest;
 pub mod funnel;
 pub mod pages;
@@ -40,7 +41,8 @@ pub const MAX_FUNNEL_POINTS: usize = 20_000;
 /// forest plot of thousands of studies), and its PNG states that resolution.
 pub const MAX_PNG_PIXELS: f64 = 40e6;
 
-static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
+/// usvg options with the embedded figure fonts only (no system fonts).
+pub(crate) static SVG_OPTIONS: LazyLock<resvg::usvg::Options<'static>> = LazyLock::new(|| {
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
     for f in [

@@ -19,6 +19,7 @@ pub mod raw_rob;
 pub mod raw_sof;
 pub mod resolve;
 pub mod summary_of_findings;
+pub mod submission;
 pub mod yaml;
 
 use serde::Serialize;
@@ -66,6 +67,29 @@ pub struct Spec {
     pub risk_of_bias: Option<crate::rob::RiskOfBias>,
     /// The GRADE Summary of Findings table, if the spec asks for one.
     pub summary_of_findings: Option<summary_of_findings::SummaryOfFindings>,
+    /// The journal submission package, when asked for (not part of the manuscript's key:
+    /// the submission's targets name it themselves).
+    #[serde(skip)]
+    pub submission: Option<Submission>,
+    /// PRISMA 2020 checklist locations given by the authors (item → location).
+    #[serde(skip)]
+    pub prisma_checklist: std::collections::BTreeMap<String, String>,
+}
+
+/// The journal submission package, resolved (`submission:`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Submission {
+    /// The journal preset's name.
+    pub journal: String,
+    /// Printed width of the figures in mm.
+    pub width_mm: f64,
+    /// Figure file formats, in the order given.
+    pub formats: Vec<crate::plot::export::Format>,
+    /// Resolution of raster figures.
+    pub dpi: u32,
+    /// The smallest text allowed at the printed width (points) and who sets it.
+    pub min_text_pt: f64,
+    pub min_text_source: String,
 }
 
 /// Table 1: study characteristics.

@@ -14,6 +14,7 @@ pub use super::raw_sof::*;
 use crate::stats::{Measure, Tau2Method};
 
 pub use super::raw_heterogeneity::*;
+pub use super::submission::{RawColumnWidth, RawPrismaChecklist, RawSubmission, RawWidth};
 
 /// A systematic review: its studies, PRISMA flow, outcomes and manuscript.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -47,6 +48,11 @@ pub struct RawSpec {
     pub baseline: Option<RawBaseline>,
     /// What the manuscript shows and how.
     pub manuscript: Option<RawManuscript>,
+    /// The journal submission package: Word manuscript, figures to a journal's rules, PRISMA
+    /// checklist (written to `out/<review>/submission/` only when this is given).
+    pub submission: Option<RawSubmission>,
+    /// Locations of PRISMA 2020 checklist items in the authors' own text, by item number.
+    pub prisma_checklist: Option<RawPrismaChecklist>,
     /// The appraisal of the included studies' risk of bias or quality.
     pub risk_of_bias: Option<RawRiskOfBias>,
     /// The GRADE Summary of Findings table: absolute effects and the certainty of the evidence.

@@ -50,10 +50,12 @@ fn one_data_byte_rebuilds_only_that_outcome_and_the_manuscript() {
     assert_eq!(
         built(dir.path()),
         [
+            "out/report.docx",
             "out/report.pdf",
             "out/report.typ",
             "out/two/figures/forest-tb.png",
             "out/two/figures/forest-tb.svg",
+            "out/two/manuscript.docx",
             "out/two/manuscript.pdf",
             "out/two/manuscript.typ",
             "out/two/notes.txt",
@@ -80,8 +82,10 @@ fn a_template_change_rebuilds_only_the_manuscripts() {
     assert_eq!(
         built(dir.path()),
         [
+            "out/report.docx",
             "out/report.pdf",
             "out/report.typ",
+            "out/two/manuscript.docx",
             "out/two/manuscript.pdf",
             "out/two/manuscript.typ"
         ]

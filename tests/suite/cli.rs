@@ -75,7 +75,7 @@ fn check_and_build_check_report_problems_with_exit_code_1() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript, risk_of_bias, summary_of_findings\n"
+        "error: analyses/example.yaml:2:1: mesure: unknown key `mesure`\n  hint: expected one of: title, short_title, authors, source, notes, preset, defaults, studies, prisma, outcomes, baseline, manuscript, submission, prisma_checklist, risk_of_bias, summary_of_findings\n"
     );
 }
 

@@ -22,6 +22,7 @@
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
 //! | `summary_of_findings` | GRADE Summary of Findings: absolute effects vs R, certainty, the table and its prose |
+//! | `submission` | the Word manuscript read back, TIFF/PDF/EPS figures, the PRISMA checklist, determinism |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 //! | `docs` | the user guide: its specs build, its commands parse, its generated pages are current |
 
@@ -50,3 +51,4 @@ mod risk_of_bias;
 mod security;
 mod spec_errors;
 mod summary_of_findings;
+mod submission;

@@ -24,6 +24,7 @@ mod sensitivity;
 mod studies;
 mod subgroups;
 mod summary_of_findings;
+mod submission;
 mod vocabulary;
 
 use std::collections::BTreeMap;
@@ -336,6 +337,15 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         rob.as_ref()
             .or(outcomes.iter().find_map(|o| o.risk_of_bias.as_ref())),
     );
+    let submission_settings = raw
+        .submission
+        .as_ref()
+        .and_then(|s| submission::submission(r, s));
+    let prisma_checklist = raw
+        .prisma_checklist
+        .as_ref()
+        .map(|c| submission::prisma_checklist(r, c))
+        .unwrap_or_default();
     if raw.outcomes.is_empty() && studies.is_none() && prisma.is_none() {
         r.diags.push(Diagnostic::file(
             &r.file,
@@ -360,6 +370,8 @@ fn resolve(r: &mut Resolver<'_>, raw: RawSpec) -> Spec {
         figures,
         tables,
         inputs: r.inputs.clone(),
+        submission: submission_settings,
+        prisma_checklist,
         risk_of_bias: rob,
         summary_of_findings: sof,
     }

@@ -1,0 +1,282 @@
+//! Making the Word files and the journal submission package (`out/<review>/submission/`):
+//! the manuscript as DOCX, the figures to the journal's rules (`Fig1.tif`, `Fig2.pdf`…,
+//! numbered as in the manuscript), the PRISMA 2020 checklist (DOCX and PDF), the
+//! supplementary PDF and a README.
+
+use crate::plot::export::{self, Format, PT_PER_MM, Placement};
+use crate::project::Failure;
+use crate::report::context::{figure_ref, review_context};
+use crate::report::docx::{self, Docx};
+use crate::report::render::Templates;
+use crate::report::{compile, prisma_checklist, supplementary};
+use crate::spec::Spec;
+use crate::stats::analysis::Analysis;
+
+use super::produce::{figure_plot, figure_svg, manuscript_typst, report_typst};
+
+fn failure(what: &str, e: String) -> Failure {
+    Failure::Input(crate::diag::Diagnostic::file(what, e).into())
+}
+
+/// The in-memory files of a review's document: its figures' SVGs (under `prefix`) and the
+/// bibliography.
+fn files(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+    prefix: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
+        .map(|fi| {
+            Ok((
+                format!("{prefix}{}", figure_ref(spec, &spec.figures[fi]).path),
+                figure_svg(spec, analyses, fi)?.into_bytes(),
+            ))
+        })
+        .collect::<Result<_, Failure>>()?;
+    files.push((
+        "references.yml".into(),
+        templates.references.clone().into_bytes(),
+    ));
+    // The journal style's CSL, as the PDF is given it (`compile.rs`).
+    files.push((
+        crate::report::render::VANCOUVER_PATH.into(),
+        crate::report::render::VANCOUVER_CSL.as_bytes().to_vec(),
+    ));
+    Ok(files)
+}
+
+/// The manuscript of one review as a Word file (`embed_figures: false` for the submission
+/// copy, whose figures are separate files).
+pub fn manuscript_docx(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+    embed_figures: bool,
+) -> Result<Docx, Failure> {
+    let source = manuscript_typst(spec, analyses, templates)?;
+    let files = files(spec, analyses, templates, "")?;
+    docx::from_typst(
+        &source,
+        &files,
+        &spec.title,
+        docx::Options { embed_figures },
+    )
+    .map_err(|e| failure(&spec.file, e))
+}
+
+/// The combined report as a Word file.
+pub fn report_docx(
+    specs: &[Spec],
+    analyses: &[Vec<Analysis>],
+    templates: &Templates,
+) -> Result<Docx, Failure> {
+    let source = report_typst(specs, analyses, templates)?;
+    let mut all = vec![
+        (
+            "references.yml".to_string(),
+            templates.references.clone().into_bytes(),
+        ),
+        (
+            crate::report::render::VANCOUVER_PATH.to_string(),
+            crate::report::render::VANCOUVER_CSL.as_bytes().to_vec(),
+        ),
+    ];
+    for (spec, a) in specs.iter().zip(analyses) {
+        let mut f = files(spec, a, templates, &format!("{}/", spec.id))?;
+        f.retain(|(p, _)| p != "references.yml" && p != crate::report::render::VANCOUVER_PATH);
+        all.extend(f);
+    }
+    docx::from_typst(
+        &source,
+        &all,
+        "Meta-analysis report",
+        docx::Options {
+            embed_figures: true,
+        },
+    )
+    .map_err(|e| failure("the combined report", e))
+}
+
+/// Figure `fi` of a spec in `format`, at the submission's width, its text checked against the
+/// journal's minimum.
+pub fn figure_file(
+    spec: &Spec,
+    analyses: &[Analysis],
+    fi: usize,
+    format: Format,
+) -> Result<Vec<u8>, Failure> {
+    let sub = spec
+        .submission
+        .as_ref()
+        .expect("submission figures are planned only with `submission:`");
+    let fig = figure_plot(spec, analyses, fi)?;
+    let name = format!(
+        "figure {} ({})",
+        fi + 1,
+        figure_ref(spec, &spec.figures[fi]).path
+    );
+    let placement = Placement {
+        width_mm: sub.width_mm,
+        min_text_pt: sub.min_text_pt,
+        journal: sub.min_text_source.clone(),
+    };
+    export::check_text(&name, &fig, &placement).map_err(|e| failure(&spec.file, e))?;
+    let svg = fig.to_svg();
+    let width_pt = sub.width_mm * PT_PER_MM;
+    let height_pt = fig.height * width_pt / fig.width;
+    let out = match format {
+        Format::Svg => {
+            Ok(export::svg_at_width(&svg, (fig.width, fig.height), width_pt).into_bytes())
+        }
+        Format::Png => export::png(&svg, width_pt, sub.dpi),
+        Format::Tiff => export::tiff(&svg, width_pt, sub.dpi),
+        Format::Pdf => export::pdf::pdf(
+            &svg,
+            width_pt,
+            height_pt,
+            &format!("{}/Fig{}", spec.id, fi + 1),
+        ),
+        Format::Eps => export::eps::eps(&svg, width_pt, &format!("{} Fig{}", spec.id, fi + 1)),
+    };
+    out.map_err(|e| failure(&spec.file, format!("{name}: {e}")))
+}
+
+/// The PRISMA 2020 checklist: its typst source (for the PDF and the Word file).
+fn checklist_source(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<String, Failure> {
+    // Locations name the manuscript's figure and table numbers: read them from its document.
+    let source = manuscript_typst(spec, analyses, templates)?;
+    let doc = docx::document(&source, &[], &spec.title);
+    let ctx = review_context(spec, analyses);
+    let locations = prisma_checklist::locations(spec, &ctx, &doc);
+    Ok(prisma_checklist::typst(spec, &locations))
+}
+
+/// The PRISMA 2020 checklist as a Word file.
+pub fn checklist_docx(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<Vec<u8>, Failure> {
+    let source = checklist_source(spec, analyses, templates)?;
+    docx::from_typst(
+        &source,
+        &[],
+        "PRISMA 2020 checklist",
+        docx::Options {
+            embed_figures: false,
+        },
+    )
+    .map(|d| d.bytes)
+    .map_err(|e| failure(&spec.file, e))
+}
+
+/// The PRISMA 2020 checklist as a PDF.
+pub fn checklist_pdf(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<Vec<u8>, Failure> {
+    let source = checklist_source(spec, analyses, templates)?;
+    compile::pdf(
+        &source,
+        Vec::new(),
+        &format!("{}/prisma-checklist", spec.id),
+    )
+    .map_err(|e| {
+        failure(
+            &spec.file,
+            format!("the PRISMA checklist does not compile: {e}"),
+        )
+    })
+}
+
+/// The supplementary PDF.
+pub fn supplementary_pdf(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<Vec<u8>, Failure> {
+    let source = supplementary::typst(spec, analyses);
+    let files = files(spec, analyses, templates, "")?;
+    compile::pdf(&source, files, &format!("{}/supplementary", spec.id)).map_err(|e| {
+        failure(
+            &spec.file,
+            format!("the supplementary material does not compile: {e}"),
+        )
+    })
+}
+
+/// The file names of the submission's figures: `Fig{n}.{ext}` for figure n of the manuscript.
+pub fn figure_file_name(number: usize, format: Format) -> String {
+    format!("Fig{number}.{}", format.extension())
+}
+
+/// README.txt: what each file of the package is for.
+pub fn readme(spec: &Spec) -> Vec<u8> {
+    let sub = spec
+        .submission
+        .as_ref()
+        .expect("the submission README is planned only with `submission:`");
+    let journal = export::journals::find(&sub.journal).expect("validated journal");
+    let mut s = String::new();
+    s.push_str(&format!("Submission package: {}\n", spec.title));
+    s.push_str(&format!(
+        "Made by metareport {} from {} for {} (figure rules: journal preset `{}`).\n\n",
+        crate::results::VERSION,
+        spec.file,
+        journal.title,
+        journal.name
+    ));
+    s.push_str("manuscript.docx\n    The manuscript as a Word document: headings, text, tables (editable), figure\n    captions and references. Figures are not embedded; upload them as the files below.\n");
+    for (fi, f) in spec.figures.iter().enumerate() {
+        let r = figure_ref(spec, f);
+        let names: Vec<String> = sub
+            .formats
+            .iter()
+            .map(|fmt| figure_file_name(fi + 1, *fmt))
+            .collect();
+        s.push_str(&format!(
+            "{}\n    Figure {}: {}\n",
+            names.join(", "),
+            fi + 1,
+            r.caption
+        ));
+    }
+    if !spec.figures.is_empty() {
+        let mut formats = Vec::new();
+        for f in &sub.formats {
+            formats.push(match f {
+                Format::Tiff => format!("TIFF (LZW, 8-bit RGB, no alpha, {} dpi)", sub.dpi),
+                Format::Png => format!("PNG ({} dpi)", sub.dpi),
+                Format::Pdf => "PDF (vector, fonts embedded)".to_string(),
+                Format::Eps => "EPS (vector, text as outlines, no preview)".to_string(),
+                Format::Svg => "SVG (vector, text as text in Liberation Sans)".to_string(),
+            });
+        }
+        s.push_str(&format!(
+            "    All figures {:.1} mm wide ({} pt), text at least {} pt at that width ({}); {}.\n",
+            sub.width_mm,
+            (sub.width_mm * PT_PER_MM * 10.0).round() / 10.0,
+            sub.min_text_pt,
+            sub.min_text_source,
+            formats.join("; ")
+        ));
+    }
+    s.push_str("prisma-checklist.docx, prisma-checklist.pdf\n    The PRISMA 2020 checklist and the PRISMA 2020 for Abstracts checklist with the\n    location of each item; the items left blank are for the authors to complete (see its notes).\n");
+    s.push_str("supplementary.pdf\n    Supplementary material: every sensitivity analysis (leave-one-out, cumulative, exclusions)\n    as tables and figures, and the reproducibility record (input files and their BLAKE3 hashes).\n");
+    s.push_str("README.txt\n    This file.\n\n");
+    s.push_str(&format!("Journal preset `{}` read from:\n", journal.name));
+    for src in journal.sources {
+        s.push_str(&format!("    {src}\n"));
+    }
+    if !journal.notes.is_empty() {
+        s.push_str(&format!("Notes: {}\n", journal.notes));
+    }
+    s.push_str("Check the journal's current instructions for authors before submitting.\n");
+    s.replace('\n', "\r\n").into_bytes()
+}

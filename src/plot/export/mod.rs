@@ -1,0 +1,374 @@
+//! Figures as journals want them: one drawn SVG exported at a physical width, in the formats
+//! asked for, with its text checked against the journal's minimum size.
+//!
+//! - [`journals`]: the journal presets (data, with sources)
+//! - [`tiff`]: baseline TIFF writer (LZW, 8-bit RGB, no alpha, dpi in the file)
+//! - [`eps`]: Encapsulated PostScript from the SVG's outlines (text as outlines)
+//! - [`pdf`]: a one-page vector PDF through typst, fonts embedded as subsets
+//!
+//! Figures are laid out in points ([`crate::plot::canvas`]); exported at `width` points, every
+//! length scales by `width / natural width`, text included, so the smallest text at the
+//! printed size is `smallest text × width / natural width`.
+
+pub mod eps;
+pub mod journals;
+pub mod pdf;
+pub mod tiff;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::canvas::{Figure, Mark};
+
+/// A figure file format.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// SVG at the physical size asked for (text as text, Liberation Sans).
+    Svg,
+    /// PNG at the resolution asked for.
+    Png,
+    /// TIFF: LZW, 8-bit RGB, no alpha, the resolution written in the file.
+    Tiff,
+    /// PDF: vector, fonts embedded as subsets.
+    Pdf,
+    /// EPS: vector, text converted to outlines (no preview image).
+    Eps,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Tiff => "tif",
+            Format::Pdf => "pdf",
+            Format::Eps => "eps",
+        }
+    }
+    /// The name as written in specs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Tiff => "tiff",
+            Format::Pdf => "pdf",
+            Format::Eps => "eps",
+        }
+    }
+    /// Whether the format is made of pixels.
+    pub fn is_raster(self) -> bool {
+        matches!(self, Format::Png | Format::Tiff)
+    }
+}
+
+/// Points per millimetre.
+pub const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// The most pixels one raster export may have (about 400 MB of memory while drawing).
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// The smallest text size in a figure, in points (`None` when it has no text).
+pub fn smallest_text(fig: &Figure) -> Option<f64> {
+    fig.marks
+        .iter()
+        .filter_map(|m| match m {
+            Mark::Text { font, text, .. } | Mark::VerticalText { font, text, .. }
+                if !text.trim().is_empty() =>
+            {
+                Some(font.size)
+            }
+            _ => None,
+        })
+        .reduce(f64::min)
+}
+
+/// The thinnest line in a figure, in points (`None` when it has no lines).
+pub fn thinnest_line(fig: &Figure) -> Option<f64> {
+    fig.marks
+        .iter()
+        .filter_map(|m| match m {
+            Mark::Line { width, .. } => Some(*width),
+            Mark::Rect {
+                stroke: Some((_, w)),
+                ..
+            }
+            | Mark::Circle {
+                stroke: Some((_, w)),
+                ..
+            } => Some(*w),
+            _ => None,
+        })
+        .reduce(f64::min)
+}
+
+/// Where a figure is going: its physical width and the journal's minimum text size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// The printed width in mm.
+    pub width_mm: f64,
+    /// The smallest text allowed at that width, in points.
+    pub min_text_pt: f64,
+    /// Who sets the minimum ("PLOS").
+    pub journal: String,
+}
+
+/// Checks that the smallest text of a figure `natural_width` points wide prints at least at the
+/// journal's minimum once scaled to `placement.width_mm`; the error names the figure and what
+/// would make it fit.
+pub fn check_text(name: &str, fig: &Figure, placement: &Placement) -> Result<(), String> {
+    let Some(text) = smallest_text(fig) else {
+        return Ok(());
+    };
+    let width_pt = placement.width_mm * PT_PER_MM;
+    let printed = text * width_pt / fig.width;
+    // A hundredth of a point of tolerance for the decimal widths of presets.
+    if printed + 0.005 >= placement.min_text_pt {
+        return Ok(());
+    }
+    let needed_mm = placement.min_text_pt / text * fig.width / PT_PER_MM;
+    Err(format!(
+        "{name}: its smallest text ({text} pt in a figure {:.0} mm wide) would print at {printed:.1} pt at {:.1} mm, below {}'s minimum of {} pt; give `submission: {{width: {}}}` (mm) or wider, or shorten the figure's longest labels (study names, captions of columns) so that it is drawn narrower",
+        fig.width / PT_PER_MM,
+        placement.width_mm,
+        placement.journal,
+        placement.min_text_pt,
+        (needed_mm * 10.0).ceil() / 10.0,
+    ))
+}
+
+/// The SVG of a figure restated at `width_pt` points wide (the height in proportion); the
+/// drawing itself is unchanged, its viewBox scales it.
+pub fn svg_at_width(svg: &str, natural: (f64, f64), width_pt: f64) -> String {
+    let height_pt = natural.1 * width_pt / natural.0;
+    let old = format!(
+        "width=\"{}pt\" height=\"{}pt\"",
+        fmt_num(natural.0),
+        fmt_num(natural.1)
+    );
+    svg.replacen(
+        &old,
+        &format!(
+            "width=\"{}pt\" height=\"{}pt\"",
+            fmt_num(width_pt),
+            fmt_num(height_pt)
+        ),
+        1,
+    )
+}
+
+fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// An SVG drawn into RGB pixels `width_pt` points wide at `dpi`: (width, height, RGB bytes),
+/// on white.
+pub fn rasterise(svg: &str, width_pt: f64, dpi: u32) -> Result<(u32, u32, Vec<u8>), String> {
+    let pixmap = pixmap(svg, width_pt, dpi)?;
+    let rgb = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    Ok((pixmap.width(), pixmap.height(), rgb))
+}
+
+fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, &super::SVG_OPTIONS)
+        .map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let size = tree.size();
+    // Pixels = inches × dpi; the tree's size is in CSS pixels (96 per inch).
+    let w_px = (width_pt / 72.0 * f64::from(dpi)).round();
+    let scale = w_px / f64::from(size.width());
+    let h_px = (f64::from(size.height()) * scale).round();
+    if w_px < 1.0 || h_px < 1.0 {
+        return Err("the figure is empty".into());
+    }
+    if (w_px as u64).saturating_mul(h_px as u64) > MAX_PIXELS {
+        return Err(format!(
+            "{w_px:.0} × {h_px:.0} pixels at {dpi} dpi is more than metareport draws ({} million pixels): lower `dpi` or the width",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(w_px as u32, h_px as u32).ok_or("the figure is too large")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let s = scale as f32;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(s, s),
+        &mut pixmap.as_mut(),
+    );
+    Ok(pixmap)
+}
+
+/// PNG `width_pt` points wide at `dpi`, the resolution stated in a pHYs chunk (8-bit RGB,
+/// on white).
+pub fn png(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
+    cached(svg, width_pt, dpi, None, || {
+        let (w, h, rgb) = rasterise(svg, width_pt, dpi)?;
+        encode_rgb_png(w, h, &rgb, dpi)
+    })
+}
+
+/// PNG of 8-bit RGB pixels with a pHYs chunk (fdeflate: fast, as compact as zlib's default
+/// for line art).
+pub fn encode_rgb_png(w: u32, h: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_compression(png::Compression::Fast);
+        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+        e.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppm,
+            yppu: ppm,
+            unit: png::Unit::Meter,
+        }));
+        let mut wr = e
+            .write_header()
+            .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+        wr.write_image_data(rgb)
+            .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    }
+    Ok(out)
+}
+
+type Slot = std::sync::Arc<std::sync::OnceLock<Result<Vec<u8>, String>>>;
+
+/// Rendered PNGs by (SVG hash, width, dpi, windows): the manuscript's Word file, the combined
+/// report's and the figure files draw the same picture once per build, even from parallel
+/// jobs (a second caller waits for the first). Entries live for the process (a build).
+static PNG_CACHE: std::sync::LazyLock<std::sync::Mutex<std::collections::BTreeMap<String, Slot>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn cached(
+    svg: &str,
+    width_pt: f64,
+    dpi: u32,
+    windows: Option<&[[f64; 2]]>,
+    make: impl FnOnce() -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, String> {
+    let key = format!(
+        "{}/{}/{dpi}/{:?}",
+        blake3::hash(svg.as_bytes()).to_hex(),
+        width_pt.to_bits(),
+        windows
+    );
+    let slot = {
+        let mut map = match PNG_CACHE.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        // Bounded: a build draws a few figures; a long-running `watch` should not grow.
+        if map.len() > 256 {
+            map.clear();
+        }
+        map.entry(key).or_default().clone()
+    };
+    slot.get_or_init(make).clone()
+}
+
+/// TIFF `width_pt` points wide at `dpi` (LZW, 8-bit RGB, no alpha, dpi in the file).
+pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
+    let (w, h, rgb) = rasterise(svg, width_pt, dpi)?;
+    tiff::encode(w, h, &rgb, dpi)
+}
+
+/// PNG of horizontal windows [top, bottom] (in the figure's points) of an SVG stacked on one
+/// another, `width_pt` wide at `dpi`: one page of a forest plot too tall for a page.
+pub fn png_windows(
+    svg: &str,
+    natural_width: f64,
+    windows: &[[f64; 2]],
+    width_pt: f64,
+    dpi: u32,
+) -> Result<Vec<u8>, String> {
+    cached(svg, width_pt, dpi, Some(windows), || {
+        png_windows_uncached(svg, natural_width, windows, width_pt, dpi)
+    })
+}
+
+fn png_windows_uncached(
+    svg: &str,
+    natural_width: f64,
+    windows: &[[f64; 2]],
+    width_pt: f64,
+    dpi: u32,
+) -> Result<Vec<u8>, String> {
+    let full = pixmap(svg, width_pt, dpi)?;
+    let px_per_pt = f64::from(full.width()) / natural_width;
+    let rows: Vec<(u32, u32)> = windows
+        .iter()
+        .map(|w| {
+            let a = ((w[0] * px_per_pt).round() as u32).min(full.height());
+            let b = ((w[1] * px_per_pt).round() as u32).clamp(a, full.height());
+            (a, b)
+        })
+        .collect();
+    let height: u32 = rows.iter().map(|(a, b)| b - a).sum();
+    let mut out =
+        resvg::tiny_skia::Pixmap::new(full.width(), height.max(1)).ok_or("the figure is empty")?;
+    let stride = full.width() as usize * 4;
+    let mut y = 0usize;
+    for (a, b) in rows {
+        let src = &full.data()[a as usize * stride..b as usize * stride];
+        out.data_mut()[y * stride..y * stride + src.len()].copy_from_slice(src);
+        y += (b - a) as usize;
+    }
+    let rgb: Vec<u8> = out
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    encode_rgb_png(out.width(), out.height(), &rgb, dpi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::canvas::{Align, Font};
+
+    fn fig(width: f64, size: f64) -> Figure {
+        Figure {
+            width,
+            height: 100.0,
+            marks: vec![Mark::Text {
+                x: 1.0,
+                baseline: 10.0,
+                text: "Study".into(),
+                font: Font::regular(size),
+                align: Align::Left,
+            }],
+            bands: None,
+        }
+    }
+
+    #[test]
+    fn text_scales_with_the_width() {
+        let p = Placement {
+            width_mm: 176.0,
+            min_text_pt: 8.0,
+            journal: "BMC".into(),
+        };
+        // 176 mm = 498.9 pt: an 8 pt figure 498.9 pt wide passes, 560 pt wide fails.
+        assert!(check_text("Fig. 1", &fig(498.0, 8.0), &p).is_ok());
+        let e = check_text("Fig. 1", &fig(560.0, 8.0), &p).unwrap_err();
+        assert!(e.contains("7.1 pt"), "{e}");
+        assert!(e.contains("width: 197.6"), "{e}");
+    }
+
+    #[test]
+    fn svg_size_is_restated() {
+        let svg = "<svg width=\"400pt\" height=\"200pt\" viewBox=\"0 0 1600 800\"></svg>";
+        assert_eq!(
+            svg_at_width(svg, (400.0, 200.0), 250.0),
+            "<svg width=\"250pt\" height=\"125pt\" viewBox=\"0 0 1600 800\"></svg>"
+        );
+    }
+}
