@@ -12,28 +12,23 @@ use crate::report::{compile, prisma_checklist, supplementary};
 use crate::spec::Spec;
 use crate::stats::analysis::Analysis;
 
-use super::produce::{figure_plot, figure_svg, manuscript_typst, report_typst};
+use super::produce::{document_figures, figure_plot, manuscript_typst, report_typst};
 
 fn failure(what: &str, e: String) -> Failure {
     Failure::Input(crate::diag::Diagnostic::file(what, e).into())
 }
 
-/// The in-memory files of a review's document: its figures' SVGs (under `prefix`) and the
-/// bibliography.
+/// The in-memory files of a review's document: its figures' SVGs (under `prefix`; a figure
+/// set over pages as one SVG per page), the bibliography and the journal style.
 fn files(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
     prefix: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let mut files: Vec<(String, Vec<u8>)> = (0..spec.figures.len())
-        .map(|fi| {
-            Ok((
-                format!("{prefix}{}", figure_ref(spec, &spec.figures[fi]).path),
-                figure_svg(spec, analyses, fi)?.into_bytes(),
-            ))
-        })
-        .collect::<Result<_, Failure>>()?;
+    // The same files as the PDF's (`produce::document_figures`): a figure set over pages is
+    // one SVG per page, each holding only its rows.
+    let mut files = document_figures(spec, analyses, prefix)?;
     files.push((
         "references.yml".into(),
         templates.references.clone().into_bytes(),

@@ -169,8 +169,8 @@ pub struct PoolArgs {
     /// Pool again without this study (repeatable; all named studies are left out together).
     #[arg(long = "exclude", value_name = "STUDY")]
     pub exclude: Vec<String>,
-    /// Compact JSON on one line (the default when stdout is not a terminal; pretty-printed on
-    /// a terminal).
+    /// Compact JSON on one line (pretty-printed otherwise, whether to a terminal, a pipe or a
+    /// file).
     #[arg(long)]
     pub compact: bool,
 }
@@ -314,11 +314,12 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     })?;
     let mut json = crate::results::outcome_json(o, &analysis);
     json.metareport = Some(crate::results::Tool::this());
-    // Written straight to stdout (no string of the whole file): pretty for a terminal or
-    // when asked, compact otherwise or with `--compact`; a closed pipe ends quietly.
-    use std::io::{IsTerminal, Write};
+    // Written straight to stdout (no string of the whole file): pretty, or compact with
+    // `--compact` — the same bytes whether it goes to a terminal, a pipe or a file; a closed
+    // pipe ends quietly.
+    use std::io::Write;
     let stdout = std::io::stdout();
-    let pretty = !a.compact && stdout.is_terminal();
+    let pretty = !a.compact;
     let mut w = std::io::BufWriter::new(stdout.lock());
     let written = if pretty {
         serde_json::to_writer_pretty(&mut w, &json)
