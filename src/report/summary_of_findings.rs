@@ -379,9 +379,10 @@ fn outcome_sentence(
     let (absolute_text, size) = match first {
         Some((x, source)) => (
             format!(
-                "At an assumed risk of {} per 1,000 with {} ({source}), this corresponds to {} per 1,000 (95% CI {} to {}",
+                "At an assumed risk of {} per 1,000 with {} ({source}), the pooled {} corresponds to {} per 1,000 (95% CI {} to {}",
                 per_1000(x.per_1000().assumed_risk),
                 lower_first(&sof.comparator),
+                m.code(),
                 fewer_more(x.per_1000().difference),
                 fewer_more(x.per_1000().difference_lower),
                 fewer_more(x.per_1000().difference_upper)

@@ -435,7 +435,7 @@ fn a_named_pipe_as_a_data_file_or_spec_is_refused_not_waited_on() {
     assert_eq!(f.exit_code(), 1);
     assert_eq!(
         f.to_string(),
-        "error: analyses/bcg.yaml:11:11: outcomes[0].data: `analyses/data/bcg.csv` is a named pipe (FIFO); only regular files are read"
+        "error: analyses/bcg.yaml:13:11: outcomes[0].data: `analyses/data/bcg.csv` is a named pipe (FIFO); only regular files are read"
     );
     std::fs::remove_file(&csv).unwrap();
     std::fs::copy(super::common::repo().join("analyses/data/bcg.csv"), &csv).unwrap();

@@ -152,7 +152,7 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     );
     // Figure and table references are numbers, citations are formatted by the PDF's style.
     assert!(text.contains("reported tuberculosis (Figure 1)"), "{text}");
-    assert!(text.contains("summarised in Table 1"));
+    assert!(text.contains("summarised in Table 2"), "{text}");
     assert!(text.contains("(Higgins & Thompson, 2002)"), "{text}");
     assert!(!text.contains('@'), "an unresolved reference: {text}");
     // The summary table: a header and one row of seven columns.
