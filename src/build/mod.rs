@@ -18,9 +18,9 @@ pub mod manifest;
 pub mod outdir;
 pub mod plan;
 pub mod produce;
-pub mod unprintable;
 pub mod submission;
 pub mod submission_plan;
+pub mod unprintable;
 
 use std::io::IsTerminal;
 use std::path::Path;

@@ -7,8 +7,8 @@
 //! (`summary_of_findings.rs`).
 pub mod compile;
 pub mod context;
-pub mod conversions;
 pub mod context_heterogeneity;
+pub mod conversions;
 pub mod counts;
 pub mod docx;
 pub mod format;

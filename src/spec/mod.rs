@@ -18,8 +18,8 @@ pub mod raw_heterogeneity;
 pub mod raw_rob;
 pub mod raw_sof;
 pub mod resolve;
-pub mod summary_of_findings;
 pub mod submission;
+pub mod summary_of_findings;
 pub mod yaml;
 
 use serde::Serialize;

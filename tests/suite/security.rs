@@ -452,7 +452,7 @@ fn a_named_pipe_as_a_data_file_or_spec_is_refused_not_waited_on() {
     std::fs::write(&spec, text.replace("data/bcg.csv", "data/dir.csv")).unwrap();
     assert_eq!(
         build_within(dir.path(), 30).unwrap_err().to_string(),
-        "error: analyses/bcg.yaml:11:11: outcomes[0].data: `analyses/data/dir.csv` is a directory, not a data file"
+        "error: analyses/bcg.yaml:13:11: outcomes[0].data: `analyses/data/dir.csv` is a directory, not a data file"
     );
 }
 

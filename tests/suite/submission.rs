@@ -152,11 +152,18 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     );
     // Figure and table references are numbers, citations are formatted by the PDF's style.
     assert!(text.contains("reported tuberculosis (Figure 1)"), "{text}");
-    assert!(text.contains("summarised in Table 2"), "{text}");
+    assert!(text.contains("summarised in Table 3"), "{text}");
     assert!(text.contains("(Higgins & Thompson, 2002)"), "{text}");
     assert!(!text.contains('@'), "an unresolved reference: {text}");
     // The summary table: a header and one row of seven columns.
-    let t = tables(&xml);
+    // (Table 1 is the meta-regression's coefficients, Table 2 the Summary of Findings.)
+    let all = tables(&xml);
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert!(
+        all[1][0][0].starts_with("BCG vaccine compared with no vaccination"),
+        "{all:?}"
+    );
+    let t = &all[2..];
     assert_eq!(t[0].len(), 2);
     assert!(t[0].iter().all(|r| r.len() == 7));
     assert_eq!(t[0][1][0], "Tuberculosis");
@@ -168,7 +175,7 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
         .iter()
         .filter(|(n, _)| n.starts_with("word/media/"))
         .collect();
-    assert_eq!(images.len(), 2);
+    assert_eq!(images.len(), 5);
     assert!(images.iter().all(|(_, b)| b.starts_with(b"\x89PNG")));
     let captions: Vec<&str> = paras
         .iter()
@@ -178,9 +185,14 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     assert_eq!(
         captions,
         [
-            "Table 1. Summary of the pooled results.",
+            "Table 1. Meta-regression of log risk ratios: Tuberculosis (13 studies). Coefficients on the scale of the analysis; QM = 16.36, df = 1, p < 0.001; QE = 30.73, df = 11, p = 0.001; pseudo-R² 76%.",
+            "Table 2. Summary of findings: absolute effects and the certainty of the evidence.",
+            "Table 3. Summary of the pooled results.",
             "Figure 1. Forest plot: Tuberculosis.",
-            "Figure 2. Funnel plot: Tuberculosis."
+            "Figure 2. Funnel plot: Tuberculosis.",
+            "Figure 3. Meta-regression of the log risk ratios on absolute latitude (degrees): Tuberculosis. Each circle is a study, its area proportional to its weight in the model; the line is the fitted effect with its confidence band.",
+            "Figure 4. Baujat plot: Tuberculosis. Each study's contribution to the heterogeneity against its influence on the pooled estimate.",
+            "Figure 5. GOSH plot: Tuberculosis. The pooled estimate and I² of the model fitted to subsets of the studies, as a two-dimensional histogram with the distribution of each above and to the right; the cross marks all studies."
         ]
     );
     // The reference list: one entry per work cited, in the PDF's style.

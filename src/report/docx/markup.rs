@@ -609,6 +609,30 @@ impl Walker {
         })
     }
 
+    /// The table or image a figure holds: `figure(table(…))`, `figure([#image(…)])`, or one
+    /// inside layout wrappers the PDF uses (`block(width: 100%)[#set text(…) #table(…)]`,
+    /// `box`, `align`, `pad`), looked for a few levels deep.
+    fn figure_body(&mut self, e: Expr, ctx: &Ctx, depth: usize) -> Option<FigureBody> {
+        if depth > 4 {
+            return None;
+        }
+        match e {
+            Expr::FuncCall(c) => match call_name(c).as_str() {
+                "table" => self.table(c, ctx).map(FigureBody::Table),
+                "image" | "fitted" | "sliced" => self.image(c).map(FigureBody::Image),
+                "block" | "box" | "align" | "pad" => positional(c)
+                    .into_iter()
+                    .find_map(|a| self.figure_body(a, ctx, depth + 1)),
+                _ => None,
+            },
+            Expr::ContentBlock(cb) => cb
+                .body()
+                .exprs()
+                .find_map(|x| self.figure_body(x, ctx, depth + 1)),
+            _ => None,
+        }
+    }
+
     fn figure(&mut self, call: ast::FuncCall, ctx: &Ctx) {
         let kind = match named(call, "kind") {
             Some(Expr::Ident(i)) if i.as_str() == "table" => Some(FigureKind::Table),
@@ -620,26 +644,10 @@ impl Walker {
             Some(e) => self.inline_expr(e, ctx),
             None => Vec::new(),
         };
-        let content = positional(call).into_iter().next();
-        let body = match content {
-            Some(Expr::FuncCall(c)) => match call_name(c).as_str() {
-                "table" => self.table(c, ctx).map(FigureBody::Table),
-                "image" | "fitted" | "sliced" => self.image(c).map(FigureBody::Image),
-                _ => None,
-            },
-            Some(Expr::ContentBlock(cb)) => {
-                // `figure([#image(…)])` or `figure[#table(…)]`.
-                cb.body().exprs().find_map(|e| match e {
-                    Expr::FuncCall(c) => match call_name(c).as_str() {
-                        "table" => self.table(c, ctx).map(FigureBody::Table),
-                        "image" | "fitted" | "sliced" => self.image(c).map(FigureBody::Image),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-            }
-            _ => None,
-        };
+        let body = positional(call)
+            .into_iter()
+            .next()
+            .and_then(|e| self.figure_body(e, ctx, 0));
         let Some(body) = body else {
             self.warn(format!(
                 "the figure `#{}` holds neither a table nor an image the Word writer understands: it is left out",

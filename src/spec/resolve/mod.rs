@@ -23,8 +23,8 @@ mod risk_of_bias;
 mod sensitivity;
 mod studies;
 mod subgroups;
-mod summary_of_findings;
 mod submission;
+mod summary_of_findings;
 mod vocabulary;
 
 use std::collections::BTreeMap;
