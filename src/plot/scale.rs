@@ -2,6 +2,7 @@
 //! onto a span of points, with round ticks (1–2–2.5–5 steps), or ratio ticks (1–2–5 per
 //! decade) for effects on the log scale.
 
+use super::axis::nice_step;
 use crate::report::format;
 use crate::stats::Measure;
 
@@ -114,27 +115,6 @@ pub fn effect_title(measure: Measure) -> String {
         Measure::ZCOR => "Fisher's z".into(),
         m => m.label().into(),
     }
-}
-
-/// A round step near `x`: 1, 2, 2.5 or 5 times a power of ten.
-pub fn nice_step(x: f64) -> f64 {
-    if !(x.is_finite() && x > 0.0) {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    let f = x / p;
-    let n = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 2.5 {
-        2.5
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    n * p
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::stats::influence::Influence;
 use crate::stats::meta_regression::{
     Centre, MetaRegression, MetaRegressionOptions, ModeratorValues,
 };
-use crate::stats::{Measure, Tau2Method};
+use crate::stats::Measure;
 
 /// A number with three significant digits (at least none, at most six decimals), true minus.
 pub fn sig3(x: f64) -> String {
@@ -32,18 +32,6 @@ fn and_list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn tau2_ref(m: Tau2Method) -> &'static str {
-    match m {
-        Tau2Method::DL => "dersimonian1986",
-        Tau2Method::REML | Tau2Method::ML => "viechtbauer2005",
-        Tau2Method::PM => "paule1982",
-        Tau2Method::HS => "hunter2004",
-        Tau2Method::SJ => "sidik2005",
-        Tau2Method::HE => "hedges1985",
-        Tau2Method::EB => "morris1983",
     }
 }
 
@@ -179,7 +167,7 @@ fn mr_methods(o: &Outcome, a: &Analysis, m: &MetaRegressionOptions, single: bool
         "effects": effects_name(o.options.measure),
         "random": matches!(m.effects, Effects::Random(_)),
         "tau2": match m.effects { Effects::Random(t) => t.name(), Effects::Fixed => "" },
-        "tau2_ref": match m.effects { Effects::Random(t) => tau2_ref(t), Effects::Fixed => "" },
+        "tau2_ref": match m.effects { Effects::Random(t) => super::methods::tau2_reference(t), Effects::Fixed => "" },
         "knha": m.test == CiMethod::Hksj,
         "moderators": and_list(&moderators),
         "several": m.moderators.len() > 1,
