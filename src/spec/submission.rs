@@ -13,8 +13,7 @@ use crate::plot::export::Format;
 #[serde(deny_unknown_fields)]
 pub struct RawSubmission {
     /// The journal whose figure rules apply: `plos`, `bmj`, `lancet`, `jama`, `bmc`,
-    /// `elsevier`, `wiley` or `generic` (the user guide's chapter on the submission package
-    /// lists each preset with its source).
+    /// `elsevier`, `wiley` or `generic` (README lists each preset with its source).
     pub journal: Option<String>,
     /// Printed width of the figures: `single` or `double` (the journal's column widths), or
     /// a width in millimetres.
