@@ -139,6 +139,9 @@ pub struct OutcomeResults<'a> {
     studies: Studies<'a>,
     conversions: Value,
     excluded: &'a [crate::stats::analysis::ExcludedStudy],
+    /// Studies that did not report the outcome (empty outcome cells): listed, not analysed.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    missing: &'a [crate::stats::analysis::MissingStudy],
     overall: &'a crate::stats::analysis::Pool,
     overall_presentation_scale: Option<Presentation>,
     subgroups: &'a Option<crate::stats::analysis::Subgroups>,
@@ -155,7 +158,7 @@ pub struct OutcomeResults<'a> {
 /// The counts the manuscript prints (`report::counts`: a study reported the outcome when it has
 /// data for it, whether it contributed or was not estimable), overall and per subgroup.
 fn counts_json(a: &Analysis) -> Value {
-    let one = |c: crate::report::counts::Counts| json!({"reported": c.reported(), "contributed": c.contributed, "not_estimable": c.not_estimable.len(), "participants": c.participants});
+    let one = |c: crate::report::counts::Counts| json!({"reported": c.reported(), "contributed": c.contributed, "not_estimable": c.not_estimable.len(), "no_data": c.no_data.len(), "participants": c.participants});
     json!({
         "overall": one(crate::report::counts::Counts::overall(a)),
         "subgroups": a.subgroups.as_ref().map(|sg| sg.groups.iter().map(|g| json!({"name": g.name, "counts": one(crate::report::counts::Counts::subgroup(a, g))})).collect::<Vec<_>>()),
@@ -197,6 +200,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         studies: Studies(a),
         conversions: conversions_json(o),
         excluded: &a.excluded,
+        missing: &a.missing,
         overall: &a.overall,
         overall_presentation_scale: presentation,
         subgroups: &a.subgroups,

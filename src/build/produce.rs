@@ -61,8 +61,7 @@ pub fn analyse_spec(spec: &Spec) -> Result<Vec<Analysis>, Failure> {
         .iter()
         .map(|o| {
             check_work(&spec.file, o)?;
-            crate::stats::analyse(o.studies.clone(), &o.options)
-                .map_err(|e| analysis_failure(spec, o, e))
+            o.analyse().map_err(|e| analysis_failure(spec, o, e))
         })
         .collect()
 }

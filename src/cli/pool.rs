@@ -229,6 +229,8 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     };
     let outcome = RawOutcome {
         risk_of_bias: None,
+        missing: None,
+        duplicate_labels: None,
         conversions: None,
         id: "pool".into(),
         title: name.clone(),
@@ -302,7 +304,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         .map_err(Failure::Input)?;
     let o = &spec.outcomes[0];
     crate::build::produce::check_work(&spec.file, o)?;
-    let analysis = crate::stats::analyse(o.studies.clone(), &o.options).map_err(|e| match e {
+    let analysis = o.analyse().map_err(|e| match e {
         // Cells of the data file, named by the file's columns.
         e @ crate::stats::AnalysisError::InvalidData(_) => {
             crate::build::analysis_failure(&spec, o, e)

@@ -177,6 +177,10 @@ pub struct Bound {
     pub lines: Vec<usize>,
     /// What was converted in each study (`data/convert.rs`), parallel to `studies`.
     pub conversions: Vec<Vec<crate::stats::convert::Conversion>>,
+    /// The index in the table's rows of each study, parallel to `studies`.
+    pub rows: Vec<usize>,
+    /// Rows without outcome data (studies that did not report the outcome), in table order.
+    pub missing: Vec<super::studies::MissingRow>,
 }
 
 /// [`bind_studies_with`] with the default conversion settings.
@@ -206,6 +210,40 @@ pub fn bind_studies_with(
     subgroup: Option<&str>,
     label: Option<&[LabelPart]>,
     conv: &super::convert::Settings,
+) -> Result<Bound, Vec<Diagnostic>> {
+    bind_studies_policy(
+        table,
+        kind,
+        map,
+        subgroup,
+        label,
+        conv,
+        super::studies::RowPolicy::default(),
+    )
+}
+
+/// The label template as the spec wrote it, from its parts.
+fn template_text(table: &Table, parts: &[LabelPart]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            LabelPart::Text(t) => t.clone(),
+            LabelPart::Column(i) => format!("{{{}}}", table.headers[*i]),
+        })
+        .collect()
+}
+
+/// [`bind_studies_with`] with the spec's rules for rows without outcome data and repeated
+/// labels (`data/studies.rs`): a row whose outcome cells are all empty or `NA` is a
+/// [`super::studies::MissingRow`] (or an error under `MissingPolicy::Error`).
+pub fn bind_studies_policy(
+    table: &Table,
+    kind: InputKind,
+    map: &BTreeMap<String, String>,
+    subgroup: Option<&str>,
+    label: Option<&[LabelPart]>,
+    conv: &super::convert::Settings,
+    policy: super::studies::RowPolicy,
 ) -> Result<Bound, Vec<Diagnostic>> {
     let convertible = super::convert::has_sources(table, kind, map);
     let mut errors = Vec::new();
@@ -243,29 +281,80 @@ pub fn bind_studies_with(
             "there are no studies: the table has a header but no rows",
         )]);
     }
+    let label_col = match label {
+        Some(_) => None,
+        None => study,
+    };
     let study = study.unwrap_or(0);
     let mut out = Bound::default();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for row in &table.rows {
+    let mut names: Vec<String> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cell = |i: usize| row.cells.get(i).cloned().unwrap_or(super::Cell::Empty);
+            match label {
+                Some(parts) => parts
+                    .iter()
+                    .map(|p| match p {
+                        LabelPart::Text(t) => t.clone(),
+                        LabelPart::Column(i) => cell(*i).display().trim().to_string(),
+                    })
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+                None => cell(study).display().trim().to_string(),
+            }
+        })
+        .collect();
+    let template = label.map(|parts| template_text(table, parts));
+    errors.extend(super::studies::unique_labels(
+        table,
+        &mut names,
+        policy.duplicates,
+        study_col,
+        template.as_deref(),
+        label,
+        kind,
+        map,
+    ));
+    for (ri, (row, name)) in table.rows.iter().zip(names).enumerate() {
         let cell = |i: usize| row.cells.get(i).cloned().unwrap_or(super::Cell::Empty);
-        let name = match label {
-            Some(parts) => parts
-                .iter()
-                .map(|p| match p {
-                    LabelPart::Text(t) => t.clone(),
-                    LabelPart::Column(i) => cell(*i).display().trim().to_string(),
-                })
-                .collect::<String>()
-                .trim()
-                .to_string(),
-            None => cell(study).display().trim().to_string(),
-        };
         if name.is_empty() {
-            errors.push(table.error(row, Some(study), "the study label is empty"));
+            let mut d = table.error(row, label_col, "the study label is empty");
+            if let Some(t) = &template {
+                d.message = format!("the study label (`label: \"{t}\"`) is empty");
+                d.field = Some("label".into());
+            }
+            errors.push(d);
             continue;
         }
-        if let Some(first) = seen.insert(name.clone(), row.line) {
-            errors.push(table.error(row, Some(study), format!("study \"{name}\" appears twice (first on line {first}); study labels must be unique")));
+        if let Some(columns) = super::studies::missing_columns(table, row, kind, map) {
+            let sub = sub_col
+                .and_then(|(_, c)| c)
+                .map(|c| cell(c).display().trim().to_string());
+            match policy.missing {
+                super::studies::MissingPolicy::Exclude => {
+                    out.missing.push(super::studies::MissingRow {
+                        name,
+                        subgroup: sub.filter(|g| !g.is_empty()),
+                        line: row.line,
+                        columns,
+                    });
+                }
+                super::studies::MissingPolicy::Error => {
+                    let mut d = table.error(
+                        row,
+                        table.column(column_for(&columns[0], map)),
+                        format!(
+                            "study \"{name}\": no outcome data (the cells {} are empty)",
+                            columns.join(", ")
+                        ),
+                    );
+                    d.hint = Some("fill the cells, or drop `missing: error` to list the study as not reporting the outcome (left out of the pooling)".into());
+                    errors.push(d);
+                }
+            }
+            continue;
         }
         let mut values = Vec::with_capacity(value_cols.len());
         let mut given = Vec::with_capacity(value_cols.len());
@@ -333,6 +422,7 @@ pub fn bind_studies_with(
             });
             out.lines.push(row.line);
             out.conversions.push(done);
+            out.rows.push(ri);
         }
     }
     if errors.is_empty() {

@@ -7,7 +7,10 @@
 //! `t_value` / `p_value` of the two-group comparison; the mean and/or SD from `median_x` with
 //! `q1_x, q3_x` and/or `min_x, max_x`. For an estimate with its CI (hazard ratios), when
 //! `estimate, lower, upper` are empty or absent: `o_minus_e, v`, or `logrank_p, events, n_t,
-//! n_c, direction` (`direction`: `<1` or `>1`, the side of 1 the HR lies on).
+//! n_c, direction`. A two-sided p-value has no sign; Tierney et al. (2007) take it from which
+//! arm had more events than expected: `direction` is the sign of O − E in the experimental
+//! arm, `O<E` (fewer events than expected there: HR < 1) or `O>E` (HR > 1); `<1` and `>1`
+//! (the side of 1 the hazard ratio lies on) say the same. An empty `direction` is an error.
 
 use std::collections::BTreeMap;
 
@@ -398,14 +401,14 @@ fn hazard_ratio(
         let (n1, n2) = (c.get("n_t"), c.get("n_c"));
         let dir = c.text("direction");
         let below = match dir.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("<1" | "< 1" | "lower" | "below") => Some(true),
-            Some(">1" | "> 1" | "higher" | "above") => Some(false),
+            Some("o<e" | "o < e" | "<1" | "< 1") => Some(true),
+            Some("o>e" | "o > e" | ">1" | "> 1") => Some(false),
             Some(other) => {
-                c.err("direction", format!("`direction` must be `<1` or `>1` (the side of 1 the hazard ratio lies on), found \"{other}\""));
+                c.err("direction", format!("`direction` is the sign of O − E in the experimental arm: `O<E` (fewer events than expected, HR < 1) or `O>E` (HR > 1); found \"{other}\""));
                 return None;
             }
             None => {
-                c.err("direction", "a log-rank p-value has no direction: give `direction` `<1` or `>1` (the side of 1 the hazard ratio lies on)".into());
+                c.err("direction", "a log-rank p-value has no sign: give `direction`, the sign of O − E in the experimental arm (Tierney 2007): `O<E` (fewer events than expected, HR < 1) or `O>E` (HR > 1)".into());
                 return None;
             }
         }?;

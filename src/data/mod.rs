@@ -3,11 +3,13 @@
 //!
 //! - `table.rs`: a [`Table`] of text/number cells with the line of every row, from a CSV or
 //!   XLSX file or from rows written inline in the spec;
-//! - `bind.rs`: columns → [`crate::stats::StudyInput`], with file:line errors for every bad cell.
+//! - `bind.rs`: columns → [`crate::stats::StudyInput`], with file:line errors for every bad cell;
+//! - `studies.rs`: rows without outcome data, repeated study labels.
 
 pub mod bind;
 pub mod convert;
 pub mod sheet_limits;
+pub mod studies;
 pub mod table;
 
 pub use bind::{InputKind, bind_studies};

@@ -265,7 +265,7 @@ fn stage(
         let mut analyses = Vec::new();
         let mut failed = false;
         for o in &spec.outcomes {
-            match crate::stats::analyse(o.studies.clone(), &o.options) {
+            match o.analyse() {
                 Ok(a) => analyses.push(a),
                 Err(e) => {
                     if let Some(g) = generated.outcomes.iter().find(|g| g.id == o.id) {

@@ -242,6 +242,9 @@ fn counts_context(c: &Counts) -> Value {
         "not_estimable_studies": c.not_estimable.iter().map(|n| json!({"study": n.study, "reason": n.reason})).collect::<Vec<_>>(),
         "named": named,
         "reasons": reasons,
+        "no_data": c.no_data.len(),
+        "no_data_words": format::count_at_sentence_start(c.no_data.len()),
+        "no_data_studies": if c.no_data.len() <= NAMES_IN_TEXT_AT_MOST { c.no_data.clone() } else { Vec::new() },
     })
 }
 

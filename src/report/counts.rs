@@ -10,9 +10,9 @@
 //! and its participants in the totals. Participants are counted over every study that
 //! reported the outcome. So: reported = contributed + not estimable.
 //!
-//! A third category, studies that *did not report the outcome* (missing outcome data), is
-//! counted apart from `reported` when the data can say so: add it as a field beside
-//! `not_estimable`, and leave `reported()` as it is.
+//! A third category, studies that *did not report the outcome* (their outcome cells are
+//! empty or `NA`), is counted apart, in `no_data`: they are listed in the forest plot but are
+//! not among the studies that reported the outcome, and their participants are not counted.
 
 use serde::Serialize;
 
@@ -53,6 +53,9 @@ pub struct Counts {
     /// Participants of every study that reported the outcome; `None` when the data do not
     /// give group sizes (estimates with CIs, yi/vi).
     pub participants: Option<f64>,
+    /// Studies that did not report the outcome (no data): listed, not counted in
+    /// `reported()`, in input order.
+    pub no_data: Vec<String>,
 }
 
 impl Counts {
@@ -114,6 +117,10 @@ impl Counts {
             contributed: contributing.len(),
             not_estimable,
             participants,
+            no_data: a
+                .missing_in(subgroup)
+                .map(|(_, m)| m.study.clone())
+                .collect(),
         }
     }
 }

@@ -70,6 +70,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "not-estimable.typ.j2",
         include_str!("../../templates/not-estimable.typ.j2"),
     ),
+    (
+        "no-data.typ.j2",
+        include_str!("../../templates/no-data.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.

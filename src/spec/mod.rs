@@ -143,6 +143,8 @@ pub struct Outcome {
     /// The line of the data (or spec, for inline rows) each study came from.
     #[serde(skip)]
     pub lines: Vec<usize>,
+    /// Studies whose outcome cells are empty: listed, not analysed (`Outcome::analyse`).
+    pub missing: Vec<crate::stats::analysis::MissingStudy>,
     /// What was converted before pooling, by study label (`data/convert.rs`).
     pub conversions: std::collections::BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
     /// The conversion settings in force (`conversions:`; metafor's defaults).

@@ -46,7 +46,15 @@ impl Preset {
                 i2: Some(RawI2::FromTau2),
                 i2_ci: Some(I2Interval::QProfile),
                 level: Some(0.95),
-                continuity: None,
+                // escalc's defaults: add = 1/2, to = "only0", drop00 = FALSE (double-zero
+                // studies kept, 0.5 added to their cells). rma.mh and rma.peto drop them
+                // (drop00 = TRUE): `model.rs` follows the pooling chosen.
+                continuity: Some(RawContinuity {
+                    add: Some(0.5),
+                    to: Some(RawCorrectTo::OnlyZero),
+                    kind: Some(RawCorrectionKind::Constant),
+                    double_zero: Some(RawDoubleZero::Include),
+                }),
                 se_from_ci: Some(RawSeFromCi::Exact),
             },
             Preset::Revman5 => RawModel {

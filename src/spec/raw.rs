@@ -311,6 +311,12 @@ pub struct RawOutcome {
     pub columns: Option<BTreeMap<String, String>>,
     /// Study label built from columns, e.g. `"{study} {year}"` (default: the `study` column).
     pub label: Option<String>,
+    /// Two rows with the same label: `error` (default; the message proposes a label that
+    /// tells them apart) or `suffix` (a letter in row order: "Breddin 1980a", "Breddin 1980b").
+    pub duplicate_labels: Option<crate::data::studies::DuplicatePolicy>,
+    /// A row whose outcome cells are all empty or `NA`: `exclude` (default; the study is
+    /// listed as not reporting the outcome and left out of the pooling, as RevMan) or `error`.
+    pub missing: Option<crate::data::studies::MissingPolicy>,
     /// Effect measure.
     pub measure: Measure,
     /// How values reported instead of mean/SD (medians, SEs, CIs, ...) are converted.

@@ -450,7 +450,7 @@ fn build_check_and_a_build_with_nothing_to_do_print_the_notes_kept_in_notes_txt(
     std::fs::create_dir_all(tmp.path().join("analyses")).unwrap();
     std::fs::write(
         tmp.path().join("analyses/z.yaml"),
-        "title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {study: A 2001, events_t: 0, total_t: 50, events_c: 4, total_c: 51}\n      - {study: B 2002, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n      - {study: C 2003, events_t: 0, total_t: 30, events_c: 0, total_c: 31}\n",
+        "title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    model: {continuity: {double_zero: exclude}}\n    rows:\n      - {study: A 2001, events_t: 0, total_t: 50, events_c: 4, total_c: 51}\n      - {study: B 2002, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n      - {study: C 2003, events_t: 0, total_t: 30, events_c: 0, total_c: 31}\n",
     )
     .unwrap();
     let note = "note: analyses/z.yaml: outcome `m`: a continuity correction of 0.5 was added to the cells of A 2001";

@@ -145,7 +145,7 @@ fn a_study_that_cannot_be_estimated_is_shown_and_counted() {
     std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
     std::fs::write(
         dir.path().join("analyses/zeros.yaml"),
-        "title: T\noutcomes:\n  - id: m\n    title: M\n    measure: OR\n    rows:\n      - {study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: Nothing happened, events_t: 0, total_t: 40, events_c: 0, total_c: 41}\n      - {study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n",
+        "title: T\noutcomes:\n  - id: m\n    title: M\n    measure: OR\n    model:\n      continuity:\n        double_zero: exclude\n    rows:\n      - {study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}\n      - {study: Nothing happened, events_t: 0, total_t: 40, events_c: 0, total_c: 41}\n      - {study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}\n",
     )
     .unwrap();
     built(dir.path());

@@ -8,6 +8,7 @@
 //! | `heterogeneity` | meta-regression, permutation test, influence, Baujat, GOSH against metafor |
 //! | `data_files` | Excel workbooks, baseline characteristics |
 //! | `conversions` | conversions before pooling (median/IQR, combined arms, SD from SE/CI/t/p, log HR) against R at 1e-6 |
+//! | `studies` | rows without outcome data, repeated labels, the metafor preset's double-zero studies, multi-arm trials against metafor |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
@@ -50,5 +51,6 @@ mod reference;
 mod risk_of_bias;
 mod security;
 mod spec_errors;
+mod studies;
 mod submission;
 mod summary_of_findings;

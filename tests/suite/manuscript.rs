@@ -449,7 +449,7 @@ fn a_long_list_of_studies_that_did_not_contribute_is_a_table_not_a_sentence() {
     }
     std::fs::write(
         dir.path().join("analyses/z.yaml"),
-        format!("title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    rows:\n      - {{study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n{rows}    small_study: {{egger: true}}\nmanuscript:\n  figures: [{{kind: funnel, outcomes: [m]}}]\n"),
+        format!("title: Z\noutcomes:\n  - id: m\n    title: Deaths\n    measure: OR\n    model:\n      continuity:\n        double_zero: exclude\n    rows:\n      - {{study: A, events_t: 3, total_t: 50, events_c: 9, total_c: 51}}\n      - {{study: B, events_t: 7, total_t: 80, events_c: 12, total_c: 77}}\n{rows}    small_study: {{egger: true}}\nmanuscript:\n  figures: [{{kind: funnel, outcomes: [m]}}]\n"),
     )
     .unwrap();
     built(dir.path());

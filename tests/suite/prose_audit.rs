@@ -563,6 +563,8 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
 
     sof_audit(&mut a, review, &results, &results_text, &source);
 
+    conversions_audit(&mut a, review, &results, &methods_text);
+
     // Counts: the text, the summary table, results.json's data and the forest plot agree.
     for o in results["outcomes"].as_array().unwrap() {
         let title = o["title"].as_str().unwrap();
@@ -654,6 +656,70 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                 a.problems.push(format!(
                     "{review}/{id}: the results do not say \"{phrase}\""
                 ));
+            }
+        }
+        // Studies without data for the outcome: counted apart, said, listed in the forest.
+        let missing: Vec<&str> = o["missing"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|s| s["study"].as_str()).collect())
+            .unwrap_or_default();
+        let no_data = c["no_data"].as_u64().unwrap_or(0) as usize;
+        a.counts += 1;
+        if no_data != missing.len() {
+            a.problems.push(format!(
+                "{review}/{id}: results.json counts {no_data} studies without data but lists {}",
+                missing.len()
+            ));
+        }
+        if !missing.is_empty() {
+            a.counts += 1;
+            let phrase = format!(
+                "{} further {} did not report {} and {} not included in the analysis",
+                count_words(missing.len()),
+                if missing.len() == 1 {
+                    "study".to_string()
+                } else {
+                    format!(
+                        "studies{}",
+                        if missing.len() <= 3 {
+                            format!(" ({})", missing.join(", "))
+                        } else {
+                            String::new()
+                        }
+                    )
+                },
+                title.to_lowercase(),
+                if missing.len() == 1 { "was" } else { "were" }
+            );
+            let phrase = if missing.len() == 1 {
+                phrase.replace(" study did", &format!(" study ({}) did", missing[0]))
+            } else {
+                phrase
+            };
+            if !has(&results_text, &phrase) {
+                a.problems.push(format!(
+                    "{review}/{id}: the results do not say \"{phrase}\""
+                ));
+            }
+            if let Some(svg) = svgs.get(&format!("forest-{id}.svg")) {
+                let texts = svg_texts(svg);
+                for m in &missing {
+                    a.counts += 1;
+                    let rows: Vec<f64> = texts
+                        .iter()
+                        .filter(|(_, t)| t == m)
+                        .map(|(y, _)| *y)
+                        .collect();
+                    let listed = rows.len() == 1
+                        && texts
+                            .iter()
+                            .any(|(y, t)| (y - rows[0]).abs() < 0.5 && t == "Not estimable");
+                    if !listed {
+                        a.problems.push(format!(
+                            "{review}/{id}: the forest plot does not list {m} once as \"Not estimable\""
+                        ));
+                    }
+                }
             }
         }
         if let Some(groups) = o["counts"]["subgroups"].as_array() {
@@ -1020,6 +1086,66 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
 
 /// The default project's reviews and the test reviews, in one project, in `style`.
 /// "62 fewer" / "15 more", as a Summary of Findings table prints a difference per 1,000.
+/// The methods' conversion sentence: each conversion named with exactly the studies
+/// results.json lists for it (per outcome when the review has several), and no conversion
+/// named that results.json does not list.
+fn conversions_audit(a: &mut Audit, review: &str, results: &Value, methods_text: &str) {
+    use metareport::stats::convert::Method;
+    let outs = results["outcomes"].as_array().unwrap();
+    let several = outs.len() > 1;
+    let and_list = |items: &[String]| -> String {
+        match items {
+            [] => String::new(),
+            [a] => a.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    for m in Method::ALL {
+        let mut parts = Vec::new();
+        let mut converted = 0;
+        for o in outs {
+            let mut names: Vec<String> = Vec::new();
+            for c in o["conversions"].as_array().into_iter().flatten() {
+                if c["method"] == m.code() {
+                    let s = c["study"].as_str().unwrap().to_string();
+                    if !names.contains(&s) {
+                        names.push(s);
+                    }
+                }
+            }
+            if names.is_empty() {
+                continue;
+            }
+            converted += names.len();
+            let list = and_list(&names);
+            parts.push(if several {
+                format!("{list} in {}", o["title"].as_str().unwrap().to_lowercase())
+            } else {
+                list
+            });
+        }
+        a.settings += 1;
+        let named = has(methods_text, m.describe());
+        if converted == 0 {
+            if named {
+                a.problems.push(format!(
+                    "{review}: the methods name the conversion \"{}\", which results.json does not list",
+                    m.describe()
+                ));
+            }
+            continue;
+        }
+        a.counts += 1;
+        let phrase = format!("{} for {}", m.describe(), and_list(&parts));
+        if !has(methods_text, &phrase) {
+            a.problems.push(format!(
+                "{review}: the methods do not say \"{phrase}\" ({converted} studies converted)"
+            ));
+        }
+    }
+}
+
 fn fewer_more(x: f64) -> String {
     format!(
         "{} {}",
@@ -1142,6 +1268,16 @@ fn audit_project(style: &str) -> tempfile::TempDir {
     std::fs::copy(
         repo().join("tests/fixtures/audit/stroke-los.csv"),
         data.join("stroke-los.csv"),
+    )
+    .unwrap();
+    // The conversions review (medians, SEs, CIs, t and p values, O − E, log-rank p-values).
+    let conv = repo().join("tests/fixtures/projects/conversions/analyses");
+    for f in ["stay.csv", "survival.csv"] {
+        std::fs::copy(conv.join("data").join(f), data.join(f)).unwrap();
+    }
+    std::fs::copy(
+        conv.join("conversions.yaml"),
+        dir.path().join("analyses/conversions.yaml"),
     )
     .unwrap();
     // The Summary of Findings test review (tests/fixtures/grade/).

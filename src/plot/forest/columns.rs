@@ -268,6 +268,11 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
                     cell("Not estimable", regular()),
                 )
             }
+            Row::Missing(j) => (
+                cell(a.missing[*j].study.clone(), regular()),
+                None,
+                cell("Not estimable", regular()),
+            ),
             Row::Total {
                 label,
                 pool_of: pr,

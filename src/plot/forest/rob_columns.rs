@@ -39,6 +39,7 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Vec<Column> {
                     let name = match r {
                         Row::Study(i) => Some(a.name(&a.studies[*i])),
                         Row::Excluded(i) => Some(a.inputs[*i].name.as_str()),
+                        Row::Missing(j) => Some(a.missing[*j].study.as_str()),
                         _ => None,
                     }?;
                     let level = rob.row(rob.of(name)?)[ci];

@@ -15,6 +15,9 @@ pub(super) enum Row {
     Study(usize),
     /// A study the analysis could not use (input index): shown as "Not estimable", as RevMan.
     Excluded(usize),
+    /// A study without data for the outcome (index into `Analysis::missing`): its cells
+    /// empty, "Not estimable", as RevMan lists a study that did not report the outcome.
+    Missing(usize),
     Total {
         label: String,
         pool_of: PoolRef,
@@ -33,7 +36,7 @@ impl Row {
     pub(super) fn may_start(&self) -> u8 {
         match self {
             Row::Header(_) => 2,
-            Row::Study(_) | Row::Excluded(_) => 1,
+            Row::Study(_) | Row::Excluded(_) | Row::Missing(_) => 1,
             _ => 0,
         }
     }
@@ -56,14 +59,17 @@ pub(super) fn pool_of(a: &Analysis, r: PoolRef) -> &Pool {
 /// The rows of a set of included studies together with the excluded studies of the same
 /// subgroup (or all of them), in input order.
 fn study_rows(a: &Analysis, members: &[usize], subgroup: Option<&str>) -> Vec<Row> {
-    let mut rows: Vec<(usize, Row)> = members
+    let mut rows: Vec<((usize, u8), Row)> = members
         .iter()
-        .map(|&i| (a.studies[i].input, Row::Study(i)))
+        .map(|&i| ((a.studies[i].input, 1), Row::Study(i)))
         .collect();
     for e in &a.excluded {
         if subgroup.is_none() || a.inputs[e.input].subgroup.as_deref() == subgroup {
-            rows.push((e.input, Row::Excluded(e.input)));
+            rows.push(((e.input, 1), Row::Excluded(e.input)));
         }
+    }
+    for (j, m) in a.missing_in(subgroup) {
+        rows.push((m.sort_key(), Row::Missing(j)));
     }
     rows.sort_by_key(|(k, _)| *k);
     rows.into_iter().map(|(_, r)| r).collect()
@@ -158,6 +164,23 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
                 }
                 rows.push(Row::Text(heterogeneity_line(&group.pool)));
                 rows.push(Row::Text(overall_line(&group.pool)));
+            }
+            rows.push(Row::Blank);
+        }
+        // Studies without data in a subgroup no analysed study belongs to.
+        let mut orphans: Vec<&str> = Vec::new();
+        for m in &a.missing {
+            let g = m.subgroup.as_deref().unwrap_or("");
+            if !sg.groups.iter().any(|x| x.name == g) && !orphans.contains(&g) {
+                orphans.push(g);
+            }
+        }
+        for g in orphans {
+            rows.push(Row::Header(g.to_string()));
+            for (j, m) in a.missing.iter().enumerate() {
+                if m.subgroup.as_deref().unwrap_or("") == g {
+                    rows.push(Row::Missing(j));
+                }
             }
             rows.push(Row::Blank);
         }

@@ -14,12 +14,16 @@ pub(super) struct OutcomeData {
     /// Standard column name → column in the data.
     pub map: BTreeMap<String, String>,
     pub kind: InputKind,
-    pub label: Option<Vec<bind::LabelPart>>,
     pub studies: Vec<StudyInput>,
     /// The source line of each study.
     pub lines: Vec<usize>,
     /// What was converted, by study label.
     pub conversions: BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
+    /// Each study's index in the table's rows, by study label (bound with the outcome's own
+    /// conversion settings: what sorts or reads other columns uses this, never a re-binding).
+    pub row_of: BTreeMap<String, usize>,
+    /// Rows without outcome data, in table order.
+    pub missing: Vec<crate::data::studies::MissingRow>,
 }
 
 pub(super) fn kind_of(k: RawInput) -> InputKind {
@@ -166,14 +170,15 @@ pub(super) fn outcome_data(
         None => None,
     };
     let conv = super::conversions::settings(o);
-    let (studies, lines, conversions): (Vec<StudyInput>, Vec<usize>, _) =
-        match bind::bind_studies_with(
+    let (studies, lines, conversions, row_of, missing): (Vec<StudyInput>, Vec<usize>, _, _, _) =
+        match bind::bind_studies_policy(
             &table,
             kind,
             &map,
             subgroup_col.as_deref(),
             label.as_deref(),
             &conv,
+            super::missing::policy(o),
         ) {
             Ok(b) => {
                 let conversions = b
@@ -183,22 +188,41 @@ pub(super) fn outcome_data(
                     .filter(|(_, c)| !c.is_empty())
                     .map(|(s, c)| (s.name.clone(), c))
                     .collect();
-                (b.studies, b.lines, conversions)
+                let row_of = b
+                    .studies
+                    .iter()
+                    .zip(&b.rows)
+                    .map(|(s, &i)| (s.name.clone(), i))
+                    .collect();
+                (b.studies, b.lines, conversions, row_of, b.missing)
             }
             Err(ds) => {
                 r.diags.extend(ds);
                 return None;
             }
         };
+    if studies.is_empty() && !missing.is_empty() {
+        r.error(
+            path,
+            format!(
+                "no study has data for this outcome: the outcome cells of all {} rows of {} are empty",
+                missing.len(),
+                data_name(&table, o)
+            ),
+            Some("fill in the studies' values, or remove the outcome".into()),
+        );
+        return None;
+    }
 
     Some(OutcomeData {
         table,
         map,
         kind,
-        label,
         studies,
         lines,
         conversions,
+        row_of,
+        missing,
     })
 }
 

@@ -2,11 +2,11 @@
 //! outcome's data (one value per study, every problem located at its file, line and column),
 //! levels and reference levels, centring, the permutation test and GOSH's subsets.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::Resolver;
 use super::data::OutcomeData;
-use crate::data::{Cell, Table, bind};
+use crate::data::{Cell, Table};
 use crate::diag::did_you_mean;
 use crate::spec::preset::Setting;
 use crate::spec::raw::{
@@ -256,17 +256,9 @@ fn meta_regression(
     }
 
     // Each study's table row, by name (studies may have been reordered by subgroup).
-    let bound =
-        bind::bind_studies(table, d.kind, &d.map, None, d.label.as_deref()).unwrap_or_default();
-    let row_of: BTreeMap<&str, usize> = bound
-        .studies
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
-        .collect();
     let rows: Vec<usize> = studies
         .iter()
-        .filter_map(|s| row_of.get(s.name.as_str()).copied())
+        .filter_map(|s| d.row_of.get(s.name.as_str()).copied())
         .collect();
     if rows.len() != studies.len() {
         return None;

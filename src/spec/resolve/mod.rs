@@ -16,6 +16,7 @@ pub mod files;
 
 mod heterogeneity;
 mod manuscript;
+mod missing;
 mod model;
 mod outcome;
 mod prisma;

@@ -122,6 +122,31 @@ pub(super) fn model(
         "exclude".into(),
         &mut settings,
     );
+    // The metafor preset keeps double-zero studies as escalc does (drop00 = FALSE); its
+    // Mantel–Haenszel and Peto methods drop them (rma.mh, rma.peto: drop00 = TRUE).
+    let preset_source = format!("preset {}", Preset::Metafor.name());
+    let dz = match settings
+        .iter_mut()
+        .find(|s| s.name == "continuity.double_zero")
+    {
+        Some(s)
+            if preset == Preset::Metafor
+                && s.source == preset_source
+                && matches!(pooling, RawPooling::MantelHaenszel | RawPooling::Peto) =>
+        {
+            s.value = "exclude".into();
+            s.source = format!(
+                "preset metafor ({}: drop00 = TRUE)",
+                if pooling == RawPooling::Peto {
+                    "rma.peto"
+                } else {
+                    "rma.mh"
+                }
+            );
+            "exclude".to_string()
+        }
+        _ => dz,
+    };
     if kind != InputKind::Binary {
         settings.retain(|s| !s.name.starts_with("continuity"));
     }

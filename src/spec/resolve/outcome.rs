@@ -50,6 +50,7 @@ pub(super) fn outcome(
     if r.diags.len() > errors_before {
         return None;
     }
+    let missing = super::missing::place(std::mem::take(&mut d.missing), &studies, &lines);
     let OutcomeData {
         table,
         map,
@@ -64,6 +65,7 @@ pub(super) fn outcome(
         kind,
         studies,
         lines,
+        missing,
         conversions,
         conversion_settings: super::conversions::settings(o),
         column_numbers: std::iter::once("study")

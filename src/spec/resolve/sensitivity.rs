@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::Resolver;
 use super::data::OutcomeData;
-use crate::data::{self, bind};
+use crate::data;
 use crate::diag::did_you_mean;
 use crate::spec::CumulativeOrder;
 use crate::spec::raw::RawOutcome;
@@ -20,7 +20,7 @@ pub(super) fn sensitivity(
     d: &OutcomeData,
     studies: &[StudyInput],
 ) -> (SensitivityOptions, Option<CumulativeOrder>) {
-    let (table, kind, map, label) = (&d.table, d.kind, &d.map, &d.label);
+    let table = &d.table;
     let names: Vec<&str> = studies.iter().map(|s| s.name.as_str()).collect();
     let sens = o.sensitivity.clone().unwrap_or_default();
     let mut sensitivity = SensitivityOptions {
@@ -48,18 +48,17 @@ pub(super) fn sensitivity(
                     );
                 }
                 Some(ci) => {
-                    // Rows and bound studies correspond one to one, in table order.
-                    let bound = bind::bind_studies(table, kind, map, None, label.as_deref())
-                        .unwrap_or_default();
-                    let key: BTreeMap<String, data::Cell> = bound
-                        .studies
+                    // Each study's own row, as bound with the outcome's settings.
+                    let key: BTreeMap<&str, data::Cell> = names
                         .iter()
-                        .zip(&table.rows)
-                        .map(|(s, row)| {
-                            (
-                                s.name.clone(),
-                                row.cells.get(ci).cloned().unwrap_or(data::Cell::Empty),
-                            )
+                        .map(|&n| {
+                            let cell = d
+                                .row_of
+                                .get(n)
+                                .and_then(|&ri| table.rows[ri].cells.get(ci))
+                                .cloned()
+                                .unwrap_or(data::Cell::Empty);
+                            (n, cell)
                         })
                         .collect();
                     let numeric = key.values().all(|c| c.number().is_ok());

@@ -9,6 +9,7 @@
 //! `sensitivity.rs` (leave-one-out, cumulative, exclusion sets).
 
 mod explore;
+mod missing;
 mod pool;
 mod sensitivity;
 mod small_study;
@@ -17,6 +18,7 @@ mod subgroups;
 use serde::{Deserialize, Serialize};
 
 pub use explore::{Exploration, ExploreOptions, STUDIES_PER_MODERATOR};
+pub use missing::MissingStudy;
 
 use super::bias::{Begg, Egger, EggerMetaRegression};
 use super::computed::Computed;
@@ -365,6 +367,9 @@ pub struct Analysis {
     pub studies: Vec<StudyResult>,
     /// Studies left out, with the reason.
     pub excluded: Vec<ExcludedStudy>,
+    /// Studies without data for the outcome, listed but not analysed ([`Analysis::with_missing`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingStudy>,
     /// All included studies pooled.
     pub overall: Pool,
     pub subgroups: Option<Subgroups>,
@@ -510,6 +515,7 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
         inputs,
         studies,
         excluded,
+        missing: Vec::new(),
         overall,
         subgroups,
         bias,

@@ -12,8 +12,9 @@ pub fn from_o_minus_e(o_minus_e: f64, v: f64) -> Option<(f64, f64)> {
 
 /// Log HR and its SE from a two-sided log-rank p-value, the total number of events and the
 /// numbers randomised (Tierney 2007, methods 7 and 8): V = events·R₁R₂/(R₁ + R₂)²,
-/// O − E = z·√V with z = Φ⁻¹(1 − p/2), signed by the direction of the effect
-/// (`hr_below_one`: the experimental arm has the lower hazard), then as [`from_o_minus_e`].
+/// O − E = z·√V with z = Φ⁻¹(1 − p/2), signed as the experimental arm's O − E (Tierney
+/// 2007: from which arm had more events than expected; `hr_below_one`: O < E there, so
+/// HR < 1), then as [`from_o_minus_e`].
 pub fn from_logrank_p(
     p: f64,
     events: f64,
