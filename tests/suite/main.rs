@@ -43,6 +43,7 @@ mod hostile_limits;
 mod import;
 mod install;
 mod manuscript;
+mod measures;
 mod properties;
 mod prose_audit;
 mod prose_audit_explore;
