@@ -70,6 +70,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "not-estimable.typ.j2",
         include_str!("../../templates/not-estimable.typ.j2"),
     ),
+    (
+        "measures_methods.typ.j2",
+        include_str!("../../templates/measures_methods.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.

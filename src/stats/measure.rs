@@ -127,7 +127,7 @@ impl Measure {
             Measure::PLO => Some(("the logit transformation", None)),
             Measure::PAS => Some(("the arcsine square-root transformation", None)),
             Measure::PFT => Some((
-                "the Freeman–Tukey double arcsine transformation, back-transformed with Miller's inverse at the harmonic mean of the sample sizes",
+                "the Freeman–Tukey double arcsine transformation",
                 Some("freeman1950"),
             )),
             Measure::IRLN => Some(("the log transformation", None)),
@@ -215,8 +215,10 @@ impl Measure {
     }
 
     /// Transforms a value from the analysis scale to the presentation scale. Freeman–Tukey
-    /// values need a sample size ([`Measure::back_transform_at`]); without one this is
-    /// Miller's inverse as n → ∞, sin²(x).
+    /// values need a sample size: the one of the thread's
+    /// [`FtScope`](super::single_group::FtScope) (the harmonic mean of the analysis's sample
+    /// sizes), else Miller's inverse as n → ∞, sin²(x); [`Measure::back_transform_at`] takes
+    /// it explicitly.
     pub fn back_transform(self, x: f64) -> f64 {
         match self.scale() {
             Scale::Log => x.exp(),
@@ -224,7 +226,7 @@ impl Measure {
             Scale::Identity => x,
             Scale::Logit => 1.0 / (1.0 + (-x).exp()),
             Scale::Arcsine => x.clamp(0.0, std::f64::consts::FRAC_PI_2).sin().powi(2),
-            Scale::FreemanTukey => x.clamp(0.0, std::f64::consts::FRAC_PI_2).sin().powi(2),
+            Scale::FreemanTukey => super::single_group::ipft(x, super::single_group::ft_n()),
         }
     }
 

@@ -317,6 +317,43 @@ pub fn harmonic_mean_n<'a>(data: impl IntoIterator<Item = &'a StudyData>) -> Opt
     (k > 0).then(|| k as f64 / s)
 }
 
+thread_local! {
+    static FT_N: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::INFINITY) };
+}
+
+/// The sample size at which [`Measure::back_transform`] inverts Freeman–Tukey values on this
+/// thread (∞, i.e. sin², outside any [`FtScope`]).
+pub fn ft_n() -> f64 {
+    FT_N.with(|c| c.get())
+}
+
+/// While alive, Freeman–Tukey values are back-transformed on this thread at the harmonic
+/// mean of one analysis's sample sizes (metafor's `transf.ipft.hm`); the previous size is
+/// restored on drop. Figures, results and prose of an outcome open one with
+/// [`FtScope::of`] so every back-transformed number of a PFT analysis agrees with metafor.
+pub struct FtScope {
+    previous: f64,
+}
+
+impl FtScope {
+    /// The scope of the analysis of `inputs` (no change for measures other than PFT).
+    pub fn of(measure: Measure, inputs: &[super::StudyInput]) -> FtScope {
+        let previous = ft_n();
+        if measure == Measure::PFT
+            && let Some(n) = harmonic_mean_n(inputs.iter().map(|s| &s.data))
+        {
+            FT_N.with(|c| c.set(n));
+        }
+        FtScope { previous }
+    }
+}
+
+impl Drop for FtScope {
+    fn drop(&mut self) {
+        FT_N.with(|c| c.set(self.previous));
+    }
+}
+
 /// The presentation-scale value of `x` for an analysis of `inputs`: the measure's
 /// back-transformation, with the Freeman–Tukey inverse at the harmonic mean of the studies'
 /// sizes (metafor's `transf.ipft.hm`).

@@ -237,6 +237,7 @@ pub(super) fn effect_text(measure: Measure, est: f64, lo: f64, hi: f64) -> Strin
 /// The columns of the table for `rows`.
 pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
     let measure = a.measure;
+    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
     let level = a.options.level;
     let z = crate::stats::dist::z_crit(level);
     let dec = Decimals(&o.forest.decimals);
