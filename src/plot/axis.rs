@@ -192,7 +192,7 @@ fn single_group_range(measure: Measure, finite: &[f64]) -> (f64, f64, Option<Vec
     if measure.is_proportion() {
         hi = hi.min(1.0);
     }
-    if !(hi > lo) {
+    if hi <= lo {
         (lo, hi) = (lo - 0.5, hi + 0.5);
     }
     let mut step = nice_step((hi - lo) / 4.0);
