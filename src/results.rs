@@ -181,6 +181,7 @@ fn conversions_json(o: &Outcome) -> Value {
 
 /// The results of one outcome.
 pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
+    let _ft = crate::stats::single_group::FtScope::of(a.measure, &a.inputs);
     let m = a.measure;
     let presentation = a.overall.pooled.value().map(|p| Presentation {
         estimate: m.back_transform(p.estimate),

@@ -2,7 +2,8 @@
 //!
 //! The standard column names are those of the reference cases: `study`; `events_t, total_t,
 //! events_c, total_c`; `mean_t, sd_t, n_t, mean_c, sd_c, n_c`; `estimate, lower, upper`;
-//! `r, n`; `yi, vi`; `yi, se`. A spec may map a standard name to another column.
+//! `r, n`; `yi, vi`; `yi, se`; `events, total`; `events, time`; `events_t, time_t,
+//! events_c, time_c`; `mean, sd, n`. A spec may map a standard name to another column.
 
 use std::collections::BTreeMap;
 
@@ -22,17 +23,29 @@ pub enum InputKind {
     Correlation,
     YiVi,
     YiSe,
+    /// One group's events and participants (proportions).
+    Proportion,
+    /// One group's events and person-time (incidence rates).
+    Rate,
+    /// Events and person-time per arm (rate ratios and differences).
+    Rates,
+    /// One group's mean, SD and size.
+    Mean,
 }
 
 impl InputKind {
     /// Every kind, in the order they are tried when inferring the kind from the columns.
-    pub const ALL: [InputKind; 6] = [
+    pub const ALL: [InputKind; 10] = [
         InputKind::Binary,
         InputKind::Continuous,
         InputKind::EstimateCi,
+        InputKind::Rates,
         InputKind::Correlation,
         InputKind::YiVi,
         InputKind::YiSe,
+        InputKind::Proportion,
+        InputKind::Rate,
+        InputKind::Mean,
     ];
 
     /// The standard columns this kind needs.
@@ -44,6 +57,10 @@ impl InputKind {
             InputKind::Correlation => &["r", "n"],
             InputKind::YiVi => &["yi", "vi"],
             InputKind::YiSe => &["yi", "se"],
+            InputKind::Proportion => &["events", "total"],
+            InputKind::Rate => &["events", "time"],
+            InputKind::Rates => &["events_t", "time_t", "events_c", "time_c"],
+            InputKind::Mean => &["mean", "sd", "n"],
         }
     }
 
@@ -56,10 +73,15 @@ impl InputKind {
             InputKind::Correlation => "correlation",
             InputKind::YiVi => "yi_vi",
             InputKind::YiSe => "yi_se",
+            InputKind::Proportion => "proportion",
+            InputKind::Rate => "rate",
+            InputKind::Rates => "rates",
+            InputKind::Mean => "mean",
         }
     }
 
-    fn build(self, x: &[f64]) -> StudyData {
+    /// The study data from the values of [`InputKind::columns`], in that order.
+    pub(crate) fn build(self, x: &[f64]) -> StudyData {
         match self {
             InputKind::Binary => StudyData::Binary {
                 events_t: x[0],
@@ -83,6 +105,25 @@ impl InputKind {
             InputKind::Correlation => StudyData::Correlation { r: x[0], n: x[1] },
             InputKind::YiVi => StudyData::YiVi { yi: x[0], vi: x[1] },
             InputKind::YiSe => StudyData::YiSe { yi: x[0], se: x[1] },
+            InputKind::Proportion => StudyData::Proportion {
+                events: x[0],
+                total: x[1],
+            },
+            InputKind::Rate => StudyData::Rate {
+                events: x[0],
+                time: x[1],
+            },
+            InputKind::Rates => StudyData::Rates {
+                events_t: x[0],
+                time_t: x[1],
+                events_c: x[2],
+                time_c: x[3],
+            },
+            InputKind::Mean => StudyData::Mean {
+                mean: x[0],
+                sd: x[1],
+                n: x[2],
+            },
         }
     }
 }

@@ -84,6 +84,9 @@ pub fn outcome_columns(kind: InputKind) -> &'static [&'static str] {
         InputKind::Correlation => &["r"],
         InputKind::YiVi => &["yi", "vi"],
         InputKind::YiSe => &["yi", "se"],
+        InputKind::Proportion | InputKind::Rate => &["events"],
+        InputKind::Rates => &["events_t", "events_c"],
+        InputKind::Mean => &["mean", "sd"],
     }
 }
 

@@ -143,6 +143,9 @@ pub fn choose(
             let t = if r == 100.0 { RATIO_RANGES[5].1 } else { t };
             (1.0 / r, r, Some(t.to_vec()))
         }
+        None if measure.single_group() && !finite.is_empty() => {
+            single_group_range(measure, &finite)
+        }
         None => {
             // All values 0 (or none finite) would give no range at all: ±1 then; beyond 1e300
             // the ticks would overflow.
@@ -176,6 +179,29 @@ pub fn choose(
         x0,
         x1,
     }
+}
+
+/// The axis of a single-group measure (no null to centre on): from the smallest to the
+/// largest value at round steps, within [0, 1] for proportions and from 0 for rates.
+fn single_group_range(measure: Measure, finite: &[f64]) -> (f64, f64, Option<Vec<f64>>) {
+    let mut lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if measure != Measure::MN {
+        lo = lo.max(0.0);
+    }
+    if measure.is_proportion() {
+        hi = hi.min(1.0);
+    }
+    if hi <= lo {
+        (lo, hi) = (lo - 0.5, hi + 0.5);
+    }
+    let mut step = nice_step((hi - lo) / 4.0);
+    let (mut a, mut b) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    if (b - a) / step > 6.0 {
+        step *= 2.0;
+        (a, b) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    }
+    (a, b, Some(multiples(a, b, step)))
 }
 
 /// Studies whose interval may run off the axis (arrows) when an outlier would stretch it: one

@@ -18,6 +18,7 @@ const SHADE_01: Rgb = Rgb(200, 200, 200);
 
 /// Builds the funnel plot of an outcome.
 pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
+    let _ft = crate::stats::single_group::FtScope::of(a.measure, &a.inputs);
     let measure = a.measure;
     let (w, h) = (300.0, 250.0);
     let (left, right, top, bottom) = (46.0, 14.0, 12.0, 52.0);

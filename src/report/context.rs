@@ -137,11 +137,12 @@ fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
             // The null is 0 on every analysis scale (log 1, Fisher z 0, differences 0).
             let excludes_null = p.ci_lower > 0.0 || p.ci_upper < 0.0;
             json!({
-                "text": format!("{}; {}", est_ci(m, p.estimate, p.ci_lower, p.ci_upper, level), format::p_text(p.p)),
+                "text": if m.single_group() { est_ci(m, p.estimate, p.ci_lower, p.ci_upper, level) } else { format!("{}; {}", est_ci(m, p.estimate, p.ci_lower, p.ci_upper, level), format::p_text(p.p)) },
                 "estimate": format::effect(m.back_transform(p.estimate), m),
                 "ci": format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m),
                 "p": format::p_text(p.p),
                 "significant": excludes_null,
+                "single_group": m.single_group(),
                 "direction": if p.estimate < 0.0 { "lower" } else { "higher" },
             })
         }
@@ -249,6 +250,7 @@ fn counts_context(c: &Counts) -> Value {
 }
 
 fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
+    let _ft = crate::stats::single_group::FtScope::of(a.measure, &a.inputs);
     let m = a.measure;
     let counts = Counts::overall(a);
     let level = a.options.level;
@@ -421,7 +423,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             }
         }
         v.into_iter()
-            .map(|(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR}))
+            .map(|(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m)}))
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {
@@ -521,6 +523,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         .zip(analyses)
         .map(|(o, a)| {
             let m = a.measure;
+            let _ft = crate::stats::single_group::FtScope::of(m, &a.inputs);
             let pooled = a.overall.pooled.value();
             let h = a.overall.heterogeneity.value();
             let counts = Counts::overall(a);

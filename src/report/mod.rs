@@ -12,6 +12,7 @@ pub mod conversions;
 pub mod counts;
 pub mod docx;
 pub mod format;
+pub mod measures;
 pub mod methods;
 pub mod notes;
 pub mod prisma_checklist;

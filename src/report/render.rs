@@ -74,6 +74,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "no-data.typ.j2",
         include_str!("../../templates/no-data.typ.j2"),
     ),
+    (
+        "measures_methods.typ.j2",
+        include_str!("../../templates/measures_methods.typ.j2"),
+    ),
 ];
 
 /// The built-in bibliography.

@@ -289,6 +289,14 @@ pub enum RawInput {
     YiVi,
     /// yi, se (analysis scale)
     YiSe,
+    /// events, total of one group (proportions: PR, PLO, PAS, PFT)
+    Proportion,
+    /// events, time of one group (incidence rates: IR, IRLN)
+    Rate,
+    /// events_t, time_t, events_c, time_c (IRR, IRD)
+    Rates,
+    /// mean, sd, n of one group (MN)
+    Mean,
 }
 
 /// One outcome: its data, how it is pooled, and how it is shown.

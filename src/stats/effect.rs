@@ -139,7 +139,15 @@ pub enum Effect {
 /// counts, events above the total, SD ≤ 0, n < 2, an interval that is empty or does not
 /// contain its estimate). Returns every problem found.
 pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
-    let mut errors = Vec::new();
+    if let Some(mut errors) = super::single_group::validate(data) {
+        if errors.is_empty()
+            && let Some(e) = unusable_effect(data, measure)
+        {
+            errors.push(e);
+        }
+        return errors;
+    }
+    let mut errors = super::single_group::validate_rom(data, measure);
     let finite = |field: &'static str, x: f64, errors: &mut Vec<FieldError>| {
         if !x.is_finite() {
             errors.push(err(field, format!("expected a finite number, found {x}")));
@@ -284,6 +292,10 @@ pub fn validate(data: &StudyData, measure: Measure) -> Vec<FieldError> {
                 ));
             }
         }
+        StudyData::Proportion { .. }
+        | StudyData::Rate { .. }
+        | StudyData::Rates { .. }
+        | StudyData::Mean { .. } => {}
     }
     if errors.is_empty()
         && let Some(e) = unusable_effect(data, measure)
@@ -326,6 +338,10 @@ fn unusable_effect(data: &StudyData, measure: Measure) -> Option<FieldError> {
         StudyData::YiVi { .. } => "vi",
         StudyData::YiSe { .. } => "se",
         StudyData::Binary { .. } => "events_t",
+        StudyData::Proportion { .. } => "events",
+        StudyData::Rate { .. } => "time",
+        StudyData::Rates { .. } => "time_t",
+        StudyData::Mean { .. } => "sd",
     };
     Some(err(
         field,
@@ -358,6 +374,11 @@ pub fn has_zero_cell(data: &StudyData) -> bool {
             events_c,
             total_c,
         } => events_t == 0.0 || events_c == 0.0 || events_t == total_t || events_c == total_c,
+        StudyData::Proportion { events, total } => events == 0.0 || events == total,
+        StudyData::Rate { events, .. } => events == 0.0,
+        StudyData::Rates {
+            events_t, events_c, ..
+        } => events_t == 0.0 || events_c == 0.0,
         _ => false,
     }
 }
@@ -367,10 +388,14 @@ pub fn supports(data: &StudyData, measure: Measure) -> bool {
     use Measure::*;
     match data {
         StudyData::Binary { .. } => matches!(measure, OR | RR | RD | PetoOR),
-        StudyData::Continuous { .. } => matches!(measure, MD | SMD),
+        StudyData::Continuous { .. } => matches!(measure, MD | SMD | ROM),
         StudyData::Correlation { .. } => measure == ZCOR,
-        StudyData::EstimateCi { .. } => measure != ZCOR,
+        StudyData::EstimateCi { .. } => measure != ZCOR && !measure.single_group(),
         StudyData::YiVi { .. } | StudyData::YiSe { .. } => true,
+        StudyData::Proportion { .. }
+        | StudyData::Rate { .. }
+        | StudyData::Rates { .. }
+        | StudyData::Mean { .. } => super::single_group::supports(data, measure).unwrap_or(false),
     }
 }
 
@@ -384,6 +409,9 @@ pub fn effect_size(
     ci: &CiRule,
     any_zero_in_analysis: bool,
 ) -> Effect {
+    if let Some(e) = super::single_group::effect_size(data, measure, cc, any_zero_in_analysis) {
+        return e;
+    }
     match *data {
         StudyData::Binary {
             events_t,
@@ -449,6 +477,14 @@ pub fn effect_size(
             vi: se * se,
             correction: None,
         }),
+        StudyData::Proportion { .. }
+        | StudyData::Rate { .. }
+        | StudyData::Rates { .. }
+        | StudyData::Mean { .. } => Effect::Excluded(format!(
+            "{} data cannot give the measure {}",
+            data.kind(),
+            measure.code()
+        )),
     }
 }
 

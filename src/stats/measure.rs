@@ -24,6 +24,30 @@ pub enum Measure {
     ZCOR,
     /// A generic effect on its own (identity) scale.
     GEN,
+    /// Single-group proportion, pooled as it is (metafor `PR`).
+    PR,
+    /// Single-group proportion, pooled as a logit (metafor `PLO`; back-transformed with the
+    /// inverse logit).
+    PLO,
+    /// Single-group proportion, pooled as the arcsine square root (metafor `PAS`;
+    /// back-transformed with sin²).
+    PAS,
+    /// Single-group proportion, pooled as Freeman–Tukey's double arcsine (metafor `PFT`;
+    /// back-transformed with Miller's (1978) inverse at the harmonic-mean sample size, as
+    /// metafor's `transf.ipft.hm`).
+    PFT,
+    /// Single-group incidence rate (events per unit of person-time; metafor `IR`).
+    IR,
+    /// Single-group incidence rate pooled on the log scale (metafor `IRLN`).
+    IRLN,
+    /// Incidence rate ratio (log scale; metafor `IRR`).
+    IRR,
+    /// Incidence rate difference (metafor `IRD`).
+    IRD,
+    /// Ratio of means (log scale; metafor `ROM`).
+    ROM,
+    /// Single-group mean (metafor `MN`).
+    MN,
 }
 
 /// The scale on which a measure is pooled.
@@ -36,6 +60,13 @@ pub enum Scale {
     Identity,
     /// Fisher's z: back-transform with `tanh`.
     FisherZ,
+    /// Logit: back-transform with the inverse logit 1/(1 + e^−x).
+    Logit,
+    /// Arcsine square root: back-transform with sin²(x) (x clamped to [0, π/2]).
+    Arcsine,
+    /// Freeman–Tukey double arcsine: back-transform with Miller's inverse at a sample size
+    /// (the harmonic mean of the studies' sizes, [`Measure::back_transform_at`]).
+    FreemanTukey,
 }
 
 impl Measure {
@@ -43,16 +74,64 @@ impl Measure {
     pub fn scale(self) -> Scale {
         match self {
             Measure::OR | Measure::RR | Measure::PetoOR | Measure::HR => Scale::Log,
+            Measure::IRLN | Measure::IRR | Measure::ROM => Scale::Log,
             Measure::ZCOR => Scale::FisherZ,
+            Measure::PLO => Scale::Logit,
+            Measure::PAS => Scale::Arcsine,
+            Measure::PFT => Scale::FreemanTukey,
             Measure::RD | Measure::MD | Measure::SMD | Measure::GEN => Scale::Identity,
+            Measure::PR | Measure::IR | Measure::IRD | Measure::MN => Scale::Identity,
         }
     }
 
     /// The value of no effect on the presentation scale (1 for ratios, 0 otherwise).
+    /// Single-group measures have no value of no effect ([`Measure::single_group`]); theirs
+    /// is 0 here only so that tests of "zero" have a number.
     pub fn null_value(self) -> f64 {
+        if self.single_group() && self.is_ratio() {
+            return 0.0;
+        }
         match self.scale() {
             Scale::Log => 1.0,
             _ => 0.0,
+        }
+    }
+
+    /// True for measures of one group (proportions, incidence rates, means): there is no
+    /// comparison, no line of no effect and no "favours" label.
+    pub fn single_group(self) -> bool {
+        matches!(
+            self,
+            Measure::PR
+                | Measure::PLO
+                | Measure::PAS
+                | Measure::PFT
+                | Measure::IR
+                | Measure::IRLN
+                | Measure::MN
+        )
+    }
+
+    /// True for the single-group proportion measures (PR, PLO, PAS, PFT).
+    pub fn is_proportion(self) -> bool {
+        matches!(
+            self,
+            Measure::PR | Measure::PLO | Measure::PAS | Measure::PFT
+        )
+    }
+
+    /// The transformation a measure is pooled on, as the methods name it, with its citation
+    /// key in `references.yml` (`None` for measures pooled as they are or on the log scale).
+    pub fn transformation(self) -> Option<(&'static str, Option<&'static str>)> {
+        match self {
+            Measure::PLO => Some(("the logit transformation", None)),
+            Measure::PAS => Some(("the arcsine square-root transformation", None)),
+            Measure::PFT => Some((
+                "the Freeman–Tukey double arcsine transformation",
+                Some("freeman1950"),
+            )),
+            Measure::IRLN => Some(("the log transformation", None)),
+            _ => None,
         }
     }
 
@@ -68,6 +147,16 @@ impl Measure {
             Measure::SMD => "SMD",
             Measure::ZCOR => "ZCOR",
             Measure::GEN => "GEN",
+            Measure::PR => "PR",
+            Measure::PLO => "PLO",
+            Measure::PAS => "PAS",
+            Measure::PFT => "PFT",
+            Measure::IR => "IR",
+            Measure::IRLN => "IRLN",
+            Measure::IRR => "IRR",
+            Measure::IRD => "IRD",
+            Measure::ROM => "ROM",
+            Measure::MN => "MN",
         }
     }
 
@@ -83,6 +172,12 @@ impl Measure {
             Measure::SMD => "Std. Mean Difference",
             Measure::ZCOR => "Correlation",
             Measure::GEN => "Effect",
+            Measure::PR | Measure::PLO | Measure::PAS | Measure::PFT => "Proportion",
+            Measure::IR | Measure::IRLN => "Incidence Rate",
+            Measure::IRR => "Rate Ratio",
+            Measure::IRD => "Rate Difference",
+            Measure::ROM => "Ratio of Means",
+            Measure::MN => "Mean",
         }
     }
 
@@ -98,6 +193,12 @@ impl Measure {
             Measure::SMD => "standardised mean difference",
             Measure::ZCOR => "correlation coefficient",
             Measure::GEN => "effect",
+            Measure::PR | Measure::PLO | Measure::PAS | Measure::PFT => "proportion",
+            Measure::IR | Measure::IRLN => "incidence rate",
+            Measure::IRR => "incidence rate ratio",
+            Measure::IRD => "incidence rate difference",
+            Measure::ROM => "ratio of means",
+            Measure::MN => "mean",
         }
     }
 
@@ -107,22 +208,41 @@ impl Measure {
             Measure::PetoOR => "OR",
             Measure::ZCOR => "r",
             Measure::GEN => "effect",
+            Measure::PLO | Measure::PAS | Measure::PFT => "PR",
+            Measure::IRLN => "IR",
             m => m.code(),
         }
     }
 
-    /// Transforms a value from the analysis scale to the presentation scale.
+    /// Transforms a value from the analysis scale to the presentation scale. Freeman–Tukey
+    /// values need a sample size: the one of the thread's
+    /// [`FtScope`](super::single_group::FtScope) (the harmonic mean of the analysis's sample
+    /// sizes), else Miller's inverse as n → ∞, sin²(x); [`Measure::back_transform_at`] takes
+    /// it explicitly.
     pub fn back_transform(self, x: f64) -> f64 {
         match self.scale() {
             Scale::Log => x.exp(),
             Scale::FisherZ => x.tanh(),
             Scale::Identity => x,
+            Scale::Logit => 1.0 / (1.0 + (-x).exp()),
+            Scale::Arcsine => x.clamp(0.0, std::f64::consts::FRAC_PI_2).sin().powi(2),
+            Scale::FreemanTukey => super::single_group::ipft(x, super::single_group::ft_n()),
         }
     }
 
-    /// True when the measure is displayed on a ratio (log) axis.
+    /// [`Measure::back_transform`] with the Freeman–Tukey inverse at sample size `n` (the
+    /// harmonic mean of the studies' sizes, as metafor's `transf.ipft.hm`).
+    pub fn back_transform_at(self, x: f64, n: f64) -> f64 {
+        match self.scale() {
+            Scale::FreemanTukey => super::single_group::ipft(x, n),
+            _ => self.back_transform(x),
+        }
+    }
+
+    /// True when the measure is displayed on a ratio (log) axis: comparative ratio
+    /// measures. IRLN is pooled on the log scale but shown as a rate on a linear axis.
     pub fn is_ratio(self) -> bool {
-        self.scale() == Scale::Log
+        self.scale() == Scale::Log && self != Measure::IRLN
     }
 }
 
@@ -159,6 +279,19 @@ pub enum StudyData {
     YiVi { yi: f64, vi: f64 },
     /// The effect on the analysis scale with its standard error.
     YiSe { yi: f64, se: f64 },
+    /// Events among participants of one group (proportions: PR, PLO, PAS, PFT).
+    Proportion { events: f64, total: f64 },
+    /// Events over person-time in one group (incidence rates: IR, IRLN).
+    Rate { events: f64, time: f64 },
+    /// Events and person-time per arm (IRR, IRD).
+    Rates {
+        events_t: f64,
+        time_t: f64,
+        events_c: f64,
+        time_c: f64,
+    },
+    /// Mean, SD and size of one group (MN).
+    Mean { mean: f64, sd: f64, n: f64 },
 }
 
 impl StudyData {
@@ -171,6 +304,10 @@ impl StudyData {
             StudyData::Correlation { .. } => "correlation",
             StudyData::YiVi { .. } => "yi_vi",
             StudyData::YiSe { .. } => "yi_se",
+            StudyData::Proportion { .. } => "proportion",
+            StudyData::Rate { .. } => "rate",
+            StudyData::Rates { .. } => "rates",
+            StudyData::Mean { .. } => "mean",
         }
     }
 
@@ -181,6 +318,8 @@ impl StudyData {
                 total_t, total_c, ..
             } => Some((total_t, total_c)),
             StudyData::Continuous { n_t, n_c, .. } => Some((n_t, n_c)),
+            StudyData::Proportion { total, .. } => Some((total, 0.0)),
+            StudyData::Mean { n, .. } => Some((n, 0.0)),
             _ => None,
         }
     }

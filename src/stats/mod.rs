@@ -55,6 +55,7 @@ pub mod regression;
 pub mod risk_of_bias;
 pub mod rng;
 pub mod root;
+pub mod single_group;
 pub mod subgroup;
 pub mod tau2;
 pub mod trimfill;

@@ -114,6 +114,13 @@ fn data_heads(
             (arms.1.clone(), s(&["Mean", "SD", "Total"])),
         ],
         InputKind::Correlation => vec![(String::new(), s(&["r", "Total"]))],
+        InputKind::Proportion => vec![(String::new(), s(&["Events", "Total"]))],
+        InputKind::Rate => vec![(String::new(), s(&["Events", "Person-time"]))],
+        InputKind::Rates => vec![
+            (arms.0.clone(), s(&["Events", "Person-time"])),
+            (arms.1.clone(), s(&["Events", "Person-time"])),
+        ],
+        InputKind::Mean => vec![(String::new(), s(&["Mean", "SD", "Total"]))],
         InputKind::EstimateCi | InputKind::YiVi | InputKind::YiSe => {
             let y = if measure.is_ratio() {
                 format!("log[{}]", measure.label())
@@ -191,6 +198,20 @@ fn input_cells(data: &StudyData, dec: &Decimals) -> Option<Vec<String>> {
             f("n_c", n_c),
         ],
         StudyData::Correlation { r, n } => vec![f("r", r), f("n", n)],
+        StudyData::Proportion { events, total } => vec![f("events", events), f("total", total)],
+        StudyData::Rate { events, time } => vec![f("events", events), f("time", time)],
+        StudyData::Rates {
+            events_t,
+            time_t,
+            events_c,
+            time_c,
+        } => vec![
+            f("events_t", events_t),
+            f("time_t", time_t),
+            f("events_c", events_c),
+            f("time_c", time_c),
+        ],
+        StudyData::Mean { mean, sd, n } => vec![f("mean", mean), f("sd", sd), f("n", n)],
         _ => return None,
     })
 }
@@ -216,6 +237,7 @@ pub(super) fn effect_text(measure: Measure, est: f64, lo: f64, hi: f64) -> Strin
 /// The columns of the table for `rows`.
 pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
     let measure = a.measure;
+    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
     let level = a.options.level;
     let z = crate::stats::dist::z_crit(level);
     let dec = Decimals(&o.forest.decimals);

@@ -132,7 +132,7 @@ pub(super) fn axis_with_favours(
     favours: &Favours,
 ) {
     let null_x = ax.x(measure.null_value());
-    if null_x >= ax.x0 && null_x <= ax.x1 {
+    if !measure.single_group() && null_x >= ax.x0 && null_x <= ax.x1 {
         f.line(null_x, top, null_x, axis_y, 0.6, INK);
     }
     axis_line(f, ax, axis_y);

@@ -21,6 +21,7 @@ pub fn sensitivity_forest(
     panel: Option<(char, &str)>,
 ) -> Figure {
     let measure = a.measure;
+    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
     let level = a.options.level;
     let first = if cumulative {
         "Study added"

@@ -34,6 +34,10 @@ pub(super) fn kind_of(k: RawInput) -> InputKind {
         RawInput::Correlation => InputKind::Correlation,
         RawInput::YiVi => InputKind::YiVi,
         RawInput::YiSe => InputKind::YiSe,
+        RawInput::Proportion => InputKind::Proportion,
+        RawInput::Rate => InputKind::Rate,
+        RawInput::Rates => InputKind::Rates,
+        RawInput::Mean => InputKind::Mean,
     }
 }
 
@@ -132,6 +136,7 @@ pub(super) fn outcome_data(
         InputKind::Correlation => crate::stats::StudyData::Correlation { r: 0.0, n: 10.0 },
         InputKind::YiVi => crate::stats::StudyData::YiVi { yi: 0.0, vi: 1.0 },
         InputKind::YiSe => crate::stats::StudyData::YiSe { yi: 0.0, se: 1.0 },
+        k => k.build(&[1.0; 6]),
     };
     if !crate::stats::effect::supports(&probe, measure) {
         r.error(

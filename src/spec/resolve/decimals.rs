@@ -38,6 +38,17 @@ fn quantities(kind: InputKind) -> &'static [(&'static str, &'static [&'static st
         InputKind::YiVi => &[("yi", &["yi"], true), ("se", &["se"], false)],
         InputKind::YiSe => &[("yi", &["yi"], true), ("se", &["se"], true)],
         InputKind::EstimateCi => &[("yi", &["yi"], false), ("se", &["se"], false)],
+        InputKind::Proportion => &[("events", &["events"], true), ("total", &["total"], true)],
+        InputKind::Rate => &[("events", &["events"], true), ("time", &["time"], true)],
+        InputKind::Rates => &[
+            ("events", &["events_t", "events_c"], true),
+            ("time", &["time_t", "time_c"], true),
+        ],
+        InputKind::Mean => &[
+            ("mean", &["mean"], true),
+            ("sd", &["sd"], true),
+            ("n", &["n"], true),
+        ],
     }
 }
 

@@ -51,15 +51,16 @@ pub(super) fn forest(r: &mut Resolver<'_>, path: &str, o: &RawOutcome) -> Forest
         "arms",
         ("Experimental".into(), "Control".into()),
     );
-    let favours = pair(
-        r,
-        &f.favours,
-        "favours",
+    // A single group has no comparison: no "Favours" labels unless the spec gives them.
+    let default_favours = if measure.single_group() {
+        (String::new(), String::new())
+    } else {
         (
             format!("Favours {}", in_sentence(&arms.0)),
             format!("Favours {}", in_sentence(&arms.1)),
-        ),
-    );
+        )
+    };
+    let favours = pair(r, &f.favours, "favours", default_favours);
     let limits = match &f.limits {
         Some(l) if l.len() == 2 && l[0] < l[1] && (!measure.is_ratio() || l[0] > 0.0) => {
             Some((l[0], l[1]))

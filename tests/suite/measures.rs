@@ -1,0 +1,129 @@
+//! Single-group proportions (PR, PLO, PAS, PFT), incidence rates (IR, IRLN), rate ratios and
+//! differences (IRR, IRD), the ratio of means (ROM) and single-group means (MN) against R
+//! metafor 3.8-1: `tests/fixtures/measures/make_measures.R` writes escalc's yi and vi and
+//! rma's results, with the back-transformed estimate and CI (transf.ilogit, transf.iarcsin,
+//! transf.ipft.hm, exp). Every field at 1e-6.
+
+use metareport::stats::{
+    Measure, Options, StudyData, StudyInput, Tau2Method, analyse, single_group,
+};
+use serde_json::Value;
+
+const TOL: f64 = 1e-6;
+
+fn close(what: &str, got: f64, want: f64) {
+    let scale = want.abs().max(1.0);
+    assert!(
+        (got - want).abs() <= TOL * scale,
+        "{what}: got {got}, metafor {want}"
+    );
+}
+
+fn f(v: &Value, k: &str) -> f64 {
+    v[k].as_f64().unwrap_or_else(|| panic!("{k} in {v}"))
+}
+
+fn data(kind: &str, r: &Value) -> StudyData {
+    match kind {
+        "proportion" => StudyData::Proportion {
+            events: f(r, "events"),
+            total: f(r, "total"),
+        },
+        "rate" => StudyData::Rate {
+            events: f(r, "events"),
+            time: f(r, "time"),
+        },
+        "rates" => StudyData::Rates {
+            events_t: f(r, "events_t"),
+            time_t: f(r, "time_t"),
+            events_c: f(r, "events_c"),
+            time_c: f(r, "time_c"),
+        },
+        "mean" => StudyData::Mean {
+            mean: f(r, "mean"),
+            sd: f(r, "sd"),
+            n: f(r, "n"),
+        },
+        "continuous" => StudyData::Continuous {
+            mean_t: f(r, "mean_t"),
+            sd_t: f(r, "sd_t"),
+            n_t: f(r, "n_t"),
+            mean_c: f(r, "mean_c"),
+            sd_c: f(r, "sd_c"),
+            n_c: f(r, "n_c"),
+        },
+        k => panic!("kind {k}"),
+    }
+}
+
+#[test]
+fn every_new_measure_reproduces_metafor() {
+    let text = std::fs::read_to_string("tests/fixtures/measures/measures.json").unwrap();
+    let all: Value = serde_json::from_str(&text).unwrap();
+    let cases = all["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 28);
+    let mut measures = std::collections::BTreeSet::new();
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let kind = c["kind"].as_str().unwrap();
+        let measure: Measure = serde_json::from_value(c["measure"].clone()).unwrap();
+        measures.insert(measure.code());
+        let inputs: Vec<StudyInput> = c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| StudyInput {
+                name: r["study"].as_str().unwrap().to_string(),
+                subgroup: None,
+                data: data(kind, r),
+            })
+            .collect();
+        let mut opts = Options::new(measure);
+        opts.tau2_method = match c["tau2_method"].as_str().unwrap() {
+            "REML" => Tau2Method::REML,
+            "DL" => Tau2Method::DL,
+            m => panic!("{m}"),
+        };
+        let a = analyse(inputs.clone(), &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let e = &c["expected"];
+        let yi = e["yi"].as_array().unwrap();
+        assert_eq!(a.studies.len(), yi.len(), "{name}: studies included");
+        for (i, s) in a.studies.iter().enumerate() {
+            close(&format!("{name} yi[{i}]"), s.yi, yi[i].as_f64().unwrap());
+            close(
+                &format!("{name} vi[{i}]"),
+                s.vi,
+                e["vi"][i].as_f64().unwrap(),
+            );
+        }
+        let p = a.overall.pooled.value().expect("pooled");
+        let h = a.overall.heterogeneity.value().expect("heterogeneity");
+        close(&format!("{name} estimate"), p.estimate, f(e, "estimate"));
+        close(&format!("{name} se"), p.se, f(e, "se"));
+        close(&format!("{name} ci_lower"), p.ci_lower, f(e, "ci_lower"));
+        close(&format!("{name} ci_upper"), p.ci_upper, f(e, "ci_upper"));
+        close(&format!("{name} z"), p.statistic, f(e, "z"));
+        close(&format!("{name} p"), p.p, f(e, "p"));
+        close(&format!("{name} tau2"), h.tau2, f(e, "tau2"));
+        close(&format!("{name} Q"), h.q, f(e, "q"));
+        close(&format!("{name} Q p"), h.p, f(e, "q_p"));
+        close(&format!("{name} I2"), h.i2, f(e, "i2"));
+        let back = |x| single_group::present(measure, &inputs, x);
+        close(
+            &format!("{name} back estimate"),
+            back(p.estimate),
+            f(e, "back_estimate"),
+        );
+        close(
+            &format!("{name} back lower"),
+            back(p.ci_lower),
+            f(e, "back_ci_lower"),
+        );
+        close(
+            &format!("{name} back upper"),
+            back(p.ci_upper),
+            f(e, "back_ci_upper"),
+        );
+    }
+    assert_eq!(measures.len(), 10, "{measures:?}");
+}
