@@ -582,15 +582,7 @@ pub fn produce(
             for fi in 0..spec.figures.len() {
                 check_figure_size(spec, fi)?;
             }
-            let t0 = std::time::Instant::now();
             let a = analyse_spec(spec)?;
-            if std::env::var_os("MR_TIMINGS").is_some() {
-                eprintln!(
-                    "TIMING {:8.3} s analyse {}",
-                    t0.elapsed().as_secs_f64(),
-                    spec.file
-                );
-            }
             warnings.extend(review_notes(spec, &a));
             analyses[si] = Some(a);
         }
@@ -713,15 +705,7 @@ pub fn produce(
                         break;
                     }
                     let i = order[n];
-                    let t0 = std::time::Instant::now();
                     let r = job(stale[i]);
-                    if std::env::var_os("MR_TIMINGS").is_some() {
-                        eprintln!(
-                            "TIMING {:8.3} s {}",
-                            t0.elapsed().as_secs_f64(),
-                            stale[i].path
-                        );
-                    }
                     if let Some(b) = &bar {
                         b.set_message(stale[i].path.clone());
                         b.inc(1);
