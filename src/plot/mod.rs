@@ -29,9 +29,12 @@ use std::sync::LazyLock;
 pub const PNG_DPI: f32 = 300.0;
 
 /// The most rows a row-based figure (forest plot, leave-one-out or cumulative forest) is drawn
-/// with: a plot of more studies cannot be read on paper, and its size (SVG, PNG, PDF pages)
-/// grows with every row. A larger one is refused with a message saying how to leave it out.
-pub const MAX_FIGURE_ROWS: usize = 1_000;
+/// with: its size (SVG, PNG, PDF pages) grows with every row — linearly, one page of rows at a
+/// time (`pages.rs`) — so a bound keeps time and memory bounded; 5,000 as for leave-one-out and
+/// cumulative analyses (`build::produce::MAX_SENSITIVITY_STUDIES`), above the several thousand
+/// effect sizes of large psychology and education reviews (issue 17 measures k = 3,000). A
+/// larger one is refused with a message saying how to leave it out.
+pub const MAX_FIGURE_ROWS: usize = 5_000;
 
 /// The most studies a funnel plot is drawn with (one mark each).
 pub const MAX_FUNNEL_POINTS: usize = 20_000;

@@ -34,7 +34,8 @@ pub use resolve::{load, schema_json};
 pub struct InputFile {
     /// Path relative to the project root.
     pub path: String,
-    /// blake3 hash (hex) of the bytes.
+    /// blake3 hash (hex) of the bytes; for the spec itself (the first input), of its resolved
+    /// content (`resolve::spec_content_hash`), so comments and layout do not change it.
     pub blake3: String,
 }
 

@@ -310,3 +310,42 @@ fn a_removed_figure_is_deleted_from_out() {
             .exists()
     );
 }
+
+#[test]
+fn a_comment_only_edit_of_a_spec_rebuilds_nothing() {
+    // Issue 17: outputs depend on what the spec says (its resolved content), not on its bytes.
+    let dir = two_outcome_project();
+    built(dir.path());
+    let spec = dir.path().join("analyses/two.yaml");
+    let before = std::fs::read_to_string(dir.path().join("out/two/results.json")).unwrap();
+    let edited = format!(
+        "# A comment at the top\n{}\n\n# and one at the end, after a blank line\n",
+        TWO_OUTCOMES.replace(
+            "    measure: RR\n",
+            "    measure: RR   # the risk ratio\n\n"
+        )
+    );
+    std::fs::write(&spec, edited).unwrap();
+    assert_eq!(built(dir.path()), Vec::<String>::new());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/two/results.json")).unwrap(),
+        before
+    );
+    // A change of what the spec says still rebuilds, and the spec's printed hash changes.
+    std::fs::write(&spec, TWO_OUTCOMES.replace("measure: RR", "measure: OR")).unwrap();
+    let rebuilt = built(dir.path());
+    assert!(
+        rebuilt.contains(&"out/two/results.json".to_string()),
+        "{rebuilt:?}"
+    );
+    let after = std::fs::read_to_string(dir.path().join("out/two/results.json")).unwrap();
+    let spec_hash = |r: &str| {
+        let v: serde_json::Value = serde_json::from_str(r).unwrap();
+        v["review"]["inputs"][0]["blake3"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(spec_hash(&before), spec_hash(&after));
+    assert_eq!(spec_hash(&before).len(), 64);
+}

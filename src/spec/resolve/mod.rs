@@ -207,14 +207,34 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
         vocabulary: Vocabulary::Spec,
     };
     r.record_input(file, text.as_bytes());
-    let spec = resolve(&mut r, raw);
+    let mut spec = resolve(&mut r, raw);
     if r.diags.is_empty() {
+        spec_content_hash(&mut spec);
         Ok(spec)
     } else {
         r.diags.sort();
         r.diags.dedup();
         Err(Diagnostics(r.diags))
     }
+}
+
+/// Replaces the spec file's hash (`inputs[0]`, the hash of its bytes while resolving) by the
+/// BLAKE3 of the resolved spec's canonical serialisation (its JSON, with that hash left
+/// empty): what the spec says, not how it is written. Comments, blank lines, quoting and
+/// layout do not change it, so a comment-only edit changes no cache key and no output (issue
+/// 17); anything resolved from the spec — settings, their sources, the data bound to it —
+/// does. The reproducibility appendix and results.json print this hash for the spec.
+fn spec_content_hash(spec: &mut Spec) {
+    let Some(first) = spec.inputs.first_mut() else {
+        return;
+    };
+    let of_bytes = std::mem::take(&mut first.blake3);
+    let mut h = blake3::Hasher::new();
+    let hash = match serde_json::to_writer(&mut h, &*spec) {
+        Ok(()) => h.finalize().to_hex().to_string(),
+        Err(_) => of_bytes, // not reached: a resolved spec serialises
+    };
+    spec.inputs[0].blake3 = hash;
 }
 
 /// Resolves a spec built in memory from the flags of the `pool` command: `root` is the
