@@ -8,6 +8,7 @@ use super::context::figure_ref;
 use super::format;
 use crate::spec::{Figure, FigureKind, Outcome, Spec};
 use crate::stats::Computed;
+use crate::stats::Measure;
 use crate::stats::analysis::{Analysis, STUDIES_PER_MODERATOR};
 use crate::stats::fit::{CiMethod, Effects};
 use crate::stats::gosh::Gosh;
@@ -15,7 +16,6 @@ use crate::stats::influence::Influence;
 use crate::stats::meta_regression::{
     Centre, MetaRegression, MetaRegressionOptions, ModeratorValues,
 };
-use crate::stats::Measure;
 
 /// A number with three significant digits (at least none, at most six decimals), true minus.
 pub fn sig3(x: f64) -> String {
