@@ -106,9 +106,18 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // The distance costs O(len × len) time and memory: words and candidates of hostile length
+    // are not compared (a suggestion is at most a third of its length away, so a length
+    // difference beyond that cannot match anyway).
+    const LONGEST: usize = 256;
     let lower = word.to_lowercase();
+    let n = lower.chars().count();
     candidates
         .into_iter()
+        .filter(|c| {
+            let m = c.chars().count();
+            n <= LONGEST && m <= LONGEST && n.abs_diff(m) <= 2.max(c.len() / 3)
+        })
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
         .min_by_key(|(d, _)| *d)

@@ -16,11 +16,40 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The first directory of `dir` that is a symbolic link: `dir` itself, and for a relative
+/// `dir` each directory on the way to it.
+fn linked_directory(dir: &Path) -> Option<std::path::PathBuf> {
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if dir.is_relative() {
+        let mut p = std::path::PathBuf::new();
+        for c in dir.components() {
+            p.push(c);
+            if matches!(c, Component::Normal(_)) && is_link(&p) {
+                return Some(p);
+            }
+        }
+        None
+    } else {
+        is_link(dir).then(|| dir.to_path_buf())
+    }
+}
+
 /// Writes the built-in templates into `dir`. Existing files are left alone (and nothing is
 /// written) unless `force`; a symbolic link in their place is never followed.
 pub fn export(dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
     let files = files();
     let mut refused = Vec::new();
+    // The directory, and each directory on a relative way to it, must not be a link: the
+    // templates would land wherever it points (`templates -> /elsewhere`).
+    if let Some(link) = linked_directory(dir) {
+        return Err(Failure::Input(
+            Diagnostic::file(
+                link.display().to_string(),
+                "is a symbolic link; metareport never writes through a link (remove it, or name the directory it points to)",
+            )
+            .into(),
+        ));
+    }
     let mut existing = Vec::new();
     for (name, _) in &files {
         // The names are the binary's own; still, nothing may leave `dir`.

@@ -157,7 +157,7 @@ pub fn missing_column(table: &Table, column: &str, purpose: &str) -> Diagnostic 
         &table.source,
         format!(
             "no column `{column}` ({purpose}); the columns are: {}",
-            table.headers.join(", ")
+            table.column_list()
         ),
     );
     d.line = Some(1);
@@ -196,7 +196,7 @@ pub fn parse_label(table: &Table, template: &str) -> Result<Vec<LabelPart>, Stri
                 return Err(format!(
                     "the label refers to column `{name}`, which {} does not have{hint}; columns: {}",
                     table.source,
-                    table.headers.join(", ")
+                    table.column_list()
                 ));
             }
         }

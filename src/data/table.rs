@@ -103,6 +103,21 @@ pub struct Table {
 }
 
 impl Table {
+    /// The column names for a message: each cut to 40 characters, at most 40 of them.
+    pub fn column_list(&self) -> String {
+        const SHOWN: usize = 40;
+        let mut names: Vec<String> = self
+            .headers
+            .iter()
+            .take(SHOWN)
+            .map(|h| crate::diag::excerpt(h, 40))
+            .collect();
+        if self.headers.len() > SHOWN {
+            names.push(format!("and {} more", self.headers.len() - SHOWN));
+        }
+        names.join(", ")
+    }
+
     /// Index of a column by name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)

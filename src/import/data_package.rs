@@ -233,7 +233,7 @@ impl Csv {
                     &self.t.source,
                     format!(
                         "no column `{n}` ({what}); the columns are: {}",
-                        self.t.headers.join(", ")
+                        self.t.column_list()
                     ),
                 )
                 .at(1, 1)
@@ -344,7 +344,7 @@ fn review(source: &str, files: Files) -> Result<Review, Diagnostics> {
             settings_name,
             format!(
                 "an unsupported version of the data package: neither `Study CI` (version 1) nor `CI/PI level` (version 2) among its columns ({})",
-                settings.t.headers.join(", ")
+                settings.t.column_list()
             ),
         )
         .at(1, 1)

@@ -13,7 +13,7 @@ use crate::plot::export::Format;
 #[serde(deny_unknown_fields)]
 pub struct RawSubmission {
     /// The journal whose figure rules apply: `plos`, `bmj`, `lancet`, `jama`, `bmc`,
-    /// `elsevier`, `wiley` or `generic` (README lists each preset with its source).
+    /// `elsevier`, `wiley` or `generic` (the guide's submission chapter (docs/src/spec/submission.md) lists each preset with its source).
     pub journal: Option<String>,
     /// Printed width of the figures: `single` or `double` (the journal's column widths), or
     /// a width in millimetres.

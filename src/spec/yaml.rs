@@ -124,6 +124,40 @@ pub struct SyntaxError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// What to do about it, when known.
+    pub hint: Option<String>,
+}
+
+/// The longest mapping key YAML allows (YAML 1.2, 7.4.2: an implicit key is at most 1024
+/// characters).
+pub const MAX_KEY_CHARS: usize = 1024;
+
+/// A plain mapping key longer than [`MAX_KEY_CHARS`] on line `line` (1-based) or the line
+/// before it: its line, 1-based column and length in characters. The YAML parser reports such a
+/// key only as "simple key expected ':'" or "mapping values are not allowed".
+fn long_key(text: &str, line: usize) -> Option<(usize, usize, usize)> {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let from = line.saturating_sub(2);
+    for (i, l) in lines.iter().enumerate().skip(from) {
+        let mut rest = l.trim_start_matches(' ');
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start_matches(' ');
+        }
+        let start = l.len() - rest.len();
+        let Some(end) = rest
+            .find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len))
+            .or_else(|| (!rest.contains(':')).then_some(rest.len()))
+        else {
+            continue;
+        };
+        let key = &rest[..end];
+        let n = key.chars().count();
+        if n > MAX_KEY_CHARS && !key.starts_with('#') {
+            return Some((i + 1, l[..start].chars().count() + 1, n));
+        }
+    }
+    None
 }
 
 /// Parses YAML text into a spanned tree.
@@ -165,10 +199,24 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             } else {
                 crate::diag::excerpt(first, 300)
             };
+            let line = loc.map(|l| l.line() as usize).filter(|&l| l > 0);
+            if let Some((line, column, n)) = line.and_then(|l| long_key(text, l)) {
+                return Err(SyntaxError {
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!(
+                        "a mapping key of {n} characters; YAML allows keys of at most {MAX_KEY_CHARS} characters"
+                    ),
+                    hint: Some(
+                        "spec keys are short names (`metareport schema` lists them); a long text is a value, as in `title: …`".into(),
+                    ),
+                });
+            }
             Err(SyntaxError {
-                line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
+                line,
                 column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
                 message: first,
+                hint: None,
             })
         }
     }

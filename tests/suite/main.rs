@@ -20,12 +20,14 @@
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `hostile_input` | bounded memory and time for hostile sizes; unusual text and numbers |
 //! | `hostile_limits` | spreadsheets, numeric options, YAML limits and usage errors, bounded |
+//! | `hostile_refs` | `templates export` never writes through a link; workbook references beyond the sheet's limits; YAML keys over 1024 characters |
 //! | `security` | nothing outside the project is read, written or deleted; failed builds write nothing |
 //! | `import` | RevMan 5 files and RevMan Web data packages imported, built and compared with RevMan's results |
 //! | `install` | `--version`, shell completions, manual pages |
 //! | `summary_of_findings` | GRADE Summary of Findings: absolute effects vs R, certainty, the table and its prose |
 //! | `submission` | the Word manuscript read back, TIFF/PDF/EPS figures, the PRISMA checklist, determinism |
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
+//! | `fuzz` | mutation fuzzing of the spec, CSV and XLSX readers and of `check` (bounded; long runs by hand) |
 //! | `docs` | the user guide: its specs build, its commands parse, its generated pages are current |
 
 mod common;
@@ -39,9 +41,11 @@ mod diff;
 mod docs;
 mod end_to_end;
 mod figures;
+mod fuzz;
 mod heterogeneity;
 mod hostile_input;
 mod hostile_limits;
+mod hostile_refs;
 mod import;
 mod install;
 mod manuscript;

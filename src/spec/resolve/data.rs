@@ -87,7 +87,7 @@ pub(super) fn outcome_data(
                 format!(
                     "`{k}` is mapped to column `{col}`, which {} does not have (columns: {})",
                     data_name(&table, o),
-                    table.headers.join(", ")
+                    table.column_list()
                 ),
                 hint,
             );
@@ -109,7 +109,7 @@ pub(super) fn outcome_data(
                 .map(|k| format!("{} ({})", k.name(), k.columns().join(", ")))
                 .collect::<Vec<_>>()
                 .join("; ");
-            r.error(path, format!("cannot tell the kind of data from the columns of {} ({}); expected the columns of one of: {kinds}", table.source, table.headers.join(", ")), Some(format!("map columns with {} or set {}", r.vocabulary.key("columns"), r.vocabulary.key("input"))));
+            r.error(path, format!("cannot tell the kind of data from the columns of {} ({}); expected the columns of one of: {kinds}", table.source, table.column_list()), Some(format!("map columns with {} or set {}", r.vocabulary.key("columns"), r.vocabulary.key("input"))));
             return None;
         }
     };
@@ -160,7 +160,7 @@ pub(super) fn outcome_data(
             format!(
                 "no column `{col}` in {} (columns: {})",
                 data_name(&table, o),
-                table.headers.join(", ")
+                table.column_list()
             ),
             hint,
         );

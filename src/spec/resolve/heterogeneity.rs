@@ -178,7 +178,7 @@ fn no_column(r: &mut Resolver<'_>, field: &str, col: &str, table: &Table) {
         format!(
             "no column `{col}` in {} (columns: {})",
             table.source,
-            table.headers.join(", ")
+            table.column_list()
         ),
         hint,
     );

@@ -181,6 +181,7 @@ pub fn load_text(root: &Path, file: &str, text: &str) -> Result<Spec, Diagnostic
         let mut d = Diagnostic::file(file, format!("invalid YAML: {}", e.message));
         d.line = e.line;
         d.column = e.column;
+        d.hint = e.hint;
         Diagnostics::from(d)
     })?;
     let schema = schema_json();

@@ -42,7 +42,7 @@ pub(super) fn sensitivity(
                         format!(
                             "no column `{col}` in {} (columns: {})",
                             table.source,
-                            table.headers.join(", ")
+                            table.column_list()
                         ),
                         hint,
                     );

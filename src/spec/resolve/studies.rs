@@ -36,7 +36,7 @@ pub(super) fn study_table(r: &mut Resolver<'_>, s: &RawStudies) -> Option<StudyT
                                 "no column `{}` in {} (columns: {})",
                                 c.column,
                                 t.source,
-                                t.headers.join(", ")
+                                t.column_list()
                             ),
                             hint,
                         );

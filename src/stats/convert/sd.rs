@@ -36,9 +36,7 @@ pub fn t_from_p(p: f64, n1: f64, n2: f64) -> Option<f64> {
     if !(p > 0.0 && p < 1.0 && df >= 1.0) {
         return None;
     }
-    let t = statrs::distribution::StudentsT::new(0.0, 1.0, df).ok()?;
-    use statrs::distribution::ContinuousCDF;
-    Some(-t.inverse_cdf(p / 2.0))
+    Some(-crate::stats::dist::t_quantile(p / 2.0, df))
 }
 
 /// The pooled SD of two groups from the two-sided p-value of their t test (Handbook 6.5.2.3).
