@@ -99,8 +99,14 @@ pub fn audit(
         if mr.is_object() && mr.get("absent").is_none() {
             let k = mr["k"].as_u64().unwrap_or(0);
             want(
-                has(text, &format!("({k} studies;")),
+                has(text, &format!("included {k} studies (")),
                 format!("{id}: the meta-regression's {k} studies are not stated"),
+            );
+            // A moderator's label may end in its unit in parentheses ("absolute latitude
+            // (degrees)"): the sentence must not put a second parenthesis right after it.
+            want(
+                !has(text, ") ("),
+                format!("{id}: two parentheses in a row in the text (\") (\")"),
             );
             let qm = &mr["qm"];
             let qm_phrase = match qm["df2"].as_f64() {
@@ -242,10 +248,10 @@ pub fn audit(
                 .map(|s| names[s["study"].as_u64().unwrap_or(0) as usize])
                 .collect();
             let phrase = match flagged.len() {
-                0 => "No study was influential by metafor's criteria".to_string(),
-                1 => "By metafor's criteria, one study was influential".to_string(),
+                0 => "No study was influential by metafor’s criteria".to_string(),
+                1 => "By metafor’s criteria, one study was influential".to_string(),
                 n => format!(
-                    "By metafor's criteria, {} studies were influential",
+                    "By metafor’s criteria, {} studies were influential",
                     words(n)
                 ),
             };
