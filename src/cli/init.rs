@@ -4,6 +4,14 @@ use std::path::Path;
 
 use crate::project::Failure;
 
+/// The `.gitignore` that `init` and `import` write. It does not ignore `out/`: in a paper's
+/// repository the outputs are committed with their inputs (they are what the paper cites, and
+/// `metareport build --check` in CI compares them with the inputs; the guide's chapter on
+/// reproducible builds says why). The comment keeps the file from looking like an oversight.
+pub const GITIGNORE: &str = "# out/ is committed with the inputs: it holds the paper's outputs, and\n\
+# `metareport build --check` (e.g. in CI) checks them against analyses/.\n\
+# See the user guide, \"Reproducible builds in a paper's repository\".\n";
+
 const SPEC: &str = r#"# A review spec: the studies, how they are pooled and what the report shows.
 # `metareport schema` prints every key; `metareport build` turns this into out/example/.
 title: Example review — BCG vaccine and tuberculosis
@@ -100,7 +108,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     write("analyses/data/example.csv", DATA)?;
     write("analyses/data/rob-illustrative.csv", ROB)?;
     if !dir.join(".gitignore").exists() {
-        write(".gitignore", "/out\n")?;
+        write(".gitignore", GITIGNORE)?;
     }
     if !quiet {
         super::say(format!(

@@ -947,7 +947,10 @@ pub fn generate(review: &Review, id: &str, leave_out: &BTreeMap<usize, String>) 
         )
         .into_bytes(),
     ));
-    files.push((".gitignore".into(), b"/out\n".to_vec()));
+    files.push((
+        ".gitignore".into(),
+        crate::cli::init::GITIGNORE.as_bytes().to_vec(),
+    ));
     Generated {
         id: id.to_string(),
         spec_path,

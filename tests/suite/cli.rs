@@ -44,7 +44,13 @@ fn init_then_build_makes_a_complete_report() {
     }
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("review/.gitignore")).unwrap(),
-        "/out\n"
+        metareport::cli::init::GITIGNORE
+    );
+    // out/ is committed (the guide's CI runs `build --check` on it): nothing ignores it.
+    assert!(
+        !metareport::cli::init::GITIGNORE
+            .lines()
+            .any(|l| !l.starts_with('#') && l.contains("out"))
     );
     // A second init refuses to overwrite.
     let o = metareport(&["init", "review"], tmp.path());

@@ -895,3 +895,87 @@ fn guide_output_lines_match_with_wildcards_only_where_marked() {
         "ok: 19 outputs up to date"
     ));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every spec section has a chapter.
+
+/// The sections of the table in `docs/src/spec/README.md` ("| `key`, `key` | [Chapter](file.md) |"):
+/// each key with the chapter file it points to.
+fn chapter_of_each_section() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo().join("docs/src/spec/README.md")).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (Some(keys), Some(chapter)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        let Some(file) = chapter
+            .split("](")
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+            .map(|f| f.split('#').next().unwrap_or(f).to_string())
+        else {
+            continue;
+        };
+        // Keys are the `code` spans of the first cell.
+        for (i, part) in keys.split('`').enumerate() {
+            if i % 2 == 1 {
+                let key = part.trim_end_matches("[]").to_string();
+                out.push((key, file.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The keys a chapter must explain: the top level of a spec and of each outcome.
+fn spec_sections(schema: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let (outcomes, _) = resolve(&schema["properties"]["outcomes"], schema);
+    let (outcome, _) = resolve(&outcomes["items"], schema);
+    keys.extend(outcome["properties"].as_object().unwrap().keys().cloned());
+    keys
+}
+
+#[test]
+fn every_spec_section_has_a_chapter_that_explains_it() {
+    let schema = metareport::spec::schema_json();
+    let sections = chapter_of_each_section();
+    assert!(
+        sections.len() >= 20,
+        "only {} sections listed",
+        sections.len()
+    );
+    let dir = repo().join("docs/src/spec");
+    let mut bad = Vec::new();
+    for key in spec_sections(&schema) {
+        let chapters: Vec<&String> = sections
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, f)| f)
+            .collect();
+        if chapters.is_empty() {
+            bad.push(format!(
+                "`{key}` (a top-level or outcome key of the schema) is in no row of the table in \
+                 docs/src/spec/README.md: add it to a chapter, or write one"
+            ));
+            continue;
+        }
+        for file in chapters {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+            if text.is_empty() {
+                bad.push(format!("`{key}`: the chapter {file} does not exist"));
+            } else if !text.contains(&format!("`{key}")) && !text.contains(&format!("{key}:")) {
+                bad.push(format!("`{key}`: the chapter {file} never names it"));
+            }
+        }
+    }
+    // The check can fail: a key the schema does not have is in no chapter.
+    assert!(!sections.iter().any(|(k, _)| k == "no_such_section"));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

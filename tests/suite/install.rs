@@ -224,6 +224,9 @@ fn cargo_package_ships_what_the_binary_is_built_from() {
         "build.rs".to_string(),
         "README.md".to_string(),
         "fonts/LICENSE-LiberationSans.txt".to_string(),
+        // The licence texts the `license` field names (MIT OR Apache-2.0).
+        "LICENSE-MIT".to_string(),
+        "LICENSE-APACHE".to_string(),
     ];
     for dir in ["src", "templates", "fonts"] {
         files_under(root, dir, &mut needed);
