@@ -584,9 +584,9 @@ impl Writer<'_> {
                 .map(|(m, w)| (m + extra * (w - m) / spread.max(1.0)) as usize)
                 .collect()
         };
-        self.body.push_str(concat!(
+        self.body.push_str(
             r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>"#,
-        ));
+        );
         if t.grid {
             // Every cell boxed in grey hairlines, as the PDF's `stroke: 0.4pt + luma(…)`.
             self.body.push_str("<w:tblBorders>");
@@ -600,9 +600,9 @@ impl Writer<'_> {
         } else {
             self.body.push_str(r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#);
         }
-        self.body.push_str(concat!(
+        self.body.push_str(
             r#"<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
-        ));
+        );
         for w in &widths {
             let _ = write!(self.body, r#"<w:gridCol w:w="{w}"/>"#);
         }
