@@ -233,7 +233,7 @@ pub fn baujat(a: &Analysis) -> Figure {
     if inf.influential().next().is_some() {
         f.circle(lx + 3.0, ly - 3.0, 2.4, Some(ACCENT), None);
         lx += 9.0;
-        let t = "influential by metafor's criteria";
+        let t = "influential by metafor’s criteria";
         f.text(lx, ly, t, small, Align::Left);
         lx += small.width(t) + 10.0;
     }

@@ -121,7 +121,7 @@ pub fn gosh(a: &Analysis) -> Figure {
         (x0 + x1) / 2.0,
         y1 + 3.0 + SIZE * 2.5,
         match a.measure {
-            crate::stats::Measure::ZCOR => "Pooled Fisher's z".to_string(),
+            crate::stats::Measure::ZCOR => "Pooled Fisher’s z".to_string(),
             m if m.is_ratio() => format!("Pooled {} (log scale)", m.name()),
             m => format!("Pooled {}", m.name()),
         },

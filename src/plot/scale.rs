@@ -68,17 +68,28 @@ impl Scale {
             return Scale::linear(lo, hi, p0, p1, 5, false);
         }
         let (a, b) = (lo.exp(), hi.exp());
-        let mut values = Vec::new();
-        for e in -6..=6 {
-            for m in [1.0, 2.0, 5.0] {
-                let v = m * 10f64.powi(e);
-                if v >= a && v <= b {
-                    values.push(v);
-                }
-            }
-        }
-        if values.len() > 7 {
-            values.retain(|v| (v.log10() - v.log10().round()).abs() < 1e-9);
+        // The finest of these mantissa sets that gives at most 7 ticks: a range that ends
+        // between 1 and 2 (BCG's risk ratios, 0.15–1.6) still gets a tick above 1 (1.5).
+        const MANTISSAS: [&[f64]; 5] = [
+            &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0],
+            &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+            &[1.0, 2.0, 3.0, 5.0],
+            &[1.0, 2.0, 5.0],
+            &[1.0],
+        ];
+        let in_range = |ms: &[f64]| -> Vec<f64> {
+            (-6..=6)
+                .flat_map(|e| ms.iter().map(move |m| m * 10f64.powi(e)))
+                .filter(|v| *v >= a && *v <= b)
+                .collect()
+        };
+        let mut values = MANTISSAS
+            .iter()
+            .map(|ms| in_range(ms))
+            .find(|v| v.len() <= 7)
+            .unwrap_or_else(|| in_range(&[1.0]));
+        while values.len() > 7 {
+            values = values.iter().step_by(2).copied().collect();
         }
         if values.len() < 3 {
             // A narrow range: finer steps.
@@ -112,7 +123,7 @@ impl Scale {
 pub fn effect_title(measure: Measure) -> String {
     match measure {
         m if m.is_ratio() => format!("{} (log scale)", m.label()),
-        Measure::ZCOR => "Fisher's z".into(),
+        Measure::ZCOR => "Fisher’s z".into(),
         m => m.label().into(),
     }
 }
@@ -120,6 +131,18 @@ pub fn effect_title(measure: Measure) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratio_ticks_reach_above_one() {
+        // BCG's risk ratios in the bubble plot: 0.15 to 1.6 (issue 16: no tick above 1).
+        let s = Scale::effect(Measure::RR, 0.15f64.ln(), 1.6f64.ln(), 0.0, 100.0);
+        let labels: Vec<&str> = s.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["0.15", "0.2", "0.3", "0.5", "0.7", "1", "1.5"]);
+        // Several decades: 1–2–5 would give 9 ticks, so decades only.
+        let s = Scale::effect(Measure::OR, 0.05f64.ln(), 20f64.ln(), 0.0, 100.0);
+        let labels: Vec<&str> = s.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["0.1", "1", "10"]);
+    }
 
     #[test]
     fn linear_ticks_are_round() {

@@ -74,7 +74,7 @@ pub fn caption(spec: &Spec, f: &Figure) -> String {
             )
         }
         FigureKind::Baujat => format!(
-            "Baujat plot: {title}. Each study's contribution to the heterogeneity against its influence on the pooled estimate."
+            "Baujat plot: {title}. Each study’s contribution to the heterogeneity against its influence on the pooled estimate."
         ),
         FigureKind::Gosh => format!(
             "GOSH plot: {title}. The pooled estimate and I² of the model fitted to subsets of the studies, as a two-dimensional histogram with the distribution of each above and to the right; the cross marks all studies."
@@ -344,7 +344,7 @@ fn influence_results(spec: &Spec, o: &Outcome, a: &Analysis, inf: &Influence) ->
             .map(|c| {
                 match *c {
                     "dffits" => "DFFITS",
-                    "cook_d" => "Cook's distance",
+                    "cook_d" => "Cook’s distance",
                     "hat" => "hat value",
                     _ => "DFBETAS",
                 }

@@ -465,6 +465,45 @@ pub fn locations(spec: &Spec, ctx: &Value, doc: &Document) -> BTreeMap<String, L
             parts.extend(figs(FigureKind::Funnel));
             put("21", join(parts));
         }
+        // Meta-regression and GOSH explore the causes of heterogeneity (13e, 20c); influence
+        // diagnostics test the results' robustness to single studies (13f, 20d): their
+        // sentences are in the statistical analysis and the outcome's results.
+        let x = &m["explore"];
+        let outcome_tables = |kind: &str| -> Vec<String> {
+            spec.outcomes
+                .iter()
+                .filter_map(|o| doc.reference(&format!("{}-tab-{kind}-{}", spec.id, o.id)))
+                .collect()
+        };
+        if truthy(&x["meta_regressions"]) || truthy(&x["gosh"]) {
+            put("13e", "Statistical analysis".into());
+            let mut parts = vec![results.clone()];
+            parts.extend(outcome_tables("mr"));
+            parts.extend(figs(FigureKind::Bubble));
+            parts.extend(figs(FigureKind::Gosh));
+            put("20c", join(parts));
+        }
+        if truthy(&x["influence"]) {
+            put("13f", "Statistical analysis".into());
+            let mut parts = vec![results.clone()];
+            parts.extend(outcome_tables("influence"));
+            parts.extend(figs(FigureKind::Baujat));
+            if sensitivity {
+                parts.extend(figs(FigureKind::LeaveOneOut));
+                parts.extend(figs(FigureKind::Cumulative));
+                parts.push("Supplementary material (supplementary.pdf)".into());
+            }
+            put("20d", join(parts));
+        }
+        // GRADE (templates/summary_of_findings.typ.j2): the method in the statistical
+        // analysis, the certainty per outcome in the results and the Summary of Findings table.
+        let sof = &ctx["sof"];
+        if sof["certainty_column"] == Value::Bool(true) {
+            put("15", "Statistical analysis".into());
+            let mut parts = vec![results.clone()];
+            parts.extend(sof["label"].as_str().and_then(|l| doc.reference(l)));
+            put("22", join(parts));
+        }
         let forests = figs(FigureKind::Forest);
         if !forests.is_empty() {
             put("19", join(forests.clone()));

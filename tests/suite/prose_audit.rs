@@ -106,7 +106,7 @@ fn lines(doc: &typst_layout::PagedDocument) -> Vec<Line> {
 }
 
 /// Text without spaces, hyphens and soft hyphens, for phrase searches across line breaks.
-fn squash(s: &str) -> String {
+pub fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{2010}' | '\u{00AD}'))
         .map(|c| if c == '\u{2019}' { '\'' } else { c })

@@ -99,8 +99,28 @@ pub fn audit(
         if mr.is_object() && mr.get("absent").is_none() {
             let k = mr["k"].as_u64().unwrap_or(0);
             want(
-                has(text, &format!("({k} studies;")),
+                has(text, &format!("included {k} studies (")),
                 format!("{id}: the meta-regression's {k} studies are not stated"),
+            );
+            // A moderator's label may end in its unit in parentheses ("absolute latitude
+            // (degrees)"): the sentence must not put a second parenthesis right after it
+            // (it said "absolute latitude (degrees) (13 studies; …").
+            let squashed = super::prose_audit::squash(text);
+            let opening = squashed
+                .find("metaregressionof")
+                .map(|at| {
+                    let rest = &squashed[at..];
+                    let end = rest
+                        .find(&format!("included{k}studies("))
+                        .unwrap_or(rest.len());
+                    rest[..end].to_string()
+                })
+                .unwrap_or_default();
+            want(
+                !opening.contains(")("),
+                format!(
+                    "{id}: two parentheses in a row in the meta-regression sentence: {opening}"
+                ),
             );
             let qm = &mr["qm"];
             let qm_phrase = match qm["df2"].as_f64() {
@@ -242,10 +262,10 @@ pub fn audit(
                 .map(|s| names[s["study"].as_u64().unwrap_or(0) as usize])
                 .collect();
             let phrase = match flagged.len() {
-                0 => "No study was influential by metafor's criteria".to_string(),
-                1 => "By metafor's criteria, one study was influential".to_string(),
+                0 => "No study was influential by metafor’s criteria".to_string(),
+                1 => "By metafor’s criteria, one study was influential".to_string(),
                 n => format!(
-                    "By metafor's criteria, {} studies were influential",
+                    "By metafor’s criteria, {} studies were influential",
                     words(n)
                 ),
             };
@@ -388,6 +408,12 @@ fn the_audit_catches_wrong_heterogeneity_sentences() {
             "with Wald z tests",
             "with the Knapp–Hartung method",
             "Knapp–Hartung",
+        ),
+        // The sentence as it was (issue 16): the label's unit, then the count in parentheses.
+        (
+            "on absolute latitude (degrees) included 13 studies (",
+            "on absolute latitude (degrees) (13 studies; ",
+            "two parentheses in a row",
         ),
     ] {
         let p = planted(from, to);

@@ -169,6 +169,23 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     assert_eq!(t[0][1][0], "Tuberculosis");
     assert_eq!(t[0][1][4], "RR 0.49 (0.34–0.70)");
     assert!(xml.contains("<w:tblHeader/>"));
+    // GRADE's certainty marks are set in a font that has both ⨁ and ◯ (the default serif has
+    // neither, and LibreOffice's own fallback drew ◯ filled).
+    let grade = xml
+        .split("<w:r>")
+        .find(|r| r.contains("⨁⨁◯◯"))
+        .expect("the GRADE marks of the BCG review (low certainty)");
+    assert!(
+        grade.contains(&format!(
+            r#"<w:rFonts w:ascii="{0}" w:hAnsi="{0}""#,
+            metareport::report::docx::write::SYMBOL_FONT
+        )),
+        "{grade}"
+    );
+    assert!(
+        grade.contains("<w:t xml:space=\"preserve\">⨁⨁◯◯</w:t>"),
+        "{grade}"
+    );
     // Figures embedded, with captions numbered.
     let parts = unpack(&std::fs::read(out("bcg/manuscript.docx")).unwrap()).unwrap();
     let images: Vec<_> = parts
@@ -191,7 +208,7 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
             "Figure 1. Forest plot: Tuberculosis.",
             "Figure 2. Funnel plot: Tuberculosis.",
             "Figure 3. Meta-regression of the log risk ratios on absolute latitude (degrees): Tuberculosis. Each circle is a study, its area proportional to its weight in the model; the line is the fitted effect with its confidence band.",
-            "Figure 4. Baujat plot: Tuberculosis. Each study's contribution to the heterogeneity against its influence on the pooled estimate.",
+            "Figure 4. Baujat plot: Tuberculosis. Each study’s contribution to the heterogeneity against its influence on the pooled estimate.",
             "Figure 5. GOSH plot: Tuberculosis. The pooled estimate and I² of the model fitted to subsets of the studies, as a two-dimensional histogram with the distribution of each above and to the right; the cross marks all studies."
         ]
     );
@@ -388,6 +405,18 @@ fn the_prisma_checklist_names_where_metareport_reported_each_item() {
     assert_eq!(item(&t[0], "13e"), "Statistical analysis †");
     assert_eq!(item(&t[0], "19"), "Figure 1 †");
     assert_eq!(item(&t[0], "21"), "Results: Tuberculosis; Figure 2 †");
+    // Meta-regression and GOSH (causes of heterogeneity), influence diagnostics (robustness),
+    // GRADE (certainty) — each where the manuscript has it.
+    assert_eq!(
+        item(&t[0], "20c"),
+        "Results: Tuberculosis; Table 1; Figure 3; Figure 5 †"
+    );
+    assert_eq!(item(&t[0], "13f"), "Statistical analysis †");
+    assert_eq!(item(&t[0], "20d"), "Results: Tuberculosis; Figure 4 †");
+    assert_eq!(item(&t[0], "15"), "Statistical analysis †");
+    assert_eq!(item(&t[0], "22"), "Results: Tuberculosis; Table 2 †");
+    // The checklist's grid, as the PDF draws it.
+    assert!(bcg.contains(r#"<w:insideH w:val="single""#));
     // No appraisal in this review: left for the authors.
     assert_eq!(item(&t[0], "11"), "");
     assert_eq!(item(&t[0], "18"), "");

@@ -46,6 +46,11 @@ pub struct Cell {
     pub content: Vec<Inline>,
     /// Columns the cell spans (`table.cell(colspan: n)`); 0 and 1 both mean one.
     pub span: usize,
+    /// Rows the cell spans (`table.cell(rowspan: n)`); 0 and 1 both mean one.
+    pub rowspan: usize,
+    /// The place of a cell above that spans into this row (Word's `vMerge` continuation):
+    /// no content of its own.
+    pub merged: bool,
 }
 
 impl Cell {
@@ -65,6 +70,9 @@ pub struct Table {
     pub align: Vec<Align>,
     /// Text size in the table, points.
     pub size: Option<f64>,
+    /// Ruled as a grid (every cell boxed, as `#set table(stroke: …)` draws it); otherwise the
+    /// three rules of a journal table (top, under the header, bottom).
+    pub grid: bool,
 }
 
 /// A figure's image: an SVG of the document's files, whole or as windows of it.

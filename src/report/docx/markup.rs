@@ -27,6 +27,7 @@ pub fn read(source: &str) -> Document {
             ..Default::default()
         },
         para: Vec::new(),
+        table_grid: false,
     };
     if let Some(markup) = root.cast::<ast::Markup>() {
         let mut ctx = Ctx::default();
@@ -51,6 +52,13 @@ struct Ctx {
 struct Walker {
     doc: Document,
     para: Vec<Inline>,
+    /// `#set table(stroke: …)` in effect (not `none`): tables are ruled as a grid.
+    table_grid: bool,
+}
+
+/// Whether a `stroke:` value draws lines (anything but `none` or a zero length).
+fn strokes(e: Expr) -> bool {
+    !matches!(e, Expr::None(_)) && length_pt(e) != Some(0.0)
 }
 
 fn text_of(node: &typst_syntax::SyntaxNode) -> String {
@@ -224,19 +232,13 @@ impl Walker {
             Expr::Text(t) => self.push(Inline::Text(t.get().to_string(), ctx.fmt)),
             Expr::Space(s) => {
                 // A blank line inside a space is a paragraph break.
-                if s.to_untyped().full_text().matches('\n').count() >= 2 && !ctx.inline_only {
-                    self.flush(ctx);
+                if s.to_untyped().full_text().matches('\n').count() >= 2 {
+                    self.parbreak(ctx);
                 } else {
                     self.space(ctx);
                 }
             }
-            Expr::Parbreak(_) => {
-                if ctx.inline_only {
-                    self.space(ctx);
-                } else {
-                    self.flush(ctx);
-                }
-            }
+            Expr::Parbreak(_) => self.parbreak(ctx),
             Expr::Linebreak(_) => self.push(Inline::LineBreak),
             Expr::Escape(x) => self.push(Inline::Text(x.get().to_string(), ctx.fmt)),
             Expr::Shorthand(x) => self.push(Inline::Text(x.get().to_string(), ctx.fmt)),
@@ -348,6 +350,17 @@ impl Walker {
         }
     }
 
+    /// A paragraph break: a new paragraph, or inside a cell or caption (one paragraph in
+    /// Word) a line break, as the PDF starts a new line there (a Summary of Findings table's
+    /// footnotes).
+    fn parbreak(&mut self, ctx: &Ctx) {
+        if !ctx.inline_only {
+            self.flush(ctx);
+        } else if !matches!(self.para.last(), None | Some(Inline::LineBreak)) {
+            self.push(Inline::LineBreak);
+        }
+    }
+
     fn set_rule(&mut self, set: ast::SetRule) {
         if let Expr::Ident(i) = set.target()
             && i.as_str() == "page"
@@ -357,6 +370,17 @@ impl Walker {
             })
         {
             self.doc.landscape = b.get();
+        }
+        if let Expr::Ident(i) = set.target()
+            && i.as_str() == "table"
+        {
+            for a in set.args().items() {
+                if let ast::Arg::Named(n) = a
+                    && n.name().as_str() == "stroke"
+                {
+                    self.table_grid = strokes(n.expr());
+                }
+            }
         }
         if let Expr::Ident(i) = set.target()
             && i.as_str() == "heading"
@@ -676,6 +700,7 @@ impl Walker {
             Expr::ContentBlock(cb) => Some(Cell {
                 content: self.inline_markup(cb.body(), ctx),
                 span: 1,
+                ..Cell::default()
             }),
             Expr::FuncCall(c) => match call_name(c).as_str() {
                 "table.hline" | "table.vline" => None,
@@ -690,16 +715,27 @@ impl Walker {
                     let span = named(c, "colspan")
                         .and_then(number)
                         .map_or(1, |v| v.clamp(1.0, 1000.0) as usize);
-                    Some(Cell { content, span })
+                    // Rows likewise bounded (the table's rows are bounded by its cells).
+                    let rowspan = named(c, "rowspan")
+                        .and_then(number)
+                        .map_or(1, |v| v.clamp(1.0, 1000.0) as usize);
+                    Some(Cell {
+                        content,
+                        span,
+                        rowspan,
+                        merged: false,
+                    })
                 }
                 _ => Some(Cell {
                     content: self.inline_expr(e, ctx),
                     span: 1,
+                    ..Cell::default()
                 }),
             },
             Expr::Str(_) | Expr::Int(_) | Expr::Float(_) => Some(Cell {
                 content: self.inline_expr(e, ctx),
                 span: 1,
+                ..Cell::default()
             }),
             other => {
                 self.warn(format!(
@@ -737,12 +773,46 @@ impl Walker {
             let mut rows = Vec::new();
             let mut row = Vec::new();
             let mut col = 0;
-            for c in cells {
-                let n = c.columns();
+            // Per column: rows a cell above still covers, and the columns that cell spans.
+            let mut covered: Vec<(usize, usize)> = vec![(0, 1); ncols];
+            // The places of cells above that span into this row, as typst skips them.
+            let skip_covered =
+                |row: &mut Vec<Cell>, col: &mut usize, covered: &mut Vec<(usize, usize)>| {
+                    while *col < ncols && covered[*col].0 > 0 {
+                        let (left, n) = covered[*col];
+                        if !hidden.get(*col).copied().unwrap_or(false) {
+                            row.push(Cell {
+                                span: n,
+                                merged: true,
+                                ..Cell::default()
+                            });
+                        }
+                        for c in covered.iter_mut().skip(*col).take(n) {
+                            c.0 = left - 1;
+                        }
+                        *col += n.max(1);
+                    }
+                };
+            let mut cells = cells.into_iter().peekable();
+            while cells.peek().is_some() {
+                skip_covered(&mut row, &mut col, &mut covered);
+                if col >= ncols {
+                    rows.push(std::mem::take(&mut row));
+                    col = 0;
+                    continue;
+                }
+                let Some(c) = cells.next() else { break };
+                let n = c.columns().min(ncols - col);
+                if c.rowspan > 1 {
+                    for k in covered.iter_mut().skip(col).take(n) {
+                        *k = (c.rowspan - 1, n);
+                    }
+                }
                 if !hidden.get(col).copied().unwrap_or(false) {
                     row.push(c);
                 }
                 col += n;
+                skip_covered(&mut row, &mut col, &mut covered);
                 if col >= ncols {
                     rows.push(std::mem::take(&mut row));
                     col = 0;
@@ -846,6 +916,7 @@ impl Walker {
             rows: all_rows,
             align,
             size: None,
+            grid: named(call, "stroke").map_or(self.table_grid, strokes),
         })
     }
 }
@@ -877,9 +948,30 @@ fn trim(mut content: Vec<Inline>) -> Vec<Inline> {
         }
     }
     content.retain(|i| !matches!(i, Inline::Text(t, _) if t.is_empty()));
-    if let Some(Inline::Text(t, _)) = content.last_mut() {
-        let n = t.trim_end().len();
-        t.truncate(n);
+    // Trailing spaces and line breaks (a cell's last paragraph break) go.
+    loop {
+        match content.last_mut() {
+            Some(Inline::LineBreak) => {
+                content.pop();
+            }
+            Some(Inline::Text(t, _)) if t.trim_end().len() < t.len() || t.is_empty() => {
+                let n = t.trim_end().len();
+                t.truncate(n);
+                if n == 0 {
+                    content.pop();
+                }
+            }
+            _ => break,
+        }
+    }
+    // A space before a line break (the text before a blank line) goes too.
+    for k in 1..content.len() {
+        if matches!(content[k], Inline::LineBreak)
+            && let Inline::Text(t, _) = &mut content[k - 1]
+        {
+            let n = t.trim_end().len();
+            t.truncate(n);
+        }
     }
     content.retain(|i| !matches!(i, Inline::Text(t, _) if t.is_empty()));
     while matches!(content.first(), Some(Inline::LineBreak)) {

@@ -271,6 +271,49 @@ fn run_props(f: &Fmt) -> String {
     }
 }
 
+/// The font named for symbols the text fonts lack: GRADE's certainty marks (⨁ U+2A01, ◯ U+25EF,
+/// ⊕ U+2295, ⊖ U+2296, ⊝ U+229D) and the other geometric shapes and circled operators. Times New
+/// Roman and Liberation Serif have none of them, and a word processor's own fallback may pick a
+/// font whose ◯ is filled (LibreOffice chose DejaVu Math TeX Gyre: ⨁⨁●●). "Segoe UI Symbol"
+/// ships with Windows and has them; where it is missing (LibreOffice on Linux, Word on macOS)
+/// the substitute is a general symbol font (DejaVu Sans under LibreOffice, checked), not a math one.
+pub const SYMBOL_FONT: &str = "Segoe UI Symbol";
+
+/// Whether `c` is set in [`SYMBOL_FONT`].
+fn is_symbol(c: char) -> bool {
+    matches!(c, '\u{2295}'..='\u{22A1}' | '\u{25A0}'..='\u{25FF}' | '\u{2A00}'..='\u{2AFF}')
+}
+
+/// `s` cut into runs of symbols (true) and of other text (false), in order; no empty pieces.
+fn symbol_spans(s: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut kind = None;
+    for (i, c) in s.char_indices() {
+        let k = is_symbol(c);
+        if kind.is_some_and(|p| p != k) {
+            out.push((!k, &s[start..i]));
+            start = i;
+        }
+        kind = Some(k);
+    }
+    if let Some(k) = kind {
+        out.push((k, &s[start..]));
+    }
+    out
+}
+
+/// Run properties `props` (`<w:rPr>…</w:rPr>` or empty) with [`SYMBOL_FONT`] named first, as
+/// the schema orders `w:rFonts`.
+fn symbol_props(props: &str) -> String {
+    let f = SYMBOL_FONT;
+    let fonts = format!(r#"<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}"/>"#);
+    match props.strip_prefix("<w:rPr>") {
+        Some(rest) => format!("<w:rPr>{fonts}{rest}"),
+        None => format!("<w:rPr>{fonts}</w:rPr>"),
+    }
+}
+
 /// Runs as WordprocessingML (`<w:r>…</w:r>`); references and citations must be resolved.
 fn runs(content: &[Inline], base: Fmt) -> String {
     let mut out = String::new();
@@ -288,11 +331,16 @@ fn runs(content: &[Inline], base: Fmt) -> String {
                     if k > 0 {
                         let _ = write!(out, "<w:r>{props}<w:tab/></w:r>");
                     }
-                    if !piece.is_empty() {
+                    for (symbols, part) in symbol_spans(piece) {
+                        let props = if symbols && !f.mono {
+                            symbol_props(&props)
+                        } else {
+                            props.clone()
+                        };
                         let _ = write!(
                             out,
                             r#"<w:r>{props}<w:t xml:space="preserve">{}</w:t></w:r>"#,
-                            esc(piece)
+                            esc(part)
                         );
                     }
                 }
@@ -536,11 +584,25 @@ impl Writer<'_> {
                 .map(|(m, w)| (m + extra * (w - m) / spread.max(1.0)) as usize)
                 .collect()
         };
-        self.body.push_str(concat!(
+        self.body.push_str(
             r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>"#,
-            r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#,
+        );
+        if t.grid {
+            // Every cell boxed in grey hairlines, as the PDF's `stroke: 0.4pt + luma(…)`.
+            self.body.push_str("<w:tblBorders>");
+            for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+                let _ = write!(
+                    self.body,
+                    r#"<w:{side} w:val="single" w:sz="4" w:space="0" w:color="8C8C8C"/>"#
+                );
+            }
+            self.body.push_str("</w:tblBorders>");
+        } else {
+            self.body.push_str(r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#);
+        }
+        self.body.push_str(
             r#"<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
-        ));
+        );
         for w in &widths {
             let _ = write!(self.body, r#"<w:gridCol w:w="{w}"/>"#);
         }
@@ -576,7 +638,12 @@ impl Writer<'_> {
                 if n > 1 {
                     let _ = write!(s, r#"<w:gridSpan w:val="{n}"/>"#);
                 }
-                if rule {
+                if cell.merged {
+                    s.push_str("<w:vMerge/>");
+                } else if cell.rowspan > 1 {
+                    s.push_str(r#"<w:vMerge w:val="restart"/>"#);
+                }
+                if rule && !t.grid {
                     s.push_str(r#"<w:tcBorders><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tcBorders>"#);
                 }
                 s.push_str("</w:tcPr>");
