@@ -280,10 +280,17 @@ pub fn unique_labels(
     };
     let mut errors = Vec::new();
     for rows in repeated {
-        let lines: Vec<String> = rows
+        // At most ten lines are listed: a label repeated on every row of a large file must
+        // not give a message as long as the file (and one such message per row).
+        const LISTED: usize = 10;
+        let mut lines: Vec<String> = rows
             .iter()
+            .take(LISTED)
             .map(|&i| table.rows[i].line.to_string())
             .collect();
+        if rows.len() > LISTED {
+            lines.push(format!("and {} more", rows.len() - LISTED));
+        }
         for &i in &rows[1..] {
             let mut d = table.error(
                 &table.rows[i],
