@@ -552,9 +552,9 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
             let t = row.threshold;
             let side = |v: f64| v.abs() > t;
             s.push_str(&format!(
-                "; the absolute difference ranges from {:.0} to {:.0} per 1,000, {} the threshold of {t} per 1,000",
-                k.difference_lower,
-                k.difference_upper,
+                "; the absolute difference ranges from {} to {} per 1,000, {} the threshold of {t} per 1,000",
+                format::fixed(k.difference_lower, 0),
+                format::fixed(k.difference_upper, 0),
                 if side(k.difference_lower) && side(k.difference_upper) && (k.difference_lower < 0.0) == (k.difference_upper < 0.0) { "both limits beyond" } else { "not both limits beyond" }
             ));
             if let (Some(ois), Some(n)) = (

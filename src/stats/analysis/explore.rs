@@ -108,22 +108,30 @@ impl Ctx<'_> {
             }
         }
         let rows: Vec<usize> = self.inc.iter().map(|s| s.input).collect();
+        // A model that cannot be fitted is reported in the text and said on the console.
+        let mut absent = |reason: String| {
+            warnings.push(Warning {
+                code: "meta_regression_not_fitted",
+                message: format!("the meta-regression could not be estimated: {reason}"),
+            });
+            Ok(Computed::absent(reason))
+        };
         let mm = match meta_regression::model_matrix(&mr.moderators, &rows) {
             Ok(mm) => mm,
-            Err(reason) => return Ok(Computed::absent(reason)),
+            Err(reason) => return absent(reason),
         };
         let k = rows.len();
         if k <= mm.p {
-            return Ok(Computed::absent(format!(
-                "needs more studies than model coefficients ({k} studies, {} coefficients)",
+            return absent(format!(
+                "it needs more studies than model coefficients ({k} studies, {} coefficients)",
                 mm.p
-            )));
+            ));
         }
         let mut r = match meta_regression::meta_regression(
             y, v, &mm, mr.effects, mr.test, o.level, &o.control,
         ) {
             Ok(r) => r,
-            Err(e) => return Ok(Computed::absent(format!("could not be fitted: {e}"))),
+            Err(e) => return absent(e.to_string()),
         };
         if r.studies_per_moderator < STUDIES_PER_MODERATOR {
             let n = mr.moderators.len();
