@@ -193,23 +193,7 @@ pub fn baujat(a: &Analysis) -> Figure {
             choice.2,
         );
     }
-    f.box_(x0, y0, x1, y1, None, INK, 0.6);
-    for (v, t) in &xs.ticks {
-        let x = xs.at(*v);
-        f.line(x, y1, x, y1 + 3.0, 0.6, INK);
-        f.text(x, y1 + 3.0 + SIZE, t, Font::regular(SIZE), Align::Center);
-    }
-    for (v, t) in &ys.ticks {
-        let y = ys.at(*v);
-        f.line(x0 - 3.0, y, x0, y, 0.6, INK);
-        f.text(
-            x0 - 5.0,
-            y + SIZE * 0.35,
-            t,
-            Font::regular(SIZE),
-            Align::Right,
-        );
-    }
+    super::scale::draw_frame(&mut f, &xs, &ys, SIZE);
     let xlabel = match inf.effects {
         Effects::Fixed => "Contribution to heterogeneity (Q)",
         Effects::Random(_) => "Contribution to heterogeneity (squared Pearson residual)",

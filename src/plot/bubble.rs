@@ -195,23 +195,7 @@ fn panel(
 
     // Axes.
     let (x0, x1, y0, y1) = (xs_scale.p0, xs_scale.p1, ys_scale.p1, ys_scale.p0);
-    f.box_(x0, y0, x1, y1, None, INK, 0.6);
-    for (v, t) in &xs_scale.ticks {
-        let x = px(*v);
-        f.line(x, y1, x, y1 + 3.0, 0.6, INK);
-        f.text(x, y1 + 3.0 + SIZE, t, Font::regular(SIZE), Align::Center);
-    }
-    for (v, t) in &ys_scale.ticks {
-        let y = py(*v);
-        f.line(x0 - 3.0, y, x0, y, 0.6, INK);
-        f.text(
-            x0 - 5.0,
-            y + SIZE * 0.35,
-            t,
-            Font::regular(SIZE),
-            Align::Right,
-        );
-    }
+    super::scale::draw_frame(&mut f, &xs_scale, &ys_scale, SIZE);
     let mut axis_label = label.chars();
     let axis_label: String = axis_label
         .next()

@@ -100,23 +100,7 @@ pub fn gosh(a: &Analysis) -> Figure {
     f.line(x1 + 6.0, y0, x1 + 6.0, y1, 0.5, INK);
 
     // Axes.
-    f.box_(x0, y0, x1, y1, None, INK, 0.6);
-    for (val, t) in &xs.ticks {
-        let x = xs.at(*val);
-        f.line(x, y1, x, y1 + 3.0, 0.6, INK);
-        f.text(x, y1 + 3.0 + SIZE, t, Font::regular(SIZE), Align::Center);
-    }
-    for (val, t) in &ys.ticks {
-        let y = ys.at(*val);
-        f.line(x0 - 3.0, y, x0, y, 0.6, INK);
-        f.text(
-            x0 - 5.0,
-            y + SIZE * 0.35,
-            t,
-            Font::regular(SIZE),
-            Align::Right,
-        );
-    }
+    super::scale::draw_frame(&mut f, &xs, &ys, SIZE);
     f.text(
         (x0 + x1) / 2.0,
         y1 + 3.0 + SIZE * 2.5,

@@ -3,6 +3,7 @@
 //! decade) for effects on the log scale.
 
 use super::axis::nice_step;
+use super::canvas::{Align, Figure, Font, INK};
 use crate::report::format;
 use crate::stats::Measure;
 
@@ -125,6 +126,29 @@ pub fn effect_title(measure: Measure) -> String {
         m if m.is_ratio() => format!("{} (log scale)", m.label()),
         Measure::ZCOR => "Fisher’s z".into(),
         m => m.label().into(),
+    }
+}
+
+/// The frame of a scatter-type figure: the plot area's box (`xs` across, `ys` upwards), with
+/// the ticks of `xs` below it and those of `ys` to its left, labelled at `size` points.
+pub fn draw_frame(f: &mut Figure, xs: &Scale, ys: &Scale, size: f64) {
+    let (x0, x1, y0, y1) = (xs.p0, xs.p1, ys.p1, ys.p0);
+    f.box_(x0, y0, x1, y1, None, INK, 0.6);
+    for (v, t) in &xs.ticks {
+        let x = xs.at(*v);
+        f.line(x, y1, x, y1 + 3.0, 0.6, INK);
+        f.text(x, y1 + 3.0 + size, t, Font::regular(size), Align::Center);
+    }
+    for (v, t) in &ys.ticks {
+        let y = ys.at(*v);
+        f.line(x0 - 3.0, y, x0, y, 0.6, INK);
+        f.text(
+            x0 - 5.0,
+            y + size * 0.35,
+            t,
+            Font::regular(size),
+            Align::Right,
+        );
     }
 }
 
