@@ -138,6 +138,10 @@ pub struct OutcomeResults<'a> {
     counts: Value,
     studies: Studies<'a>,
     conversions: Value,
+    /// Multi-arm trials split or combined (`data/multi_arm.rs`): method, arm column, and per
+    /// trial its arms, lines and the rows analysed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    multi_arm: Option<&'a crate::data::multi_arm::Report>,
     excluded: &'a [crate::stats::analysis::ExcludedStudy],
     /// Studies that did not report the outcome (empty outcome cells): listed, not analysed.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -200,6 +204,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         counts: counts_json(a),
         studies: Studies(a),
         conversions: conversions_json(o),
+        multi_arm: o.multi_arm.as_ref(),
         excluded: &a.excluded,
         missing: &a.missing,
         overall: &a.overall,

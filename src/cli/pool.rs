@@ -228,6 +228,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
     };
     let outcome = RawOutcome {
+        multi_arm: None,
         risk_of_bias: None,
         missing: None,
         duplicate_labels: None,

@@ -222,6 +222,9 @@ pub struct Bound {
     pub rows: Vec<usize>,
     /// Rows without outcome data (studies that did not report the outcome), in table order.
     pub missing: Vec<super::studies::MissingRow>,
+    /// Under `multi_arm:`, each study's trial label and arm when its label is shared by
+    /// several rows (`data/multi_arm.rs`), parallel to `studies`; else empty.
+    pub arms: Vec<Option<(String, String)>>,
 }
 
 /// [`bind_studies_with`] with the default conversion settings.
@@ -348,6 +351,10 @@ pub fn bind_studies_policy(
         })
         .collect();
     let template = label.map(|parts| template_text(table, parts));
+    let trials = match policy.arm {
+        Some(ac) => super::multi_arm::arm_labels(table, &mut names, ac, &mut errors),
+        None => Vec::new(),
+    };
     errors.extend(super::studies::unique_labels(
         table,
         &mut names,
@@ -464,6 +471,9 @@ pub fn bind_studies_policy(
             out.lines.push(row.line);
             out.conversions.push(done);
             out.rows.push(ri);
+            if let Some(t) = trials.get(ri) {
+                out.arms.push(t.clone());
+            }
         }
     }
     if errors.is_empty() {

@@ -43,6 +43,9 @@ pub enum DuplicatePolicy {
 pub struct RowPolicy {
     pub missing: MissingPolicy,
     pub duplicates: DuplicatePolicy,
+    /// The column naming a multi-arm trial's arms (`multi_arm:`, `data/multi_arm.rs`): rows
+    /// sharing a label get " (arm)" appended.
+    pub arm: Option<usize>,
 }
 
 /// A row without outcome data: a study that did not report the outcome.

@@ -359,6 +359,8 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "k_words": format::count_at_sentence_start(counts.reported()),
         "participants": counts.participants.map(format::count),
         "counts": counts_context(&counts),
+        // Split multi-arm trials: the rows counted are comparisons, from this many trials.
+        "split_trials": super::multi_arm::split_trials(o),
         // Too many to name, and no forest plot that shows them: listed in a table.
         "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_fig.is_none(),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
@@ -566,6 +568,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         },
         "methods": methods_context(spec, analyses),
         "conversions": super::conversions::context(spec),
+        "multi_arm": super::multi_arm::context(spec),
         "outcomes": spec.outcomes.iter().zip(analyses).map(|(o, a)| outcome_context(spec, o, a)).collect::<Vec<_>>(),
         "figures": figures,
         "tables": spec.tables.iter().map(|(kind, caption)| json!({"kind": kind, "caption": caption})).collect::<Vec<_>>(),

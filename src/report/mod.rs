@@ -14,6 +14,7 @@ pub mod docx;
 pub mod format;
 pub mod measures;
 pub mod methods;
+pub mod multi_arm;
 pub mod notes;
 pub mod prisma_checklist;
 pub mod render;

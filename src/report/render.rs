@@ -59,6 +59,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/conversions.typ.j2"),
     ),
     (
+        "multi_arm.typ.j2",
+        include_str!("../../templates/multi_arm.typ.j2"),
+    ),
+    (
         "methods-small-study.typ.j2",
         include_str!("../../templates/methods-small-study.typ.j2"),
     ),

@@ -15,6 +15,7 @@ pub mod preset;
 pub mod raw;
 pub mod raw_conversions;
 pub mod raw_heterogeneity;
+pub mod raw_multi_arm;
 pub mod raw_rob;
 pub mod raw_sof;
 pub mod resolve;
@@ -150,6 +151,8 @@ pub struct Outcome {
     pub conversions: std::collections::BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
     /// The conversion settings in force (`conversions:`; metafor's defaults).
     pub conversion_settings: crate::data::convert::Settings,
+    /// What `multi_arm:` did to the multi-arm trials (`data/multi_arm.rs`).
+    pub multi_arm: Option<crate::data::multi_arm::Report>,
     /// Standard column name → column in the data, where they differ.
     pub columns: std::collections::BTreeMap<String, String>,
     /// Standard column name → 1-based position of its column in the data file (for messages).

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::raw_conversions::*;
+pub use super::raw_multi_arm::*;
 pub use super::raw_rob::*;
 pub use super::raw_sof::*;
 use crate::stats::{Measure, Tau2Method};
@@ -325,6 +326,9 @@ pub struct RawOutcome {
     /// A row whose outcome cells are all empty or `NA`: `exclude` (default; the study is
     /// listed as not reporting the outcome and left out of the pooling, as RevMan) or `error`.
     pub missing: Option<crate::data::studies::MissingPolicy>,
+    /// Multi-arm trials (rows sharing a study label, one per experimental arm, with the same
+    /// control group): `{method: split}` or `{method: combine}`, and the `arm` column.
+    pub multi_arm: Option<RawMultiArm>,
     /// Effect measure.
     pub measure: Measure,
     /// How values reported instead of mean/SD (medians, SEs, CIs, ...) are converted.

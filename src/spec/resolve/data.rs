@@ -24,6 +24,8 @@ pub(super) struct OutcomeData {
     pub row_of: BTreeMap<String, usize>,
     /// Rows without outcome data, in table order.
     pub missing: Vec<crate::data::studies::MissingRow>,
+    /// What `multi_arm:` did (`data/multi_arm.rs`).
+    pub multi_arm: Option<crate::data::multi_arm::Report>,
 }
 
 pub(super) fn kind_of(k: RawInput) -> InputKind {
@@ -175,6 +177,33 @@ pub(super) fn outcome_data(
         None => None,
     };
     let conv = super::conversions::settings(o);
+    let mut policy = super::missing::policy(o);
+    let arm_col = o
+        .multi_arm
+        .as_ref()
+        .map(|m| m.arm.clone().unwrap_or_else(|| "arm".into()));
+    if let Some(col) = &arm_col {
+        match table.column(col) {
+            Some(i) => policy.arm = Some(i),
+            None => {
+                let hint = did_you_mean(col, table.headers.iter().map(String::as_str))
+                    .map(|m| format!("did you mean `{m}`?"))
+                    .or_else(|| Some("name the column of the experimental arms with `arm:` under `multi_arm:`".into()));
+                r.error(
+                    &format!("{path}.multi_arm.arm"),
+                    format!(
+                        "no column `{}` in {} to name the arms of multi-arm trials (columns: {})",
+                        crate::diag::excerpt(col, 60),
+                        data_name(&table, o),
+                        table.column_list()
+                    ),
+                    hint,
+                );
+                return None;
+            }
+        }
+    }
+    let mut multi_arm = None;
     let (studies, lines, conversions, row_of, missing): (Vec<StudyInput>, Vec<usize>, _, _, _) =
         match bind::bind_studies_policy(
             &table,
@@ -183,8 +212,16 @@ pub(super) fn outcome_data(
             subgroup_col.as_deref(),
             label.as_deref(),
             &conv,
-            super::missing::policy(o),
-        ) {
+            policy,
+        )
+        .and_then(|mut b| {
+            if let (Some(m), Some(col)) = (&o.multi_arm, &arm_col) {
+                multi_arm = Some(crate::data::multi_arm::apply(
+                    &table, &mut b, m.method, kind, col, &map,
+                )?);
+            }
+            Ok(b)
+        }) {
             Ok(b) => {
                 let conversions = b
                     .studies
@@ -228,6 +265,7 @@ pub(super) fn outcome_data(
         conversions,
         row_of,
         missing,
+        multi_arm,
     })
 }
 

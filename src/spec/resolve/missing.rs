@@ -16,6 +16,7 @@ pub(super) fn policy(o: &RawOutcome) -> RowPolicy {
     RowPolicy {
         missing: o.missing.unwrap_or_default(),
         duplicates: o.duplicate_labels.unwrap_or_default(),
+        arm: None,
     }
 }
 

@@ -56,6 +56,7 @@ pub(super) fn outcome(
         map,
         kind,
         conversions,
+        multi_arm,
         ..
     } = d;
     Some(Outcome {
@@ -68,6 +69,7 @@ pub(super) fn outcome(
         missing,
         conversions,
         conversion_settings: super::conversions::settings(o),
+        multi_arm,
         column_numbers: std::iter::once("study")
             .chain(kind.columns().iter().copied())
             .filter_map(|c| {
