@@ -10,6 +10,7 @@
 //! | `conversions` | conversions before pooling (median/IQR, combined arms, SD from SE/CI/t/p, log HR) against R at 1e-6 |
 //! | `studies` | rows without outcome data, repeated labels, the metafor preset's double-zero studies against metafor |
 //! | `measures` | PR, PLO, PAS, PFT, IR, IRLN, IRR, IRD, ROM, MN against metafor 3.8-1 at 1e-6 (28 cases) |
+//! | `multi_arm` | multi-arm trials, shared control split or arms combined, against R at 1e-6 |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
@@ -50,6 +51,7 @@ mod import;
 mod install;
 mod manuscript;
 mod measures;
+mod multi_arm;
 mod properties;
 mod prose_audit;
 mod prose_audit_explore;
