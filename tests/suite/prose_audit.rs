@@ -564,6 +564,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     sof_audit(&mut a, review, &results, &results_text, &source);
 
     conversions_audit(&mut a, review, &results, &methods_text);
+    multi_arm_audit(&mut a, review, &results, &methods_text);
 
     // Counts: the text, the summary table, results.json's data and the forest plot agree.
     for o in results["outcomes"].as_array().unwrap() {
@@ -604,18 +605,28 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                 "{review}/{id}: results.json counts {participants:?} participants, its studies {n_sum:?}"
             ));
         }
+        // Split multi-arm trials: the rows counted are comparisons, from fewer trials.
+        let unit = match &o["multi_arm"] {
+            m if m["method"] == "split" && !m["trials"].as_array().unwrap().is_empty() => {
+                format!(
+                    "comparisons from {} trials",
+                    format::count_in_text(m["trials_analysed"].as_u64().unwrap() as usize)
+                )
+            }
+            _ => "studies".to_string(),
+        };
         let phrase = if reported == 1 {
             "One study".to_string()
         } else {
             match participants {
                 Some(n) => format!(
-                    "{} studies ({} participants) reported {}",
+                    "{} {unit} ({} participants) reported {}",
                     count_words(reported),
                     format::count(n),
                     title.to_lowercase()
                 ),
                 None => format!(
-                    "{} studies reported {}",
+                    "{} {unit} reported {}",
                     count_words(reported),
                     title.to_lowercase()
                 ),
@@ -1146,6 +1157,95 @@ fn conversions_audit(a: &mut Audit, review: &str, results: &Value, methods_text:
     }
 }
 
+/// Multi-arm trials (`multi_arm:`): the methods name each outcome's trials with their arms as
+/// results.json lists them, the method (split, with the Handbook's chapter, or combined), and
+/// for a split the rows analysed and the trials they come from, which must be results.json's
+/// rows and its rows less each split trial's extra comparisons.
+fn multi_arm_audit(a: &mut Audit, review: &str, results: &Value, methods_text: &str) {
+    let outs = results["outcomes"].as_array().unwrap();
+    let several = outs.len() > 1;
+    let and_list = |items: &[String]| -> String {
+        match items {
+            [] => String::new(),
+            [a] => a.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    for o in outs {
+        let m = &o["multi_arm"];
+        let Some(trials) = m["trials"].as_array() else {
+            continue;
+        };
+        if trials.is_empty() {
+            continue;
+        }
+        let id = o["id"].as_str().unwrap();
+        a.settings += 1;
+        let names: Vec<String> = trials
+            .iter()
+            .map(|t| {
+                let arms: Vec<String> = t["arms"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_string())
+                    .collect();
+                let list = if arms.iter().any(|x| x.contains(" and ") || x.contains(',')) {
+                    arms.join("; ")
+                } else {
+                    and_list(&arms)
+                };
+                format!("{} ({list})", t["trial"].as_str().unwrap())
+            })
+            .collect();
+        let lead = if several {
+            format!("For {}, the", o["title"].as_str().unwrap().to_lowercase())
+        } else {
+            "The".into()
+        };
+        let phrase = format!(
+            "{lead} multi-arm {} {} compared several experimental arms with one control group",
+            if trials.len() == 1 { "trial" } else { "trials" },
+            and_list(&names)
+        );
+        if !has(methods_text, &phrase) {
+            a.problems.push(format!(
+                "{review}/{id}: the methods do not say \"{phrase}\""
+            ));
+        }
+        let rows = o["studies"].as_array().unwrap().len() + o["excluded"].as_array().unwrap().len();
+        let extra: usize = trials
+            .iter()
+            .map(|t| t["studies"].as_array().unwrap().len() - 1)
+            .sum();
+        a.counts += 1;
+        if m["rows_analysed"].as_u64() != Some(rows as u64)
+            || m["trials_analysed"].as_u64() != Some((rows - extra) as u64)
+        {
+            a.problems.push(format!(
+                "{review}/{id}: results.json's multi_arm counts {} rows from {} trials, its studies {rows} rows from {} trials",
+                m["rows_analysed"], m["trials_analysed"], rows - extra
+            ));
+        }
+        let what = if m["method"] == "split" {
+            format!(
+                "the shared control group was split evenly among the trial's comparisons; the {rows} rows analysed come from {} trials",
+                rows - extra
+            )
+        } else {
+            "the experimental arms were combined into one group and compared with the shared control group".to_string()
+        };
+        a.counts += 1;
+        for part in what.split("; ") {
+            if !has(methods_text, part) {
+                a.problems
+                    .push(format!("{review}/{id}: the methods do not say \"{part}\""));
+            }
+        }
+    }
+}
+
 fn fewer_more(x: f64) -> String {
     format!(
         "{} {}",
@@ -1278,6 +1378,16 @@ fn audit_project(style: &str) -> tempfile::TempDir {
     std::fs::copy(
         conv.join("conversions.yaml"),
         dir.path().join("analyses/conversions.yaml"),
+    )
+    .unwrap();
+    // The multi-arm trials review (shared control split, arms combined).
+    let arms = repo().join("tests/fixtures/projects/multi-arm/analyses");
+    for f in ["arms-adverse.csv", "arms-pain.csv"] {
+        std::fs::copy(arms.join("data").join(f), data.join(f)).unwrap();
+    }
+    std::fs::copy(
+        arms.join("multi-arm.yaml"),
+        dir.path().join("analyses/multi-arm.yaml"),
     )
     .unwrap();
     // The Summary of Findings test review (tests/fixtures/grade/).
