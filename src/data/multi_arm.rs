@@ -281,7 +281,7 @@ pub fn apply(
                     arms,
                     lines,
                     studies: rows.iter().map(|&i| b.studies[i].name.clone()).collect(),
-                    data: rows.iter().map(|&i| b.studies[i].data.clone()).collect(),
+                    data: rows.iter().map(|&i| b.studies[i].data).collect(),
                 });
             }
             Method::Combine => {
@@ -301,7 +301,7 @@ pub fn apply(
                     errors.push(d);
                     continue;
                 }
-                let mut merged = b.studies[rows[0]].data.clone();
+                let mut merged = b.studies[rows[0]].data;
                 let mut ok = true;
                 for &i in &rows[1..] {
                     match (&mut merged, &b.studies[i].data) {
@@ -351,7 +351,7 @@ pub fn apply(
                     continue;
                 }
                 let first = rows[0];
-                b.studies[first].data = merged.clone();
+                b.studies[first].data = merged;
                 b.studies[first].name = t.clone();
                 let mut conv = Vec::new();
                 for &i in rows {
