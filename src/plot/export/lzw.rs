@@ -100,7 +100,7 @@ impl Encoder {
             size: 9,
         };
         bits.put(CLEAR);
-        let Some((&first, rest)) = data.split_first() else {
+        let Some(&first) = data.first() else {
             bits.put(END);
             bits.finish();
             return;
