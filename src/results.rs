@@ -136,15 +136,19 @@ pub struct OutcomeResults<'a> {
     settings: &'a [crate::spec::Setting],
     k: usize,
     counts: Value,
-    studies: Studies<'a>,
+    /// `None` (not written) in a summary ([`OutcomeResults::summary`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    studies: Option<Studies<'a>>,
+    #[serde(skip_serializing_if = "Value::is_null")]
     conversions: Value,
-    excluded: &'a [crate::stats::analysis::ExcludedStudy],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded: Option<&'a [crate::stats::analysis::ExcludedStudy]>,
     /// Studies that did not report the outcome (empty outcome cells): listed, not analysed.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     missing: &'a [crate::stats::analysis::MissingStudy],
-    overall: &'a crate::stats::analysis::Pool,
+    overall: std::borrow::Cow<'a, crate::stats::analysis::Pool>,
     overall_presentation_scale: Option<Presentation>,
-    subgroups: &'a Option<crate::stats::analysis::Subgroups>,
+    subgroups: std::borrow::Cow<'a, Option<crate::stats::analysis::Subgroups>>,
     bias: &'a Option<crate::stats::analysis::BiasResults>,
     sensitivity: &'a crate::stats::analysis::Sensitivity,
     explore: &'a crate::stats::analysis::Exploration,
@@ -198,19 +202,42 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         settings: &o.settings,
         k: a.studies.len(),
         counts: counts_json(a),
-        studies: Studies(a),
+        studies: Some(Studies(a)),
         conversions: conversions_json(o),
-        excluded: &a.excluded,
+        excluded: Some(&a.excluded),
         missing: &a.missing,
-        overall: &a.overall,
+        overall: std::borrow::Cow::Borrowed(&a.overall),
         overall_presentation_scale: presentation,
-        subgroups: &a.subgroups,
+        subgroups: std::borrow::Cow::Borrowed(&a.subgroups),
         bias: &a.bias,
         sensitivity: &a.sensitivity,
         explore: &a.explore,
         warnings: &a.warnings,
         options: &a.options,
         metareport: None,
+    }
+}
+
+impl OutcomeResults<'_> {
+    /// The same results without a row or value per study (`metareport pool --summary`): no
+    /// `studies`, `excluded`, `missing` or `conversions` lists, no `weights_pct` in the overall
+    /// and subgroup pools, no subgroup member lists. The counts (`counts`, `k`) stay; so do
+    /// the sensitivity analyses, which the caller leaves out when they have a row per study.
+    pub fn summary(mut self) -> Self {
+        self.studies = None;
+        self.conversions = Value::Null;
+        self.excluded = None;
+        self.missing = &[];
+        if self.overall.weights_pct.is_some() {
+            self.overall.to_mut().weights_pct = None;
+        }
+        if let Some(sg) = self.subgroups.to_mut() {
+            for g in &mut sg.groups {
+                g.studies = Vec::new();
+                g.pool.weights_pct = None;
+            }
+        }
+        self
     }
 }
 

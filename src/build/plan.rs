@@ -143,7 +143,8 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
         out.push(Target {
             path: format!("{dir}/notes.txt"),
             product: Product::Notes { spec: si },
-            key: key(&json!({"tool": tool, "product": "notes", "spec": spec})),
+            // Streamed, not a `json!` tree: the spec may hold a million studies.
+            key: key(&("notes", &tool, spec)),
             depends_on: vec![
                 format!("metareport {tool}"),
                 format!("{} (all of it)", spec.file),

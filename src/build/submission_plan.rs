@@ -82,15 +82,13 @@ pub fn review_targets(
     out.push(Target {
         path: format!("{sdir}/supplementary.pdf"),
         product: Product::SubmissionSupplementary { spec: si },
-        key: key(&json!({"tool": tool, "product": "supplementary", "spec": spec, "fonts": fonts, "figures": figure_keys, "templates": templates})),
+        key: key(&("supplementary", tool, spec, fonts, figure_keys, templates)),
         depends_on: deps.clone(),
     });
     out.push(Target {
         path: format!("{sdir}/README.txt"),
         product: Product::SubmissionReadme { spec: si },
-        key: key(
-            &json!({"tool": tool, "product": "submission-readme", "spec": spec, "submission": sub}),
-        ),
+        key: key(&("submission-readme", tool, spec, sub)),
         depends_on: sub_deps,
     });
 }

@@ -173,6 +173,10 @@ pub struct PoolArgs {
     /// file).
     #[arg(long)]
     pub compact: bool,
+    /// The pooled results without a row per study (no per-study table, weights, exclusion
+    /// lists): a few kilobytes whatever the number of studies.
+    #[arg(long, conflicts_with_all = ["leave_one_out", "cumulative_by"])]
+    pub summary: bool,
 }
 
 fn word<T: ValueEnum>(v: T) -> serde_json::Value {
@@ -315,6 +319,9 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         ),
     })?;
     let mut json = crate::results::outcome_json(o, &analysis);
+    if a.summary {
+        json = json.summary();
+    }
     json.metareport = Some(crate::results::Tool::this());
     // Written straight to stdout (no string of the whole file): pretty, or compact with
     // `--compact` — the same bytes whether it goes to a terminal, a pipe or a file; a closed

@@ -18,6 +18,7 @@
 //! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
+//! | `pool_summary` | `pool --summary`: the full result without its per-study rows |
 //! | `hostile_input` | bounded memory and time for hostile sizes; unusual text and numbers |
 //! | `hostile_limits` | spreadsheets, numeric options, YAML limits and usage errors, bounded |
 //! | `hostile_refs` | `templates export` never writes through a link; workbook references beyond the sheet's limits; YAML keys over 1024 characters |
@@ -50,6 +51,7 @@ mod import;
 mod install;
 mod manuscript;
 mod measures;
+mod pool_summary;
 mod properties;
 mod prose_audit;
 mod prose_audit_explore;
