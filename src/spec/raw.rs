@@ -446,7 +446,8 @@ pub struct RawForest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunnel {
-    /// Draw a funnel plot (default: when small-study tests are requested).
+    /// Draw a funnel plot (default: when small-study tests are requested, or contours,
+    /// trim-and-fill or Egger's line are asked for here).
     pub show: Option<bool>,
     /// Shade contours of significance (p < 0.01, 0.05, 0.10).
     pub contours: Option<bool>,

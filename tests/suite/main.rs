@@ -30,6 +30,7 @@
 //! | `diff` | `metareport diff` on git revisions of the default project, one per kind of change |
 //! | `fuzz` | mutation fuzzing of the spec, CSV and XLSX readers and of `check` (bounded; long runs by hand) |
 //! | `docs` | the user guide: its specs build, its commands parse, its generated pages are current |
+//! | `spec_defaults` | defaults from what else a spec asks: a funnel from its contours, the revman5 preset's pooling of estimates |
 
 mod common;
 
@@ -58,6 +59,7 @@ mod prose_audit_explore;
 mod reference;
 mod risk_of_bias;
 mod security;
+mod spec_defaults;
 mod spec_errors;
 mod studies;
 mod submission;

@@ -481,3 +481,68 @@ fn a_figure_whose_text_would_print_below_the_journals_minimum_is_refused_by_name
     assert!(e.contains("width: 197.5"), "{e}");
     assert!(!dir.path().join("out/bcg/submission").exists());
 }
+
+#[test]
+fn the_combined_reports_title_page_and_contents_are_as_in_the_pdf() {
+    let xml = part(&out("report.docx"), "word/document.xml");
+    let paras = paragraphs(&xml);
+    // The title and the line under it are two paragraphs (the PDF's `#v` between them), not one.
+    let title = paras
+        .iter()
+        .find(|(_, t)| t.contains("Meta-analysis report"))
+        .expect("the title");
+    assert_eq!(title.1, "Meta-analysis report");
+    assert!(
+        paras
+            .iter()
+            .any(|(_, t)| t.starts_with("3 reviews, built by metareport"))
+    );
+    // The contents list every level-1 heading of the PDF's outline, the references included.
+    let contents: Vec<&str> = paras
+        .iter()
+        .filter(|(s, _)| s == "Contents")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(contents.len(), 3 + 2, "{contents:?}");
+    assert_eq!(contents[3..], ["References", "Appendix: reproducibility"]);
+    // A references heading follows, as in the PDF.
+    assert!(
+        paras
+            .iter()
+            .any(|(s, t)| s == "Heading1" && t == "References")
+    );
+}
+
+#[test]
+fn word_tables_have_a_bold_shaded_header_repeated_on_each_page() {
+    let xml = part(&out("bcg/manuscript.docx"), "word/document.xml");
+    let tables: Vec<&str> = xml
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| t.split("</w:tbl>").next().unwrap_or(""))
+        .collect();
+    assert!(tables.len() >= 3, "{} tables", tables.len());
+    for t in &tables {
+        let rows: Vec<&str> = t.split("<w:tr>").skip(1).collect();
+        let head: Vec<&&str> = rows
+            .iter()
+            .filter(|r| r.contains("<w:tblHeader/>"))
+            .collect();
+        assert!(!head.is_empty(), "a table without a header row: {t}");
+        // The header rows come first, every cell shaded, its text bold.
+        assert!(
+            rows[..head.len()]
+                .iter()
+                .all(|r| r.contains("<w:tblHeader/>"))
+        );
+        for r in &head {
+            for c in r.split("<w:tc>").skip(1) {
+                assert!(c.contains(r#"w:fill="E7E6E6""#), "{c}");
+                if c.contains("<w:t ") {
+                    assert!(c.contains("<w:b/>"), "{c}");
+                }
+            }
+        }
+        assert!(rows[head.len()..].iter().all(|r| !r.contains("E7E6E6")));
+    }
+}

@@ -489,6 +489,9 @@ impl Walker {
                 }
                 self.flush(&inner);
             }
+            // Vertical space ends the paragraph in typst (a title above its subtitle); Word
+            // gets the paragraph break, not the space.
+            "v" if !ctx.inline_only => self.flush(ctx),
             "v" | "colbreak" => {}
             "h" => self.space(ctx),
             "linebreak" => self.push(Inline::LineBreak),

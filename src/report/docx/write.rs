@@ -478,6 +478,10 @@ impl Writer<'_> {
                             self.para("Contents", "", &r);
                         }
                     }
+                    // The reference list is a level-1 heading of the PDF's outline too.
+                    if let Block::Bibliography { title: Some(t), .. } = hb {
+                        self.para("Contents", "", &runs(t, Fmt::default()));
+                    }
                 }
             }
             Block::Bibliography { title, entries, .. } => {
@@ -611,6 +615,8 @@ impl Writer<'_> {
             size: t.size,
             ..Fmt::default()
         };
+        // Header rows in bold.
+        let head = Fmt { bold: true, ..base };
         // `rule`: a header row with the rule under it (every header row repeats on each page).
         let header_rows = t.header.len();
         let mut written = 0;
@@ -646,13 +652,17 @@ impl Writer<'_> {
                 if rule && !t.grid {
                     s.push_str(r#"<w:tcBorders><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tcBorders>"#);
                 }
+                if header {
+                    // Header cells shaded light grey, as journals set a table's head.
+                    s.push_str(r#"<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>"#);
+                }
                 s.push_str("</w:tcPr>");
                 let align = t.align.get(i).copied().unwrap_or_default();
                 let _ = write!(
                     s,
                     r#"<w:p><w:pPr><w:pStyle w:val="TableText"/>{}</w:pPr>{}</w:p></w:tc>"#,
                     jc(align),
-                    runs(content, base)
+                    runs(content, if header { head } else { base })
                 );
                 i += n;
             }
@@ -830,5 +840,51 @@ mod tests {
         // The rule under the header is under its last row.
         assert!(!rows[0].contains("<w:tcBorders>") && rows[1].contains("<w:tcBorders>"));
         assert_eq!(rows[2].matches("<w:tc>").count(), 4);
+    }
+
+    #[test]
+    fn header_rows_are_bold_and_shaded_and_repeat_data_rows_are_plain() {
+        let xml = document_xml(
+            "#table(columns: 2, table.header([Study], [Weight]), [Aronson], [5%], [Ferguson], [6%])\n",
+        );
+        let rows: Vec<&str> = xml.split("<w:tr>").skip(1).collect();
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].contains("<w:tblHeader/>"));
+        assert_eq!(
+            rows[0]
+                .matches(r#"<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>"#)
+                .count(),
+            2
+        );
+        // Each header cell's run is bold.
+        for cell in rows[0].split("<w:tc>").skip(1) {
+            assert!(cell.contains("<w:b/>"), "{cell}");
+        }
+        for row in &rows[1..] {
+            assert!(
+                !row.contains("<w:shd")
+                    && !row.contains("<w:b/>")
+                    && !row.contains("<w:tblHeader/>"),
+                "{row}"
+            );
+        }
+    }
+
+    #[test]
+    fn vertical_space_separates_a_title_from_its_subtitle() {
+        let xml = document_xml(
+            "#align(center)[\n  #v(4cm)\n  #text(size: 20pt)[Meta-analysis report]\n  #v(1em)\n  #text(size: 11pt)[4 reviews]\n]\n",
+        );
+        let paras: Vec<&str> = xml.split("<w:p>").skip(1).collect();
+        let title = paras
+            .iter()
+            .position(|p| p.contains("Meta-analysis report"))
+            .unwrap();
+        let sub = paras.iter().position(|p| p.contains("4 reviews")).unwrap();
+        assert_ne!(title, sub, "{xml}");
+        assert!(
+            paras[title].contains(r#"<w:jc w:val="center"/>"#)
+                && paras[sub].contains(r#"<w:jc w:val="center"/>"#)
+        );
     }
 }

@@ -130,11 +130,14 @@ fn in_sentence(name: &str) -> String {
 }
 
 /// The funnel plot settings; a funnel that shows trim-and-fill or Egger's line turns the test on.
+/// Asking for something drawn on the funnel (contours, trim-and-fill, Egger's line) draws the
+/// funnel unless `show: false` says otherwise (`funnel: {contours: true}` alone drew nothing).
 pub(super) fn funnel(o: &RawOutcome, bias: &mut BiasOptions) -> Funnel {
     let fu = o.funnel.clone().unwrap_or_default();
     let any_bias = bias.egger || bias.begg || bias.trim_and_fill;
+    let drawn_on = [fu.contours, fu.trim_and_fill, fu.egger_line].contains(&Some(true));
     let funnel = Funnel {
-        show: fu.show.unwrap_or(any_bias),
+        show: fu.show.unwrap_or(any_bias || drawn_on),
         contours: fu.contours.unwrap_or(false),
         trim_and_fill: fu.trim_and_fill.unwrap_or(bias.trim_and_fill),
         egger_line: fu.egger_line.unwrap_or(false),

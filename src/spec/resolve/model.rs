@@ -34,13 +34,27 @@ pub(super) fn model(
         preset: (preset, preset.model(o.measure)),
     };
     let mut settings = Vec::new();
-    let pooling = layers.pick(
+    let mut pooling = layers.pick(
         "pooling",
         |m| m.pooling,
         word,
         RawPooling::InverseVariance,
         &mut settings,
     );
+    // RevMan 5 pools 2×2 counts of OR, RR or RD by Mantel–Haenszel, but effect estimates (its
+    // "generic inverse variance" outcomes: estimate and SE, or a CI) only by inverse variance.
+    // The preset follows it by the data's kind; a pooling set in the spec is kept (and checked).
+    if preset == Preset::Revman5
+        && pooling == RawPooling::MantelHaenszel
+        && kind != InputKind::Binary
+        && let Some(s) = settings
+            .iter_mut()
+            .find(|s| s.name == "pooling" && s.source == "preset revman5")
+    {
+        pooling = RawPooling::InverseVariance;
+        s.value = word(&pooling);
+        s.source = "preset revman5 (generic inverse variance for effect estimates)".into();
+    }
     let effects = layers.pick(
         "effects",
         |m| m.effects,
@@ -207,7 +221,16 @@ pub(super) fn model(
                     kind.name(),
                     measure.code()
                 ),
-                None,
+                Some(if kind == InputKind::Binary {
+                    format!(
+                        "set `measure:` to OR, RR or RD, or `pooling: inverse-variance` under `model:` to pool {} by inverse variance",
+                        measure.code()
+                    )
+                } else if matches!(measure, Measure::OR | Measure::RR | Measure::RD) {
+                    "set `pooling: inverse-variance` under `model:` (Mantel–Haenszel needs each study's 2×2 counts; estimates are pooled by inverse variance, as RevMan 5's generic inverse variance outcomes are), or give the counts (events and totals of both arms)".into()
+                } else {
+                    "set `pooling: inverse-variance` under `model:` (Mantel–Haenszel pools only 2×2 counts, by OR, RR or RD)".into()
+                }),
             );
         }
         Pooling::Peto if !(kind == InputKind::Binary && measure == Measure::PetoOR) => {
