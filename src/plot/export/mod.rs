@@ -12,6 +12,7 @@
 
 pub mod eps;
 pub mod journals;
+pub mod lzw;
 pub mod pdf;
 pub mod tiff;
 

@@ -4,8 +4,8 @@
 //!
 //! What journals ask of a TIFF figure (PLOS: "TIFF with LZW compression, RGB 8 bit/channel,
 //! no alpha channel, flattened"); written here by hand so the bytes depend on nothing but
-//! the pixels and the resolution. The LZW coder is `weezl`'s, in TIFF's variant (MSB bit
-//! order, the code size switching one code early).
+//! the pixels and the resolution. The LZW coder is [`super::lzw`] (TIFF's variant: MSB bit
+//! order, the code size switching one code early; the same bits as `weezl`'s).
 
 /// An image of `width` × `height` pixels, `rgb` holding 3 bytes per pixel row by row, as TIFF
 /// bytes stating `dpi` dots per inch.
@@ -15,24 +15,20 @@ pub fn encode(width: u32, height: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, 
         return Err("the image is empty or its pixels do not match its size".into());
     }
     let rows_per_strip = (65536 / row).clamp(1, height as usize);
-    let mut strips: Vec<Vec<u8>> = Vec::new();
-    for chunk in rgb.chunks(row * rows_per_strip) {
-        let mut enc = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
-        strips.push(
-            enc.encode(chunk)
-                .map_err(|e| format!("LZW compression failed: {e}"))?,
-        );
-    }
     // Layout: header (8) · strips · BitsPerSample (6) · XResolution (8) · YResolution (8) ·
     // StripOffsets (4n) · StripByteCounts (4n) · IFD.
-    let mut out: Vec<u8> = Vec::new();
+    let mut out: Vec<u8> = Vec::with_capacity(rgb.len() / 16);
     out.extend_from_slice(b"II");
     out.extend_from_slice(&42u16.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes()); // IFD offset, patched below
-    let mut offsets = Vec::with_capacity(strips.len());
-    for s in &strips {
-        offsets.push(out.len() as u32);
-        out.extend_from_slice(s);
+    let mut offsets = Vec::new();
+    let mut counts = Vec::new();
+    let mut lzw = super::lzw::Encoder::new();
+    for chunk in rgb.chunks(row * rows_per_strip) {
+        let at = out.len();
+        lzw.encode(chunk, &mut out);
+        offsets.push(at as u32);
+        counts.push((out.len() - at) as u32);
         if out.len() % 2 == 1 {
             out.push(0); // word alignment
         }
@@ -47,14 +43,14 @@ pub fn encode(width: u32, height: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, 
     let yres_at = out.len() as u32;
     out.extend_from_slice(&dpi.to_le_bytes());
     out.extend_from_slice(&1u32.to_le_bytes());
-    let n = strips.len() as u32;
+    let n = offsets.len() as u32;
     let offsets_at = out.len() as u32;
     for o in &offsets {
         out.extend_from_slice(&o.to_le_bytes());
     }
     let counts_at = out.len() as u32;
-    for s in &strips {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    for c in &counts {
+        out.extend_from_slice(&c.to_le_bytes());
     }
     let ifd_at = out.len() as u32;
     out[4..8].copy_from_slice(&ifd_at.to_le_bytes());
@@ -72,12 +68,7 @@ pub fn encode(width: u32, height: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, 
         (273, LONG, n, one_or_many(n, offsets[0], offsets_at)), // StripOffsets
         (277, SHORT, 1, 3),                                     // SamplesPerPixel
         (278, LONG, 1, rows_per_strip as u32),                  // RowsPerStrip
-        (
-            279,
-            LONG,
-            n,
-            one_or_many(n, strips[0].len() as u32, counts_at),
-        ), // StripByteCounts
+        (279, LONG, n, one_or_many(n, counts[0], counts_at)),   // StripByteCounts
         (282, RATIONAL, 1, xres_at),                            // XResolution
         (283, RATIONAL, 1, yres_at),                            // YResolution
         (284, SHORT, 1, 1),                                     // PlanarConfiguration: chunky

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The default project (analyses/ + templates/) built by the release binary: cold (out/ removed)
+# and with nothing to do, N times each (default 3). Prints wall and CPU time (user + system:
+# the comparable column on a loaded machine), peak RSS and the number of outputs. Issue 13
+# asks the cold build with every review's `submission:` to stay within 2x of 0.6 s; issue 17
+# asks < 1 s cold and < 20 ms with nothing to do.
+#
+#   cargo build --release && benches/default_project.sh [N]
+#   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${BIN:-$root/target/release/metareport}"
+n="${1:-3}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cp -r "$root/analyses" "$work/"
+[ -d "$root/templates" ] && cp -r "$root/templates" "$work/"
+run() { # label → one table row
+  /usr/bin/time -v -o "$work/time.txt" "$bin" build >"$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; exit 1; }
+  awk -F': ' -v label="$1" -v outs="$(grep -o '[0-9]* output(s)' "$work/out.txt" | head -1)" '
+    /User time/{u=$2} /System time/{s=$2} /Maximum resident/{r=$2}
+    /Elapsed \(wall clock\)/{k=split($2,a,":"); w=0; for(i=1;i<=k;i++) w=w*60+a[i]}
+    END{printf "| %s | %.3f s | %.2f s | %.0f MB | %s |\n", label, w, u+s, r/1024, outs}' "$work/time.txt"
+}
+echo "binary: $bin ($("$bin" --version | head -1)); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| build | wall | CPU | peak RSS | outputs built |"
+echo "|---|---|---|---|---|"
+cd "$work"
+for _ in $(seq "$n"); do rm -rf out; run cold; done
+for _ in $(seq "$n"); do run "nothing to do"; done
