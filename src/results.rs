@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::spec::{Outcome, Spec};
 use crate::stats::analysis::Analysis;
 use crate::stats::baseline::{self, CountRow, MeanRow};
-use crate::stats::{dist, effect};
+use crate::stats::dist;
 
 /// The tool version written into results and cache keys.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -53,7 +53,6 @@ impl Serialize for Studies<'_> {
         use serde::ser::SerializeSeq;
         let a = self.0;
         let z = dist::z_crit(a.options.level);
-        let any_zero = a.inputs.iter().any(|s| effect::has_zero_cell(&s.data));
         // Each study's weight within its subgroup, by position (one pass, not a search per
         // study).
         let mut subgroup_weight: Vec<Option<f64>> = vec![None; a.studies.len()];
@@ -72,14 +71,6 @@ impl Serialize for Studies<'_> {
         for (i, s) in a.studies.iter().enumerate() {
             let input = a.input(s);
             let se = s.vi.sqrt();
-            let increments = match input.data {
-                crate::stats::StudyData::Binary {
-                    total_t, total_c, ..
-                } if s.corrected => {
-                    effect::increments(&a.options.continuity, true, any_zero, total_t, total_c)
-                }
-                _ => None,
-            };
             seq.serialize_element(&StudyRow {
                 study: &input.name,
                 subgroup: &input.subgroup,
@@ -91,7 +82,8 @@ impl Serialize for Studies<'_> {
                 ci_upper: s.yi + z * se,
                 weight_pct: a.weight_pct(i),
                 subgroup_weight_pct: subgroup_weight[i],
-                continuity_correction: increments
+                continuity_correction: s
+                    .increments
                     .map(|(treatment, control)| Correction { treatment, control }),
             })?;
         }

@@ -180,8 +180,18 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
                 return None;
             }
             let c = &a.options.continuity;
+            // Single-group rates get the increment on their event counts only; proportions
+            // and two-arm tables on every cell (events and non-events) of the study.
+            let events_only = a.inputs.iter().any(|s| {
+                matches!(
+                    s.data,
+                    crate::stats::StudyData::Rate { .. } | crate::stats::StudyData::Rates { .. }
+                )
+            });
             Some(json!({
                 "outcome": o.title.to_lowercase(),
+                "named": outs.len() > 1,
+                "cells": if events_only { "the event counts of" } else { "every cell of" },
                 "add": format!("{}", c.add),
                 "sum": format!("{}", 2.0 * c.add),
                 "scope": match c.to {

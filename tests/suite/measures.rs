@@ -127,3 +127,49 @@ fn every_new_measure_reproduces_metafor() {
     }
     assert_eq!(measures.len(), 10, "{measures:?}");
 }
+
+/// A single-group study given a continuity correction is marked in results.json with the
+/// amount, and the methods name the outcome it applies to when the review has several.
+#[test]
+fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
+    let src = super::common::repo().join("tests/fixtures/projects/single-group");
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
+    super::common::built(dir.path());
+    let out = dir.path().join("out/proportions");
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let outcomes = results["outcomes"].as_array().unwrap();
+    let mut corrected_in = Vec::new();
+    for o in outcomes {
+        let names: Vec<&str> = o["studies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["continuity_correction"].is_null())
+            .map(|s| {
+                assert_eq!(s["continuity_correction"]["treatment"], 0.5);
+                s["study"].as_str().unwrap()
+            })
+            .collect();
+        if !names.is_empty() {
+            corrected_in.push((o["title"].as_str().unwrap().to_lowercase(), names.len()));
+        }
+    }
+    assert_eq!(corrected_in.len(), 1, "{corrected_in:?}");
+    let (outcome, n) = &corrected_in[0];
+    let typ = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
+    let sentence = typ
+        .split(". ")
+        .find(|s| s.contains("continuity correction of 0.5"))
+        .expect("the methods say a correction was made");
+    assert!(
+        sentence.contains(&format!("of {outcome} with a zero cell")),
+        "{sentence}"
+    );
+    let count = ["", "one", "two", "three"][*n];
+    assert!(
+        sentence.contains(&format!("the {count} studies")),
+        "{sentence}"
+    );
+}

@@ -216,9 +216,12 @@ pub struct StudyResult {
     pub yi: f64,
     /// Sampling variance.
     pub vi: f64,
-    /// True when a continuity correction was added to its cells
-    /// ([`effect::increments`] gives the amounts).
+    /// True when a continuity correction was added to its cells.
     pub corrected: bool,
+    /// The amounts added to the treatment (or single group's) and control cells when
+    /// `corrected` ([`effect::increments`] for two arms, `single_group` for one).
+    #[serde(skip)]
+    pub increments: Option<(f64, f64)>,
 }
 
 /// A pooled estimate (analysis scale).
@@ -459,6 +462,7 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
                 yi: e.yi,
                 vi: e.vi,
                 corrected: e.correction.is_some(),
+                increments: e.correction,
             }),
             Effect::Excluded(reason) => {
                 warnings.push(Warning {
