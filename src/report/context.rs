@@ -424,8 +424,19 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 v.push((o.options.measure, o.kind));
             }
         }
-        v.into_iter()
-            .map(|(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m)}))
+        // Two measures of the same name (PFT and PLO are both proportions) are told apart by
+        // the outcomes that use them.
+        let shared = |m: Measure| v.iter().filter(|(n, _)| n.name() == m.name()).count() > 1;
+        let titles = |m: Measure, k: InputKind| {
+            let t: Vec<String> = outs
+                .iter()
+                .filter(|o| o.options.measure == m && o.kind == k)
+                .map(|o| o.title.to_lowercase())
+                .collect();
+            and_list(&t)
+        };
+        v.iter()
+            .map(|&(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "outcomes": shared(m).then(|| titles(m, k))}))
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {

@@ -129,7 +129,8 @@ fn every_new_measure_reproduces_metafor() {
 }
 
 /// A single-group study given a continuity correction is marked in results.json with the
-/// amount, and the methods name the outcome it applies to when the review has several.
+/// amount, and the methods name the outcome it applies to when the review has several; two
+/// proportion outcomes with different transformations are told apart by their titles.
 #[test]
 fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
     let src = super::common::repo().join("tests/fixtures/projects/single-group");
@@ -167,6 +168,15 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
         sentence.contains(&format!("of {outcome} with a zero cell")),
         "{sentence}"
     );
+    // PFT and PLO are both proportions: the methods tell their transformations apart by outcome.
+    assert!(!typ.contains("For proportion outcomes"), "{typ}");
+    for o in outcomes {
+        let title = o["title"].as_str().unwrap().to_lowercase();
+        assert!(
+            typ.contains(&format!("For {title}, the proportion")),
+            "{title}"
+        );
+    }
     let count = ["", "one", "two", "three"][*n];
     assert!(
         sentence.contains(&format!("the {count} studies")),
