@@ -558,7 +558,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 },
                 "pooled": pooled.is_some(),
                 "effect": pooled.map_or("–".into(), |p| format!("{} ({})", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m))),
-                "p": pooled.map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
+                "p": pooled.filter(|_| !m.single_group()).map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
                 "i2": h.map_or("–".into(), |h| format::percent0(h.i2)),
             })
         })

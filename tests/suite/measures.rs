@@ -182,4 +182,22 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
         sentence.contains(&format!("the {count} studies")),
         "{sentence}"
     );
+    // A single group has no null to test: no overall-effect line in its forest plots and no
+    // p in the summary table (the text prints none either).
+    for f in std::fs::read_dir(out.join("figures")).unwrap() {
+        let path = f.unwrap().path();
+        if path.extension().is_some_and(|e| e == "svg") {
+            let svg = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !svg.contains("Test for overall effect"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    let rows = typ
+        .lines()
+        .find(|l| l.contains("kept-rows(") && l.contains("IV, random"))
+        .expect("the summary table's rows");
+    assert_eq!(rows.matches("], [–], [").count(), outcomes.len(), "{rows}");
 }

@@ -108,6 +108,9 @@ pub(super) fn total_weight(a: &Analysis, r: PoolRef) -> f64 {
 pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
     let level = a.options.level;
     let binary = o.kind == InputKind::Binary;
+    // A single group's proportion, rate or mean has no null to test against (a Z test of the
+    // logit or log rate against 0 is meaningless): no overall-effect line, as metaprop prints.
+    let test_line = !a.options.measure.single_group();
     let has_totals = matches!(o.kind, InputKind::Binary | InputKind::Continuous);
     let mut rows = Vec::new();
     // Totals count every study of the set, including those not estimable (as RevMan).
@@ -163,7 +166,9 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
                     rows.push(Row::Events(e, c));
                 }
                 rows.push(Row::Text(heterogeneity_line(&group.pool)));
-                rows.push(Row::Text(overall_line(&group.pool)));
+                if test_line {
+                    rows.push(Row::Text(overall_line(&group.pool)));
+                }
             }
             rows.push(Row::Blank);
         }
@@ -208,7 +213,9 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
         rows.push(Row::Events(e, c));
     }
     rows.push(Row::Text(heterogeneity_line(&a.overall)));
-    rows.push(Row::Text(overall_line(&a.overall)));
+    if test_line {
+        rows.push(Row::Text(overall_line(&a.overall)));
+    }
     if let Some(sg) = &a.subgroups {
         rows.push(Row::Text(match sg.difference.value() {
             Some(d) => {
