@@ -4,6 +4,8 @@
 //! words and the layout. All user text reaches the typst source through the templates'
 //! auto-escaping.
 
+use crate::report::format::and_list;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -507,15 +509,6 @@ fn baseline_context(spec: &Spec) -> Value {
         })
         .collect();
     json!({"rows": rows, "caption": b.caption, "yates": b.yates})
-}
-
-/// "A, B and C".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 /// A message as a sentence: first letter capitalised, the rest untouched.

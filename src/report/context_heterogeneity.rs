@@ -2,6 +2,8 @@
 //! permutation test, influence diagnostics, GOSH, with their references) and, per outcome, the
 //! numbers of the results paragraphs and tables, pre-formatted. Figure captions too.
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use super::context::figure_ref;
@@ -24,15 +26,6 @@ pub fn sig3(x: f64) -> String {
     }
     let d = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
     format::fixed(x, d)
-}
-
-/// "A, B and C".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 fn figure_label(spec: &Spec, kind: FigureKind, o: &Outcome) -> Option<String> {

@@ -1,6 +1,8 @@
 //! The methods' sentence on conversions before pooling: which conversion was used for which
 //! studies, with its citations, read from what was converted (`Outcome::conversions`).
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use crate::spec::Spec;
@@ -75,14 +77,5 @@ fn citations(m: Method, o: &crate::spec::Outcome) -> Vec<&'static str> {
         }
         Method::HrFromOMinusE | Method::HrFromLogrankP => vec!["tierney2007"],
         _ => vec!["cochrane6"],
-    }
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

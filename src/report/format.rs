@@ -210,6 +210,15 @@ pub fn count_in_text(n: usize) -> String {
     }
 }
 
+/// Items joined as prose lists them: "A", "A and B", "A, B and C" (no serial comma).
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 //! studies had a continuity correction, whether studies without events in either group were
 //! left out, whether τ² was truncated at 0, and how the small-study tests were run.
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use super::context::NAMES_IN_TEXT_AT_MOST;
@@ -60,15 +62,6 @@ fn printed_pools(a: &Analysis) -> Vec<&Pool> {
         v.extend(sg.groups.iter().map(|g| &g.pool));
     }
     v
-}
-
-/// "A, B and C".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 fn push<T: PartialEq>(v: &mut Vec<T>, x: T) {

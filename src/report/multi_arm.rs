@@ -3,6 +3,8 @@
 //! split among them or their experimental arms combined (Cochrane Handbook 23.3.4; the
 //! combining formula of 6.5.2.10), with the number of rows analysed and of trials.
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use crate::data::InputKind;
@@ -44,15 +46,6 @@ pub fn context(spec: &Spec) -> Value {
             }))
         })
         .collect()
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// For an outcome whose multi-arm trials were split: the number of trials its rows come

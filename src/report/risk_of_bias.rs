@@ -3,6 +3,8 @@
 //! print them: words up to nine), the table (stars per item for the Newcastle–Ottawa Scale,
 //! judgements otherwise) and the figures' captions. Every count is computed from the table.
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use super::context::figure_ref;
@@ -82,15 +84,6 @@ fn clause(n: usize, level: Level) -> String {
         Level::NoInformation => format!("{count} could not be judged for lack of information"),
         Level::NotApplicable => format!("{count} {be} not judged (not applicable)"),
         l => format!("{count} {be} {}", l.phrase()),
-    }
-}
-
-/// "a, b and c".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

@@ -6,6 +6,8 @@
 //! The numbers come from `stats::absolute` (assumed and corresponding risks) on the pooled
 //! estimate of each outcome; the counts from `counts.rs`, as everywhere else in the manuscript.
 
+use crate::report::format::and_list;
+
 use serde_json::{Value, json};
 
 use super::counts::Counts;
@@ -180,15 +182,6 @@ fn lower_first(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// "A, B and C".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
