@@ -118,14 +118,16 @@ pub fn figure_file(
     };
     export::check_text(&name, &fig, &placement).map_err(|e| failure(&spec.file, e))?;
     let svg = fig.to_svg();
+    let rasters = sub.formats.iter().filter(|f| f.is_raster()).count();
     let width_pt = sub.width_mm * PT_PER_MM;
     let height_pt = fig.height * width_pt / fig.width;
     let out = match format {
         Format::Svg => {
             Ok(export::svg_at_width(&svg, (fig.width, fig.height), width_pt).into_bytes())
         }
-        Format::Png => export::png(&svg, width_pt, sub.dpi),
-        Format::Tiff => export::tiff(&svg, width_pt, sub.dpi),
+        // The PNG and the TIFF of a figure are the same pixels: drawn once for both.
+        Format::Png => export::shared_png(&svg, width_pt, sub.dpi, rasters),
+        Format::Tiff => export::shared_tiff(&svg, width_pt, sub.dpi, rasters),
         Format::Pdf => export::pdf::pdf(
             &svg,
             width_pt,

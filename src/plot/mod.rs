@@ -87,73 +87,44 @@ pub fn png_note(path: &str, width: f64, height: f64) -> Option<String> {
 }
 
 /// Renders SVG text to PNG bytes at [`PNG_DPI`] (see [`png_dpi`] for very large figures), with
-/// the embedded fonts only.
+/// the embedded fonts only: 8-bit RGB (`export::encode_rgb_png`), the resolution in a pHYs
+/// chunk so journals read it. Drawn once per build for each SVG: the Word files embed the same
+/// bytes.
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
-    let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
-        .map_err(|e| format!("cannot read the SVG: {e}"))?;
-    let dpi = png_dpi(
-        f64::from(tree.size().width()),
-        f64::from(tree.size().height()),
-    );
-    let scale = dpi / 96.0;
-    let size = tree
-        .size()
-        .to_int_size()
-        .scale_by(scale)
-        .ok_or("the figure is empty")?;
-    if f64::from(size.width()) * f64::from(size.height()) > MAX_PNG_PIXELS * 1.01 {
-        return Err(format!(
-            "the figure is too large to draw as a PNG ({} × {} pixels; at most {} megapixels)",
-            size.width(),
-            size.height(),
-            MAX_PNG_PIXELS / 1e6
-        ));
-    }
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or("the figure is too large")?;
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    encode_png(&pixmap, dpi)
-}
-
-/// PNG with a physical resolution chunk (pHYs), so journals read its resolution (300 dpi).
-fn encode_png(pixmap: &resvg::tiny_skia::Pixmap, dpi: f32) -> Result<Vec<u8>, String> {
-    let png = pixmap
-        .encode_png()
-        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
-    // Insert a pHYs chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let ppm = (f64::from(dpi) / 0.0254).round() as u32;
-    let mut data = Vec::with_capacity(9);
-    data.extend_from_slice(&ppm.to_be_bytes());
-    data.extend_from_slice(&ppm.to_be_bytes());
-    data.push(1);
-    let mut chunk = Vec::with_capacity(21);
-    chunk.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let mut typed = b"pHYs".to_vec();
-    typed.extend_from_slice(&data);
-    chunk.extend_from_slice(&typed);
-    chunk.extend_from_slice(&crc32(&typed).to_be_bytes());
-    let mut out = png[..33].to_vec();
-    out.extend_from_slice(&chunk);
-    out.extend_from_slice(&png[33..]);
-    Ok(out)
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+    export::natural_png(svg, || {
+        let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
+            .map_err(|e| format!("cannot read the SVG: {e}"))?;
+        let dpi = png_dpi(
+            f64::from(tree.size().width()),
+            f64::from(tree.size().height()),
+        );
+        let scale = dpi / 96.0;
+        let size = tree
+            .size()
+            .to_int_size()
+            .scale_by(scale)
+            .ok_or("the figure is empty")?;
+        if f64::from(size.width()) * f64::from(size.height()) > MAX_PNG_PIXELS * 1.01 {
+            return Err(format!(
+                "the figure is too large to draw as a PNG ({} × {} pixels; at most {} megapixels)",
+                size.width(),
+                size.height(),
+                MAX_PNG_PIXELS / 1e6
+            ));
         }
-    }
-    !crc
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+            .ok_or("the figure is too large")?;
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        export::encode_rgb_png(
+            pixmap.width(),
+            pixmap.height(),
+            &export::rgb(&pixmap),
+            dpi as u32,
+        )
+    })
 }

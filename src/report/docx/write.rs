@@ -710,8 +710,12 @@ impl Writer<'_> {
             (self.text_width / w).min(max_h / h).min(1.0)
         };
         let (dw, dh) = (w * scale, h * scale);
+        // Printed at half its size or more, a figure embeds its own PNG (the bytes of
+        // `figures/*.png`, drawn once per build at 300 dpi of its natural size: 300–600 dpi as
+        // printed); smaller, it is drawn at FIGURE_DPI at the printed size.
         let png = match &img.windows {
             Some(ws) => crate::plot::export::png_windows(&svg, w, ws, dw, FIGURE_DPI),
+            None if scale >= 0.5 => crate::plot::to_png(&svg),
             None => crate::plot::export::png(&svg, dw, FIGURE_DPI),
         };
         let png = match png {
