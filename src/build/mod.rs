@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod outdir;
 pub mod plan;
 pub mod produce;
+pub mod stat_cache;
 pub mod submission;
 pub mod submission_plan;
 pub mod unprintable;
@@ -111,9 +112,24 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
             .values_mut()
             .for_each(|e| e.key = format!("built by metareport {}", old.version));
     }
+    // Outputs whose files look as when last known good are not read (`stat_cache.rs`).
+    let mut stats = stat_cache::StatCache::read(root);
+    let mut hashed = Vec::new();
     let stale: Vec<&Target> = targets
         .iter()
-        .filter(|t| opts.force || old.staleness(root, t).is_some())
+        .filter(|t| {
+            if opts.force {
+                return true;
+            }
+            if stats.fresh(&old, root, t) {
+                return false;
+            }
+            let stale = old.staleness(root, t).is_some();
+            if !stale {
+                hashed.push(t.path.as_str());
+            }
+            stale
+        })
         .collect();
     if opts.check {
         print_warnings(&warnings, opts.quiet);
@@ -151,6 +167,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
             // Drop the ignored entries from the manifest.
             old.write(root).map_err(Failure::Io)?;
         }
+        note_hashed(&mut stats, root, &old, &hashed);
+        // Only a cache: a build that cannot update it still did its work.
+        let _ = stats.write(root, &old);
         print_warnings(&warnings, opts.quiet);
         if !opts.quiet {
             // Nothing to do: the notes of the current outputs, as the build that made them said.
@@ -207,6 +226,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     }
     new.version = crate::results::tool_id();
     new.write(root).map_err(Failure::Io)?;
+    for target in &stale {
+        if let Some(e) = new.outputs.get(&target.path) {
+            stats.note(root, &target.path, &e.blake3);
+        }
+    }
+    note_hashed(&mut stats, root, &new, &hashed);
+    let _ = stats.write(root, &new);
     print_warnings(&warnings, opts.quiet);
     let built: Vec<String> = stale.iter().map(|t| t.path.clone()).collect();
     if !opts.quiet {
@@ -228,6 +254,20 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         removed,
         warnings,
     })
+}
+
+/// Records the signatures of the outputs found up to date by reading and hashing them.
+fn note_hashed(
+    stats: &mut stat_cache::StatCache,
+    root: &Path,
+    manifest: &manifest::Manifest,
+    paths: &[&str],
+) {
+    for path in paths {
+        if let Some(e) = manifest.outputs.get(*path) {
+            stats.note(root, path, &e.blake3);
+        }
+    }
 }
 
 fn print_warnings(warnings: &[String], quiet: bool) {

@@ -139,12 +139,14 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
                 ],
             });
         }
+        // The whole spec, serialised and hashed once for the keys that depend on all of it.
+        let spec_hash = key(spec);
         // The notes speak of the analyses and of all the spec's text.
         out.push(Target {
             path: format!("{dir}/notes.txt"),
             product: Product::Notes { spec: si },
             // Streamed, not a `json!` tree: the spec may hold a million studies.
-            key: key(&("notes", &tool, spec)),
+            key: key(&("notes", &tool, &spec_hash)),
             depends_on: vec![
                 format!("metareport {tool}"),
                 format!("{} (all of it)", spec.file),
@@ -221,7 +223,7 @@ pub fn plan(specs: &[Spec], templates: &Templates) -> Vec<Target> {
             key: key(&json!({"tool": tool, "bib": templates.references})),
             depends_on: vec!["templates/references.yml".into()],
         });
-        let typ_key = key(&("manuscript", &tool, spec, &tpl));
+        let typ_key = key(&("manuscript", &tool, &spec_hash, &tpl));
         let mut deps = vec![
             format!("metareport {tool}"),
             format!("{} (all of it)", spec.file),

@@ -38,6 +38,8 @@ pub fn review_targets(
     let Some(sub) = &spec.submission else {
         return;
     };
+    // The whole spec, serialised and hashed once for the two keys that depend on all of it.
+    let spec_hash = key(spec);
     let sdir = format!("{dir}/submission");
     let mut sub_deps = deps.clone();
     sub_deps.push(format!("{}: submission", spec.file));
@@ -82,13 +84,20 @@ pub fn review_targets(
     out.push(Target {
         path: format!("{sdir}/supplementary.pdf"),
         product: Product::SubmissionSupplementary { spec: si },
-        key: key(&("supplementary", tool, spec, fonts, figure_keys, templates)),
+        key: key(&(
+            "supplementary",
+            tool,
+            &spec_hash,
+            fonts,
+            figure_keys,
+            templates,
+        )),
         depends_on: deps.clone(),
     });
     out.push(Target {
         path: format!("{sdir}/README.txt"),
         product: Product::SubmissionReadme { spec: si },
-        key: key(&("submission-readme", tool, spec, sub)),
+        key: key(&("submission-readme", tool, &spec_hash, sub)),
         depends_on: sub_deps,
     });
 }
