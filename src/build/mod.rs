@@ -200,6 +200,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         return Err(Failure::Io(refused.join("\nerror: ")));
     }
 
+    register_png_files(root, &old, &targets, &stale);
     // Everything the stale outputs need, computed before anything is written.
     let produced = produce::produce(&specs, &templates, &stale, opts, root)?;
     if !opts.quiet {
@@ -254,6 +255,44 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         removed,
         warnings,
     })
+}
+
+/// Tells the figure export where the up-to-date figure PNGs are, by their SVG's hash: a Word
+/// file (the combined report's above all) embeds them as they are instead of drawing them.
+fn register_png_files(
+    root: &Path,
+    manifest: &manifest::Manifest,
+    targets: &[Target],
+    stale: &[&Target],
+) {
+    use plan::Product;
+    let stale: std::collections::BTreeSet<&str> = stale.iter().map(|t| t.path.as_str()).collect();
+    let fresh = |t: &&Target| !stale.contains(t.path.as_str());
+    for png in targets.iter().filter(fresh) {
+        let Product::FigurePng { spec, figure } = png.product else {
+            continue;
+        };
+        let svg = targets.iter().filter(fresh).find(|t| {
+            matches!(t.product, Product::FigureSvg { spec: s, figure: f } if s == spec && f == figure)
+        });
+        let (Some(svg), Some(png_entry)) = (svg, manifest.outputs.get(&png.path)) else {
+            continue;
+        };
+        let Some(svg_entry) = manifest.outputs.get(&svg.path) else {
+            continue;
+        };
+        let (root, rel, blake3) = (
+            root.to_path_buf(),
+            png.path.clone(),
+            png_entry.blake3.clone(),
+        );
+        crate::plot::export::register_png_file(
+            &svg_entry.blake3,
+            std::sync::Arc::new(move || {
+                outdir::read(&root, &rel).filter(|b| blake3::hash(b).to_hex().as_str() == blake3)
+            }),
+        );
+    }
 }
 
 /// Records the signatures of the outputs found up to date by reading and hashing them.

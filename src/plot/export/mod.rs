@@ -291,12 +291,45 @@ pub fn shared_png(svg: &str, width_pt: f64, dpi: u32, users: usize) -> Result<Ve
 }
 
 /// The PNG of an SVG at its natural size (the figure files, `plot::to_png`, whose resolution
-/// follows from the SVG), drawn once per build: the Word files embed the same bytes.
+/// follows from the SVG), drawn once per build: the Word files embed the same bytes. A PNG
+/// written by an earlier build for the same SVG ([`register_png_file`]) is read, not drawn.
 pub(crate) fn natural_png(
     svg: &str,
     make: impl FnOnce() -> Result<Vec<u8>, String>,
 ) -> Result<Vec<u8>, String> {
-    cached(svg, -1.0, 0, None, make)
+    cached(svg, -1.0, 0, None, || {
+        let hash = blake3::hash(svg.as_bytes()).to_hex().to_string();
+        let loader = match PNG_FILES.lock() {
+            Ok(m) => m.get(&hash).cloned(),
+            Err(p) => p.into_inner().get(&hash).cloned(),
+        };
+        match loader.and_then(|load| load()) {
+            Some(bytes) => Ok(bytes),
+            None => make(),
+        }
+    })
+}
+
+/// Reads an up-to-date PNG file of an earlier build (its bytes checked), or `None`.
+pub type PngLoader = std::sync::Arc<dyn Fn() -> Option<Vec<u8>> + Send + Sync>;
+
+/// PNG files of earlier builds by the blake3 of their SVG: the combined report's Word file
+/// embeds the figures of reviews that did not change without drawing them again.
+static PNG_FILES: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::BTreeMap<String, PngLoader>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Registers where the PNG of the SVG whose blake3 is `svg_blake3` can be read (the build
+/// registers its up-to-date figure files).
+pub fn register_png_file(svg_blake3: &str, load: PngLoader) {
+    let mut map = match PNG_FILES.lock() {
+        Ok(m) => m,
+        Err(p) => p.into_inner(),
+    };
+    if map.len() > 1024 {
+        map.clear();
+    }
+    map.insert(svg_blake3.to_string(), load);
 }
 
 /// PNG of 8-bit RGB pixels with a pHYs chunk: zlib level 3 after the Up filter. Measured on
