@@ -300,9 +300,10 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
                 pool_of: pr,
                 totals,
             } => {
-                if let Some((t, c)) = totals {
-                    row_data[n_data / 2 - 1] = cell(num(*t), bold());
-                    row_data[n_data - 1] = cell(num(*c), bold());
+                for &(k, x) in totals {
+                    if k < n_data {
+                        row_data[k] = cell(num(x), bold());
+                    }
                 }
                 let pool = pool_of(a, *pr);
                 match pool.pooled.value() {
