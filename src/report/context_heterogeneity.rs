@@ -402,6 +402,7 @@ fn influence_results(spec: &Spec, o: &Outcome, a: &Analysis, inf: &Influence) ->
 
 fn gosh_results(spec: &Spec, o: &Outcome, a: &Analysis, g: &Gosh) -> Value {
     let m = a.measure;
+    let _presented = crate::stats::per_scale::Presented::of(a);
     let eff = |x: f64| format::effect(m.back_transform(x), m);
     let e = &g.estimate;
     let h = &g.i2;

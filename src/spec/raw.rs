@@ -331,6 +331,13 @@ pub struct RawOutcome {
     pub multi_arm: Option<RawMultiArm>,
     /// Effect measure.
     pub measure: Measure,
+    /// Show single-group proportions per this many participants and incidence rates (and rate
+    /// differences) per this many units of person-time: `100`, `1000`, … (metaprop's `pscale`,
+    /// metarate's `irscale`). Forest plot, tables, prose; results.json keeps both.
+    pub per: Option<f64>,
+    /// The unit of the person-time column of rates (IR, IRLN, IRR, IRD): `days`, `weeks`,
+    /// `months` or `years`, printed as "per 1,000 person-years".
+    pub person_time: Option<crate::stats::per_scale::TimeUnit>,
     /// How values reported instead of mean/SD (medians, SEs, CIs, ...) are converted.
     pub conversions: Option<RawConversions>,
     /// Model settings for this outcome.

@@ -103,3 +103,131 @@ fn single_group_total_rows_print_their_sums() {
         assert_eq!(row[want.len() + 1], "100.0%", "{svg}: {row:?}");
     }
 }
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn close(what: &str, got: f64, want: f64) {
+    assert!(
+        (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+        "{what}: got {got}, metafor {want}"
+    );
+}
+
+/// "80.29" as the manuscript prints a presented value (two decimals).
+fn two(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// `per: 100` (favourable, PFT) and `per: 1000` with `person_time: years` (stroke rate, IRLN):
+/// results.json's `overall_per_scale` is metafor's back-transformed estimate, CI and prediction
+/// interval (transf.ipft.hm, exp) times `per` at 1e-6, beside the unscaled values; the forest
+/// plot's total row and column heads, the results sentence, the summary table and the methods
+/// print the same numbers with the unit (`make_per_scale.R` writes the reference).
+#[test]
+fn results_per_100_and_per_1000_person_years_match_metafor_everywhere() {
+    let dir = built_project();
+    let out = dir.path().join("out");
+    let reference =
+        json(&super::common::repo().join("tests/fixtures/projects/single-group/per_scale.json"));
+    for case in reference["cases"].as_array().unwrap() {
+        let id = case["outcome"].as_str().unwrap();
+        let per = case["per"].as_f64().unwrap();
+        let unit = case["unit"].as_str().unwrap();
+        let review = if id == "favourable" {
+            "proportions"
+        } else {
+            "rates"
+        };
+        let results = json(&out.join(review).join("results.json"));
+        let o = results["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap();
+        let ps = &o["overall_per_scale"];
+        assert_eq!(ps["per"].as_f64(), Some(per), "{id}");
+        assert_eq!(ps["unit"], unit, "{id}");
+        let want = |k: &str| case[k].as_f64().unwrap();
+        for k in [
+            "estimate",
+            "ci_lower",
+            "ci_upper",
+            "prediction_lower",
+            "prediction_upper",
+        ] {
+            close(&format!("{id} {k}"), ps[k].as_f64().unwrap(), want(k));
+        }
+        // The unscaled values are kept.
+        for k in ["estimate", "ci_lower", "ci_upper"] {
+            close(
+                &format!("{id} unscaled {k}"),
+                o["overall_presentation_scale"][k].as_f64().unwrap() * per,
+                want(k),
+            );
+        }
+        // Forest plot: total row and the effect column's head.
+        let svg =
+            std::fs::read_to_string(out.join(review).join(format!("figures/forest-{id}.svg")))
+                .unwrap();
+        let total = row_of(&svg, "Total (95% CI)");
+        let effect = format!(
+            "{} [{}, {}]",
+            two(want("estimate")),
+            two(want("ci_lower")),
+            two(want("ci_upper"))
+        );
+        assert!(total.contains(&effect), "{id}: {total:?} lacks {effect}");
+        let head = if id == "favourable" {
+            "Proportion per 100"
+        } else {
+            "Incidence Rate per 1,000 person-years"
+        };
+        assert!(
+            svg_texts(&svg).iter().any(|(_, t)| t == head),
+            "{id}: no head {head}"
+        );
+        // Prose and summary table, with the unit ("person\-years" in typst markup).
+        let typ = std::fs::read_to_string(out.join(review).join("manuscript.typ"))
+            .unwrap()
+            .replace("\\-", "-");
+        let sentence = format!(
+            "The pooled estimate was {} {} {unit}, 95% CI {}–{}.",
+            if id == "favourable" { "PR" } else { "IR" },
+            two(want("estimate")),
+            two(want("ci_lower")),
+            two(want("ci_upper"))
+        );
+        assert!(typ.contains(&sentence), "{id}: no sentence {sentence}");
+        let pi = format!(
+            "The 95% prediction interval was {}–{} {unit}.",
+            two(want("prediction_lower")),
+            two(want("prediction_upper"))
+        );
+        assert!(typ.contains(&pi), "{id}: no {pi}");
+        let cell = format!(
+            "{} ({}–{}) {unit}]",
+            two(want("estimate")),
+            two(want("ci_lower")),
+            two(want("ci_upper"))
+        );
+        assert!(typ.contains(&cell), "{id}: no summary cell {cell}");
+        assert!(
+            typ.contains(&format!("; results are shown {unit}.")),
+            "{id}: methods"
+        );
+    }
+    // The person-time unit heads the person-time columns, of the rate ratio too; an outcome
+    // without `per` keeps its proportions as proportions.
+    for fig in ["forest-stroke.svg", "forest-stroke-control.svg"] {
+        let svg = std::fs::read_to_string(out.join("rates/figures").join(fig)).unwrap();
+        assert!(
+            svg.contains("Person-years") && !svg.contains("Person-time"),
+            "{fig}"
+        );
+    }
+    let logit = json(&out.join("proportions/results.json"));
+    assert!(logit["outcomes"][1]["overall_per_scale"].is_null());
+}

@@ -36,6 +36,7 @@ pub(super) fn outcome(
     options.sensitivity = sens;
     risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
     options.bias = display::bias_options(r, path, o);
+    options.per_scale = super::per_scale::per_scale(r, path, o);
     let mut forest = display::forest(r, path, o);
     forest.decimals = decimals::decimals(r, path, o, &d);
     if forest.prediction_bar && options.prediction == crate::stats::PredictionKind::None {

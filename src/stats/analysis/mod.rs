@@ -132,6 +132,10 @@ pub struct Options {
     pub control: Control,
     /// Meta-regression, influence diagnostics, GOSH.
     pub explore: ExploreOptions,
+    /// How proportions and rates are shown: per 100, per 1,000, with the person-time unit
+    /// (`per:`, `person_time:`); presentation only.
+    #[serde(skip_serializing_if = "super::per_scale::PerScale::is_default")]
+    pub per_scale: super::per_scale::PerScale,
 }
 
 impl Options {
@@ -154,6 +158,7 @@ impl Options {
             sensitivity: SensitivityOptions::default(),
             control: Control::default(),
             explore: ExploreOptions::default(),
+            per_scale: super::per_scale::PerScale::default(),
         }
     }
 }
