@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::raw_conversions::*;
+pub use super::raw_defaults::*;
 pub use super::raw_multi_arm::*;
 pub use super::raw_rob::*;
 pub use super::raw_sof::*;
@@ -37,7 +38,7 @@ pub struct RawSpec {
     /// Mantel–Haenszel for binary data, SE from CI with 3.92).
     pub preset: Option<RawPreset>,
     /// Review-wide model settings; each outcome may override them.
-    pub defaults: Option<RawModel>,
+    pub defaults: Option<RawDefaults>,
     /// The included studies' characteristics (Table 1).
     pub studies: Option<RawStudies>,
     /// Counts for the PRISMA 2020 flow diagram.

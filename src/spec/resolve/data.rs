@@ -48,6 +48,7 @@ pub(super) fn outcome_data(
     r: &mut Resolver<'_>,
     path: &str,
     o: &RawOutcome,
+    defaults: Option<&crate::spec::raw::RawDefaults>,
 ) -> Option<OutcomeData> {
     let measure = o.measure;
     let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
@@ -177,7 +178,7 @@ pub(super) fn outcome_data(
         None => None,
     };
     let conv = super::conversions::settings(o);
-    let mut policy = super::missing::policy(o);
+    let mut policy = super::missing::policy(o, defaults);
     let arm_col = o
         .multi_arm
         .as_ref()

@@ -18,12 +18,13 @@ pub(super) fn outcome(
     preset: Preset,
 ) -> Option<Outcome> {
     let errors_before = r.diags.len();
-    let mut d = data::outcome_data(r, path, o)?;
+    let mut d = data::outcome_data(r, path, o, raw.defaults.as_ref())?;
+    let defaults = raw.defaults.as_ref().map(|d| d.model());
     let model::Model {
         mut options,
         settings,
         uses_rule,
-    } = model::model(r, path, o, d.kind, raw.defaults.as_ref(), preset);
+    } = model::model(r, path, o, d.kind, defaults.as_ref(), preset);
     // Moved out, not copied: a million rows stay a million rows.
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
     let rob = risk_of_bias::outcome(r, path, o, raw, review_rob, &d, &mut studies, &mut lines);
