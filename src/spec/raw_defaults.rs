@@ -60,7 +60,7 @@ impl RawDefaults {
             i2: self.i2,
             i2_ci: self.i2_ci,
             level: self.level,
-            continuity: self.continuity.clone(),
+            continuity: self.continuity,
             se_from_ci: self.se_from_ci,
         }
     }
