@@ -177,9 +177,17 @@ fn heterogeneity_text(pool: &Pool) -> Value {
                 let open = c.upper_bound == Bound::SearchLimit;
                 let i2_up = if open { format!("> {:.0}%", c.i2.upper.min(99.0).floor()) } else { format::percent0(c.i2.upper) };
                 let tau2_up = if open { format!("> {}", format::tau2(c.tau2.upper)) } else { format::tau2(c.tau2.upper) };
+                // The Q-profile interval inverts the generalised Q statistic (PM's estimating
+                // equation): a REML, ML or DL estimate, or I² from Q, can lie outside it
+                // (metafor's confint too); the text then says so rather than print a CI
+                // that seems to miss its own estimate
+                // (compared as printed, in whole percent).
+                let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
+                    && (h.i2.round() < c.i2.lower.round() || h.i2.round() > c.i2.upper.round());
                 json!({
                     "i2": format!("{} to {}", format::percent0(c.i2.lower), i2_up),
                     "tau2": format!("{} to {}", format::tau2(c.tau2.lower), tau2_up),
+                    "outside": outside,
                 })
             }),
         }),

@@ -224,7 +224,16 @@ fn mr_results(spec: &Spec, o: &Outcome, a: &Analysis, r: &MetaRegression) -> Val
             };
             // What the coefficient means, in words, on the presentation scale.
             let sentence = c.column.moderator.map(|mi| {
-                let ci = |lo: f64, hi: f64| format!("{level} CI {} to {}", sig3(lo), sig3(hi));
+                // As the pooled estimates' intervals (`format::interval`): an en dash, or
+                // "to" when a limit is negative.
+                let ci = |lo: f64, hi: f64| {
+                    let (a, b) = (sig3(lo), sig3(hi));
+                    if a.starts_with(format::MINUS) || b.starts_with(format::MINUS) {
+                        format!("{level} CI {a} to {b}")
+                    } else {
+                        format!("{level} CI {a}–{b}")
+                    }
+                };
                 let p = format::p_text(t.p);
                 match (&c.column.level, m.is_ratio()) {
                     (Some(l), true) => format!(
