@@ -99,6 +99,25 @@ struct Presentation {
     ci_upper: f64,
 }
 
+/// The pooled estimate as the manuscript prints it, per 100 or per 1,000 with its unit
+/// (`per:`, `person_time:`): the presentation-scale values times `per`, and the shown
+/// prediction interval on the same scale.
+#[derive(Serialize)]
+struct PerScaled {
+    per: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_unit: Option<crate::stats::per_scale::TimeUnit>,
+    /// "per 1,000 person-years", as the prose prints it.
+    unit: String,
+    estimate: f64,
+    ci_lower: f64,
+    ci_upper: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prediction_lower: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prediction_upper: Option<f64>,
+}
+
 /// The tool that wrote a file.
 #[derive(Serialize)]
 pub struct Tool {
@@ -144,6 +163,9 @@ pub struct OutcomeResults<'a> {
     missing: &'a [crate::stats::analysis::MissingStudy],
     overall: std::borrow::Cow<'a, crate::stats::analysis::Pool>,
     overall_presentation_scale: Option<Presentation>,
+    /// The same per 100 or per 1,000 with the unit (proportions and rates; see `per:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overall_per_scale: Option<PerScaled>,
     subgroups: std::borrow::Cow<'a, Option<crate::stats::analysis::Subgroups>>,
     bias: &'a Option<crate::stats::analysis::BiasResults>,
     sensitivity: &'a crate::stats::analysis::Sensitivity,
@@ -188,6 +210,25 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         ci_lower: m.back_transform(p.ci_lower),
         ci_upper: m.back_transform(p.ci_upper),
     });
+    let ps = &a.options.per_scale;
+    let per_scaled = ps.unit(m).and_then(|unit| {
+        let per = ps.factor(m);
+        let pi = a
+            .overall
+            .prediction
+            .value()
+            .and_then(|p| p.shown_interval());
+        presentation.as_ref().map(|p| PerScaled {
+            per,
+            time_unit: ps.time_unit,
+            unit,
+            estimate: p.estimate * per,
+            ci_lower: p.ci_lower * per,
+            ci_upper: p.ci_upper * per,
+            prediction_lower: pi.map(|i| m.back_transform(i.lower) * per),
+            prediction_upper: pi.map(|i| m.back_transform(i.upper) * per),
+        })
+    });
     OutcomeResults {
         id: &o.id,
         title: &o.title,
@@ -205,6 +246,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         missing: &a.missing,
         overall: std::borrow::Cow::Borrowed(&a.overall),
         overall_presentation_scale: presentation,
+        overall_per_scale: per_scaled,
         subgroups: std::borrow::Cow::Borrowed(&a.subgroups),
         bias: &a.bias,
         sensitivity: &a.sensitivity,

@@ -233,6 +233,8 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     };
     let outcome = RawOutcome {
         multi_arm: None,
+        per: None,
+        person_time: None,
         risk_of_bias: None,
         missing: None,
         duplicate_labels: None,

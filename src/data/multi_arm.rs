@@ -108,6 +108,8 @@ pub fn arm_labels(
         .map(|n| count.get(n.as_str()).is_some_and(|&c| c > 1))
         .collect();
     let mut out = Vec::with_capacity(names.len());
+    // (trial, arm) → the line of its first row: an arm named twice in one trial.
+    let mut seen: std::collections::BTreeMap<(String, String), usize> = Default::default();
     for ((row, name), shared) in table.rows.iter().zip(names.iter_mut()).zip(shared) {
         if !shared {
             out.push(None);
@@ -136,6 +138,24 @@ pub fn arm_labels(
             out.push(None);
             continue;
         }
+        if let Some(&first) = seen.get(&(name.clone(), arm.clone())) {
+            let mut d = table.error(
+                row,
+                Some(ac),
+                format!(
+                    "study \"{name}\" names arm \"{arm}\" on lines {first} and {}: each row of a multi-arm trial is one experimental arm compared with the shared control, so one trial cannot have the same arm twice",
+                    row.line
+                ),
+            );
+            d.hint = Some(format!(
+                "if these are two arms of one trial, name each in column `{}` (e.g. \"{arm} 1\", \"{arm} 2\"); if they are two trials, give them different study labels (e.g. `label: \"{{study}} {{year}}\"`); if one row is a copy, delete it",
+                table.headers[ac]
+            ));
+            errors.push(d);
+            out.push(None);
+            continue;
+        }
+        seen.insert((name.clone(), arm.clone()), row.line);
         let trial = std::mem::take(name);
         *name = format!("{trial} ({arm})");
         out.push(Some((trial, arm)));
@@ -204,7 +224,17 @@ pub fn apply(
                 kind.name()
             ),
         );
-        d.hint = Some("give each comparison its own label, or remove `multi_arm`".into());
+        d.hint = Some(if kind == InputKind::Rates {
+            // Rates: splitting a shared control's person-time is not what the Handbook
+            // (23.3.4) describes for dichotomous or continuous data, nor what metafor does
+            // (a multivariate model with the covariance of the shared control).
+            format!(
+                "metareport does not split a shared control's events and person-time: add the experimental arms' `events_t` and `time_t` into one row for \"{}\" (combining arms, Cochrane Handbook 23.3.4), or keep one comparison; giving each comparison its own label would count the shared control twice",
+                order[0]
+            )
+        } else {
+            "give each comparison its own label, or remove `multi_arm`".into()
+        });
         return Err(vec![d]);
     }
     let mut trials = Vec::new();

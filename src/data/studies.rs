@@ -110,16 +110,23 @@ pub fn missing_columns(
     kind: InputKind,
     map: &BTreeMap<String, String>,
 ) -> Option<Vec<String>> {
-    let mut present = Vec::new();
+    // Checked before anything is allocated: nearly every row has its outcome data.
+    let mut any = false;
     for c in outcome_columns(kind) {
         if let Some(i) = table.column(column_for(c, map)) {
             if !is_blank(row.cells.get(i).unwrap_or(&Cell::Empty)) {
                 return None;
             }
-            present.push((*c).to_string());
+            any = true;
         }
     }
-    (!present.is_empty()).then_some(present)
+    any.then(|| {
+        outcome_columns(kind)
+            .iter()
+            .filter(|c| table.column(column_for(c, map)).is_some())
+            .map(|c| (*c).to_string())
+            .collect()
+    })
 }
 
 /// Where the labels come from, as messages name it.
@@ -213,6 +220,19 @@ pub fn unique_labels(
     kind: InputKind,
     map: &BTreeMap<String, String>,
 ) -> Vec<Diagnostic> {
+    // Most tables have no repeated label: that is checked by hashing the borrowed labels
+    // (no allocation per label); only when some label repeats are the rows grouped by label
+    // (in label order, so the messages come in a fixed order).
+    {
+        let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            std::collections::HashSet::with_capacity_and_hasher(names.len(), Default::default());
+        if names
+            .iter()
+            .all(|n| n.is_empty() || seen.insert(n.as_str()))
+        {
+            return Vec::new();
+        }
+    }
     let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, n) in names.iter().enumerate() {
         if !n.is_empty() {

@@ -51,19 +51,24 @@ impl Cell {
     /// "1.5e-3" → 4); for numbers read as numbers (spreadsheets, inline rows) those of their
     /// shortest form. `None` for an empty cell or text that is not a number.
     pub fn decimals(&self) -> Option<usize> {
+        let shortest;
         let text = match self {
             Cell::Empty => return None,
-            Cell::Number(x) if x.is_finite() => format!("{x}"),
+            Cell::Number(x) if x.is_finite() => {
+                shortest = format!("{x}");
+                shortest.as_str()
+            }
             Cell::Number(_) => return None,
+            // Borrowed: the decimals of a column of a million cells are read without copying.
             Cell::Text(s) => {
                 let t = s.trim();
                 t.parse::<f64>().ok()?;
-                t.to_string()
+                t
             }
         };
         let (mantissa, exponent) = match text.find(['e', 'E']) {
             Some(i) => (&text[..i], text[i + 1..].parse::<i64>().unwrap_or(0)),
-            None => (text.as_str(), 0),
+            None => (text, 0),
         };
         let fraction = mantissa.split_once('.').map_or(0, |(_, f)| {
             f.chars().take_while(char::is_ascii_digit).count()
@@ -234,10 +239,15 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
             .at(1, 1));
         }
     }
-    let mut rows = Vec::new();
+    // A row's cells are allocated once each; the record's buffers are reused.
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut rows = Vec::with_capacity(lines.min(MAX_CELLS / headers.len().max(1)));
     let mut cells_read = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(source, &e))?;
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(source, &e))?
+    {
         let line = record.position().map_or(0, |p| p.line() as usize);
         cells_read += record.len().max(1);
         if cells_read > MAX_CELLS {
@@ -249,7 +259,7 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
             continue;
         }
 
-        let cells = record
+        let cells: Vec<Cell> = record
             .iter()
             .map(|c| {
                 if c.trim().is_empty() {

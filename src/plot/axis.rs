@@ -190,7 +190,8 @@ fn single_group_range(measure: Measure, finite: &[f64]) -> (f64, f64, Option<Vec
         lo = lo.max(0.0);
     }
     if measure.is_proportion() {
-        hi = hi.min(1.0);
+        // 1, or `per` when proportions are shown per 100 or per 1,000.
+        hi = hi.min(Measure::PR.back_transform(1.0));
     }
     if hi <= lo {
         (lo, hi) = (lo - 0.5, hi + 0.5);

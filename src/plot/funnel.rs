@@ -18,7 +18,7 @@ const SHADE_01: Rgb = Rgb(200, 200, 200);
 
 /// Builds the funnel plot of an outcome.
 pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
-    let _ft = crate::stats::single_group::FtScope::of(a.measure, &a.inputs);
+    let _ft = crate::stats::per_scale::Presented::of(a);
     let measure = a.measure;
     let (w, h) = (300.0, 250.0);
     let (left, right, top, bottom) = (46.0, 14.0, 12.0, 52.0);
@@ -169,7 +169,7 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
     let xlabel = if measure.is_ratio() {
         format!("{} (log scale)", measure.label())
     } else {
-        measure.label().to_string()
+        a.options.per_scale.label(measure)
     };
     f.text(
         (ax.x0 + ax.x1) / 2.0,

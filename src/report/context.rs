@@ -123,11 +123,20 @@ fn cumulative_order(spec: &Spec, f: &Figure) -> String {
     }
 }
 
+/// " per 1,000 person-years": the unit of the outcome whose presentation scope is open
+/// (`stats::per_scale`), or nothing.
+fn unit_suffix(m: Measure) -> String {
+    crate::stats::per_scale::current()
+        .unit(m)
+        .map_or_else(String::new, |u| format!(" {u}"))
+}
+
 fn est_ci(m: Measure, est: f64, lo: f64, hi: f64, level: f64) -> String {
     format!(
-        "{} {}, {:.0}% CI {}",
+        "{} {}{}, {:.0}% CI {}",
         m.abbreviation(),
         format::effect(m.back_transform(est), m),
+        unit_suffix(m),
         level * 100.0,
         format::interval(m.back_transform(lo), m.back_transform(hi), m)
     )
@@ -168,9 +177,17 @@ fn heterogeneity_text(pool: &Pool) -> Value {
                 let open = c.upper_bound == Bound::SearchLimit;
                 let i2_up = if open { format!("> {:.0}%", c.i2.upper.min(99.0).floor()) } else { format::percent0(c.i2.upper) };
                 let tau2_up = if open { format!("> {}", format::tau2(c.tau2.upper)) } else { format::tau2(c.tau2.upper) };
+                // The Q-profile interval inverts the generalised Q statistic (PM's estimating
+                // equation): a REML, ML or DL estimate, or I² from Q, can lie outside it
+                // (metafor's confint too); the text then says so rather than print a CI
+                // that seems to miss its own estimate
+                // (compared as printed, in whole percent).
+                let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
+                    && (h.i2.round() < c.i2.lower.round() || h.i2.round() > c.i2.upper.round());
                 json!({
                     "i2": format!("{} to {}", format::percent0(c.i2.lower), i2_up),
                     "tau2": format!("{} to {}", format::tau2(c.tau2.lower), tau2_up),
+                    "outside": outside,
                 })
             }),
         }),
@@ -252,7 +269,7 @@ fn counts_context(c: &Counts) -> Value {
 }
 
 fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
-    let _ft = crate::stats::single_group::FtScope::of(a.measure, &a.inputs);
+    let _ft = crate::stats::per_scale::Presented::of(a);
     let m = a.measure;
     let counts = Counts::overall(a);
     let level = a.options.level;
@@ -320,7 +337,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
             "pooled_count": ests.len(),
             "total": rows.len(),
             "only": only,
-            "range": if ests.is_empty() { Value::Null } else { json!(format!("{} to {}", format::effect(lo, m), format::effect(hi, m))) },
+            "range": if ests.is_empty() { Value::Null } else { json!(format!("{} to {}{}", format::effect(lo, m), format::effect(hi, m), unit_suffix(m))) },
             "changers": changers,
         })
     });
@@ -334,7 +351,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         json!({"by": o.cumulative_by, "steps": rows.len(), "final": rows.last().map(|r| pooled_text(m, &r.pool, level))})
     });
     let prediction = a.overall.prediction.value().and_then(|p| p.shown_interval().map(|pi| json!({
-        "text": format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m),
+        "text": format!("{}{}", format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m), unit_suffix(m)),
         "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins", PredictionKind::None => "none" },
     })));
     let forest_fig = spec
@@ -420,25 +437,28 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         v
     };
     let measures: Vec<Value> = {
-        let mut v: Vec<(Measure, InputKind)> = Vec::new();
+        // One sentence per measure, kind of data and unit shown ("per 1,000 person-years").
+        let unit = |o: &Outcome| o.options.per_scale.unit(o.options.measure);
+        let mut v: Vec<(Measure, InputKind, Option<String>)> = Vec::new();
         for o in outs {
-            if !v.contains(&(o.options.measure, o.kind)) {
-                v.push((o.options.measure, o.kind));
+            let key = (o.options.measure, o.kind, unit(o));
+            if !v.contains(&key) {
+                v.push(key);
             }
         }
         // Two measures of the same name (PFT and PLO are both proportions) are told apart by
         // the outcomes that use them.
-        let shared = |m: Measure| v.iter().filter(|(n, _)| n.name() == m.name()).count() > 1;
-        let titles = |m: Measure, k: InputKind| {
+        let shared = |m: Measure| v.iter().filter(|(n, _, _)| n.name() == m.name()).count() > 1;
+        let titles = |m: Measure, k: InputKind, u: &Option<String>| {
             let t: Vec<String> = outs
                 .iter()
-                .filter(|o| o.options.measure == m && o.kind == k)
+                .filter(|o| o.options.measure == m && o.kind == k && unit(o) == *u)
                 .map(|o| o.title.to_lowercase())
                 .collect();
             and_list(&t)
         };
         v.iter()
-            .map(|&(m, k)| json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "outcomes": shared(m).then(|| titles(m, k))}))
+            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u))}) })
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {
@@ -529,7 +549,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         .zip(analyses)
         .map(|(o, a)| {
             let m = a.measure;
-            let _ft = crate::stats::single_group::FtScope::of(m, &a.inputs);
+            let _ft = crate::stats::per_scale::Presented::of(a);
             let pooled = a.overall.pooled.value();
             let h = a.overall.heterogeneity.value();
             let counts = Counts::overall(a);
@@ -550,7 +570,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                     None => "not pooled".into(),
                 },
                 "pooled": pooled.is_some(),
-                "effect": pooled.map_or("–".into(), |p| format!("{} ({})", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m))),
+                "effect": pooled.map_or("–".into(), |p| format!("{} ({}){}", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m), unit_suffix(m))),
                 "p": pooled.filter(|_| !m.single_group()).map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
                 "i2": h.map_or("–".into(), |h| format::percent0(h.i2)),
             })

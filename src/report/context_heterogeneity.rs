@@ -224,7 +224,16 @@ fn mr_results(spec: &Spec, o: &Outcome, a: &Analysis, r: &MetaRegression) -> Val
             };
             // What the coefficient means, in words, on the presentation scale.
             let sentence = c.column.moderator.map(|mi| {
-                let ci = |lo: f64, hi: f64| format!("{level} CI {} to {}", sig3(lo), sig3(hi));
+                // As the pooled estimates' intervals (`format::interval`): an en dash, or
+                // "to" when a limit is negative.
+                let ci = |lo: f64, hi: f64| {
+                    let (a, b) = (sig3(lo), sig3(hi));
+                    if a.starts_with(format::MINUS) || b.starts_with(format::MINUS) {
+                        format!("{level} CI {a} to {b}")
+                    } else {
+                        format!("{level} CI {a}–{b}")
+                    }
+                };
                 let p = format::p_text(t.p);
                 match (&c.column.level, m.is_ratio()) {
                     (Some(l), true) => format!(
@@ -402,6 +411,7 @@ fn influence_results(spec: &Spec, o: &Outcome, a: &Analysis, inf: &Influence) ->
 
 fn gosh_results(spec: &Spec, o: &Outcome, a: &Analysis, g: &Gosh) -> Value {
     let m = a.measure;
+    let _presented = crate::stats::per_scale::Presented::of(a);
     let eff = |x: f64| format::effect(m.back_transform(x), m);
     let e = &g.estimate;
     let h = &g.i2;

@@ -156,17 +156,23 @@ fn methods(rob: &RiskOfBias, outcome_title: Option<&str>) -> String {
 fn results(rob: &RiskOfBias) -> String {
     let k = rob.studies.len();
     let of = format!("Of the {}", units(k, rob));
+    // When every study was judged alike: "All nine cohorts …", "Both trials …" (not "Of the
+    // nine cohorts, all …").
+    let every = if k == 2 {
+        format!("Both {}", rob.units.1)
+    } else {
+        format!("All {}", units(k, rob))
+    };
     if rob.is_stars() {
         let max = rob.max_total();
         let totals: Vec<u32> = rob.studies.iter().map(|a| a.total()).collect();
         let lo = totals.iter().copied().min().unwrap_or(0);
         let hi = totals.iter().copied().max().unwrap_or(0);
         let mut s = if lo == hi {
-            let all = if k == 2 { "both" } else { "all" };
             if k == 1 {
                 format!("The one {} scored {lo} of {max} stars", rob.units.0)
             } else {
-                format!("{of}, {all} scored {lo} of {max} stars")
+                format!("{every} scored {lo} of {max} stars")
             }
         } else {
             let full = totals.iter().filter(|&&t| t == max).count();
@@ -198,13 +204,12 @@ fn results(rob: &RiskOfBias) -> String {
         let parts = counts_by_overall(rob);
         if parts.len() == 1 {
             let (l, _) = parts[0];
-            let all = if k == 2 { "both" } else { "all" };
             s = if k == 1 {
                 format!("The one {} was {} overall", rob.units.0, l.phrase())
             } else if l == Level::SomeConcerns {
-                format!("{of}, {all} raised some concerns overall")
+                format!("{every} raised some concerns overall")
             } else {
-                format!("{of}, {all} were {} overall", l.phrase())
+                format!("{every} were {} overall", l.phrase())
             };
         } else {
             let clauses: Vec<String> = parts.iter().map(|(l, n)| clause(*n, *l)).collect();

@@ -34,12 +34,17 @@ pub fn typst(spec: &Spec, analyses: &[Analysis]) -> String {
             escape_markup(&o.title)
         ));
         let m = a.measure;
+        let _presented = crate::stats::per_scale::Presented::of(a);
+        let effect_head = match a.options.per_scale.unit(m) {
+            Some(u) => format!("{} {u}", m.abbreviation()),
+            None => m.abbreviation().to_string(),
+        };
         let level = a.options.level;
         let table = |s: &mut String, caption: &str, first: &str, rows: &[SensitivityRow]| {
             s.push_str(&format!(
                 "#figure(\n  table(\n    columns: 5,\n    align: (left, left, right, right, right),\n    table.hline(stroke: 0.8pt),\n    table.header([*{}*], [*{} ({:.0}% CI)*], [*p*], [*I²*], [*Studies*]),\n    table.hline(stroke: 0.5pt),\n",
                 escape_markup(first),
-                escape_markup(m.abbreviation()),
+                escape_markup(&effect_head),
                 level * 100.0
             ));
             for r in rows {

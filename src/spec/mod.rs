@@ -14,6 +14,7 @@ pub mod check;
 pub mod preset;
 pub mod raw;
 pub mod raw_conversions;
+pub mod raw_defaults;
 pub mod raw_heterogeneity;
 pub mod raw_multi_arm;
 pub mod raw_rob;

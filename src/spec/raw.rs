@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::raw_conversions::*;
+pub use super::raw_defaults::*;
 pub use super::raw_multi_arm::*;
 pub use super::raw_rob::*;
 pub use super::raw_sof::*;
@@ -37,7 +38,7 @@ pub struct RawSpec {
     /// Mantel–Haenszel for binary data, SE from CI with 3.92).
     pub preset: Option<RawPreset>,
     /// Review-wide model settings; each outcome may override them.
-    pub defaults: Option<RawModel>,
+    pub defaults: Option<RawDefaults>,
     /// The included studies' characteristics (Table 1).
     pub studies: Option<RawStudies>,
     /// Counts for the PRISMA 2020 flow diagram.
@@ -331,6 +332,13 @@ pub struct RawOutcome {
     pub multi_arm: Option<RawMultiArm>,
     /// Effect measure.
     pub measure: Measure,
+    /// Show single-group proportions per this many participants and incidence rates (and rate
+    /// differences) per this many units of person-time: `100`, `1000`, … (metaprop's `pscale`,
+    /// metarate's `irscale`). Forest plot, tables, prose; results.json keeps both.
+    pub per: Option<f64>,
+    /// The unit of the person-time column of rates (IR, IRLN, IRR, IRD): `days`, `weeks`,
+    /// `months` or `years`, printed as "per 1,000 person-years".
+    pub person_time: Option<crate::stats::per_scale::TimeUnit>,
     /// How values reported instead of mean/SD (medians, SEs, CIs, ...) are converted.
     pub conversions: Option<RawConversions>,
     /// Model settings for this outcome.

@@ -219,7 +219,20 @@ impl Measure {
     /// [`FtScope`](super::single_group::FtScope) (the harmonic mean of the analysis's sample
     /// sizes), else Miller's inverse as n → ∞, sin²(x); [`Measure::back_transform_at`] takes
     /// it explicitly.
+    /// Inside a [`PerScope`](super::per_scale::PerScope), proportions, rates and rate
+    /// differences are multiplied by the outcome's `per`.
     pub fn back_transform(self, x: f64) -> f64 {
+        let v = self.back_transform_unscaled(x);
+        if super::per_scale::scalable(self) {
+            v * super::per_scale::factor()
+        } else {
+            v
+        }
+    }
+
+    /// [`Measure::back_transform`] without the multiplier of a
+    /// [`PerScope`](super::per_scale::PerScope).
+    pub fn back_transform_unscaled(self, x: f64) -> f64 {
         match self.scale() {
             Scale::Log => x.exp(),
             Scale::FisherZ => x.tanh(),
@@ -234,7 +247,10 @@ impl Measure {
     /// harmonic mean of the studies' sizes, as metafor's `transf.ipft.hm`).
     pub fn back_transform_at(self, x: f64, n: f64) -> f64 {
         match self.scale() {
-            Scale::FreemanTukey => super::single_group::ipft(x, n),
+            Scale::FreemanTukey => {
+                let v = super::single_group::ipft(x, n);
+                v * super::per_scale::factor()
+            }
             _ => self.back_transform(x),
         }
     }

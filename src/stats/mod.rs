@@ -19,6 +19,7 @@
 //! | `subgroup.rs` | test for subgroup differences |
 //! | `bias.rs` | Egger's test, Begg's rank correlation, Kendall's τ |
 //! | `trimfill.rs` | trim-and-fill (L0) |
+//! | `per_scale.rs` | results per 100 or per 1,000 and the person-time unit of rates (how values are shown; the analysis is unchanged) |
 //! | `baseline.rs` | pooled baseline characteristics and their tests |
 //! | `convert/` | conversions before pooling: median/IQR/range → mean/SD, combined subgroups, SD from SE/CI/t/p, log HR from O − E, V or a log-rank p |
 //! | `meta_regression.rs` | meta-regression: moderators, QM, QE, residual τ² and I², pseudo-R² |
@@ -47,6 +48,7 @@ pub mod mantel_haenszel;
 pub mod measure;
 pub mod meta_regression;
 pub mod model_rule;
+pub mod per_scale;
 pub mod permutation;
 pub mod peto;
 pub mod prediction;

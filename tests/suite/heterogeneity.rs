@@ -463,11 +463,16 @@ mod end_to_end {
                 format::p_text(f(&mr["qm"]["p"]))
             ),
         );
+        // Its interval written as the pooled estimates' are (an en dash between positive
+        // limits: "RR 0.49, 95% CI 0.34–0.70" and then "0.971 (95% CI 0.958–0.985").
+        let c1 = &mr["coefficients"][1];
         has(
             &text,
             &format!(
-                "multiplied the RR by {}",
-                sig3(f(&mr["coefficients"][1]["estimate"]).exp())
+                "multiplied the RR by {} (95% CI {}–{}; ",
+                sig3(f(&c1["estimate"]).exp()),
+                sig3(f(&c1["ci_lower"]).exp()),
+                sig3(f(&c1["ci_upper"]).exp())
             ),
         );
         has(

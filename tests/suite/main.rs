@@ -61,6 +61,7 @@ mod prose_audit_explore;
 mod reference;
 mod risk_of_bias;
 mod security;
+mod single_group_display;
 mod spec_defaults;
 mod spec_errors;
 mod studies;

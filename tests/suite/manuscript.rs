@@ -469,3 +469,35 @@ fn a_long_list_of_studies_that_did_not_contribute_is_a_table_not_a_sentence() {
         "named once, in the table: {text}"
     );
 }
+
+/// The Q-profile interval of I² inverts the generalised Q statistic (Paule–Mandel's estimating
+/// equation), so a REML estimate can lie outside it (metafor's `confint` prints the same; the
+/// numbers are checked in `reference::q_profile_intervals_that_miss_the_estimate_match_metafor`).
+/// The results then say why instead of printing an interval that seems to miss its estimate;
+/// under PM, whose estimate it contains, they print the interval alone.
+#[test]
+fn an_estimate_outside_its_q_profile_interval_is_explained() {
+    let spec = std::fs::read_to_string(
+        super::common::repo().join("tests/fixtures/audit/qprofile-outside.yaml"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("analyses")).unwrap();
+    std::fs::write(dir.path().join("analyses/reml.yaml"), &spec).unwrap();
+    std::fs::write(
+        dir.path().join("analyses/pm.yaml"),
+        spec.replace("tau2: REML", "tau2: PM"),
+    )
+    .unwrap();
+    built(dir.path());
+    let flat = |r: &str| -> String { document_text(dir.path(), r).split_whitespace().collect() };
+    let said: String = "the 95% CI of I² was 62% to 83%, which does not contain the point estimate: the Q-profile interval inverts the generalised Q statistic, the estimating equation of the Paule–Mandel estimator, and need not contain another estimator’s value".split_whitespace().collect();
+    let reml = flat("reml");
+    assert!(reml.contains("I²=85%"), "{reml}");
+    assert!(reml.contains(&said), "{reml}");
+    let pm = flat("pm");
+    assert!(
+        !pm.contains("theestimatingequation") && pm.contains("95%CIofI²was"),
+        "{pm}"
+    );
+}

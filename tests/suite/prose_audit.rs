@@ -18,7 +18,8 @@
 //!   model, the τ² estimators, the definition of I², the CI method, the prediction interval,
 //!   the Egger form, the continuity correction, the studies without events.
 //!
-//! Run on every review of the default project and on the test reviews of
+//! Run on every review of the default project, the single-group review (proportions per 100,
+//! rates per 1,000 person-years, means) and the test reviews of
 //! `tests/fixtures/audit/`, in the plain and the journal style; a test plants errors and
 //! checks that the audit finds each. `METAREPORT_AUDIT_DEBUG=1` prints every line read with
 //! the numbers taken from it.
@@ -252,6 +253,16 @@ fn leaves(v: &Value, numbers: &mut BTreeSet<String>, strings: &mut Vec<String>) 
     }
 }
 
+/// Every number of a JSON value.
+fn collect_numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.extend(n.as_f64()),
+        Value::Array(a) => a.iter().for_each(|x| collect_numbers(x, out)),
+        Value::Object(m) => m.values().for_each(|x| collect_numbers(x, out)),
+        _ => {}
+    }
+}
+
 /// The hayagriva entries of a references.yml: key → (first author's family name, year, title).
 fn bibliography(yml: &str) -> BTreeMap<String, (String, String, String)> {
     let v: Value = serde_saphyr::from_str(yml).expect("references.yml is YAML");
@@ -462,6 +473,28 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         &mut allowed,
         &mut strings,
     );
+    // Proportions and rates are printed back-transformed by their own inverse (inverse logit,
+    // sin², Miller's inverse at the harmonic-mean n) and per 100 or 1,000: the pooled values of
+    // such an outcome in those forms (the generic forms above are exp, tanh and percent).
+    for o in results["outcomes"].as_array().unwrap() {
+        let m: metareport::stats::Measure = serde_json::from_value(o["measure"].clone()).unwrap();
+        if !metareport::stats::per_scale::scalable(m) {
+            continue;
+        }
+        let (t, _) = presentation(o, m);
+        let mut values = Vec::new();
+        for part in ["overall", "subgroups", "sensitivity", "bias"] {
+            collect_numbers(&o[part], &mut values);
+        }
+        for x in values {
+            let v = t(x);
+            if v.is_finite() {
+                for d in 0..=5 {
+                    allowed.insert(format!("{:.d$}", v.abs()));
+                }
+            }
+        }
+    }
     let spec_file = results["review"]["spec"].as_str().unwrap().to_string();
     let spec_text = std::fs::read_to_string(dir.join(&spec_file)).unwrap();
     strings.push(spec_text.clone());
@@ -515,6 +548,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                     .map(|g| (g["name"].as_str().unwrap().to_string(), &g["pool"])),
             );
         }
+        let (t, unit) = presentation(o, m);
         for (name, p) in pools {
             let pooled = &p["pooled"];
             if let (Some(e), Some(lo), Some(hi), Some(pv)) = (
@@ -523,13 +557,17 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                 pooled["ci_upper"].as_f64(),
                 pooled["p"].as_f64(),
             ) {
-                let t = |x: f64| m.back_transform(x);
+                // A single group has no null to test: no p, and the sentence ends there.
                 let phrase = format!(
-                    "{} {}, 95% CI {}; {}",
+                    "{} {}{unit}, 95% CI {}{}",
                     m.abbreviation(),
                     format::effect(t(e), m),
                     format::interval(t(lo), t(hi), m),
-                    format::p_text(pv)
+                    if m.single_group() {
+                        ".".to_string()
+                    } else {
+                        format!("; {}", format::p_text(pv))
+                    }
                 );
                 a.counts += 1;
                 if !has(&results_text, &phrase) {
@@ -596,7 +634,8 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                     d["n_c"].as_f64(),
                 ) {
                     (Some(t), Some(c), _, _) | (_, _, Some(t), Some(c)) => Some(t + c),
-                    _ => None,
+                    // One group: a proportion's `total`, a mean's `n`.
+                    _ => d["total"].as_f64().or(d["n"].as_f64()),
                 }
             })
             .sum();
@@ -796,7 +835,15 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                     .filter_map(|(_, t)| t.replace(',', "").parse::<f64>().ok())
                     .collect();
                 a.counts += 1;
-                if totals.len() < 2 || totals[0] + totals[1] != n {
+                // Two arms: the participants of each; a single group's proportion prints its
+                // events and participants, a mean its participants (then the weight).
+                let sum = match o["input"].as_str() {
+                    Some("proportion") => totals.get(1).copied(),
+                    Some("mean") => totals.first().copied(),
+                    _ if totals.len() >= 2 => Some(totals[0] + totals[1]),
+                    _ => None,
+                };
+                if sum != Some(n) {
                     a.problems.push(format!(
                         "{review}/{id}: the forest plot's totals {totals:?} do not sum to the {n} participants of the text"
                     ));
@@ -1357,6 +1404,31 @@ fn sof_audit(a: &mut Audit, review: &str, results: &Value, text: &str, source: &
     }
 }
 
+/// How an outcome's pooled values are printed: the back-transformation from the analysis
+/// scale (a Freeman–Tukey value at the harmonic mean of the studies' sizes, as metafor's
+/// `transf.ipft.hm`), times `per` when results are shown per 100 or 1,000, and the unit the
+/// text prints after the estimate (" per 1,000 person-years").
+fn presentation(o: &Value, m: metareport::stats::Measure) -> (impl Fn(f64) -> f64, String) {
+    let sizes: Vec<f64> = o["studies"]
+        .as_array()
+        .into_iter()
+        .chain(o["excluded"].as_array())
+        .flatten()
+        .filter_map(|s| s["data"]["total"].as_f64())
+        .collect();
+    let hm = if sizes.is_empty() {
+        f64::INFINITY
+    } else {
+        sizes.len() as f64 / sizes.iter().map(|n| 1.0 / n).sum::<f64>()
+    };
+    let ps = &o["overall_per_scale"];
+    let per = ps["per"].as_f64().unwrap_or(1.0);
+    let unit = ps["unit"]
+        .as_str()
+        .map_or_else(String::new, |u| format!(" {u}"));
+    (move |x: f64| m.back_transform_at(x, hm) * per, unit)
+}
+
 fn audit_project(style: &str) -> tempfile::TempDir {
     let dir = project(&["bcg", "iabp-ecpr", "magnesium", "passive-smoking"]);
     let data = dir.path().join("analyses/data");
@@ -1390,6 +1462,15 @@ fn audit_project(style: &str) -> tempfile::TempDir {
         dir.path().join("analyses/multi-arm.yaml"),
     )
     .unwrap();
+    // The single-group review (proportions per 100, rates per 1,000 person-years, means).
+    let single = repo().join("tests/fixtures/projects/single-group/analyses");
+    for e in std::fs::read_dir(single.join("data")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    for f in ["proportions.yaml", "rates.yaml", "means.yaml"] {
+        std::fs::copy(single.join(f), dir.path().join("analyses").join(f)).unwrap();
+    }
     // The Summary of Findings test review (tests/fixtures/grade/).
     let grade = repo().join("tests/fixtures/grade/analyses");
     for e in std::fs::read_dir(grade.join("data")).unwrap() {
@@ -1719,4 +1800,65 @@ fn every_reference_prints_its_authors_year_and_title_in_both_styles() {
             "{style}: {all}"
         );
     }
+}
+
+/// The single-group review: a Freeman–Tukey proportion back-transformed with sin² (not at the
+/// harmonic-mean n), a pooled proportion or rate printed without its unit, and a participant
+/// count off by one are each caught.
+#[test]
+fn the_audit_reads_single_group_proportions_and_rates_with_their_back_transform_and_unit() {
+    let src = repo().join("tests/fixtures/projects/single-group");
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
+    built(dir.path());
+    for r in ["proportions", "rates", "means"] {
+        let a = audit(dir.path(), r);
+        assert!(a.problems.is_empty(), "{r}: {:?}", a.problems);
+    }
+    let typ = dir.path().join("out/proportions/manuscript.typ");
+    let original = std::fs::read_to_string(&typ).unwrap();
+    let results: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/proportions/results.json")).unwrap(),
+    )
+    .unwrap();
+    let est = results["outcomes"][0]["overall"]["pooled"]["estimate"]
+        .as_f64()
+        .unwrap();
+    let hm = format!(
+        "{:.2}",
+        results["outcomes"][0]["overall_per_scale"]["estimate"]
+            .as_f64()
+            .unwrap()
+    );
+    let sin2 = format!("{:.2}", est.sin().powi(2) * 100.0);
+    assert_ne!(hm, sin2, "the two back-transforms differ at two decimals");
+    let planted = |text: String| {
+        std::fs::write(&typ, text).unwrap();
+        audit(dir.path(), "proportions").problems
+    };
+    let p = planted(original.replacen(&format!("PR {hm}"), &format!("PR {sin2}"), 1));
+    assert!(
+        p.iter().any(|x| x.contains("the pooled estimate \"PR")),
+        "{p:?}"
+    );
+    let p = planted(original.replacen(" per 100 participants, 95% CI", ", 95% CI", 1));
+    assert!(
+        p.iter().any(|x| x.contains("per 100 participants")),
+        "{p:?}"
+    );
+    let p = planted(original.replacen("(326 participants)", "(325 participants)", 1));
+    assert!(p.iter().any(|x| x.contains("325")), "{p:?}");
+    std::fs::write(&typ, original).unwrap();
+    let typ = dir.path().join("out/rates/manuscript.typ");
+    let original = std::fs::read_to_string(&typ).unwrap();
+    std::fs::write(
+        &typ,
+        original.replacen(" per 1,000 person\\-years, 95% CI", ", 95% CI", 1),
+    )
+    .unwrap();
+    let p = audit(dir.path(), "rates").problems;
+    assert!(
+        p.iter().any(|x| x.contains("per 1,000 person-years")),
+        "{p:?}"
+    );
 }

@@ -210,12 +210,15 @@ pub fn audit(
             for c in mr["coefficients"].as_array().into_iter().flatten().skip(1) {
                 let (est, lo, hi) = (f(&c["estimate"]), f(&c["ci_lower"]), f(&c["ci_upper"]));
                 let t = |x: f64| if m.is_ratio() { x.exp() } else { x };
-                let phrase = format!(
-                    "(95% CI {} to {}; {})",
-                    sig3(t(lo)),
-                    sig3(t(hi)),
-                    format::p_text(f(&c["p"]))
-                );
+                // An en dash between the limits, or "to" when one is negative (as the pooled
+                // estimates' intervals, `format::interval`).
+                let (a, b) = (sig3(t(lo)), sig3(t(hi)));
+                let dash = if a.starts_with(format::MINUS) || b.starts_with(format::MINUS) {
+                    " to "
+                } else {
+                    "–"
+                };
+                let phrase = format!("(95% CI {a}{dash}{b}; {})", format::p_text(f(&c["p"])));
                 let e = sig3(t(est));
                 want(
                     (has(text, &format!("{e} {phrase}")) || has(text, &format!("{e} relative")))

@@ -382,3 +382,19 @@ fn every_reference_case_matches_metafor() {
 fn every_supplementary_case_matches_metafor() {
     run_cases("tests/fixtures/metafor-extra", 18, None);
 }
+
+/// Cases made by `fixtures/metafor-qprofile/make_qprofile.R`: the Q-profile interval of τ²
+/// (tolerance 1e-12 in `confint`) on data where the REML, ML and DL estimates lie outside it
+/// and the PM estimate inside, as metafor computes them; the manuscript says so
+/// (`manuscript::an_estimate_outside_its_q_profile_interval_is_explained`).
+#[test]
+fn q_profile_intervals_that_miss_the_estimate_match_metafor() {
+    run_cases("tests/fixtures/metafor-qprofile", 4, None);
+    for (method, inside) in [("reml", false), ("ml", false), ("dl", false), ("pm", true)] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+            "tests/fixtures/metafor-qprofile/qprofile-outside-{method}.json"
+        ));
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(case["estimate_in_tau2_ci"], json!(inside), "{method}");
+    }
+}

@@ -126,3 +126,72 @@ fn the_revman5_preset_pools_estimates_by_inverse_variance_as_revman_5s_generic_o
         "{err}"
     );
 }
+
+/// `missing:` and `duplicate_labels:` under `defaults:` apply to every outcome that does not
+/// set its own; an outcome's own key wins; a misspelt value under `defaults:` is located there.
+#[test]
+fn row_rules_under_defaults_apply_to_every_outcome_unless_it_sets_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let analyses = dir.path().join("analyses");
+    std::fs::create_dir_all(analyses.join("data")).unwrap();
+    std::fs::write(
+        analyses.join("data/twice.csv"),
+        "study,events_t,total_t,events_c,total_c\nBreddin 1980,5,50,9,50\nBreddin 1980,4,40,8,41\nKim 2001,3,30,6,30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        analyses.join("data/gap.csv"),
+        "study,events_t,total_t,events_c,total_c\nA 2001,5,50,9,50\nB 2002,NA,NA,NA,NA\nC 2003,3,30,6,30\n",
+    )
+    .unwrap();
+    let outcome = |id: &str, data: &str, extra: &str| {
+        format!(
+            "  - id: {id}\n    title: {id}\n    data: data/{data}.csv\n    measure: OR\n{extra}"
+        )
+    };
+    let spec = format!(
+        "title: t\ndefaults:\n  duplicate_labels: suffix\n  missing: error\n  tau2: DL\noutcomes:\n{}{}",
+        outcome("twice", "twice", ""),
+        outcome("gap", "gap", "    missing: exclude\n"),
+    );
+    let s = load(&analyses, &spec).unwrap();
+    let names: Vec<&str> = s.outcomes[0]
+        .studies
+        .iter()
+        .map(|x| x.name.as_str())
+        .collect();
+    assert_eq!(names, ["Breddin 1980a", "Breddin 1980b", "Kim 2001"]);
+    assert_eq!(
+        s.outcomes[1].missing.len(),
+        1,
+        "the outcome's own `missing: exclude` wins"
+    );
+    assert_eq!(
+        s.outcomes[0].options.tau2_method,
+        metareport::stats::Tau2Method::DL,
+        "model settings under defaults still apply"
+    );
+    // Without the outcome's own key, the defaults' `missing: error` applies.
+    let spec = format!(
+        "title: t\ndefaults:\n  missing: error\noutcomes:\n{}",
+        outcome("gap", "gap", "")
+    );
+    let e = load(&analyses, &spec).unwrap_err();
+    assert!(e.contains("B 2002") || e.contains(":3:"), "{e}");
+    // A misspelt value is reported at its line under `defaults:`.
+    let spec = format!(
+        "title: t\ndefaults:\n  duplicate_labels: letters\noutcomes:\n{}",
+        outcome("twice", "twice", "")
+    );
+    let e = load(&analyses, &spec).unwrap_err();
+    assert!(
+        e.contains("review.yaml:3:") && e.contains("duplicate_labels"),
+        "{e}"
+    );
+    // `missing:` is not a model setting: an outcome's `model:` refuses it.
+    let spec = format!(
+        "title: t\noutcomes:\n{}",
+        outcome("gap", "gap", "    model:\n      missing: error\n")
+    );
+    assert!(load(&analyses, &spec).is_err());
+}

@@ -546,3 +546,38 @@ fn word_tables_have_a_bold_shaded_header_repeated_on_each_page() {
         assert!(rows[head.len()..].iter().all(|r| !r.contains("E7E6E6")));
     }
 }
+
+/// The Word checklist is laid out as its PDF (issue 13: it ran to 6 pages against the PDF's 4):
+/// the source's 1.6 cm landscape margins, and the columns the PDF gives in `fr` (the item
+/// text 1fr, the location 0.8fr) sharing what the topic and number columns leave, at fixed
+/// widths spanning the text width.
+#[test]
+fn the_word_checklist_has_the_pdfs_margins_and_column_shares() {
+    let xml = part(
+        &out("bcg/submission/prisma-checklist.docx"),
+        "word/document.xml",
+    );
+    // 1.6 cm = 45.35 pt = 907 twips.
+    assert!(
+        xml.contains(r#"<w:pgMar w:top="907" w:right="907" w:bottom="907" w:left="907""#),
+        "{}",
+        &xml[xml.find("<w:pgMar").unwrap_or(0)..][..120]
+    );
+    assert!(xml.contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#));
+    let grid = &xml[xml.find("<w:tblGrid>").unwrap()..xml.find("</w:tblGrid>").unwrap()];
+    let cols: Vec<f64> = grid
+        .split(r#"w:w=""#)
+        .skip(1)
+        .map(|c| c[..c.find('"').unwrap()].parse().unwrap())
+        .collect();
+    assert_eq!(cols.len(), 4, "{grid}");
+    // The text width: 841.89 − 2 × 45.35 pt, in twips.
+    let total: f64 = cols.iter().sum();
+    assert!(
+        (total - (841.89 - 2.0 * 45.354) * 20.0).abs() < 5.0,
+        "{cols:?}"
+    );
+    assert!((cols[2] / cols[3] - 1.0 / 0.8).abs() < 0.01, "{cols:?}");
+    assert!(cols[2] > cols[0] && cols[0] > cols[1], "{cols:?}");
+    assert!(xml.contains(r#"<w:tblLayout w:type="fixed"/>"#));
+}

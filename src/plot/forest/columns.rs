@@ -102,6 +102,7 @@ fn data_heads(
     kind: InputKind,
     measure: Measure,
     arms: &(String, String),
+    time: &str,
 ) -> Vec<(String, Vec<String>)> {
     let s = |x: &[&str]| x.iter().map(|v| v.to_string()).collect::<Vec<_>>();
     match kind {
@@ -115,10 +116,10 @@ fn data_heads(
         ],
         InputKind::Correlation => vec![(String::new(), s(&["r", "Total"]))],
         InputKind::Proportion => vec![(String::new(), s(&["Events", "Total"]))],
-        InputKind::Rate => vec![(String::new(), s(&["Events", "Person-time"]))],
+        InputKind::Rate => vec![(String::new(), s(&["Events", time]))],
         InputKind::Rates => vec![
-            (arms.0.clone(), s(&["Events", "Person-time"])),
-            (arms.1.clone(), s(&["Events", "Person-time"])),
+            (arms.0.clone(), s(&["Events", time])),
+            (arms.1.clone(), s(&["Events", time])),
         ],
         InputKind::Mean => vec![(String::new(), s(&["Mean", "SD", "Total"]))],
         InputKind::EstimateCi | InputKind::YiVi | InputKind::YiSe => {
@@ -237,14 +238,19 @@ pub(super) fn effect_text(measure: Measure, est: f64, lo: f64, hi: f64) -> Strin
 /// The columns of the table for `rows`.
 pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
     let measure = a.measure;
-    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
+    let _ft = crate::stats::per_scale::Presented::of(a);
     let level = a.options.level;
     let z = crate::stats::dist::z_crit(level);
     let dec = Decimals(&o.forest.decimals);
-    let n_data = data_heads(o.kind, measure, &o.forest.arms)
-        .iter()
-        .map(|(_, h)| h.len())
-        .sum::<usize>();
+    let n_data = data_heads(
+        o.kind,
+        measure,
+        &o.forest.arms,
+        &a.options.per_scale.time_heading(),
+    )
+    .iter()
+    .map(|(_, h)| h.len())
+    .sum::<usize>();
     let mut study = Vec::with_capacity(rows.len());
     let mut data: Vec<Vec<Option<Cell>>> = (0..n_data)
         .map(|_| Vec::with_capacity(rows.len()))
@@ -300,9 +306,10 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
                 pool_of: pr,
                 totals,
             } => {
-                if let Some((t, c)) = totals {
-                    row_data[n_data / 2 - 1] = cell(num(*t), bold());
-                    row_data[n_data - 1] = cell(num(*c), bold());
+                for &(k, x) in totals {
+                    if k < n_data {
+                        row_data[k] = cell(num(x), bold());
+                    }
                 }
                 let pool = pool_of(a, *pr);
                 match pool.pooled.value() {
@@ -355,24 +362,29 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
         }
     }
     let mut data = data.into_iter();
-    let data_columns: Vec<Column> = data_heads(o.kind, measure, &o.forest.arms)
-        .into_iter()
-        .flat_map(|(group, heads)| {
-            let g = (!group.is_empty()).then_some(group);
-            heads
-                .into_iter()
-                .map(|h| (g.clone(), h))
-                .collect::<Vec<_>>()
-        })
-        .map(|(g, h)| {
-            Column::new(
-                g,
-                ["", &h],
-                Align::Right,
-                data.next().expect("a cell list per data column"),
-            )
-        })
-        .collect();
+    let data_columns: Vec<Column> = data_heads(
+        o.kind,
+        measure,
+        &o.forest.arms,
+        &a.options.per_scale.time_heading(),
+    )
+    .into_iter()
+    .flat_map(|(group, heads)| {
+        let g = (!group.is_empty()).then_some(group);
+        heads
+            .into_iter()
+            .map(|h| (g.clone(), h))
+            .collect::<Vec<_>>()
+    })
+    .map(|(g, h)| {
+        Column::new(
+            g,
+            ["", &h],
+            Align::Right,
+            data.next().expect("a cell list per data column"),
+        )
+    })
+    .collect();
     Columns {
         study: Column::new(None, ["", "Study or Subgroup"], Align::Left, study),
         data: data_columns,
@@ -380,7 +392,10 @@ pub(super) fn columns(a: &Analysis, o: &Outcome, rows: &[Row]) -> Columns {
             .at_least(regular().width("100.0%")),
         effect: Column::new(
             None,
-            [measure.label(), &method_label(&a.overall, level)],
+            [
+                &a.options.per_scale.label(measure),
+                &method_label(&a.overall, level),
+            ],
             Align::Left,
             effect,
         )

@@ -228,7 +228,7 @@ fn forest_with(
     min: Option<&Widths>,
 ) -> (Figure, Widths) {
     let measure = a.measure;
-    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
+    let _ft = crate::stats::per_scale::Presented::of(a);
     let level = a.options.level;
     let rows = rows::rows(a, o);
     let mut cols = columns::columns(a, o, &rows);

@@ -21,8 +21,10 @@ pub(super) enum Row {
     Total {
         label: String,
         pool_of: PoolRef,
-        /// Participants per arm, for data with arm totals.
-        totals: Option<(f64, f64)>,
+        /// Sums of the data columns (column index, sum): participants per arm for two-arm
+        /// data; events and participants (or person-time) of a single group, or of each arm
+        /// of rates, as metaprop and metainc print them.
+        totals: Vec<(usize, f64)>,
     },
     Events(f64, f64),
     /// A line of text across the table (heterogeneity, overall effect).
@@ -104,6 +106,56 @@ pub(super) fn total_weight(a: &Analysis, r: PoolRef) -> f64 {
     }
 }
 
+/// The sums a total row prints under the data columns, by column index (see `columns.rs`'s
+/// `data_heads`): participants per arm (binary, continuous); events and participants of a
+/// single-group proportion, events and person-time of a rate (metaprop's and metarate's total
+/// row), participants of a single-group mean; events and person-time per arm of rates
+/// (metainc). None for effects given on the analysis scale.
+pub(super) fn total_cells<'a>(data: impl Iterator<Item = &'a StudyData>) -> Vec<(usize, f64)> {
+    let mut sums: Vec<(usize, f64)> = Vec::new();
+    let mut add = |col: usize, x: f64| match sums.iter_mut().find(|(c, _)| *c == col) {
+        Some((_, s)) => *s += x,
+        None => sums.push((col, x)),
+    };
+    for d in data {
+        match *d {
+            StudyData::Binary {
+                total_t, total_c, ..
+            } => {
+                add(1, total_t);
+                add(3, total_c);
+            }
+            StudyData::Continuous { n_t, n_c, .. } => {
+                add(2, n_t);
+                add(5, n_c);
+            }
+            StudyData::Proportion { events, total } => {
+                add(0, events);
+                add(1, total);
+            }
+            StudyData::Rate { events, time } => {
+                add(0, events);
+                add(1, time);
+            }
+            StudyData::Rates {
+                events_t,
+                time_t,
+                events_c,
+                time_c,
+            } => {
+                add(0, events_t);
+                add(1, time_t);
+                add(2, events_c);
+                add(3, time_c);
+            }
+            StudyData::Mean { n, .. } => add(2, n),
+            _ => {}
+        }
+    }
+    sums.sort_by_key(|(c, _)| *c);
+    sums
+}
+
 /// Every row of the forest plot of `a`.
 pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
     let level = a.options.level;
@@ -111,7 +163,6 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
     // A single group's proportion, rate or mean has no null to test against (a Z test of the
     // logit or log rate against 0 is meaningless): no overall-effect line, as metaprop prints.
     let test_line = !a.options.measure.single_group();
-    let has_totals = matches!(o.kind, InputKind::Binary | InputKind::Continuous);
     let mut rows = Vec::new();
     // Totals count every study of the set, including those not estimable (as RevMan).
     let inputs_of = |idx: &[usize], group: Option<&str>| -> Vec<usize> {
@@ -124,16 +175,7 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
         );
         v
     };
-    let totals = |inputs: &[usize]| -> Option<(f64, f64)> {
-        has_totals.then(|| {
-            inputs.iter().fold((0.0, 0.0), |acc, &i| {
-                match a.inputs[i].data.participants() {
-                    Some((t, c)) => (acc.0 + t, acc.1 + c),
-                    None => acc,
-                }
-            })
-        })
-    };
+    let totals = |inputs: &[usize]| total_cells(inputs.iter().map(|&i| &a.inputs[i].data));
     let events = |inputs: &[usize]| -> (f64, f64) {
         inputs
             .iter()

@@ -21,14 +21,18 @@ pub fn sensitivity_forest(
     panel: Option<(char, &str)>,
 ) -> Figure {
     let measure = a.measure;
-    let _ft = crate::stats::single_group::FtScope::of(measure, &a.inputs);
+    let _ft = crate::stats::per_scale::Presented::of(a);
     let level = a.options.level;
     let first = if cumulative {
         "Study added"
     } else {
         "Study omitted"
     };
-    let effect_head = format!("{} [{:.0}% CI]", measure.label(), level * 100.0);
+    let effect_head = format!(
+        "{} [{:.0}% CI]",
+        a.options.per_scale.label(measure),
+        level * 100.0
+    );
     let label_of = |r: &SensitivityRow| {
         if cumulative {
             format!("+ {}", r.label)

@@ -73,6 +73,9 @@ pub struct Table {
     /// Ruled as a grid (every cell boxed, as `#set table(stroke: …)` draws it); otherwise the
     /// three rules of a journal table (top, under the header, bottom).
     pub grid: bool,
+    /// Per column, its share of the width left by the others when the source gives it in
+    /// `fr` (`columns: (auto, auto, 1fr, 0.8fr)`); empty when no column does.
+    pub fractions: Vec<Option<f64>>,
 }
 
 /// A figure's image: an SVG of the document's files, whole or as windows of it.
@@ -166,6 +169,9 @@ pub struct Document {
     pub figure_supplement: String,
     /// Every page landscape unless a section says otherwise (`#set page(flipped: true)`).
     pub landscape: bool,
+    /// Page margins (left and right, top and bottom) in points when the source sets them
+    /// (`#set page(margin: (x: 1.6cm, y: 1.6cm))`); else the manuscript's.
+    pub margins: Option<(f64, f64)>,
     /// Constructs of the source that the Word file cannot show (named, with where they are).
     pub warnings: Vec<String>,
 }

@@ -372,6 +372,33 @@ impl Walker {
             self.doc.landscape = b.get();
         }
         if let Expr::Ident(i) = set.target()
+            && i.as_str() == "page"
+            && let Some(m) = set.args().items().find_map(|a| match a {
+                ast::Arg::Named(n) if n.name().as_str() == "margin" => Some(n.expr()),
+                _ => None,
+            })
+        {
+            // `margin: 2cm` or `margin: (x: 1.6cm, y: 1.6cm)`.
+            let (mut x, mut y) = (length_pt(m), length_pt(m));
+            if let Expr::Dict(d) = m {
+                for item in d.items() {
+                    if let ast::DictItem::Named(n) = item {
+                        match n.name().as_str() {
+                            "x" => x = length_pt(n.expr()),
+                            "y" => y = length_pt(n.expr()),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            if let (Some(x), Some(y)) = (x, y)
+                && (0.0..=200.0).contains(&x)
+                && (0.0..=200.0).contains(&y)
+            {
+                self.doc.margins = Some((x, y));
+            }
+        }
+        if let Expr::Ident(i) = set.target()
             && i.as_str() == "table"
         {
             for a in set.args().items() {
@@ -753,6 +780,24 @@ impl Walker {
     fn table(&mut self, call: ast::FuncCall, ctx: &Ctx) -> Option<Table> {
         // Columns: a count or a list of widths; 0pt columns are the templates' invisible
         // helpers (`kept-rows`) and are left out.
+        // Columns given in `fr` share the width the others leave, in these proportions.
+        let mut fractions: Vec<Option<f64>> = match named(call, "columns") {
+            Some(Expr::Array(a)) => a
+                .items()
+                .filter_map(|i| match i {
+                    ast::ArrayItem::Pos(e) if length_pt(e) == Some(0.0) => None,
+                    ast::ArrayItem::Pos(Expr::Numeric(n)) => {
+                        let (v, unit) = n.get();
+                        (unit == ast::Unit::Fr && v > 0.0 && v.is_finite()).then_some(Some(v))
+                    }
+                    _ => Some(None),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        if fractions.iter().all(Option::is_none) {
+            fractions.clear();
+        }
         let (ncols, hidden): (usize, Vec<bool>) = match named(call, "columns") {
             Some(Expr::Int(n)) => (
                 n.get().max(1) as usize,
@@ -920,6 +965,7 @@ impl Walker {
             align,
             size: None,
             grid: named(call, "stroke").map_or(self.table_grid, strokes),
+            fractions,
         })
     }
 }

@@ -37,6 +37,7 @@ pub fn parts(
     let mut w = Writer {
         text_width: TEXT_WIDTH_PT,
         landscape: false,
+        margins: doc.margins,
         files,
         opts,
         body: String::new(),
@@ -145,7 +146,7 @@ pub fn parts(
             "</w:body></w:document>"
         ),
         w.body,
-        section_properties(w.landscape)
+        section_properties(w.landscape, w.margins)
     );
     out.push(("word/document.xml".to_string(), document.into_bytes()));
     out.push((
@@ -191,17 +192,26 @@ fn heading_numbers(doc: &Document) -> Vec<Option<String>> {
 
 /// The properties of a section (page size and orientation, margins, the footer with the page
 /// number).
-fn section_properties(landscape: bool) -> String {
-    format!(
-        concat!(
-            r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>{}"#,
-            r#"<w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>"#
-        ),
-        if landscape {
-            r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
-        } else {
-            r#"<w:pgSz w:w="11906" w:h="16838"/>"#
+/// `margins`: the source's (left and right, top and bottom, points), else the manuscript's.
+fn section_properties(landscape: bool, margins: Option<(f64, f64)>) -> String {
+    let size = if landscape {
+        r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
+    } else {
+        r#"<w:pgSz w:w="11906" w:h="16838"/>"#
+    };
+    let margin = match margins {
+        // The footer (page number) sits half-way into the bottom margin.
+        Some((x, y)) => {
+            let (x, y) = ((x * 20.0).round() as i64, (y * 20.0).round() as i64);
+            format!(
+                r#"<w:pgMar w:top="{y}" w:right="{x}" w:bottom="{y}" w:left="{x}" w:header="{h}" w:footer="{h}" w:gutter="0"/>"#,
+                h = y / 2
+            )
         }
+        None => r#"<w:pgMar w:top="1361" w:right="1304" w:bottom="1474" w:left="1304" w:header="709" w:footer="709" w:gutter="0"/>"#.to_string(),
+    };
+    format!(
+        r#"<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>{size}{margin}<w:cols w:space="708"/></w:sectPr>"#
     )
 }
 
@@ -210,6 +220,8 @@ struct Writer<'a> {
     text_width: f64,
     /// The current section's pages are landscape.
     landscape: bool,
+    /// The source's page margins (points), if it sets them.
+    margins: Option<(f64, f64)>,
     files: &'a [(String, Vec<u8>)],
     opts: Options,
     body: String,
@@ -380,10 +392,11 @@ impl Writer<'_> {
     /// Sets the orientation of the pages that follow.
     fn orient(&mut self, landscape: bool) {
         self.landscape = landscape;
-        self.text_width = if landscape {
-            TEXT_WIDTH_LANDSCAPE_PT
-        } else {
-            TEXT_WIDTH_PT
+        self.text_width = match self.margins {
+            // A4: 595.28 × 841.89 pt.
+            Some((x, _)) => (if landscape { 841.89 } else { 595.28 }) - 2.0 * x,
+            None if landscape => TEXT_WIDTH_LANDSCAPE_PT,
+            None => TEXT_WIDTH_PT,
         };
     }
 
@@ -443,7 +456,7 @@ impl Writer<'_> {
                         let _ = write!(
                             self.body,
                             "<w:p><w:pPr>{}</w:pPr></w:p>",
-                            section_properties(self.landscape)
+                            section_properties(self.landscape, self.margins)
                         );
                     }
                     self.orient(*landscape);
@@ -576,7 +589,30 @@ impl Writer<'_> {
         }
         let min_sum: f64 = min.iter().sum();
         let want_sum: f64 = want.iter().sum();
-        let widths: Vec<usize> = if want_sum <= total {
+        // Columns in `fr` (typst's fractions) take the width the others leave, as in the PDF:
+        // the others as wide as their text, the fractions sharing the rest; the table then
+        // spans the text width at fixed column widths.
+        let fr_sum: f64 = t.fractions.iter().flatten().sum();
+        let fr_widths: Option<Vec<usize>> = (t.fractions.len() == ncols && fr_sum > 0.0)
+            .then(|| {
+                let fixed: f64 = (0..ncols)
+                    .filter(|&i| t.fractions[i].is_none())
+                    .map(|i| want[i].max(min[i]))
+                    .sum();
+                let rest = total - fixed;
+                let w: Vec<f64> = (0..ncols)
+                    .map(|i| match t.fractions[i] {
+                        Some(f) => rest * f / fr_sum,
+                        None => want[i].max(min[i]),
+                    })
+                    .collect();
+                (rest > 0.0 && w.iter().zip(&min).all(|(w, m)| w >= m))
+                    .then(|| w.iter().map(|w| *w as usize).collect())
+            })
+            .flatten();
+        let widths: Vec<usize> = if let Some(w) = &fr_widths {
+            w.clone()
+        } else if want_sum <= total {
             want.iter().map(|w| *w as usize).collect()
         } else if min_sum >= total {
             min.iter().map(|m| (m * total / min_sum) as usize).collect()
@@ -588,9 +624,17 @@ impl Writer<'_> {
                 .map(|(m, w)| (m + extra * (w - m) / spread.max(1.0)) as usize)
                 .collect()
         };
-        self.body.push_str(
-            r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>"#,
-        );
+        if fr_widths.is_some() {
+            let _ = write!(
+                self.body,
+                r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="{}" w:type="dxa"/><w:jc w:val="center"/>"#,
+                widths.iter().sum::<usize>()
+            );
+        } else {
+            self.body.push_str(
+                r#"<w:tbl><w:tblPr><w:tblStyle w:val="MetaTable"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>"#,
+            );
+        }
         if t.grid {
             // Every cell boxed in grey hairlines, as the PDF's `stroke: 0.4pt + luma(…)`.
             self.body.push_str("<w:tblBorders>");
@@ -604,8 +648,13 @@ impl Writer<'_> {
         } else {
             self.body.push_str(r#"<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>"#);
         }
+        self.body.push_str(if fr_widths.is_some() {
+            r#"<w:tblLayout w:type="fixed"/>"#
+        } else {
+            r#"<w:tblLayout w:type="autofit"/>"#
+        });
         self.body.push_str(
-            r#"<w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
+            r#"<w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
         );
         for w in &widths {
             let _ = write!(self.body, r#"<w:gridCol w:w="{w}"/>"#);

@@ -21,6 +21,8 @@ pub(super) struct OutcomeData {
     pub conversions: BTreeMap<String, Vec<crate::stats::convert::Conversion>>,
     /// Each study's index in the table's rows, by study label (bound with the outcome's own
     /// conversion settings: what sorts or reads other columns uses this, never a re-binding).
+    /// Built only for what reads the rows again (`cumulative: by:` and `meta_regression:`):
+    /// a million labels are not copied for nothing.
     pub row_of: BTreeMap<String, usize>,
     /// Rows without outcome data, in table order.
     pub missing: Vec<crate::data::studies::MissingRow>,
@@ -48,6 +50,7 @@ pub(super) fn outcome_data(
     r: &mut Resolver<'_>,
     path: &str,
     o: &RawOutcome,
+    defaults: Option<&crate::spec::raw::RawDefaults>,
 ) -> Option<OutcomeData> {
     let measure = o.measure;
     let table = r.table(path, o.data.as_ref(), o.sheet.as_ref(), o.rows.as_ref());
@@ -177,7 +180,7 @@ pub(super) fn outcome_data(
         None => None,
     };
     let conv = super::conversions::settings(o);
-    let mut policy = super::missing::policy(o);
+    let mut policy = super::missing::policy(o, defaults);
     let arm_col = o
         .multi_arm
         .as_ref()
@@ -230,12 +233,20 @@ pub(super) fn outcome_data(
                     .filter(|(_, c)| !c.is_empty())
                     .map(|(s, c)| (s.name.clone(), c))
                     .collect();
-                let row_of = b
-                    .studies
-                    .iter()
-                    .zip(&b.rows)
-                    .map(|(s, &i)| (s.name.clone(), i))
-                    .collect();
+                let reads_rows = o.meta_regression.is_some()
+                    || o.sensitivity
+                        .as_ref()
+                        .and_then(|s| s.cumulative.as_ref())
+                        .is_some_and(|c| c.by.is_some());
+                let row_of = if reads_rows {
+                    b.studies
+                        .iter()
+                        .zip(&b.rows)
+                        .map(|(s, &i)| (s.name.clone(), i))
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                };
                 (b.studies, b.lines, conversions, row_of, b.missing)
             }
             Err(ds) => {

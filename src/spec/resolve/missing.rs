@@ -10,12 +10,21 @@ use crate::spec::raw::RawOutcome;
 use crate::stats::StudyInput;
 use crate::stats::analysis::{Analysis, AnalysisError, MissingStudy};
 
-/// The outcome's rules for rows without data and repeated labels (defaults: listed as not
-/// reporting the outcome; repeated labels are an error).
-pub(super) fn policy(o: &RawOutcome) -> RowPolicy {
+/// The outcome's rules for rows without data and repeated labels: its own keys, else the
+/// review's `defaults:`, else listed as not reporting the outcome and repeated labels an error.
+pub(super) fn policy(
+    o: &RawOutcome,
+    defaults: Option<&crate::spec::raw::RawDefaults>,
+) -> RowPolicy {
     RowPolicy {
-        missing: o.missing.unwrap_or_default(),
-        duplicates: o.duplicate_labels.unwrap_or_default(),
+        missing: o
+            .missing
+            .or(defaults.and_then(|d| d.missing))
+            .unwrap_or_default(),
+        duplicates: o
+            .duplicate_labels
+            .or(defaults.and_then(|d| d.duplicate_labels))
+            .unwrap_or_default(),
         arm: None,
     }
 }

@@ -19,6 +19,7 @@ mod manuscript;
 mod missing;
 mod model;
 mod outcome;
+mod per_scale;
 mod prisma;
 mod risk_of_bias;
 mod sensitivity;

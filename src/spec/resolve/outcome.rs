@@ -18,12 +18,13 @@ pub(super) fn outcome(
     preset: Preset,
 ) -> Option<Outcome> {
     let errors_before = r.diags.len();
-    let mut d = data::outcome_data(r, path, o)?;
+    let mut d = data::outcome_data(r, path, o, raw.defaults.as_ref())?;
+    let defaults = raw.defaults.as_ref().map(|d| d.model());
     let model::Model {
         mut options,
         settings,
         uses_rule,
-    } = model::model(r, path, o, d.kind, raw.defaults.as_ref(), preset);
+    } = model::model(r, path, o, d.kind, defaults.as_ref(), preset);
     // Moved out, not copied: a million rows stay a million rows.
     let (mut studies, mut lines) = (std::mem::take(&mut d.studies), std::mem::take(&mut d.lines));
     let rob = risk_of_bias::outcome(r, path, o, raw, review_rob, &d, &mut studies, &mut lines);
@@ -36,6 +37,7 @@ pub(super) fn outcome(
     options.sensitivity = sens;
     risk_of_bias::sensitivity(r, path, o, rob.as_ref(), &studies, &mut options.sensitivity);
     options.bias = display::bias_options(r, path, o);
+    options.per_scale = super::per_scale::per_scale(r, path, o);
     let mut forest = display::forest(r, path, o);
     forest.decimals = decimals::decimals(r, path, o, &d);
     if forest.prediction_bar && options.prediction == crate::stats::PredictionKind::None {

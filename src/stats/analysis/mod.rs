@@ -132,6 +132,10 @@ pub struct Options {
     pub control: Control,
     /// Meta-regression, influence diagnostics, GOSH.
     pub explore: ExploreOptions,
+    /// How proportions and rates are shown: per 100, per 1,000, with the person-time unit
+    /// (`per:`, `person_time:`); presentation only.
+    #[serde(skip_serializing_if = "super::per_scale::PerScale::is_default")]
+    pub per_scale: super::per_scale::PerScale,
 }
 
 impl Options {
@@ -154,6 +158,7 @@ impl Options {
             sensitivity: SensitivityOptions::default(),
             control: Control::default(),
             explore: ExploreOptions::default(),
+            per_scale: super::per_scale::PerScale::default(),
         }
     }
 }
@@ -414,17 +419,24 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     check_options(&inputs, opts)?;
 
     // Validate every study and report all problems at once.
-    let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
-    by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
-    if let Some(w) = by_name
-        .windows(2)
-        .find(|w| inputs[w[0] as usize].name == inputs[w[1] as usize].name)
-    {
-        return Err(AnalysisError::DuplicateStudy(
-            inputs[w[0] as usize].name.clone(),
-        ));
+    // Labels are unique: checked by hashing the borrowed labels (randomly seeded, so crafted
+    // labels cannot make it slow); only when one repeats are they sorted, to name the first
+    // repeated label in label order.
+    let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+        std::collections::HashSet::with_capacity_and_hasher(inputs.len(), Default::default());
+    if !inputs.iter().all(|s| seen.insert(s.name.as_str())) {
+        let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
+        by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
+        if let Some(w) = by_name
+            .windows(2)
+            .find(|w| inputs[w[0] as usize].name == inputs[w[1] as usize].name)
+        {
+            return Err(AnalysisError::DuplicateStudy(
+                inputs[w[0] as usize].name.clone(),
+            ));
+        }
     }
-    drop(by_name);
+    drop(seen);
     let mut errors = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
         for e in effect::validate(&s.data, opts.measure) {

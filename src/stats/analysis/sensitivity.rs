@@ -8,9 +8,13 @@ impl Ctx<'_> {
         names: &[String],
         context: &str,
     ) -> Result<Vec<usize>, AnalysisError> {
+        // Hashed, not searched: a cumulative order names every study (O(k), not O(k²)).
+        type Set<'n> = std::collections::HashSet<&'n str, foldhash::fast::RandomState>;
+        type Map<'n> = std::collections::HashMap<&'n str, usize, foldhash::fast::RandomState>;
+        let known: Set = self.inputs.iter().map(|s| s.name.as_str()).collect();
         let unknown: Vec<String> = names
             .iter()
-            .filter(|n| !self.inputs.iter().any(|s| &s.name == *n))
+            .filter(|n| !known.contains(n.as_str()))
             .cloned()
             .collect();
         if !unknown.is_empty() {
@@ -20,9 +24,13 @@ impl Ctx<'_> {
             });
         }
         // Names of excluded studies (e.g. double zeros) are known but have no position.
+        let mut position = Map::default();
+        for i in (0..self.inc.len()).rev() {
+            position.insert(self.name(i), i); // the first position of a name wins
+        }
         Ok(names
             .iter()
-            .filter_map(|n| (0..self.inc.len()).find(|&i| self.name(i) == n))
+            .filter_map(|n| position.get(n.as_str()).copied())
             .collect())
     }
 
