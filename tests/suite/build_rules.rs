@@ -349,3 +349,26 @@ fn a_comment_only_edit_of_a_spec_rebuilds_nothing() {
     assert_ne!(spec_hash(&before), spec_hash(&after));
     assert_eq!(spec_hash(&before).len(), 64);
 }
+
+/// A build with nothing to do trusts an output's recorded size, inode and times
+/// (`build/stat_cache.rs`) instead of reading it; an edit keeping the size is still found.
+#[test]
+fn an_edit_keeping_the_size_is_found_by_a_build_that_trusts_file_signatures() {
+    let dir = two_outcome_project();
+    built(dir.path());
+    // Past the racy window, a build with nothing to do records every output's signature.
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    assert!(built(dir.path()).is_empty());
+    assert!(dir.path().join("out/.metareport/stat-cache").is_file());
+    let typ = dir.path().join("out/two/manuscript.typ");
+    let original = std::fs::read_to_string(&typ).unwrap();
+    let edited = original.replacen("Two outcomes", "Two OUTCOMES", 1);
+    assert_ne!(edited, original);
+    assert_eq!(edited.len(), original.len());
+    std::fs::write(&typ, &edited).unwrap();
+    let msg = build_quiet(dir.path()).unwrap_err().to_string();
+    assert!(
+        msg.contains("out/two/manuscript.typ: this output was changed"),
+        "{msg}"
+    );
+}
