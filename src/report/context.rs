@@ -196,6 +196,19 @@ fn heterogeneity_text(pool: &Pool) -> Value {
 }
 
 fn decision_text(pool: &Pool) -> String {
+    decision_sentence(pool, true)
+}
+
+/// The model decision; `with_p` false leaves out the heterogeneity p the rule read, for a
+/// sentence right after the one that printed that p.
+fn decision_sentence(pool: &Pool, with_p: bool) -> String {
+    let p_text = |p: f64| {
+        if with_p {
+            format!(" ({})", format::p_text(p))
+        } else {
+            String::new()
+        }
+    };
     let model = match pool.decision.effects {
         Some(Effects::Fixed) => "a fixed-effect model".to_string(),
         Some(Effects::Random(m)) => format!(
@@ -206,11 +219,15 @@ fn decision_text(pool: &Pool) -> String {
     };
     match (pool.decision.reason, pool.decision.rule_q_p) {
         (DecisionReason::RuleFixed, Some(p)) | (DecisionReason::RuleRandom, Some(p)) => {
-            format!("{model} was used (heterogeneity {})", format::p_text(p))
+            if with_p {
+                format!("{model} was used (heterogeneity {})", format::p_text(p))
+            } else {
+                format!("{model} was used")
+            }
         }
         (DecisionReason::RuleNoPooling, Some(p)) => format!(
-            "no pooled estimate is reported because heterogeneity was significant ({})",
-            format::p_text(p)
+            "no pooled estimate is reported because heterogeneity was significant{}",
+            p_text(p)
         ),
         (DecisionReason::SingleStudy, _) => {
             "a single study contributes, so its own estimate is shown".into()
@@ -345,7 +362,19 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         .sensitivity
         .exclusions
         .iter()
-        .map(|r| json!({"label": r.label, "pooled": pooled_text(m, &r.pool, level), "heterogeneity": heterogeneity_text(&r.pool), "decision": decision_text(&r.pool)}))
+        .map(|r| {
+            // Leaving out one study whose leave-one-out estimate the results already print.
+            let repeats_loo = match (r.omitted.as_slice(), &loo) {
+                ([one], Some(l))
+                    if l["only"]["study"].as_str() == Some(one.as_str())
+                        || l["changers"].as_array().is_some_and(|c| c.iter().any(|x| x["study"].as_str() == Some(one.as_str()) && !x["pooled"].is_null())) =>
+                {
+                    Some(one.clone())
+                }
+                _ => None,
+            };
+            json!({"label": r.label, "pooled": pooled_text(m, &r.pool, level), "heterogeneity": heterogeneity_text(&r.pool), "decision": decision_text(&r.pool), "repeats_leave_one_out": repeats_loo})
+        })
         .collect();
     let cumulative = a.sensitivity.cumulative.as_ref().map(|rows| {
         json!({"by": o.cumulative_by, "steps": rows.len(), "final": rows.last().map(|r| pooled_text(m, &r.pool, level))})
@@ -385,6 +414,8 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),
         "decision": decision_text(&a.overall),
+        // After the heterogeneity sentence, which has just printed the p the rule read.
+        "decision_brief": decision_sentence(&a.overall, false),
         "heterogeneity": heterogeneity_text(&a.overall),
         "prediction": prediction,
         "subgroups": subgroups,

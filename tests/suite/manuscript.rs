@@ -501,3 +501,32 @@ fn an_estimate_outside_its_q_profile_interval_is_explained() {
         "{pm}"
     );
 }
+
+/// An editor's reading of the example results: no number said twice in a row. Magnesium's
+/// exclusion of ISIS-4 is the leave-one-out analysis without it, already printed, so it is named
+/// as such with only what is new (I²); passive smoking's model rule follows the sentence that
+/// printed the heterogeneity p, so it does not print that p again.
+#[test]
+fn the_results_do_not_repeat_a_number_the_sentence_before_printed() {
+    let dir = super::common::project(&["magnesium", "passive-smoking"]);
+    built(dir.path());
+    let flat = |r: &str| -> String { document_text(dir.path(), r).split_whitespace().collect() };
+    let results =
+        |t: &str| t[t.find("Results").unwrap()..t.find("Table1.Summary").unwrap()].to_string();
+    let magnesium = results(&flat("magnesium"));
+    assert_eq!(
+        magnesium.matches("OR0.43,95%CI0.29–0.63").count(),
+        1,
+        "{magnesium}"
+    );
+    assert!(
+        magnesium.contains("ThesensitivityanalysisexcludingISIS-4istheleave-one-outanalysiswithoutISIS-41995reportedabove(I²=33%)."),
+        "{magnesium}"
+    );
+    let smoking = results(&flat("passive-smoking"));
+    assert_eq!(smoking.matches("p=0.10").count(), 1, "{smoking}");
+    assert!(
+        smoking.contains("Underthemodelrule,arandom-effectsmodel(DerSimonian–Lairdτ²)wasused."),
+        "{smoking}"
+    );
+}
