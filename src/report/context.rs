@@ -202,9 +202,9 @@ fn decision_text(pool: &Pool) -> String {
 /// The model decision; `with_p` false leaves out the heterogeneity p the rule read, for a
 /// sentence right after the one that printed that p.
 fn decision_sentence(pool: &Pool, with_p: bool) -> String {
-    let p_text = |p: f64| {
+    let p_text = |what: &str, p: f64| {
         if with_p {
-            format!(" ({})", format::p_text(p))
+            format!(" ({what}{})", format::p_text(p))
         } else {
             String::new()
         }
@@ -219,15 +219,11 @@ fn decision_sentence(pool: &Pool, with_p: bool) -> String {
     };
     match (pool.decision.reason, pool.decision.rule_q_p) {
         (DecisionReason::RuleFixed, Some(p)) | (DecisionReason::RuleRandom, Some(p)) => {
-            if with_p {
-                format!("{model} was used (heterogeneity {})", format::p_text(p))
-            } else {
-                format!("{model} was used")
-            }
+            format!("{model} was used{}", p_text("heterogeneity ", p))
         }
         (DecisionReason::RuleNoPooling, Some(p)) => format!(
             "no pooled estimate is reported because heterogeneity was significant{}",
-            p_text(p)
+            p_text("", p)
         ),
         (DecisionReason::SingleStudy, _) => {
             "a single study contributes, so its own estimate is shown".into()

@@ -67,3 +67,13 @@ pub fn built(dir: &Path) -> Vec<String> {
 pub fn updating() -> bool {
     std::env::var("METAREPORT_UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1")
 }
+
+/// The outcome `id` of a results.json.
+pub fn outcome<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    results["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .unwrap_or_else(|| panic!("results.json has no outcome {id}"))
+}

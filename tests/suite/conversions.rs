@@ -250,12 +250,7 @@ fn a_project_of_reported_summaries_builds_and_pools_as_r() {
         ),
         ("survival", &[][..]),
     ] {
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(&results, id);
         let e = &expected[id];
         let studies = o["studies"].as_array().unwrap();
         for es in e["studies"].as_array().unwrap() {
@@ -288,12 +283,7 @@ fn a_project_of_reported_summaries_builds_and_pools_as_r() {
     }
     // Each conversion is listed, by study and method.
     let listed = |id: &str| -> Vec<(String, String)> {
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(&results, id);
         o["conversions"]
             .as_array()
             .unwrap()

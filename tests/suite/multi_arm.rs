@@ -44,12 +44,7 @@ fn multi_arm_trials_split_or_combined_pool_as_r() {
         ("pain-split", &continuous[..], "split", 8),
         ("pain-combine", &continuous[..], "combine", 5),
     ] {
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(&results, id);
         let e = &expected[id];
         let studies = o["studies"].as_array().unwrap();
         let es = e["studies"].as_array().unwrap();

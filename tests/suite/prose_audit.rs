@@ -1314,12 +1314,7 @@ fn sof_audit(a: &mut Audit, review: &str, results: &Value, text: &str, source: &
     };
     for row in rows {
         let id = row["outcome"].as_str().unwrap();
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(results, id);
         let m: metareport::stats::Measure = serde_json::from_value(row["measure"].clone()).unwrap();
         let mut phrases = Vec::new();
         let re = &row["relative_effect"];

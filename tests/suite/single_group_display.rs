@@ -141,12 +141,7 @@ fn results_per_100_and_per_1000_person_years_match_metafor_everywhere() {
             "rates"
         };
         let results = json(&out.join(review).join("results.json"));
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(&results, id);
         let ps = &o["overall_per_scale"];
         assert_eq!(ps["per"].as_f64(), Some(per), "{id}");
         assert_eq!(ps["unit"], unit, "{id}");

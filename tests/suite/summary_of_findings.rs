@@ -271,12 +271,7 @@ fn the_table_of_a_test_review_has_every_kind_of_row() {
     assert_eq!(rows.len(), 4);
     for row in rows {
         let id = row["outcome"].as_str().unwrap();
-        let o = results["outcomes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap();
+        let o = super::common::outcome(&results, id);
         let m = measure(&row["measure"]);
         let p = &o["overall_presentation_scale"];
         let (e, lo, hi) = (
