@@ -373,17 +373,42 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         })
         .collect();
     let cumulative = a.sensitivity.cumulative.as_ref().map(|rows| {
-        json!({"by": o.cumulative_by, "steps": rows.len(), "final": rows.last().map(|r| pooled_text(m, &r.pool, level))})
+        let last = rows.last();
+        // When the last step is not pooled: the last step that was, and why the end is not.
+        let unpooled_end = last.filter(|r| r.pool.pooled.value().is_none());
+        let last_pooled = unpooled_end.and_then(|end| {
+            let (i, r) = rows
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, r)| r.pool.pooled.value().is_some())?;
+            // The step before the last holds every study but the last one added: when the
+            // leave-one-out sentence printed that analysis, it is named, not printed again.
+            let repeats_loo = i + 2 == rows.len()
+                && loo.as_ref().and_then(|l| l["only"]["study"].as_str()) == Some(end.label.as_str());
+            Some(json!({"label": r.label, "k": r.pool.k, "pooled": pooled_text(m, &r.pool, level), "then_added": end.label, "repeats_leave_one_out": repeats_loo}))
+        });
+        json!({
+            "by": o.cumulative_by,
+            "steps": rows.len(),
+            "final": last.map(|r| pooled_text(m, &r.pool, level)),
+            "final_decision": unpooled_end.map(|r| decision_text(&r.pool)),
+            "last_pooled": last_pooled,
+            "figure": spec.figures.iter().find(|f| f.kind == FigureKind::Cumulative && f.outcomes.contains(&o.id)).map(|f| figure_ref(spec, f).label),
+        })
     });
     let prediction = a.overall.prediction.value().and_then(|p| p.shown_interval().map(|pi| json!({
         "text": format!("{}{}", format::interval(m.back_transform(pi.lower), m.back_transform(pi.upper), m), unit_suffix(m)),
         "kind": match p.shown { PredictionKind::Metafor => "metafor", PredictionKind::HigginsT => "higgins", PredictionKind::None => "none" },
     })));
-    let forest_fig = spec
+    // Every forest plot of the outcome, in the order the manuscript numbers them: the panels
+    // by subgroup and the plot of all studies are both cited.
+    let forest_figs: Vec<Value> = spec
         .figures
         .iter()
-        .find(|f| f.kind == FigureKind::Forest && f.outcomes.contains(&o.id))
-        .map(|f| figure_ref(spec, f).label);
+        .filter(|f| f.kind == FigureKind::Forest && f.outcomes.contains(&o.id))
+        .map(|f| json!({"label": figure_ref(spec, f).label, "panels": f.subgroup_panels}))
+        .collect();
     let funnel_fig = spec
         .figures
         .iter()
@@ -406,7 +431,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         // Split multi-arm trials: the rows counted are comparisons, from this many trials.
         "split_trials": super::multi_arm::split_trials(o),
         // Too many to name, and no forest plot that shows them: listed in a table.
-        "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_fig.is_none(),
+        "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_figs.is_empty(),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),
         "decision": decision_text(&a.overall),
@@ -420,7 +445,7 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "exclusions": exclusions,
         "cumulative": cumulative,
         "warnings": a.warnings.iter().filter(|w| w.code != "study_excluded").map(|w| sentence(&w.message)).collect::<Vec<_>>(),
-        "figures": {"forest": forest_fig, "funnel": funnel_fig, "leave_one_out": loo_fig},
+        "figures": {"forest": forest_figs.first().map(|f| f["label"].clone()), "forests": forest_figs, "funnel": funnel_fig, "leave_one_out": loo_fig},
         "explore": super::context_heterogeneity::outcome(spec, o, a),
     })
 }

@@ -321,6 +321,47 @@ fn cited_keys(source: &str, review: &str) -> BTreeSet<String> {
     out
 }
 
+/// Figures and tables as an editor checks them: every one is cited in the text, and each kind
+/// is numbered in the order of its first citation (typst numbers by placement, so the first
+/// citations must come in the order the figures are placed). Labels are the review's
+/// `<review>-fig-…` and `<review>-tab-…`; a "(continued)" line cites a figure already placed.
+fn figure_citations(source: &str, review: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for kind in ["fig", "tab"] {
+        let prefix = format!("{review}-{kind}-");
+        let name = |l: &str| l.trim_start_matches(&prefix).to_string();
+        let mut defined: Vec<String> = Vec::new();
+        let mut cited: Vec<String> = Vec::new();
+        for (i, _) in source.match_indices(&prefix) {
+            let label: String = source[i..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+                .collect();
+            let label = label.trim_end_matches('-').to_string();
+            match source[..i].chars().last() {
+                Some('<') if !defined.contains(&label) => defined.push(label),
+                Some('@') if !cited.contains(&label) => cited.push(label),
+                _ => {}
+            }
+        }
+        for d in &defined {
+            if !cited.contains(d) {
+                problems.push(format!("{review}: {} is never cited in the text", name(d)));
+            }
+        }
+        let placed: Vec<&String> = defined.iter().filter(|d| cited.contains(d)).collect();
+        let first: Vec<&String> = cited.iter().filter(|c| defined.contains(c)).collect();
+        if placed != first {
+            problems.push(format!(
+                "{review}: {kind}s are first cited in the order {:?} but numbered {:?}",
+                first.iter().map(|l| name(l)).collect::<Vec<_>>(),
+                placed.iter().map(|l| name(l)).collect::<Vec<_>>()
+            ));
+        }
+    }
+    problems
+}
+
 /// The text of the SVG's `<text>` elements, with their y.
 fn svg_texts(svg: &str) -> Vec<(f64, String)> {
     let mut out = Vec::new();
@@ -388,6 +429,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         }
     }
 
+    a.problems.extend(figure_citations(&source, review));
     // Citations: every key in the bibliography.
     let bib = bibliography(&yml);
     let cited = cited_keys(&source, review);
@@ -1648,6 +1690,24 @@ fn the_audit_catches_a_wrong_number_a_missing_citation_a_wrong_count_and_a_contr
     assert!(
         p.iter()
             .any(|x| x.contains("do not state \"(low-certainty evidence)\"")),
+        "{p:?}"
+    );
+    // A figure never cited, and tables cited out of their order.
+    let p = planted(
+        original.replacen("(@bcg-fig-funnel-tuberculosis)", "", 1),
+        original_yml.clone(),
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.contains("funnel-tuberculosis is never cited")),
+        "{p:?}"
+    );
+    let p = planted(
+        original.replacen("Thirteen studies", "Thirteen studies (@bcg-tab-summary)", 1),
+        original_yml.clone(),
+    );
+    assert!(
+        p.iter().any(|x| x.contains("tabs are first cited")),
         "{p:?}"
     );
     // A prediction interval left out of the results while results.json shows one.

@@ -156,11 +156,12 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     assert!(text.contains("(Higgins & Thompson, 2002)"), "{text}");
     assert!(!text.contains('@'), "an unresolved reference: {text}");
     // The summary table: a header and one row of seven columns.
-    // (Table 1 is the meta-regression's coefficients, Table 2 the Summary of Findings.)
+    // (Table 1 is the Summary of Findings, placed first as Cochrane does and cited first,
+    // Table 2 the meta-regression's coefficients.)
     let all = tables(&xml);
     assert_eq!(all.len(), 4, "{all:?}");
     assert!(
-        all[1][0][0].starts_with("BCG vaccine compared with no vaccination"),
+        all[0][0][0].starts_with("BCG vaccine compared with no vaccination"),
         "{all:?}"
     );
     let t = &all[2..];
@@ -202,8 +203,8 @@ fn the_word_manuscript_has_the_pdfs_headings_numbers_tables_images_and_reference
     assert_eq!(
         captions,
         [
-            "Table 1. Meta-regression of log risk ratios: Tuberculosis (13 studies). Coefficients on the scale of the analysis; QM = 16.36, df = 1, p < 0.001; QE = 30.73, df = 11, p = 0.001; pseudo-R² 76%.",
-            "Table 2. Summary of findings: absolute effects and the certainty of the evidence.",
+            "Table 1. Summary of findings: absolute effects and the certainty of the evidence.",
+            "Table 2. Meta-regression of log risk ratios: Tuberculosis (13 studies). Coefficients on the scale of the analysis; QM = 16.36, df = 1, p < 0.001; QE = 30.73, df = 11, p = 0.001; pseudo-R² 76%.",
             "Table 3. Summary of the pooled results.",
             "Figure 1. Forest plot: Tuberculosis.",
             "Figure 2. Funnel plot: Tuberculosis.",
@@ -409,12 +410,12 @@ fn the_prisma_checklist_names_where_metareport_reported_each_item() {
     // GRADE (certainty) — each where the manuscript has it.
     assert_eq!(
         item(&t[0], "20c"),
-        "Results: Tuberculosis; Table 1; Figure 3; Figure 5 †"
+        "Results: Tuberculosis; Table 2; Figure 3; Figure 5 †"
     );
     assert_eq!(item(&t[0], "13f"), "Statistical analysis †");
     assert_eq!(item(&t[0], "20d"), "Results: Tuberculosis; Figure 4 †");
     assert_eq!(item(&t[0], "15"), "Statistical analysis †");
-    assert_eq!(item(&t[0], "22"), "Results: Tuberculosis; Table 2 †");
+    assert_eq!(item(&t[0], "22"), "Results: Tuberculosis; Table 1 †");
     // The checklist's grid, as the PDF draws it.
     assert!(bcg.contains(r#"<w:insideH w:val="single""#));
     // No appraisal in this review: left for the authors.
