@@ -19,7 +19,7 @@ cp -r "$root/analyses" "$work/"
 [ -d "$root/templates" ] && cp -r "$root/templates" "$work/"
 run() { # label → one table row
   /usr/bin/time -v -o "$work/time.txt" "$bin" build >"$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; exit 1; }
-  awk -F': ' -v label="$1" -v outs="$(grep -o '[0-9]* output(s)' "$work/out.txt" | head -1)" '
+  awk -F': ' -v label="$1" -v outs="$(grep -o '[0-9]* output(s)\|[0-9]* remade unchanged' "$work/out.txt" | paste -sd' ' -)" '
     /User time/{u=$2} /System time/{s=$2} /Maximum resident/{r=$2}
     /Elapsed \(wall clock\)/{k=split($2,a,":"); w=0; for(i=1;i<=k;i++) w=w*60+a[i]}
     END{printf "| %s | %.3f s | %.2f s | %.0f MB | %s |\n", label, w, u+s, r/1024, outs}' "$work/time.txt"
@@ -30,3 +30,11 @@ echo "|---|---|---|---|---|"
 cd "$work"
 for _ in $(seq "$n"); do rm -rf out; run cold; done
 for _ in $(seq "$n"); do run "nothing to do"; done
+# The edit loop (issue 17): bcg's tau2 estimator switched REML -> DL -> REML ..., then a
+# comment-only edit of the spec. "remade unchanged": stale by key, same bytes, not written.
+for i in $(seq "$n"); do
+  if grep -q 'tau2: REML' analyses/bcg.yaml; then sed -i 's/tau2: REML/tau2: DL/' analyses/bcg.yaml
+  else sed -i 's/tau2: DL/tau2: REML/' analyses/bcg.yaml; fi
+  run "bcg tau2 edit"
+done
+for i in $(seq "$n"); do sed -i "1s/^/# comment $i\n/" analyses/bcg.yaml; run "comment-only edit"; done
