@@ -10,6 +10,7 @@
 # The edit loop, 2026-12-02 13:20 (load 10-11 on 2 cores: compare CPU, not wall), main vs the
 # early cutoff (src/build/reuse.rs), 3 runs each:
 #   bcg tau2 edit      main 2.90-3.15 s CPU, 33 built | now 2.74-3.12 s CPU, 30 built + 3 unchanged
+#   forest label edit  main 3.06-3.09 s CPU, 33 built | now 1.97-2.02 s CPU, 13 built + 20 unchanged
 #   comment-only edit  main 0.02-0.03 s CPU, 0 built  | now 0.02-0.03 s CPU, 0 built
 # Every bcg figure depends on tau2 (weights, pooled line, GOSH subsets), so its 5 TIFFs and 5
 # PDFs at Elsevier's 500 dpi, its documents and the combined report are remade either way; a

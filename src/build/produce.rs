@@ -469,7 +469,7 @@ fn manuscript_pdf_inputs(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-) -> Result<(String, Vec<(String, Vec<u8>)>), Failure> {
+) -> Result<super::reuse::Inputs, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
     let mut files = document_figures(spec, analyses, "")?;
     files.push((
@@ -504,7 +504,7 @@ fn report_pdf_inputs(
     specs: &[Spec],
     analyses: &[Vec<Analysis>],
     templates: &Templates,
-) -> Result<(String, Vec<(String, Vec<u8>)>), Failure> {
+) -> Result<super::reuse::Inputs, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut files = vec![(
         "references.yml".to_string(),

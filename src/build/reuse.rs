@@ -20,6 +20,9 @@ use std::path::Path;
 
 use super::manifest::Manifest;
 
+/// What a document is made from: its typst source and the in-memory files it reads.
+pub type Inputs = (String, Vec<(String, Vec<u8>)>);
+
 /// What a job made for a stale target.
 #[derive(Debug, Clone)]
 pub struct Made {
@@ -131,11 +134,10 @@ impl<'a> Reuse<'a> {
     /// Whether the file at `path` already holds bytes with this blake3 (an output made anew
     /// that need not be written).
     pub fn same_bytes(&self, path: &str, blake3: &str) -> bool {
-        !self
-            .manifest
+        self.manifest
             .outputs
             .get(path)
-            .is_none_or(|e| e.blake3 != blake3)
+            .is_some_and(|e| e.blake3 == blake3)
             && super::outdir::read(self.root, path)
                 .is_some_and(|b| blake3::hash(&b).to_hex().as_str() == blake3)
     }

@@ -59,7 +59,7 @@ pub(crate) fn manuscript_docx_inputs(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-) -> Result<(String, Vec<(String, Vec<u8>)>), Failure> {
+) -> Result<super::reuse::Inputs, Failure> {
     Ok((
         manuscript_typst(spec, analyses, templates)?,
         files(spec, analyses, templates, "")?,
@@ -93,7 +93,7 @@ pub(crate) fn report_docx_inputs(
     specs: &[Spec],
     analyses: &[Vec<Analysis>],
     templates: &Templates,
-) -> Result<(String, Vec<(String, Vec<u8>)>), Failure> {
+) -> Result<super::reuse::Inputs, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut all = vec![
         (
@@ -270,7 +270,7 @@ pub(crate) fn supplementary_inputs(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-) -> Result<(String, Vec<(String, Vec<u8>)>), Failure> {
+) -> Result<super::reuse::Inputs, Failure> {
     Ok((
         supplementary::typst(spec, analyses),
         files(spec, analyses, templates, "")?,
