@@ -20,6 +20,9 @@ pub struct Entry {
     pub key: String,
     /// blake3 of the bytes written.
     pub blake3: String,
+    /// The content key it was made from, for outputs costly to make (`reuse.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// Outputs and their keys (`out/.metareport/manifest.json`).
@@ -96,11 +99,17 @@ impl Manifest {
 
     /// Records a written output.
     pub fn record(&mut self, t: &Target, bytes: &[u8]) {
+        self.record_hash(t, blake3::hash(bytes).to_hex().to_string(), None);
+    }
+
+    /// Records an output by the blake3 of its bytes and the content key it was made from.
+    pub fn record_hash(&mut self, t: &Target, blake3: String, content: Option<String>) {
         self.outputs.insert(
             t.path.clone(),
             Entry {
                 key: t.key.clone(),
-                blake3: blake3::hash(bytes).to_hex().to_string(),
+                blake3,
+                content,
             },
         );
     }

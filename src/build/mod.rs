@@ -8,6 +8,7 @@
 //! - `produce.rs`: making the bytes of each output (analyses, figures, manuscript, PDF)
 //! - `unprintable.rs`: the note on characters the shipped fonts cannot draw
 //! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
+//! - `reuse.rs`: early cutoff — a stale output made from the same content is kept, not remade
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were and writes nothing (the lock is taken on the
@@ -18,6 +19,7 @@ pub mod manifest;
 pub mod outdir;
 pub mod plan;
 pub mod produce;
+pub mod reuse;
 pub mod stat_cache;
 pub mod submission;
 pub mod submission_plan;
@@ -81,6 +83,8 @@ pub struct BuildOptions {
 pub struct Summary {
     /// Outputs written (paths relative to the project).
     pub built: Vec<String>,
+    /// Outputs whose inputs changed but that came out the same bytes: not written (`reuse.rs`).
+    pub unchanged: Vec<String>,
     /// Outputs that were up to date.
     pub fresh: usize,
     /// Leftover outputs removed.
@@ -202,7 +206,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
 
     register_png_files(root, &old, &targets, &stale);
     // Everything the stale outputs need, computed before anything is written.
-    let produced = produce::produce(&specs, &templates, &stale, opts, root)?;
+    let reuse = reuse::Reuse::new(root, &old, opts.force);
+    let produced = produce::produce(&specs, &templates, &stale, opts, &reuse)?;
     if !opts.quiet {
         for w in &produced.warnings {
             eprintln!("note: {w}");
@@ -210,9 +215,35 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     }
     tidy(root);
     let mut new = old.clone();
-    for (target, bytes) in stale.iter().zip(&produced.outputs) {
-        outdir::write(root, &target.path, bytes).map_err(Failure::Io)?;
-        new.record(target, bytes);
+    let mut built = Vec::new();
+    let mut unchanged = Vec::new();
+    for (target, made) in stale.iter().zip(produced.outputs) {
+        let (hash, same) = match &made.bytes {
+            Some(bytes) => {
+                let hash = blake3::hash(bytes).to_hex().to_string();
+                let same = reuse.enabled() && reuse.same_bytes(&target.path, &hash);
+                if !same {
+                    outdir::write(root, &target.path, bytes).map_err(Failure::Io)?;
+                }
+                (hash, same)
+            }
+            // Kept: the file holds what the manifest recorded (`Reuse::kept` read it).
+            None => match old.outputs.get(&target.path) {
+                Some(e) => (e.blake3.clone(), true),
+                None => {
+                    return Err(Failure::Io(format!(
+                        "{}: kept but not recorded",
+                        target.path
+                    )));
+                }
+            },
+        };
+        new.record_hash(target, hash, made.content);
+        if same {
+            unchanged.push(target.path.clone());
+        } else {
+            built.push(target.path.clone());
+        }
     }
     let mut removed = Vec::new();
     for path in leftovers {
@@ -235,12 +266,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     note_hashed(&mut stats, root, &new, &hashed);
     let _ = stats.write(root, &new);
     print_warnings(&warnings, opts.quiet);
-    let built: Vec<String> = stale.iter().map(|t| t.path.clone()).collect();
     if !opts.quiet {
         eprintln!(
-            "metareport: built {} output(s), {} up to date{} ({:.2} s)",
+            "metareport: built {} output(s), {} up to date{}{} ({:.2} s)",
             built.len(),
-            targets.len() - built.len(),
+            targets.len() - built.len() - unchanged.len(),
+            if unchanged.is_empty() {
+                String::new()
+            } else {
+                format!(", {} remade unchanged", unchanged.len())
+            },
             if removed.is_empty() {
                 String::new()
             } else {
@@ -250,8 +285,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         );
     }
     Ok(Summary {
-        fresh: targets.len() - built.len(),
+        fresh: targets.len() - built.len() - unchanged.len(),
         built,
+        unchanged,
         removed,
         warnings,
     })
@@ -267,7 +303,10 @@ fn register_png_files(
 ) {
     use plan::Product;
     let stale: std::collections::BTreeSet<&str> = stale.iter().map(|t| t.path.as_str()).collect();
-    let fresh = |t: &&Target| !stale.contains(t.path.as_str());
+    // A PNG is a function of its SVG's bytes (and of this metareport): a stale one made by
+    // this metareport is still the PNG of the SVG the manifest recorded beside it.
+    let same_tool = manifest.version == crate::results::tool_id();
+    let fresh = |t: &&Target| same_tool || !stale.contains(t.path.as_str());
     for png in targets.iter().filter(fresh) {
         let Product::FigurePng { spec, figure } = png.product else {
             continue;

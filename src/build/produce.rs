@@ -1,13 +1,13 @@
 //! Making the bytes of each stale output: analyses first (all of them, before anything is
 //! written), then figures, results, typst sources and PDFs, in parallel.
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
 use super::plan::{Product, Target};
+use super::reuse::{Content, Made, Reuse};
 use super::{BuildOptions, analysis_failure, show_progress};
 use crate::plot;
 use crate::project::Failure;
@@ -19,7 +19,8 @@ use crate::stats::analysis::Analysis;
 
 /// The outputs in the order of the stale targets, and the analyses' caveats.
 pub struct Produced {
-    pub outputs: Vec<Vec<u8>>,
+    /// What was made for each stale target (or that its file is kept, `reuse.rs`).
+    pub outputs: Vec<Made>,
     pub warnings: Vec<String>,
 }
 
@@ -458,13 +459,32 @@ pub fn manuscript_pdf(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
+    let (source, files) = manuscript_pdf_inputs(spec, analyses, templates)?;
+    compile_manuscript(spec, &source, files)
+}
+
+/// What the manuscript PDF of a review is compiled from: its typst source and the files it
+/// reads (figures, bibliography).
+fn manuscript_pdf_inputs(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<super::reuse::Inputs, Failure> {
     let source = manuscript_typst(spec, analyses, templates)?;
     let mut files = document_figures(spec, analyses, "")?;
     files.push((
         "references.yml".into(),
         templates.references.clone().into_bytes(),
     ));
-    compile::pdf(&source, files, &spec.id)
+    Ok((source, files))
+}
+
+fn compile_manuscript(
+    spec: &Spec,
+    source: &str,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, Failure> {
+    compile::pdf(source, files, &spec.id)
         .map_err(|e| compile_failure(&spec.file, &format!("out/{}/manuscript.typ", spec.id), &e))
 }
 
@@ -474,6 +494,17 @@ pub fn report_pdf(
     analyses: &[Vec<Analysis>],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
+    let (source, files) = report_pdf_inputs(specs, analyses, templates)?;
+    compile_report(&source, files)
+}
+
+/// What the combined report PDF is compiled from: its typst source and every review's
+/// figures and the bibliography.
+fn report_pdf_inputs(
+    specs: &[Spec],
+    analyses: &[Vec<Analysis>],
+    templates: &Templates,
+) -> Result<super::reuse::Inputs, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut files = vec![(
         "references.yml".to_string(),
@@ -482,7 +513,11 @@ pub fn report_pdf(
     for (spec, a) in specs.iter().zip(analyses) {
         files.extend(document_figures(spec, a, &format!("{}/", spec.id))?);
     }
-    compile::pdf(&source, files, "report")
+    Ok((source, files))
+}
+
+fn compile_report(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, Failure> {
+    compile::pdf(source, files, "report")
         .map_err(|e| compile_failure("the combined report", "out/report.typ", &e))
 }
 
@@ -549,7 +584,7 @@ pub fn produce(
     templates: &Templates,
     stale: &[&Target],
     opts: &BuildOptions,
-    _root: &Path,
+    reuse: &Reuse,
 ) -> Result<Produced, Failure> {
     let needs_all = stale.iter().any(|t| {
         matches!(
@@ -598,8 +633,145 @@ pub fn produce(
     // What the Word writer could not carry over, reported with the analyses' caveats.
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-    let job = |t: &Target| -> Result<Vec<u8>, Failure> {
-        Ok(match t.product {
+    // Outputs costly to make: the cheap thing they are made from first, hashed; the file in
+    // out/ is kept when that is what it was made from (`reuse.rs`).
+    let costly = |t: &Target| -> Result<Option<Made>, Failure> {
+        let io = |e: String| Failure::Io(format!("{}: {e}", t.path));
+        Ok(Some(match t.product {
+            Product::FigurePng { spec, figure } => {
+                let svg = figure_svg(&specs[spec], get(spec), figure)?;
+                match reuse.check(&t.path, Content::new("png").part(svg.as_bytes()).finish()) {
+                    Ok(kept) => kept,
+                    Err(c) => Made::with(plot::to_png(&svg).map_err(io)?, c),
+                }
+            }
+            Product::Pdf { spec } => {
+                let (source, files) = manuscript_pdf_inputs(&specs[spec], get(spec), templates)?;
+                let c = Content::new("pdf")
+                    .part(specs[spec].id.as_bytes())
+                    .part(source.as_bytes())
+                    .files(&files)
+                    .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) => Made::with(compile_manuscript(&specs[spec], &source, files)?, c),
+                }
+            }
+            Product::ReportPdf => {
+                let (source, files) = report_pdf_inputs(specs, &all, templates)?;
+                let c = Content::new("report-pdf")
+                    .part(source.as_bytes())
+                    .files(&files)
+                    .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) => Made::with(compile_report(&source, files)?, c),
+                }
+            }
+            Product::Docx { spec } | Product::SubmissionManuscript { spec } => {
+                let embed = matches!(t.product, Product::Docx { .. });
+                let (source, files) =
+                    super::submission::manuscript_docx_inputs(&specs[spec], get(spec), templates)?;
+                let c = Content::new("docx")
+                    .part(&[embed as u8])
+                    .part(specs[spec].title.as_bytes())
+                    .part(source.as_bytes())
+                    .files(&files)
+                    .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) => {
+                        let d = super::submission::docx_from(&specs[spec], &source, &files, embed)?;
+                        if embed {
+                            notes
+                                .lock()
+                                .expect("no worker panics while holding the lock")
+                                .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                        }
+                        Made::with(d.bytes, c)
+                    }
+                }
+            }
+            Product::ReportDocx => {
+                let (source, files) =
+                    super::submission::report_docx_inputs(specs, &all, templates)?;
+                let c = Content::new("report-docx")
+                    .part(source.as_bytes())
+                    .files(&files)
+                    .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) => {
+                        let d = super::submission::report_docx_from(&source, &files)?;
+                        notes
+                            .lock()
+                            .expect("no worker panics while holding the lock")
+                            .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                        Made::with(d.bytes, c)
+                    }
+                }
+            }
+            Product::SubmissionFigure {
+                spec,
+                figure,
+                format,
+            } => super::submission::figure_file_reusing(
+                &specs[spec],
+                get(spec),
+                figure,
+                format,
+                |c| reuse.check(&t.path, c),
+            )?,
+            Product::SubmissionChecklistDocx { spec }
+            | Product::SubmissionChecklistPdf { spec } => {
+                let pdf = matches!(t.product, Product::SubmissionChecklistPdf { .. });
+                let source =
+                    super::submission::checklist_source(&specs[spec], get(spec), templates)?;
+                let c = Content::new(if pdf {
+                    "checklist-pdf"
+                } else {
+                    "checklist-docx"
+                })
+                .part(specs[spec].id.as_bytes())
+                .part(source.as_bytes())
+                .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) if pdf => Made::with(
+                        super::submission::checklist_pdf_from(&specs[spec], &source)?,
+                        c,
+                    ),
+                    Err(c) => Made::with(
+                        super::submission::checklist_docx_from(&specs[spec], &source)?,
+                        c,
+                    ),
+                }
+            }
+            Product::SubmissionSupplementary { spec } => {
+                let (source, files) =
+                    super::submission::supplementary_inputs(&specs[spec], get(spec), templates)?;
+                let c = Content::new("supplementary")
+                    .part(specs[spec].id.as_bytes())
+                    .part(source.as_bytes())
+                    .files(&files)
+                    .finish();
+                match reuse.check(&t.path, c) {
+                    Ok(kept) => kept,
+                    Err(c) => Made::with(
+                        super::submission::supplementary_from(&specs[spec], &source, files)?,
+                        c,
+                    ),
+                }
+            }
+            _ => return Ok(None),
+        }))
+    };
+
+    let job = |t: &Target| -> Result<Made, Failure> {
+        if let Some(made) = costly(t)? {
+            return Ok(made);
+        }
+        Ok(Made::bytes(match t.product {
             Product::Results { spec } => {
                 // Measured first, then written into a buffer of exactly that size: the results
                 // of a million studies are hundreds of megabytes, and a growing buffer would
@@ -622,54 +794,24 @@ pub fn produce(
             Product::FigureSvg { spec, figure } => {
                 figure_svg(&specs[spec], get(spec), figure)?.into_bytes()
             }
-            Product::FigurePng { spec, figure } => {
-                plot::to_png(&figure_svg(&specs[spec], get(spec), figure)?)
-                    .map_err(|e| Failure::Io(format!("{}: {e}", t.path)))?
-            }
             Product::Bibliography { .. } => templates.references.clone().into_bytes(),
             Product::Typst { spec } => {
                 manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
             }
-            Product::Pdf { spec } => manuscript_pdf(&specs[spec], get(spec), templates)?,
             Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
-            Product::ReportPdf => report_pdf(specs, &all, templates)?,
-            // Word files and the submission package (`submission.rs`).
-            Product::Docx { spec } => {
-                let d =
-                    super::submission::manuscript_docx(&specs[spec], get(spec), templates, true)?;
-                notes
-                    .lock()
-                    .expect("no worker panics while holding the lock")
-                    .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
-                d.bytes
-            }
-            Product::ReportDocx => {
-                let d = super::submission::report_docx(specs, &all, templates)?;
-                notes
-                    .lock()
-                    .expect("no worker panics while holding the lock")
-                    .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
-                d.bytes
-            }
-            Product::SubmissionManuscript { spec } => {
-                super::submission::manuscript_docx(&specs[spec], get(spec), templates, false)?.bytes
-            }
-            Product::SubmissionFigure {
-                spec,
-                figure,
-                format,
-            } => super::submission::figure_file(&specs[spec], get(spec), figure, format)?,
-            Product::SubmissionChecklistDocx { spec } => {
-                super::submission::checklist_docx(&specs[spec], get(spec), templates)?
-            }
-            Product::SubmissionChecklistPdf { spec } => {
-                super::submission::checklist_pdf(&specs[spec], get(spec), templates)?
-            }
-            Product::SubmissionSupplementary { spec } => {
-                super::submission::supplementary_pdf(&specs[spec], get(spec), templates)?
-            }
             Product::SubmissionReadme { spec } => super::submission::readme(&specs[spec]),
-        })
+            // The rest are made by `costly` above.
+            Product::FigurePng { .. }
+            | Product::Pdf { .. }
+            | Product::ReportPdf
+            | Product::Docx { .. }
+            | Product::ReportDocx
+            | Product::SubmissionManuscript { .. }
+            | Product::SubmissionFigure { .. }
+            | Product::SubmissionChecklistDocx { .. }
+            | Product::SubmissionChecklistPdf { .. }
+            | Product::SubmissionSupplementary { .. } => unreachable!("made by `costly`"),
+        }))
     };
 
     // Slow jobs (PDFs) first, then the rest, over `jobs` threads.
@@ -683,7 +825,7 @@ pub fn produce(
         | Product::SubmissionSupplementary { .. } => 2,
         _ => 3,
     });
-    type Slot = Option<Result<Vec<u8>, Failure>>;
+    type Slot = Option<Result<Made, Failure>>;
     let results: Mutex<Vec<Slot>> = Mutex::new((0..stale.len()).map(|_| None).collect());
     let next = AtomicUsize::new(0);
     let bar = show_progress(opts.quiet, stale.len()).then(|| {

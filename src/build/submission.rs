@@ -13,6 +13,7 @@ use crate::spec::Spec;
 use crate::stats::analysis::Analysis;
 
 use super::produce::{document_figures, figure_plot, manuscript_typst, report_typst};
+use super::reuse::{Content, Made};
 
 fn failure(what: &str, e: String) -> Failure {
     Failure::Input(crate::diag::Diagnostic::file(what, e).into())
@@ -49,15 +50,31 @@ pub fn manuscript_docx(
     templates: &Templates,
     embed_figures: bool,
 ) -> Result<Docx, Failure> {
-    let source = manuscript_typst(spec, analyses, templates)?;
-    let files = files(spec, analyses, templates, "")?;
-    docx::from_typst(
-        &source,
-        &files,
-        &spec.title,
-        docx::Options { embed_figures },
-    )
-    .map_err(|e| failure(&spec.file, e))
+    let (source, files) = manuscript_docx_inputs(spec, analyses, templates)?;
+    docx_from(spec, &source, &files, embed_figures)
+}
+
+/// What a review's Word manuscript is made from: its typst source and the files it reads.
+pub(crate) fn manuscript_docx_inputs(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<super::reuse::Inputs, Failure> {
+    Ok((
+        manuscript_typst(spec, analyses, templates)?,
+        files(spec, analyses, templates, "")?,
+    ))
+}
+
+/// A review's Word manuscript from its typst source and files.
+pub(crate) fn docx_from(
+    spec: &Spec,
+    source: &str,
+    files: &[(String, Vec<u8>)],
+    embed_figures: bool,
+) -> Result<Docx, Failure> {
+    docx::from_typst(source, files, &spec.title, docx::Options { embed_figures })
+        .map_err(|e| failure(&spec.file, e))
 }
 
 /// The combined report as a Word file.
@@ -66,6 +83,17 @@ pub fn report_docx(
     analyses: &[Vec<Analysis>],
     templates: &Templates,
 ) -> Result<Docx, Failure> {
+    let (source, all) = report_docx_inputs(specs, analyses, templates)?;
+    report_docx_from(&source, &all)
+}
+
+/// What the combined report's Word file is made from: its typst source and every review's
+/// files.
+pub(crate) fn report_docx_inputs(
+    specs: &[Spec],
+    analyses: &[Vec<Analysis>],
+    templates: &Templates,
+) -> Result<super::reuse::Inputs, Failure> {
     let source = report_typst(specs, analyses, templates)?;
     let mut all = vec![
         (
@@ -82,9 +110,14 @@ pub fn report_docx(
         f.retain(|(p, _)| p != "references.yml" && p != crate::report::render::VANCOUVER_PATH);
         all.extend(f);
     }
+    Ok((source, all))
+}
+
+/// The combined report's Word file from its typst source and files.
+pub(crate) fn report_docx_from(source: &str, all: &[(String, Vec<u8>)]) -> Result<Docx, Failure> {
     docx::from_typst(
-        &source,
-        &all,
+        source,
+        all,
         "Meta-analysis report",
         docx::Options {
             embed_figures: true,
@@ -101,6 +134,21 @@ pub fn figure_file(
     fi: usize,
     format: Format,
 ) -> Result<Vec<u8>, Failure> {
+    let made = figure_file_reusing(spec, analyses, fi, format, Err)?;
+    Ok(made.bytes.expect("nothing is kept without a content key"))
+}
+
+/// [`figure_file`] with early cutoff: `kept` is given the content key of what the file is
+/// made from (the figure's SVG, its size, the submission settings, the format and number)
+/// and answers whether the file in `out/` is already that (`reuse.rs`); only then is the
+/// figure's text checked and the file rasterised or converted.
+pub(crate) fn figure_file_reusing(
+    spec: &Spec,
+    analyses: &[Analysis],
+    fi: usize,
+    format: Format,
+    kept: impl FnOnce(String) -> Result<Made, String>,
+) -> Result<Made, Failure> {
     let sub = spec
         .submission
         .as_ref()
@@ -116,8 +164,19 @@ pub fn figure_file(
         min_text_pt: sub.min_text_pt,
         journal: sub.min_text_source.clone(),
     };
-    export::check_text(&name, &fig, &placement).map_err(|e| failure(&spec.file, e))?;
     let svg = fig.to_svg();
+    let content = serde_json::to_vec(&(sub, format, fi, fig.width, fig.height))
+        .map_err(|e| Failure::Io(e.to_string()))?;
+    let content = Content::new("submission-figure")
+        .part(spec.id.as_bytes())
+        .part(&content)
+        .part(svg.as_bytes())
+        .finish();
+    let content = match kept(content) {
+        Ok(made) => return Ok(made),
+        Err(c) => c,
+    };
+    export::check_text(&name, &fig, &placement).map_err(|e| failure(&spec.file, e))?;
     let rasters = sub.formats.iter().filter(|f| f.is_raster()).count();
     let width_pt = sub.width_mm * PT_PER_MM;
     let height_pt = fig.height * width_pt / fig.width;
@@ -136,11 +195,12 @@ pub fn figure_file(
         ),
         Format::Eps => export::eps::eps(&svg, width_pt, &format!("{} Fig{}", spec.id, fi + 1)),
     };
-    out.map_err(|e| failure(&spec.file, format!("{name}: {e}")))
+    out.map(|b| Made::with(b, content))
+        .map_err(|e| failure(&spec.file, format!("{name}: {e}")))
 }
 
 /// The PRISMA 2020 checklist: its typst source (for the PDF and the Word file).
-fn checklist_source(
+pub(crate) fn checklist_source(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
@@ -159,9 +219,13 @@ pub fn checklist_docx(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    let source = checklist_source(spec, analyses, templates)?;
+    checklist_docx_from(spec, &checklist_source(spec, analyses, templates)?)
+}
+
+/// The PRISMA 2020 checklist as a Word file, from its typst source.
+pub(crate) fn checklist_docx_from(spec: &Spec, source: &str) -> Result<Vec<u8>, Failure> {
     docx::from_typst(
-        &source,
+        source,
         &[],
         "PRISMA 2020 checklist",
         docx::Options {
@@ -178,13 +242,12 @@ pub fn checklist_pdf(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    let source = checklist_source(spec, analyses, templates)?;
-    compile::pdf(
-        &source,
-        Vec::new(),
-        &format!("{}/prisma-checklist", spec.id),
-    )
-    .map_err(|e| {
+    checklist_pdf_from(spec, &checklist_source(spec, analyses, templates)?)
+}
+
+/// The PRISMA 2020 checklist as a PDF, from its typst source.
+pub(crate) fn checklist_pdf_from(spec: &Spec, source: &str) -> Result<Vec<u8>, Failure> {
+    compile::pdf(source, Vec::new(), &format!("{}/prisma-checklist", spec.id)).map_err(|e| {
         failure(
             &spec.file,
             format!("the PRISMA checklist does not compile: {e}"),
@@ -198,9 +261,29 @@ pub fn supplementary_pdf(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    let source = supplementary::typst(spec, analyses);
-    let files = files(spec, analyses, templates, "")?;
-    compile::pdf(&source, files, &format!("{}/supplementary", spec.id)).map_err(|e| {
+    let (source, files) = supplementary_inputs(spec, analyses, templates)?;
+    supplementary_from(spec, &source, files)
+}
+
+/// What the supplementary PDF is compiled from: its typst source and the files it reads.
+pub(crate) fn supplementary_inputs(
+    spec: &Spec,
+    analyses: &[Analysis],
+    templates: &Templates,
+) -> Result<super::reuse::Inputs, Failure> {
+    Ok((
+        supplementary::typst(spec, analyses),
+        files(spec, analyses, templates, "")?,
+    ))
+}
+
+/// The supplementary PDF from its typst source and files.
+pub(crate) fn supplementary_from(
+    spec: &Spec,
+    source: &str,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, Failure> {
+    compile::pdf(source, files, &format!("{}/supplementary", spec.id)).map_err(|e| {
         failure(
             &spec.file,
             format!("the supplementary material does not compile: {e}"),

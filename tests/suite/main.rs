@@ -13,6 +13,7 @@
 //! | `multi_arm` | multi-arm trials, shared control split or arms combined, against R at 1e-6 |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |
+//! | `edit_loop` | an edit of one review remakes only what changed; incremental == cold, byte for byte |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
 //! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
@@ -42,6 +43,7 @@ mod core_inputs;
 mod data_files;
 mod diff;
 mod docs;
+mod edit_loop;
 mod end_to_end;
 mod figures;
 mod fuzz;
