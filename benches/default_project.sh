@@ -7,6 +7,11 @@
 # cold 2.3-2.4 s wall, 3.9-4.2 s CPU, ~310 MB; nothing to do 0.02 s (main before: 3.2 s,
 # 5.8-5.9 s CPU, ~295 MB; 0.05 s). The first no-op after a cold build hashes the files
 # written in the build's last 100 ms (src/build/stat_cache.rs), later ones read none.
+# Third round, 2026-12-02 13:40 (load 11-13 from other builds: wall times inflated 4-5x, CPU
+# comparable), 2 x 3 cold runs each, alternating: this branch 5.11-5.53 s CPU, 245-283 MB,
+# 11.6-19.5 s wall (loaded); main (source d18a86ff) 5.84-6.31 s CPU, 274-315 MB, 13.6-15.1 s
+# wall (loaded). Every output byte-identical to main's (cmp; results.json differ only in the
+# binary's source fingerprint).
 # The edit loop, 2026-12-02 13:20 (load 10-11 on 2 cores: compare CPU, not wall), main vs the
 # early cutoff (src/build/reuse.rs), 3 runs each:
 #   bcg tau2 edit      main 2.90-3.15 s CPU, 33 built | now 2.74-3.12 s CPU, 30 built + 3 unchanged

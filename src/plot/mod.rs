@@ -112,9 +112,8 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
                 MAX_PNG_PIXELS / 1e6
             ));
         }
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-            .ok_or("the figure is too large")?;
-        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        let mut pixmap =
+            export::white_pixmap(size.width(), size.height()).ok_or("the figure is too large")?;
         resvg::render(
             &tree,
             resvg::tiny_skia::Transform::from_scale(scale, scale),

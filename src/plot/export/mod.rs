@@ -173,15 +173,29 @@ pub fn rasterise(svg: &str, width_pt: f64, dpi: u32) -> Result<(u32, u32, Vec<u8
     Ok((pixmap.width(), pixmap.height(), rgb(&pixmap)))
 }
 
+/// The size of an SVG as usvg computes it (CSS pixels), read from its root element alone: the
+/// same numbers as parsing the whole file, without converting its text to outlines (the Word
+/// writer needs only the size of each figure). `None` when the SVG cannot be read.
+pub fn svg_size(svg: &str) -> Option<resvg::usvg::Size> {
+    // The opening `<svg …>` tag closed at once; a tag with `>` inside a value (or none found)
+    // falls back to parsing the whole SVG.
+    let root = svg.find("<svg").and_then(|at| {
+        let end = at + svg[at..].find('>')?;
+        let tag = svg[at..end].trim_end_matches('/');
+        Some(format!("{tag}></svg>"))
+    });
+    if let Some(Ok(tree)) = root.map(|r| resvg::usvg::Tree::from_str(&r, &super::SVG_OPTIONS)) {
+        return Some(tree.size());
+    }
+    resvg::usvg::Tree::from_str(svg, &super::SVG_OPTIONS)
+        .ok()
+        .map(|t| t.size())
+}
+
 /// The RGB bytes of a pixmap drawn on white (every pixel opaque, so premultiplied RGBA is
 /// plain RGBA): a plain loop, several times faster than an iterator chain on 10⁷ pixels.
 pub(crate) fn rgb(pixmap: &resvg::tiny_skia::Pixmap) -> Vec<u8> {
-    let data = pixmap.data();
-    let mut out = vec![0u8; data.len() / 4 * 3];
-    for (o, p) in out.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
-        o.copy_from_slice(&p[..3]);
-    }
-    out
+    rgba_to_rgb(pixmap.data())
 }
 
 /// A figure's pixels drawn once and shared by the exports that need the same pixels (a
@@ -192,8 +206,25 @@ pub struct Raster {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// 8-bit RGB, row by row.
-    pub rgb: Vec<u8>,
+    /// 8-bit RGBA, row by row, every pixel opaque (drawn on white): the TIFF writer takes
+    /// RGB from it strip by strip, so no RGB copy of the whole image is made.
+    pub rgba: Vec<u8>,
+}
+
+impl Raster {
+    /// The pixels as 8-bit RGB, row by row.
+    pub fn rgb(&self) -> Vec<u8> {
+        rgba_to_rgb(&self.rgba)
+    }
+}
+
+/// RGB bytes of opaque RGBA bytes.
+fn rgba_to_rgb(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; data.len() / 4 * 3];
+    for (o, p) in out.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
+        o.copy_from_slice(&p[..3]);
+    }
+    out
 }
 
 type RasterSlot = std::sync::Arc<std::sync::OnceLock<Result<std::sync::Arc<Raster>, String>>>;
@@ -213,8 +244,13 @@ pub fn shared_raster(
     users: usize,
 ) -> Result<std::sync::Arc<Raster>, String> {
     let draw = || {
-        rasterise(svg, width_pt, dpi)
-            .map(|(width, height, rgb)| std::sync::Arc::new(Raster { width, height, rgb }))
+        pixmap(svg, width_pt, dpi).map(|p| {
+            std::sync::Arc::new(Raster {
+                width: p.width(),
+                height: p.height(),
+                rgba: p.take(),
+            })
+        })
     };
     if users <= 1 {
         return draw();
@@ -264,9 +300,7 @@ fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap
             MAX_PIXELS / 1_000_000
         ));
     }
-    let mut pixmap =
-        resvg::tiny_skia::Pixmap::new(w_px as u32, h_px as u32).ok_or("the figure is too large")?;
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let mut pixmap = white_pixmap(w_px as u32, h_px as u32).ok_or("the figure is too large")?;
     let s = scale as f32;
     resvg::render(
         &tree,
@@ -274,6 +308,16 @@ fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap
         &mut pixmap.as_mut(),
     );
     Ok(pixmap)
+}
+
+/// A pixmap of opaque white, written once (not zeroed, then filled: half the passes over
+/// memory of `Pixmap::new` + `fill`, the same pixels).
+pub(crate) fn white_pixmap(width: u32, height: u32) -> Option<resvg::tiny_skia::Pixmap> {
+    let size = resvg::tiny_skia::IntSize::from_wh(width, height)?;
+    let len = (width as usize)
+        .checked_mul(height as usize)?
+        .checked_mul(4)?;
+    resvg::tiny_skia::Pixmap::from_vec(vec![255u8; len], size)
 }
 
 /// PNG `width_pt` points wide at `dpi`, the resolution stated in a pHYs chunk (8-bit RGB,
@@ -286,7 +330,7 @@ pub fn png(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 pub fn shared_png(svg: &str, width_pt: f64, dpi: u32, users: usize) -> Result<Vec<u8>, String> {
     cached(svg, width_pt, dpi, None, || {
         let r = shared_raster(svg, width_pt, dpi, users)?;
-        encode_rgb_png(r.width, r.height, &r.rgb, dpi)
+        encode_rgb_png(r.width, r.height, &r.rgb(), dpi)
     })
 }
 
@@ -403,7 +447,7 @@ pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 /// [`tiff`] from a raster shared with `users` − 1 other exports ([`shared_raster`]).
 pub fn shared_tiff(svg: &str, width_pt: f64, dpi: u32, users: usize) -> Result<Vec<u8>, String> {
     let r = shared_raster(svg, width_pt, dpi, users)?;
-    tiff::encode(r.width, r.height, &r.rgb, dpi)
+    tiff::encode_rgba(r.width, r.height, &r.rgba, dpi)
 }
 
 /// PNG of horizontal windows [top, bottom] (in the figure's points) of an SVG stacked on one

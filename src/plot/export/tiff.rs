@@ -14,19 +14,58 @@ pub fn encode(width: u32, height: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, 
     if width == 0 || height == 0 || rgb.len() != row * height as usize {
         return Err("the image is empty or its pixels do not match its size".into());
     }
+    encode_strips(width, height, dpi, |rows, buf| {
+        buf.clear();
+        buf.extend_from_slice(rgb.get(rows.start * row..rows.end * row)?);
+        Some(())
+    })
+}
+
+/// [`encode`] from opaque 8-bit RGBA pixels (the alpha bytes are left out strip by strip, so
+/// no RGB copy of the whole image is made): the same bytes as [`encode`] of their RGB.
+pub fn encode_rgba(width: u32, height: u32, rgba: &[u8], dpi: u32) -> Result<Vec<u8>, String> {
+    let row = width as usize * 4;
+    if width == 0 || height == 0 || rgba.len() != row * height as usize {
+        return Err("the image is empty or its pixels do not match its size".into());
+    }
+    encode_strips(width, height, dpi, |rows, buf| {
+        let src = rgba.get(rows.start * row..rows.end * row)?;
+        buf.clear();
+        buf.resize(src.len() / 4 * 3, 0);
+        for (o, p) in buf.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
+            o.copy_from_slice(&p[..3]);
+        }
+        Some(())
+    })
+}
+
+/// The TIFF of an image whose RGB rows `rows` `strip` writes into the buffer it is passed
+/// (`None`: there are no such rows).
+fn encode_strips(
+    width: u32,
+    height: u32,
+    dpi: u32,
+    mut strip: impl FnMut(std::ops::Range<usize>, &mut Vec<u8>) -> Option<()>,
+) -> Result<Vec<u8>, String> {
+    let row = width as usize * 3;
     let rows_per_strip = (65536 / row).clamp(1, height as usize);
     // Layout: header (8) · strips · BitsPerSample (6) · XResolution (8) · YResolution (8) ·
     // StripOffsets (4n) · StripByteCounts (4n) · IFD.
-    let mut out: Vec<u8> = Vec::with_capacity(rgb.len() / 16);
+    let mut out: Vec<u8> = Vec::with_capacity(row * height as usize / 16);
     out.extend_from_slice(b"II");
     out.extend_from_slice(&42u16.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes()); // IFD offset, patched below
     let mut offsets = Vec::new();
     let mut counts = Vec::new();
     let mut lzw = super::lzw::Encoder::new();
-    for chunk in rgb.chunks(row * rows_per_strip) {
+    let mut chunk = Vec::with_capacity(row * rows_per_strip);
+    let mut first = 0usize;
+    while first < height as usize {
+        let last = (first + rows_per_strip).min(height as usize);
+        strip(first..last, &mut chunk).ok_or("the image's pixels do not match its size")?;
+        first = last;
         let at = out.len();
-        lzw.encode(chunk, &mut out);
+        lzw.encode(&chunk, &mut out);
         offsets.push(at as u32);
         counts.push((out.len() - at) as u32);
         if out.len() % 2 == 1 {
@@ -184,6 +223,21 @@ mod tests {
         assert!(!info.extra_samples);
         assert_eq!(info.x_resolution, Some((600, 1)));
         assert_eq!(info.resolution_unit, 2);
+    }
+
+    #[test]
+    fn rgba_gives_the_bytes_of_its_rgb() {
+        let (w, h) = (131u32, 777u32);
+        let rgb: Vec<u8> = (0..w * h * 3).map(|i| ((i / 5) % 253) as u8).collect();
+        let rgba: Vec<u8> = rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        assert_eq!(
+            encode_rgba(w, h, &rgba, 500).unwrap(),
+            encode(w, h, &rgb, 500).unwrap()
+        );
+        assert!(encode_rgba(w, h, &rgba[4..], 500).is_err());
     }
 
     #[test]

@@ -740,14 +740,14 @@ impl Writer<'_> {
             return;
         };
         let svg = String::from_utf8_lossy(svg);
-        let Ok(tree) = resvg::usvg::Tree::from_str(&svg, &crate::plot::SVG_OPTIONS) else {
+        let Some(size) = crate::plot::export::svg_size(&svg) else {
             self.warnings
                 .push(format!("the figure {} cannot be read", img.path));
             return;
         };
         // Natural size in points (usvg measures in CSS pixels, 96 per inch).
-        let w = f64::from(tree.size().width()) * 0.75;
-        let h_full = f64::from(tree.size().height()) * 0.75;
+        let w = f64::from(size.width()) * 0.75;
+        let h_full = f64::from(size.height()) * 0.75;
         let h = match &img.windows {
             Some(ws) => ws.iter().map(|x| (x[1] - x[0]).max(0.0)).sum(),
             None => h_full,
