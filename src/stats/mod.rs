@@ -39,6 +39,7 @@ pub mod bias;
 pub mod computed;
 pub mod convert;
 pub mod dist;
+pub mod distinct;
 pub mod effect;
 pub mod fit;
 pub mod gosh;

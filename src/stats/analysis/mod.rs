@@ -419,12 +419,9 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     check_options(&inputs, opts)?;
 
     // Validate every study and report all problems at once.
-    // Labels are unique: checked by hashing the borrowed labels (randomly seeded, so crafted
-    // labels cannot make it slow); only when one repeats are they sorted, to name the first
-    // repeated label in label order.
-    let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-        std::collections::HashSet::with_capacity_and_hasher(inputs.len(), Default::default());
-    if !inputs.iter().all(|s| seen.insert(s.name.as_str())) {
+    // Labels are unique: checked by sorting their hashes (`distinct.rs`); only when one
+    // repeats are they sorted, to name the first repeated label in label order.
+    if !super::distinct::all_distinct(inputs.iter().map(|s| s.name.as_str())) {
         let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
         if let Some(w) = by_name
@@ -436,7 +433,6 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
             ));
         }
     }
-    drop(seen);
     let mut errors = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
         for e in effect::validate(&s.data, opts.measure) {
