@@ -69,6 +69,7 @@ mirror!(CorrectTo { OnlyZero = "only-zero", All = "all", AllIfAnyZero = "all-if-
 mirror!(CorrectionKind { Constant = "constant", TreatmentArm = "treatment-arm" });
 mirror!(DoubleZero { Exclude = "exclude", Include = "include" });
 mirror!(Input { Binary = "binary", Continuous = "continuous", EstimateCi = "estimate_ci", Correlation = "correlation", YiVi = "yi_vi", YiSe = "yi_se" });
+mirror!(SmdArg { Exact = "exact", Revman = "revman" });
 mirror!(PresetArg { Metafor = "metafor", Revman5 = "revman5" });
 
 /// Options of `metareport pool` (the spec's `model:` settings, one flag each).
@@ -142,6 +143,9 @@ pub struct PoolArgs {
     /// SE from a reported 95% CI.
     #[arg(long, value_enum)]
     pub se_from_ci: Option<SeFromCi>,
+    /// Standardised mean difference: metafor's exact form or RevMan 5's formulas.
+    #[arg(long, value_enum)]
+    pub smd: Option<SmdArg>,
     /// Column holding subgroups.
     #[arg(long)]
     pub subgroup: Option<String>,
@@ -230,6 +234,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         level: a.level,
         continuity,
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
+        smd: a.smd.map(|v| parse(word(v))),
     };
     let outcome = RawOutcome {
         multi_arm: None,

@@ -59,6 +59,7 @@ pub mod risk_of_bias;
 pub mod rng;
 pub mod root;
 pub mod single_group;
+pub mod smd_revman;
 pub mod subgroup;
 pub mod tau2;
 pub mod trimfill;
