@@ -69,6 +69,7 @@ mirror!(CorrectTo { OnlyZero = "only-zero", All = "all", AllIfAnyZero = "all-if-
 mirror!(CorrectionKind { Constant = "constant", TreatmentArm = "treatment-arm" });
 mirror!(DoubleZero { Exclude = "exclude", Include = "include" });
 mirror!(Input { Binary = "binary", Continuous = "continuous", EstimateCi = "estimate_ci", Correlation = "correlation", YiVi = "yi_vi", YiSe = "yi_se" });
+mirror!(SmdArg { Exact = "exact", Revman = "revman" });
 mirror!(PresetArg { Metafor = "metafor", Revman5 = "revman5" });
 
 /// Options of `metareport pool` (the spec's `model:` settings, one flag each).
@@ -142,6 +143,9 @@ pub struct PoolArgs {
     /// SE from a reported 95% CI.
     #[arg(long, value_enum)]
     pub se_from_ci: Option<SeFromCi>,
+    /// Standardised mean difference: metafor's exact form or RevMan 5's formulas.
+    #[arg(long, value_enum)]
+    pub smd: Option<SmdArg>,
     /// Column holding subgroups.
     #[arg(long)]
     pub subgroup: Option<String>,
@@ -230,6 +234,7 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         level: a.level,
         continuity,
         se_from_ci: a.se_from_ci.map(|v| parse(word(v))),
+        smd: a.smd.map(|v| parse(word(v))),
     };
     let outcome = RawOutcome {
         multi_arm: None,
@@ -332,9 +337,11 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let pretty = !a.compact;
-    let mut w = std::io::BufWriter::new(stdout.lock());
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let written = if pretty {
-        serde_json::to_writer_pretty(&mut w, &json)
+        use serde::Serialize;
+        let mut ser = serde_json::Serializer::with_formatter(&mut w, Pretty::default());
+        json.serialize(&mut ser)
     } else {
         serde_json::to_writer(&mut w, &json)
     }
@@ -348,4 +355,84 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         _ => {}
     }
     Ok(())
+}
+
+/// serde_json's `PrettyFormatter` with two-space indents, byte for byte, writing each line
+/// break and its indent in one call (serde_json's writes the indent once per level: at a
+/// million studies' rows that is most of the calls).
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// A line break and the indent of the current depth.
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        const SPACES: &[u8; 66] =
+            b",\n                                                                ";
+        let n = 2 * self.depth;
+        let start = usize::from(!comma);
+        if n + 2 <= SPACES.len() {
+            w.write_all(&SPACES[start..n + 2])
+        } else {
+            w.write_all(&SPACES[start..2])?;
+            for _ in 0..self.depth {
+                w.write_all(b"  ")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }

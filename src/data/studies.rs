@@ -226,15 +226,10 @@ pub fn unique_labels(
     // Most tables have no repeated label: that is checked by hashing the borrowed labels
     // (no allocation per label); only when some label repeats are the rows grouped by label
     // (in label order, so the messages come in a fixed order).
-    {
-        let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-            std::collections::HashSet::with_capacity_and_hasher(names.len(), Default::default());
-        if names
-            .iter()
-            .all(|n| n.is_empty() || seen.insert(n.as_str()))
-        {
-            return Vec::new();
-        }
+    if crate::stats::distinct::all_distinct(
+        names.iter().filter(|n| !n.is_empty()).map(String::as_str),
+    ) {
+        return Vec::new();
     }
     let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, n) in names.iter().enumerate() {

@@ -23,12 +23,13 @@ fn too_many_cells(source: &str, what: &str) -> Diagnostic {
     )
 }
 
-/// One cell.
+/// One cell. Text is an [`ecow::EcoString`]: cells up to 15 bytes (labels, numbers as
+/// written) are stored inline, so a million-row CSV is read without an allocation per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
     Number(f64),
-    Text(String),
+    Text(ecow::EcoString),
 }
 
 impl Cell {
@@ -43,7 +44,7 @@ impl Cell {
                     format!("{x}")
                 }
             }
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
         }
     }
 
@@ -265,9 +266,9 @@ fn parse_csv(source: &str, bytes: &[u8]) -> Result<Table, Diagnostic> {
                 if c.trim().is_empty() {
                     Cell::Empty
                 } else if decimal_comma && let Some(number) = decimal_comma_number(c) {
-                    Cell::Text(number)
+                    Cell::Text(number.into())
                 } else {
-                    Cell::Text(c.to_string())
+                    Cell::Text(c.into())
                 }
             })
             .collect();
@@ -393,10 +394,10 @@ fn parse_spreadsheet(
             Data::Empty => Cell::Empty,
             Data::Float(f) => Cell::Number(*f),
             Data::Int(i) => Cell::Number(*i as f64),
-            Data::Bool(b) => Cell::Text(b.to_string()),
+            Data::Bool(b) => Cell::Text(b.to_string().into()),
             Data::String(s) if s.trim().is_empty() => Cell::Empty,
-            Data::String(s) => Cell::Text(s.clone()),
-            other => Cell::Text(other.to_string()),
+            Data::String(s) => Cell::Text(s.as_str().into()),
+            other => Cell::Text(other.to_string().into()),
         }
     }
     Ok((
@@ -432,8 +433,8 @@ pub fn from_inline(
                 Some(serde_json::Value::Number(n)) => {
                     Ok(Cell::Number(n.as_f64().unwrap_or(f64::NAN)))
                 }
-                Some(serde_json::Value::String(s)) => Ok(Cell::Text(s.clone())),
-                Some(serde_json::Value::Bool(b)) => Ok(Cell::Text(b.to_string())),
+                Some(serde_json::Value::String(s)) => Ok(Cell::Text(s.as_str().into())),
+                Some(serde_json::Value::Bool(b)) => Ok(Cell::Text(b.to_string().into())),
                 Some(_) => Err(Diagnostic::file(
                     source,
                     format!("`{h}`: a cell must be a number or text"),

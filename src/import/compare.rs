@@ -274,7 +274,7 @@ fn compare_one(
         }
     }
     if an.measure == Measure::SMD && c.lines.iter().any(|l| l.verdict == Verdict::Differs) {
-        notes.push("RevMan 5 computes Hedges' g with the approximate correction 1 − 3/(4N − 9) and the variance N/(n₁n₂) + g²/(2(N − 3.94)); metareport uses the exact correction and metafor's variance 1/n₁ + 1/n₂ + g²/(2N). Differences of this kind are expected for SMD.".into());
+        notes.push("RevMan 5 computes Hedges' g with the approximate correction 1 − 3/(4N − 9) and the variance N/(n₁n₂) + g²/(2(N − 3.94)); with `model: smd: exact` metareport uses the exact correction and metafor's variance 1/n₁ + 1/n₂ + g²/(2N) (`preset: revman5` sets `smd: revman`, RevMan's formulas). Differences of this kind are expected for SMD under `smd: exact`.".into());
     }
     if !an.excluded.is_empty() {
         notes.push(format!(

@@ -509,8 +509,24 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 .collect();
             and_list(&t)
         };
+        // Which SMD formulas the outcomes of a measure used (`stats/smd_revman.rs`).
+        let smd_form = |m: Measure| {
+            use crate::stats::smd_revman::SmdMethod;
+            let forms: Vec<SmdMethod> = outs
+                .iter()
+                .filter(|o| o.options.measure == m)
+                .map(|o| o.options.smd)
+                .collect();
+            if forms.iter().all(|f| *f == SmdMethod::Revman) {
+                "revman"
+            } else if forms.iter().all(|f| *f == SmdMethod::Exact) {
+                "exact"
+            } else {
+                "mixed"
+            }
+        };
         v.iter()
-            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u))}) })
+            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "smd_form": smd_form(m), "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u))}) })
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {

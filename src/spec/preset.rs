@@ -56,6 +56,7 @@ impl Preset {
                     double_zero: Some(RawDoubleZero::Include),
                 }),
                 se_from_ci: Some(RawSeFromCi::Exact),
+                smd: Some(crate::stats::smd_revman::SmdMethod::Exact),
             },
             Preset::Revman5 => RawModel {
                 pooling: Some(if measure == Measure::PetoOR {
@@ -79,6 +80,7 @@ impl Preset {
                 level: Some(0.95),
                 continuity: None,
                 se_from_ci: Some(RawSeFromCi::Revman),
+                smd: Some(crate::stats::smd_revman::SmdMethod::Revman),
             },
         }
     }

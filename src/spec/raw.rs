@@ -101,6 +101,10 @@ pub struct RawModel {
     /// Standard error from a reported 95% CI: `exact` (width / (2 × 1.959964)) or `revman`
     /// (width / 3.92).
     pub se_from_ci: Option<RawSeFromCi>,
+    /// Standardised mean difference: `exact` (Hedges' g with the exact correction and
+    /// metafor's variance) or `revman` (RevMan 5: J = 1 − 3/(4N − 9), SE² = N/(n₁n₂) +
+    /// g²/(2(N − 3.94))). The revman5 preset sets `revman`.
+    pub smd: Option<crate::stats::smd_revman::SmdMethod>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -39,6 +39,8 @@ pub struct RawDefaults {
     pub continuity: Option<RawContinuity>,
     /// Standard error from a reported 95% CI: `exact` or `revman` (width / 3.92).
     pub se_from_ci: Option<RawSeFromCi>,
+    /// Standardised mean difference: `exact` (metafor) or `revman` (RevMan 5's formulas).
+    pub smd: Option<crate::stats::smd_revman::SmdMethod>,
     /// Rows whose outcome cells are all empty or `NA`, in every outcome that does not say:
     /// `exclude` (default; listed as not reporting the outcome) or `error`.
     pub missing: Option<MissingPolicy>,
@@ -62,6 +64,7 @@ impl RawDefaults {
             level: self.level,
             continuity: self.continuity,
             se_from_ci: self.se_from_ci,
+            smd: self.smd,
         }
     }
 }

@@ -233,22 +233,18 @@ fn a_revman5_file_becomes_a_project_whose_results_agree_with_those_stored() {
     }
     assert!(readme.contains("read by the spec's `risk_of_bias:` block with the generic tool"));
 
-    // RevMan's stored results (computed by RevMan's formulas) agree with metareport's, except
-    // the SMD, where RevMan approximates Hedges' g, as the check explains.
-    for n in ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2"] {
+    // RevMan's stored results (computed by RevMan's formulas) agree with metareport's, the SMD
+    // included: the imported spec's `preset: revman5` computes Hedges' g as RevMan 5 does
+    // (`model: smd: revman`).
+    for n in ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2"] {
         let (agree, approx, differ) = verdicts(&i, n);
         assert!(
             agree >= 12 && approx == 0 && differ == 0,
             "{n}: {agree} {approx} {differ}"
         );
     }
-    let (_, approx, differ) = verdicts(&i, "1.5");
-    assert!(
-        differ > 0 && approx == 0,
-        "SMD: RevMan's approximate Hedges' g"
-    );
     let md = read(&i.dir, "analyses/import-check.md");
-    assert!(md.contains("RevMan 5 computes Hedges' g with the approximate correction"));
+    assert!(!md.contains("RevMan 5 computes Hedges' g with the approximate correction"));
     assert!(md.contains("| subgroup differences: χ² |"));
     assert!(md.contains("| Low dose: OR |"));
     assert!(md.contains("| weight of Brown 2001 (2) |"));

@@ -61,6 +61,7 @@ mod properties;
 mod prose_audit;
 mod prose_audit_explore;
 mod reference;
+mod revman_smd;
 mod risk_of_bias;
 mod security;
 mod single_group_display;

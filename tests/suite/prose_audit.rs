@@ -557,6 +557,8 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
         "0.05", "95", "100", "1", "2", "3", "10", "1.96", "3.92", "0.001", "0.99", "0.0001",
         "0.00001", // absolute effects are per 1,000 (the Summary of Findings table)
         "1000",
+        // RevMan 5's SMD formulas (`model: smd: revman`): 1 − 3/(4N − 9), N − 3.94
+        "4", "9", "3.94",
     ] {
         allowed.insert(c.to_string());
     }

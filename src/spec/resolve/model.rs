@@ -105,6 +105,13 @@ pub(super) fn model(
         RawSeFromCi::Exact,
         &mut settings,
     );
+    let smd = layers.pick(
+        "smd",
+        |m| m.smd,
+        word,
+        crate::stats::smd_revman::SmdMethod::Exact,
+        &mut settings,
+    );
     let cont_layer = |f: fn(&RawContinuity) -> Option<String>| {
         move |m: &RawModel| m.continuity.as_ref().and_then(f)
     };
@@ -166,6 +173,9 @@ pub(super) fn model(
     }
     if kind != InputKind::EstimateCi {
         settings.retain(|s| s.name != "se_from_ci");
+    }
+    if measure != crate::stats::Measure::SMD {
+        settings.retain(|s| s.name != "smd");
     }
     if !(level > 0.0 && level < 1.0) {
         r.error(
@@ -266,6 +276,7 @@ pub(super) fn model(
     options.i2_from_q = i2 == RawI2::FromQ;
     options.i2_ci = i2_ci;
     options.level = level;
+    options.smd = smd;
     options.ci_rule = CiRule {
         level: 0.95,
         revman_392: se_from_ci == RawSeFromCi::Revman,

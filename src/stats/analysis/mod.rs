@@ -136,6 +136,10 @@ pub struct Options {
     /// (`per:`, `person_time:`); presentation only.
     #[serde(skip_serializing_if = "super::per_scale::PerScale::is_default")]
     pub per_scale: super::per_scale::PerScale,
+    /// The formulas of the standardised mean difference (`smd_revman.rs`): metafor's exact
+    /// form (default) or RevMan 5's.
+    #[serde(skip_serializing_if = "super::smd_revman::SmdMethod::is_exact")]
+    pub smd: super::smd_revman::SmdMethod,
 }
 
 impl Options {
@@ -159,6 +163,7 @@ impl Options {
             control: Control::default(),
             explore: ExploreOptions::default(),
             per_scale: super::per_scale::PerScale::default(),
+            smd: Default::default(),
         }
     }
 }
@@ -419,12 +424,9 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
     check_options(&inputs, opts)?;
 
     // Validate every study and report all problems at once.
-    // Labels are unique: checked by hashing the borrowed labels (randomly seeded, so crafted
-    // labels cannot make it slow); only when one repeats are they sorted, to name the first
-    // repeated label in label order.
-    let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-        std::collections::HashSet::with_capacity_and_hasher(inputs.len(), Default::default());
-    if !inputs.iter().all(|s| seen.insert(s.name.as_str())) {
+    // Labels are unique: checked by sorting their hashes (`distinct.rs`); only when one
+    // repeats are they sorted, to name the first repeated label in label order.
+    if !super::distinct::all_distinct(inputs.iter().map(|s| s.name.as_str())) {
         let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
         if let Some(w) = by_name
@@ -436,7 +438,6 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
             ));
         }
     }
-    drop(seen);
     let mut errors = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
         for e in effect::validate(&s.data, opts.measure) {
@@ -469,12 +470,29 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
             &opts.ci_rule,
             any_zero,
         ) {
-            Effect::Included(e) => studies.push(StudyResult {
-                input: i,
-                yi: e.yi,
-                vi: e.vi,
-                corrected: e.correction.is_some(),
-                increments: e.correction,
+            // RevMan 5's SMD formulas when asked for (`smd_revman.rs`).
+            Effect::Included(mut e) => studies.push({
+                if let (super::smd_revman::SmdMethod::Revman, Measure::SMD) =
+                    (opts.smd, opts.measure)
+                    && let StudyData::Continuous {
+                        mean_t,
+                        sd_t,
+                        n_t,
+                        mean_c,
+                        sd_c,
+                        n_c,
+                    } = s.data
+                {
+                    (e.yi, e.vi) =
+                        super::smd_revman::hedges_g_revman(mean_t, sd_t, n_t, mean_c, sd_c, n_c);
+                }
+                StudyResult {
+                    input: i,
+                    yi: e.yi,
+                    vi: e.vi,
+                    corrected: e.correction.is_some(),
+                    increments: e.correction,
+                }
             }),
             Effect::Excluded(reason) => {
                 warnings.push(Warning {
