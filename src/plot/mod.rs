@@ -22,6 +22,7 @@ pub mod pages;
 pub mod prisma;
 pub mod rob;
 pub mod scale;
+pub mod svg_size;
 
 use std::sync::LazyLock;
 

@@ -740,14 +740,26 @@ impl Writer<'_> {
             return;
         };
         let svg = String::from_utf8_lossy(svg);
-        let Ok(tree) = resvg::usvg::Tree::from_str(&svg, &crate::plot::SVG_OPTIONS) else {
-            self.warnings
-                .push(format!("the figure {} cannot be read", img.path));
-            return;
+        // Natural size in points: read from the root element's `width="…pt"` and
+        // `height="…pt"` (every figure metareport draws states them so) instead of parsing
+        // the whole SVG, which lays out every text node (a page of a 1,000-row forest plot
+        // per call, for each Word file); any other SVG is measured by usvg (CSS pixels,
+        // 96 per inch).
+        let size = match crate::plot::svg_size::size_pt(&svg) {
+            Some(s) => s,
+            None => match resvg::usvg::Tree::from_str(&svg, &crate::plot::SVG_OPTIONS) {
+                Ok(tree) => (
+                    f64::from(tree.size().width()) * 0.75,
+                    f64::from(tree.size().height()) * 0.75,
+                ),
+                Err(_) => {
+                    self.warnings
+                        .push(format!("the figure {} cannot be read", img.path));
+                    return;
+                }
+            },
         };
-        // Natural size in points (usvg measures in CSS pixels, 96 per inch).
-        let w = f64::from(tree.size().width()) * 0.75;
-        let h_full = f64::from(tree.size().height()) * 0.75;
+        let (w, h_full) = size;
         let h = match &img.windows {
             Some(ws) => ws.iter().map(|x| (x[1] - x[0]).max(0.0)).sum(),
             None => h_full,
