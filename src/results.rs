@@ -97,6 +97,11 @@ struct Presentation {
     estimate: f64,
     ci_lower: f64,
     ci_upper: f64,
+    /// The sample size of the Freeman–Tukey inverse (PFT only): the harmonic mean of the
+    /// studies' sizes, which every back-transformed number of the outcome uses (metafor's
+    /// `transf.ipft.hm`); `metareport diff` prints old numbers with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    harmonic_mean_n: Option<f64>,
 }
 
 /// The pooled estimate as the manuscript prints it, per 100 or per 1,000 with its unit
@@ -209,6 +214,9 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         estimate: m.back_transform(p.estimate),
         ci_lower: m.back_transform(p.ci_lower),
         ci_upper: m.back_transform(p.ci_upper),
+        harmonic_mean_n: (m == crate::stats::Measure::PFT)
+            .then(|| crate::stats::single_group::harmonic_mean_n(a.inputs.iter().map(|s| &s.data)))
+            .flatten(),
     });
     let ps = &a.options.per_scale;
     let per_scaled = ps.unit(m).and_then(|unit| {

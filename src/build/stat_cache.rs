@@ -165,6 +165,13 @@ impl StatCache {
         }
     }
 
+    /// Removes the cache file (`metareport clean`), never through a link.
+    pub fn remove(root: &Path) {
+        if outdir::check_out_dir(root).is_ok() && outdir::check_no_links(root, &rel()).is_ok() {
+            let _ = std::fs::remove_file(root.join(rel()));
+        }
+    }
+
     /// Writes the cache when it changed, keeping only the outputs of `manifest`.
     pub fn write(mut self, root: &Path, manifest: &Manifest) -> Result<(), String> {
         let before = self.entries.len();

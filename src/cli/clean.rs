@@ -42,6 +42,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     }
     remove_legacy_state(dir);
     let state = dir.join(STATE_DIR);
+    crate::build::stat_cache::StatCache::remove(dir);
     let _ = std::fs::remove_file(state.join("manifest.json"));
     let _ = std::fs::remove_dir(&state);
     drop(lock);

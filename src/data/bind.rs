@@ -414,7 +414,14 @@ pub fn bind_studies_policy(
                             columns.join(", ")
                         ),
                     );
-                    d.hint = Some("fill the cells, or drop `missing: error` to list the study as not reporting the outcome (left out of the pooling)".into());
+                    let change = if policy.missing_from_defaults {
+                        "set `missing: exclude` on this outcome (its `missing: error` comes from the spec's `defaults:`)"
+                    } else {
+                        "drop `missing: error`"
+                    };
+                    d.hint = Some(format!(
+                        "fill the cells, or {change} to list the study as not reporting the outcome (left out of the pooling)"
+                    ));
                     errors.push(d);
                 }
             }

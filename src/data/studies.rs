@@ -42,6 +42,9 @@ pub enum DuplicatePolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct RowPolicy {
     pub missing: MissingPolicy,
+    /// `missing:` came from the review's `defaults:`, not the outcome (errors say where to
+    /// change it).
+    pub missing_from_defaults: bool,
     pub duplicates: DuplicatePolicy,
     /// The column naming a multi-arm trial's arms (`multi_arm:`, `data/multi_arm.rs`): rows
     /// sharing a label get " (arm)" appended.

@@ -40,6 +40,7 @@ const SKIP: &[&str] = &[
     "settings",
     "options",
     "overall_presentation_scale",
+    "overall_per_scale",
     "warnings",
     "omitted",
     "weights_pct",
@@ -158,12 +159,47 @@ pub struct Comparison {
 // ---------------------------------------------------------------------------------------------
 // Conclusion fields: the only place that knows the names of results.json's fields.
 
-/// What an outcome's numbers are printed with.
+/// What an outcome's numbers are printed with, in one version of results.json.
 #[derive(Debug, Clone, Copy)]
 struct OutcomeFacts {
     measure: Option<Measure>,
     /// 1 − the CI level.
     alpha: f64,
+    /// The outcome's `per` (proportions and rates shown per 100 or per 1,000; 1 otherwise).
+    per: f64,
+    /// The sample size of the Freeman–Tukey inverse (the harmonic mean of the studies' sizes,
+    /// metafor's `transf.ipft.hm`), as the manuscript of this version used it.
+    ft_n: Option<f64>,
+}
+
+impl OutcomeFacts {
+    /// Nothing known: values on the analysis scale, 95% CIs.
+    const UNKNOWN: OutcomeFacts = OutcomeFacts {
+        measure: None,
+        alpha: 0.05,
+        per: 1.0,
+        ft_n: None,
+    };
+
+    /// `x` (analysis scale) as the manuscript printed it: back-transformed (Freeman–Tukey at
+    /// this version's harmonic-mean n) and multiplied by `per`, with the measure's digits.
+    fn effect(&self, x: f64) -> String {
+        match self.measure {
+            Some(m) => {
+                let v = match self.ft_n {
+                    Some(n) if m == Measure::PFT => crate::stats::single_group::ipft(x, n),
+                    _ => m.back_transform_unscaled(x),
+                };
+                let per = if crate::stats::per_scale::scalable(m) {
+                    self.per
+                } else {
+                    1.0
+                };
+                format::effect(v * per, m)
+            }
+            None => format::fixed(x, 2),
+        }
+    }
 }
 
 fn outcome_facts(o: &Value) -> OutcomeFacts {
@@ -175,9 +211,20 @@ fn outcome_facts(o: &Value) -> OutcomeFacts {
         .and_then(Value::as_f64)
         .filter(|l| *l > 0.0 && *l < 1.0)
         .unwrap_or(0.95);
+    let per = o
+        .pointer("/options/per_scale/per")
+        .and_then(Value::as_f64)
+        .filter(|p| p.is_finite() && *p > 0.0)
+        .unwrap_or(1.0);
+    let ft_n = o
+        .pointer("/overall_presentation_scale/harmonic_mean_n")
+        .and_then(Value::as_f64)
+        .filter(|n| n.is_finite() && *n > 0.0);
     OutcomeFacts {
         measure,
         alpha: 1.0 - level,
+        per,
+        ft_n,
     }
 }
 
@@ -273,21 +320,21 @@ fn test_p(v: &Value, key: &str) -> Option<f64> {
 
 /// Compares two results.json values.
 pub fn compare(old: &Value, new: &Value) -> Comparison {
-    let mut facts = BTreeMap::new();
-    for root in [old, new] {
-        for o in root
-            .get("outcomes")
+    let of = |root: &Value| {
+        root.get("outcomes")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-        {
-            if let Some(id) = o.get("id").and_then(Value::as_str) {
-                facts.insert(id.to_string(), outcome_facts(o));
-            }
-        }
+            .filter_map(|o| Some((o.get("id")?.as_str()?.to_string(), outcome_facts(o))))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (old_facts, mut facts) = (of(old), of(new));
+    for (id, f) in &old_facts {
+        facts.entry(id.clone()).or_insert(*f);
     }
     let mut w = Walker {
         facts,
+        old_facts,
         composites: BTreeMap::new(),
         leaves: Vec::new(),
         entries: Vec::new(),
@@ -313,8 +360,11 @@ struct Leaf {
 }
 
 struct Walker {
-    /// Each outcome's measure and level, by id.
+    /// Each outcome's measure, level and presentation scale, by id: the new version's (the
+    /// old one's for an outcome only the old version has) ...
     facts: BTreeMap<String, OutcomeFacts>,
+    /// ... and the old version's, which its numbers are printed with.
+    old_facts: BTreeMap<String, OutcomeFacts>,
     /// Estimates with their CI and intervals as printed in each version, by the path of the
     /// object holding them.
     composites: BTreeMap<String, (String, String)>,
@@ -474,7 +524,8 @@ fn fmt_of(q: &[String]) -> Fmt {
         "i2" => Fmt::Percent,
         "tau2" | "tau" => Fmt::Tau2,
         "q" | "h2" | "t" | "z" | "statistic" | "bias" | "kendall_tau" | "slope" => Fmt::Stat,
-        "k" | "k0" | "df" => Fmt::Count,
+        "k" | "k0" | "df" | "reported" | "contributed" | "not_estimable" | "no_data"
+        | "participants" => Fmt::Count,
         _ => Fmt::General,
     }
 }
@@ -491,7 +542,7 @@ fn general(x: f64) -> String {
     format::fixed(x, (3 - mag).max(0) as usize)
 }
 
-fn print(fmt: Fmt, x: Option<f64>, m: Option<Measure>) -> String {
+fn print(fmt: Fmt, x: Option<f64>, facts: OutcomeFacts) -> String {
     let Some(x) = x else {
         return "—".into();
     };
@@ -499,10 +550,7 @@ fn print(fmt: Fmt, x: Option<f64>, m: Option<Measure>) -> String {
         return format!("{x}");
     }
     match fmt {
-        Fmt::Effect => match m {
-            Some(m) => format::effect(m.back_transform(x), m),
-            None => format::fixed(x, 2),
-        },
+        Fmt::Effect => facts.effect(x),
         Fmt::P => {
             let v = format::p_value(x);
             v.strip_prefix("= ").map(str::to_string).unwrap_or(v)
@@ -565,10 +613,14 @@ impl Walker {
     fn facts(&self, path: &[Seg]) -> OutcomeFacts {
         outcome_of(path)
             .and_then(|o| self.facts.get(o).copied())
-            .unwrap_or(OutcomeFacts {
-                measure: None,
-                alpha: 0.05,
-            })
+            .unwrap_or(OutcomeFacts::UNKNOWN)
+    }
+
+    /// The facts of the old version, which its numbers are printed with.
+    fn old_facts(&self, path: &[Seg]) -> OutcomeFacts {
+        outcome_of(path)
+            .and_then(|o| self.old_facts.get(o).copied())
+            .unwrap_or_else(|| self.facts(path))
     }
 
     /// Prints the estimates and intervals an object holds, in both versions, for `moved`.
@@ -584,11 +636,11 @@ impl Walker {
         let (_, mut q) = split_unit(path);
         q.push(last.to_string());
         let f = fmt_of(&q);
-        let m = self.facts(path).measure;
-        let print =
-            |v: Option<&Value>| v.map_or_else(|| "—".to_string(), |c| interval_text(c, f, m, last));
-        self.composites
-            .insert(path_string(path), (print(a), print(b)));
+        let print = |v: Option<&Value>, facts| {
+            v.map_or_else(|| "—".to_string(), |c| interval_text(c, f, facts, last))
+        };
+        let (old, new) = (print(a, self.old_facts(path)), print(b, self.facts(path)));
+        self.composites.insert(path_string(path), (old, new));
     }
 
     fn visit(&mut self, old: Option<&Value>, new: Option<&Value>, path: &mut Vec<Seg>) {
@@ -691,6 +743,8 @@ impl Walker {
     fn entry(&mut self, path: &[Seg], v: &Value, change: &'static str) {
         let facts = if outcome_of(path).is_some() && path.len() == 1 {
             outcome_facts(v)
+        } else if change == "removed" {
+            self.old_facts(path)
         } else {
             self.facts(path)
         };
@@ -699,13 +753,13 @@ impl Walker {
             path: path_string(path),
             unit: unit_words(path),
             change,
-            headline: headline(v, facts.measure),
+            headline: headline(v, facts),
         });
     }
 
     /// Conclusions at a pair of objects at the same path.
     fn conclude(&mut self, a: &Value, b: &Value, path: &[Seg]) {
-        let facts = self.facts(path);
+        let (facts_a, facts) = (self.old_facts(path), self.facts(path));
         let mut cut = path.len();
         while cut > 0 && matches!(&path[cut - 1], Seg::Key(k) if INNER.contains(&k.as_str())) {
             cut -= 1;
@@ -750,7 +804,7 @@ impl Walker {
             match (pooled(a), pooled(b)) {
                 (Ok(e), Err(why)) => {
                     kinds.push(ConclusionKind::Estimate);
-                    old = effect_text(&e, facts.measure);
+                    old = effect_text(&e, facts_a);
                     new = format!("no pooled estimate ({})", reason(&why));
                     parts.push(format!(
                         "no pooled estimate any more: {} (was {old})",
@@ -760,7 +814,7 @@ impl Walker {
                 (Err(why), Ok(e)) => {
                     kinds.push(ConclusionKind::Estimate);
                     old = format!("no pooled estimate ({})", reason(&why));
-                    new = effect_text(&e, facts.measure);
+                    new = effect_text(&e, facts);
                     parts.push(if ka != kb {
                         format!("{chooses} {mb}, and a pooled estimate is reported: {new}")
                     } else {
@@ -811,10 +865,7 @@ impl Walker {
                         format!("the {level} CI now excludes the null")
                     });
                 }
-                let (oa, ob) = (
-                    effect_text(&ea, facts.measure),
-                    effect_text(&eb, facts.measure),
-                );
+                let (oa, ob) = (effect_text(&ea, facts_a), effect_text(&eb, facts));
                 let text = format!("{} ({oa} → {ob})", parts.join("; "));
                 push(kinds, oa, ob, text);
             }
@@ -847,8 +898,8 @@ impl Walker {
         let (unit, q) = split_unit(&l.path);
         let f = fmt_of(&q);
         let (po, pn) = (
-            print(f, l.old, facts.measure),
-            print(f, l.new, facts.measure),
+            print(f, l.old, self.old_facts(&l.path)),
+            print(f, l.new, facts),
         );
         NumberChange {
             outcome: outcome_of(&l.path).map(str::to_string),
@@ -879,7 +930,7 @@ impl Walker {
             if l.path.len() == 2 && last == "k" {
                 continue;
             }
-            let facts = self.facts(&l.path);
+            let (old_facts, facts) = (self.old_facts(&l.path), self.facts(&l.path));
             let m = facts.measure;
             let container = &l.path[..l.path.len() - 1];
             let item = match last {
@@ -908,8 +959,8 @@ impl Walker {
                     let f = fmt_of(&q);
                     (
                         quantity_words(&q, m),
-                        print(f, l.old, m),
-                        print(f, l.new, m),
+                        print(f, l.old, old_facts),
+                        print(f, l.new, facts),
                     )
                 }
             };
@@ -934,7 +985,7 @@ impl Walker {
 }
 
 /// An estimate with its CI ("0.44 (0.30–0.63)") or an interval ("23% to 89%") as printed.
-fn interval_text(c: &Value, f: Fmt, m: Option<Measure>, last: &str) -> String {
+fn interval_text(c: &Value, f: Fmt, m: OutcomeFacts, last: &str) -> String {
     let n = |k: &str| c.get(k).and_then(Value::as_f64);
     let p = |x: Option<f64>| print(f, x, m);
     match last {
@@ -970,9 +1021,9 @@ fn p_words(p: f64) -> String {
 }
 
 /// "OR 0.44 (0.30–0.63), p < 0.001".
-fn effect_text(e: &Estimate, m: Option<Measure>) -> String {
+fn effect_text(e: &Estimate, m: OutcomeFacts) -> String {
     let f = Fmt::Effect;
-    let abbr = m.map_or("estimate", |m| m.abbreviation());
+    let abbr = m.measure.map_or("estimate", |m| m.abbreviation());
     let mut s = format!(
         "{abbr} {} ({})",
         print(f, Some(e.estimate), m),
@@ -985,7 +1036,7 @@ fn effect_text(e: &Estimate, m: Option<Measure>) -> String {
 }
 
 /// The main result of an outcome, subgroup or sensitivity row.
-fn headline(v: &Value, m: Option<Measure>) -> Option<String> {
+fn headline(v: &Value, m: OutcomeFacts) -> Option<String> {
     let pool = ["overall", "pool"]
         .iter()
         .find_map(|k| v.get(*k).filter(|p| is_pool(p)))

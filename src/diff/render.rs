@@ -148,6 +148,14 @@ fn outcome_prefix(o: &Option<String>, many: bool) -> String {
     }
 }
 
+/// "mortality, overall" ("mortality" alone when the unit is the outcome itself).
+fn where_in(outcome: &Option<String>, unit: &str, many: bool) -> String {
+    match outcome {
+        Some(o) if o == unit => o.clone(),
+        _ => format!("{}{unit}", outcome_prefix(outcome, many)),
+    }
+}
+
 fn many_outcomes(r: &ReviewReport) -> bool {
     let mut ids: Vec<&str> = r
         .numbers
@@ -283,9 +291,8 @@ fn review_text(s: &mut String, v: &ReviewReport) {
         for c in v.conclusions.iter().take(TEXT_MAX_CONCLUSIONS) {
             let _ = writeln!(
                 s,
-                "    ! {}{}: {}",
-                outcome_prefix(&c.outcome, many),
-                c.unit,
+                "    ! {}: {}",
+                where_in(&c.outcome, &c.unit, many),
                 c.text
             );
         }
@@ -487,9 +494,8 @@ fn review_md(s: &mut String, v: &ReviewReport) {
         for c in &v.conclusions {
             let _ = writeln!(
                 s,
-                "- {}{}: {}",
-                md(&outcome_prefix(&c.outcome, many)),
-                md(&c.unit),
+                "- {}: {}",
+                md(&where_in(&c.outcome, &c.unit, many)),
                 md(&c.text)
             );
         }

@@ -158,6 +158,7 @@ fn leaves(v: &Value, path: String, out: &mut BTreeMap<String, f64>) {
         "settings",
         "options",
         "overall_presentation_scale",
+        "overall_per_scale",
         "warnings",
         "omitted",
         "weights_pct",
@@ -584,4 +585,58 @@ fn errors_exit_2_and_say_which_version() {
         .unwrap();
     let e = err(&o);
     assert!(e.contains("is not inside a git repository"), "{e}");
+}
+
+/// A Freeman–Tukey proportion shown per 100: the diff prints each version's numbers as that
+/// version's manuscript printed them — back-transformed at its own harmonic-mean n and
+/// multiplied by `per` — not sin²() of the analysis value. Removing a small study changes
+/// both the estimate and the n.
+#[test]
+fn proportions_per_100_are_printed_at_each_versions_harmonic_mean_n() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let project = repo().join("tests/fixtures/projects/single-group");
+    for d in [a.path(), b.path()] {
+        copy_dir(&project.join("analyses"), &d.join("analyses"));
+    }
+    let csv = b.path().join("analyses/data/pritz1997.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, text.replace("\"Muizelaar and Becker\",4,5\n", "")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args(["diff", "--format", "json"])
+        .arg(a.path())
+        .arg(b.path())
+        .current_dir(a.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = review(&report, "proportions");
+    // What each version's manuscript prints: results.json's per-100 estimate and CI.
+    let shown = |dir: &Path| {
+        let res = results(dir);
+        let o = res["proportions"]["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "favourable")
+            .unwrap()
+            .clone();
+        let p = &o["overall_per_scale"];
+        let f = |k: &str| format!("{:.2}", p[k].as_f64().unwrap());
+        (f("estimate"), f("ci_lower"), f("ci_upper"))
+    };
+    let (old, new) = (shown(a.path()), shown(b.path()));
+    assert!(old.0.parse::<f64>().unwrap() > 1.0, "per 100: {old:?}");
+    let list = printed(r);
+    has(&list, "overall", "PR", &old.0, &new.0);
+    has(&list, "overall", "PR CI", &old.1, &new.1);
+    has(&list, "overall", "PR CI", &old.2, &new.2);
+    // Counts print as counts.
+    has(&list, "counts, overall", "participants", "326", "321");
 }

@@ -21,6 +21,7 @@ pub(super) fn policy(
             .missing
             .or(defaults.and_then(|d| d.missing))
             .unwrap_or_default(),
+        missing_from_defaults: o.missing.is_none() && defaults.and_then(|d| d.missing).is_some(),
         duplicates: o
             .duplicate_labels
             .or(defaults.and_then(|d| d.duplicate_labels))
