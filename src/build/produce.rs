@@ -640,10 +640,8 @@ pub fn produce(
         Ok(Some(match t.product {
             Product::FigurePng { spec, figure } => {
                 let svg = figure_svg(&specs[spec], get(spec), figure)?;
-                match reuse.check(&t.path, Content::new("png").part(svg.as_bytes()).finish()) {
-                    Ok(kept) => kept,
-                    Err(c) => Made::with(plot::to_png(&svg).map_err(io)?, c),
-                }
+                let c = Content::new("png").part(svg.as_bytes()).finish();
+                reuse.or_make(&t.path, c, || plot::to_png(&svg).map_err(io))?
             }
             Product::Pdf { spec } => {
                 let (source, files) = manuscript_pdf_inputs(&specs[spec], get(spec), templates)?;
@@ -652,10 +650,9 @@ pub fn produce(
                     .part(source.as_bytes())
                     .files(&files)
                     .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) => Made::with(compile_manuscript(&specs[spec], &source, files)?, c),
-                }
+                reuse.or_make(&t.path, c, || {
+                    compile_manuscript(&specs[spec], &source, files)
+                })?
             }
             Product::ReportPdf => {
                 let (source, files) = report_pdf_inputs(specs, &all, templates)?;
@@ -663,10 +660,7 @@ pub fn produce(
                     .part(source.as_bytes())
                     .files(&files)
                     .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) => Made::with(compile_report(&source, files)?, c),
-                }
+                reuse.or_make(&t.path, c, || compile_report(&source, files))?
             }
             Product::Docx { spec } | Product::SubmissionManuscript { spec } => {
                 let embed = matches!(t.product, Product::Docx { .. });
@@ -678,19 +672,16 @@ pub fn produce(
                     .part(source.as_bytes())
                     .files(&files)
                     .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) => {
-                        let d = super::submission::docx_from(&specs[spec], &source, &files, embed)?;
-                        if embed {
-                            notes
-                                .lock()
-                                .expect("no worker panics while holding the lock")
-                                .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
-                        }
-                        Made::with(d.bytes, c)
+                reuse.or_make(&t.path, c, || -> Result<_, Failure> {
+                    let d = super::submission::docx_from(&specs[spec], &source, &files, embed)?;
+                    if embed {
+                        notes
+                            .lock()
+                            .expect("no worker panics while holding the lock")
+                            .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
                     }
-                }
+                    Ok(d.bytes)
+                })?
             }
             Product::ReportDocx => {
                 let (source, files) =
@@ -699,17 +690,14 @@ pub fn produce(
                     .part(source.as_bytes())
                     .files(&files)
                     .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) => {
-                        let d = super::submission::report_docx_from(&source, &files)?;
-                        notes
-                            .lock()
-                            .expect("no worker panics while holding the lock")
-                            .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
-                        Made::with(d.bytes, c)
-                    }
-                }
+                reuse.or_make(&t.path, c, || -> Result<_, Failure> {
+                    let d = super::submission::report_docx_from(&source, &files)?;
+                    notes
+                        .lock()
+                        .expect("no worker panics while holding the lock")
+                        .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                    Ok(d.bytes)
+                })?
             }
             Product::SubmissionFigure {
                 spec,
@@ -735,17 +723,13 @@ pub fn produce(
                 .part(specs[spec].id.as_bytes())
                 .part(source.as_bytes())
                 .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) if pdf => Made::with(
-                        super::submission::checklist_pdf_from(&specs[spec], &source)?,
-                        c,
-                    ),
-                    Err(c) => Made::with(
-                        super::submission::checklist_docx_from(&specs[spec], &source)?,
-                        c,
-                    ),
-                }
+                reuse.or_make(&t.path, c, || {
+                    if pdf {
+                        super::submission::checklist_pdf_from(&specs[spec], &source)
+                    } else {
+                        super::submission::checklist_docx_from(&specs[spec], &source)
+                    }
+                })?
             }
             Product::SubmissionSupplementary { spec } => {
                 let (source, files) =
@@ -755,13 +739,9 @@ pub fn produce(
                     .part(source.as_bytes())
                     .files(&files)
                     .finish();
-                match reuse.check(&t.path, c) {
-                    Ok(kept) => kept,
-                    Err(c) => Made::with(
-                        super::submission::supplementary_from(&specs[spec], &source, files)?,
-                        c,
-                    ),
-                }
+                reuse.or_make(&t.path, c, || {
+                    super::submission::supplementary_from(&specs[spec], &source, files)
+                })?
             }
             _ => return Ok(None),
         }))

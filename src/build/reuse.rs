@@ -131,6 +131,19 @@ impl<'a> Reuse<'a> {
         }
     }
 
+    /// The output at `path` kept when its content key is `content`, else made by `make`.
+    pub fn or_make<E>(
+        &self,
+        path: &str,
+        content: String,
+        make: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Made, E> {
+        match self.check(path, content) {
+            Ok(kept) => Ok(kept),
+            Err(c) => Ok(Made::with(make()?, c)),
+        }
+    }
+
     /// Whether the file at `path` already holds bytes with this blake3 (an output made anew
     /// that need not be written).
     pub fn same_bytes(&self, path: &str, blake3: &str) -> bool {

@@ -316,6 +316,7 @@ fn unusable_effect(data: &StudyData, measure: Measure) -> Option<FieldError> {
     let Effect::Included(e) = effect_size(
         data,
         measure,
+        crate::stats::smd_revman::SmdMethod::Exact,
         &Continuity::default(),
         &CiRule::default(),
         false,
@@ -405,6 +406,7 @@ pub fn supports(data: &StudyData, measure: Measure) -> bool {
 pub fn effect_size(
     data: &StudyData,
     measure: Measure,
+    smd: super::smd_revman::SmdMethod,
     cc: &Continuity,
     ci: &CiRule,
     any_zero_in_analysis: bool,
@@ -436,7 +438,15 @@ pub fn effect_size(
             n_c,
         } => {
             let (yi, vi) = match measure {
-                Measure::SMD => hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c),
+                Measure::SMD => match smd {
+                    crate::stats::smd_revman::SmdMethod::Exact => {
+                        hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c)
+                    }
+                    // RevMan 5's formulas when asked for (`smd_revman.rs`).
+                    super::smd_revman::SmdMethod::Revman => {
+                        super::smd_revman::hedges_g_revman(mean_t, sd_t, n_t, mean_c, sd_c, n_c)
+                    }
+                },
                 _ => (mean_t - mean_c, sd_t * sd_t / n_t + sd_c * sd_c / n_c),
             };
             Effect::Included(EffectSize {
@@ -619,6 +629,7 @@ mod tests {
         let Effect::Included(e) = effect_size(
             &binary(0.0, 30.0, 4.0, 90.0),
             Measure::OR,
+            crate::stats::smd_revman::SmdMethod::Exact,
             &cc,
             &CiRule::default(),
             true,
@@ -641,6 +652,7 @@ mod tests {
         let se = |revman_392| match effect_size(
             &data,
             Measure::OR,
+            crate::stats::smd_revman::SmdMethod::Exact,
             &Continuity::default(),
             &CiRule {
                 level: 0.95,
@@ -662,6 +674,7 @@ mod tests {
             effect_size(
                 &binary(0.0, 20.0, 0.0, 20.0),
                 Measure::RR,
+                crate::stats::smd_revman::SmdMethod::Exact,
                 &cc,
                 &CiRule::default(),
                 true
@@ -672,6 +685,7 @@ mod tests {
             effect_size(
                 &binary(0.0, 20.0, 0.0, 20.0),
                 Measure::RD,
+                crate::stats::smd_revman::SmdMethod::Exact,
                 &cc,
                 &CiRule::default(),
                 true

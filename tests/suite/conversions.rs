@@ -213,6 +213,7 @@ fn hazard_ratio_with_ci_is_the_estimate_ci_path_as_conv_wald() {
         let eff = effect_size(
             &data,
             Measure::HR,
+            metareport::stats::smd_revman::SmdMethod::Exact,
             &Continuity::default(),
             &CiRule::default(),
             false,

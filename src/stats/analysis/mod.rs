@@ -466,33 +466,17 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
         match effect::effect_size(
             &s.data,
             opts.measure,
+            opts.smd,
             &opts.continuity,
             &opts.ci_rule,
             any_zero,
         ) {
-            // RevMan 5's SMD formulas when asked for (`smd_revman.rs`).
-            Effect::Included(mut e) => studies.push({
-                if let (super::smd_revman::SmdMethod::Revman, Measure::SMD) =
-                    (opts.smd, opts.measure)
-                    && let StudyData::Continuous {
-                        mean_t,
-                        sd_t,
-                        n_t,
-                        mean_c,
-                        sd_c,
-                        n_c,
-                    } = s.data
-                {
-                    (e.yi, e.vi) =
-                        super::smd_revman::hedges_g_revman(mean_t, sd_t, n_t, mean_c, sd_c, n_c);
-                }
-                StudyResult {
-                    input: i,
-                    yi: e.yi,
-                    vi: e.vi,
-                    corrected: e.correction.is_some(),
-                    increments: e.correction,
-                }
+            Effect::Included(e) => studies.push(StudyResult {
+                input: i,
+                yi: e.yi,
+                vi: e.vi,
+                corrected: e.correction.is_some(),
+                increments: e.correction,
             }),
             Effect::Excluded(reason) => {
                 warnings.push(Warning {
