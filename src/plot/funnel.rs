@@ -316,7 +316,7 @@ fn nice_ticks(max: f64) -> Vec<f64> {
 /// for values too small or too large for that.
 fn se_label(t: f64, se_max: f64) -> String {
     if t == 0.0 {
-        return format::fixed(0.0, if se_max < 1.0 { 2 } else { 1 });
+        return format::fixed_revman(0.0, if se_max < 1.0 { 2 } else { 1 });
     }
     if !(1e-4..1e6).contains(&se_max) {
         return axis::scientific(t);
@@ -329,5 +329,5 @@ fn se_label(t: f64, se_max: f64) -> String {
             (x - x.round()).abs() < 1e-6 * x.max(1.0)
         })
         .unwrap_or(6) as usize;
-    format::fixed(t, needed.max(if se_max < 1.0 { 2 } else { 1 }))
+    format::fixed_revman(t, needed.max(if se_max < 1.0 { 2 } else { 1 }))
 }

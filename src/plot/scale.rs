@@ -48,7 +48,7 @@ impl Scale {
         let mut v = (lo / step).ceil() * step;
         while v <= hi + step * 1e-9 {
             let t = if v.abs() < step * 1e-9 { 0.0 } else { v };
-            ticks.push((t, format::fixed(t, decimals)));
+            ticks.push((t, format::fixed_revman(t, decimals)));
             v += step;
         }
         Scale {

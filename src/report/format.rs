@@ -1,13 +1,50 @@
 //! Numbers as journals print them. Every number in a figure or the manuscript goes through
-//! here: one place decides decimals, minus signs and p-value thresholds.
+//! here: one place decides decimals, minus signs, thousands separators and p-value thresholds.
+//!
+//! Text and tables group the digits of a number of 1,000 or more as counts are grouped
+//! ("τ² = 1,964.26", "5,260 participants"); the figures follow RevMan, which prints no
+//! thousands separators ("Tau² = 1964.26", totals "14186"), through the `*_revman` functions.
 
 use crate::stats::Measure;
 
 /// The minus sign used in typeset output (U+2212), not a hyphen.
 pub const MINUS: char = '\u{2212}';
 
-/// Fixed decimals with a true minus sign; "−0.00" never appears.
+/// Fixed decimals with a true minus sign and thousands separators ("1,964.26"); "−0.00"
+/// never appears.
 pub fn fixed(x: f64, decimals: usize) -> String {
+    grouped(fixed_revman(x, decimals))
+}
+
+/// The digits before the decimal point of a formatted number grouped in threes with commas
+/// when there are more than three ("1964.26" → "1,964.26", "−12345" → "−12,345"); anything
+/// around the digits ("< ", "−") is kept.
+pub fn grouped(s: String) -> String {
+    let start = match s.find(|c: char| c.is_ascii_digit()) {
+        Some(i) => i,
+        None => return s,
+    };
+    let end = s[start..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(s.len(), |j| start + j);
+    let digits = &s[start..end];
+    if digits.len() < 4 {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + digits.len() / 3);
+    out.push_str(&s[..start]);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(&s[end..]);
+    out
+}
+
+/// [`fixed`] as RevMan prints it in figures: no thousands separators ("1964.26").
+pub fn fixed_revman(x: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, x);
     let zero = s
         .trim_start_matches('-')
@@ -23,8 +60,14 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 }
 
 /// An effect on the presentation scale: 2 decimals ("0.07", "4.25"); ratios below 0.01 get 3
-/// decimals, and extreme ratios are bounded ("<0.001", "1234").
+/// decimals, and extreme ratios are bounded ("<0.001", "1,234"); thousands grouped as in
+/// [`fixed`].
 pub fn effect(x: f64, measure: Measure) -> String {
+    grouped(effect_revman(x, measure))
+}
+
+/// [`effect`] as RevMan prints it in figures: no thousands separators ("1234", "1964.26").
+pub fn effect_revman(x: f64, measure: Measure) -> String {
     if measure.is_ratio() {
         if x >= 1000.0 {
             return format!("{:.0}", x);
@@ -33,10 +76,10 @@ pub fn effect(x: f64, measure: Measure) -> String {
             return "<0.001".into();
         }
         if x < 0.01 {
-            return fixed(x, 3);
+            return fixed_revman(x, 3);
         }
     }
-    fixed(x, 2)
+    fixed_revman(x, 2)
 }
 
 /// A confidence interval "0.07–4.25" (en dash), or "−0.52 to −0.12" when a limit is negative.
@@ -49,13 +92,13 @@ pub fn interval(lo: f64, hi: f64, measure: Measure) -> String {
     }
 }
 
-/// RevMan's bracketed interval "0.45 [0.12, 1.67]".
+/// RevMan's bracketed interval "0.45 [0.12, 1.67]" (a figure's: no thousands separators).
 pub fn bracketed(est: f64, lo: f64, hi: f64, measure: Measure) -> String {
     format!(
         "{} [{}, {}]",
-        effect(est, measure),
-        effect(lo, measure),
-        effect(hi, measure)
+        effect_revman(est, measure),
+        effect_revman(lo, measure),
+        effect_revman(hi, measure)
     )
 }
 
@@ -126,8 +169,14 @@ pub fn weight(x: f64) -> String {
     format!("{:.1}%", x)
 }
 
-/// τ² with 2 decimals, more when small but not zero ("0.31", "0.004", "0").
+/// τ² with 2 decimals, more when small but not zero ("0.31", "0.004", "0"), thousands grouped
+/// ("1,964.26").
 pub fn tau2(x: f64) -> String {
+    grouped(tau2_revman(x))
+}
+
+/// [`tau2`] as RevMan prints it in figures: "Tau² = 1964.26".
+pub fn tau2_revman(x: f64) -> String {
     if x == 0.0 {
         "0".into()
     } else if x < 0.01 {
@@ -147,9 +196,14 @@ pub fn tau2_relation(x: f64) -> String {
     }
 }
 
-/// A test statistic with 2 decimals and a true minus sign.
+/// A test statistic with 2 decimals, a true minus sign and thousands grouped ("1,150.95").
 pub fn stat(x: f64) -> String {
     fixed(x, 2)
+}
+
+/// [`stat`] as RevMan prints it in figures: "Chi² = 1150.95".
+pub fn stat_revman(x: f64) -> String {
+    fixed_revman(x, 2)
 }
 
 /// A count with thousands separators ("5,260").
@@ -248,6 +302,27 @@ mod tests {
         assert_eq!(count_at_sentence_start(16), "Sixteen");
         assert_eq!(count_at_sentence_start(40), "Forty");
         assert_eq!(count_at_sentence_start(1200), "A total of 1,200");
+    }
+
+    /// Text and tables group thousands as counts are grouped; figures print as RevMan does.
+    #[test]
+    fn statistics_of_1000_or_more_are_grouped_in_text_and_plain_in_figures() {
+        assert_eq!(tau2(1964.2634), "1,964.26");
+        assert_eq!(tau2_revman(1964.2634), "1964.26");
+        assert_eq!(stat(1150.951), "1,150.95");
+        assert_eq!(stat_revman(1150.951), "1150.95");
+        assert_eq!(stat(-1234567.0), "−1,234,567.00");
+        assert_eq!(stat(999.994), "999.99");
+        assert_eq!(fixed(145.6, 2), "145.60");
+        assert_eq!(effect(1234.4, Measure::OR), "1,234");
+        assert_eq!(effect(2500.5, Measure::MD), "2,500.50");
+        assert_eq!(interval(-37.6, 1450.0, Measure::MD), "−37.60 to 1,450.00");
+        assert_eq!(
+            bracketed(2500.5, 1000.0, 4000.0, Measure::MD),
+            "2500.50 [1000.00, 4000.00]"
+        );
+        assert_eq!(tau2_relation(1964.26), "= 1,964.26");
+        assert_eq!(grouped("< 0.001".into()), "< 0.001");
     }
 
     /// A p-value that would round to 0.05 keeps the decimals that say on which side of the

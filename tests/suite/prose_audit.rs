@@ -128,7 +128,7 @@ fn has(text: &str, phrase: &str) -> bool {
 
 /// The numbers of a line of prose or table, leaving out figure and table numbers, citation
 /// numbers, heading numbers and the like.
-fn numbers(line: &str) -> Vec<String> {
+pub fn numbers(line: &str) -> Vec<String> {
     let s: String = line.replace('\u{2212}', "-");
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
@@ -203,6 +203,19 @@ fn numbers(line: &str) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// A number of 1,000 or more printed without the thousands separators counts have
+/// ("1964.26" where journals print "1,964.26"): one with decimals and four digits or more
+/// before the point, or a whole number of five digits or more (four-digit whole numbers may
+/// be years).
+pub fn ungrouped(tok: &str) -> Option<String> {
+    if tok.contains(',') {
+        return None;
+    }
+    let int = tok.split('.').next().unwrap_or("");
+    let bad = (tok.contains('.') && int.len() >= 4) || int.len() >= 5;
+    bad.then(|| format!("{tok} is printed without thousands separators"))
 }
 
 /// The normal form of a printed number: thousands separators dropped ("8,466" → "8466"); a
@@ -568,6 +581,10 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     }
     for l in methods.iter().chain(&results_lines) {
         for tok in numbers(&l.text) {
+            if let Some(problem) = ungrouped(&tok) {
+                a.problems
+                    .push(format!("{review}: {problem}: \"{}\"", l.text.trim()));
+            }
             for n in normal(&tok) {
                 a.numbers += 1;
                 if !allowed.contains(&n) {

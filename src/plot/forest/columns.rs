@@ -138,7 +138,7 @@ pub(super) fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e12 {
         format!("{}", x as i64).replace('-', "\u{2212}")
     } else {
-        format::fixed(x, 2)
+        format::fixed_revman(x, 2)
     }
 }
 
@@ -150,14 +150,14 @@ impl Decimals<'_> {
     /// `x` with the decimals of column `column` (as entered when the spec has none).
     fn entered(&self, column: &str, x: f64) -> String {
         match self.0.get(column) {
-            Some(&d) => format::fixed(x, d),
+            Some(&d) => format::fixed_revman(x, d),
             None => num(x),
         }
     }
 
     /// A computed value (the log of an estimate, a standard error) of column `column`.
     fn computed(&self, column: &str, x: f64) -> String {
-        format::fixed(x, self.0.get(column).copied().unwrap_or(4))
+        format::fixed_revman(x, self.0.get(column).copied().unwrap_or(4))
     }
 }
 

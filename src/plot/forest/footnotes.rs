@@ -48,7 +48,7 @@ pub(super) fn mark(o: &Outcome, study: &str, data: &StudyData, cells: &mut [Opti
                 && !cell.text.ends_with(sym)
             {
                 if let Some(x) = value(data, f) {
-                    cell.text = format::fixed(x, 2);
+                    cell.text = format::fixed_revman(x, 2);
                 }
                 cell.text.push_str(sym);
             }

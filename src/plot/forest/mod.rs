@@ -70,13 +70,13 @@ pub fn heterogeneity_line(pool: &Pool) -> String {
             let tau = if matches!(pool.decision.effects, Some(Effects::Random(_)))
                 || pool.decision.effects.is_none()
             {
-                format!("Tau² = {}; ", format::tau2(h.tau2))
+                format!("Tau² = {}; ", format::tau2_revman(h.tau2))
             } else {
                 String::new()
             };
             format!(
                 "Heterogeneity: {tau}Chi² = {}, df = {} ({}); I² = {}",
-                format::stat(h.q),
+                format::stat_revman(h.q),
                 h.df,
                 format::p_revman(h.p),
                 format::percent0(h.i2)
@@ -91,12 +91,12 @@ pub fn overall_line(pool: &Pool) -> String {
         Some(p) => match p.df {
             Some(df) => format!(
                 "Test for overall effect: t = {}, df = {df} ({})",
-                format::stat(p.statistic.abs()),
+                format::stat_revman(p.statistic.abs()),
                 format::p_revman(p.p)
             ),
             None => format!(
                 "Test for overall effect: Z = {} ({})",
-                format::stat(p.statistic.abs()),
+                format::stat_revman(p.statistic.abs()),
                 format::p_revman(p.p)
             ),
         },

@@ -268,7 +268,7 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
                 };
                 format!(
                     "Test for subgroup differences: Chi² = {}, df = {} ({}), I² = {}",
-                    format::stat(d.q),
+                    format::stat_revman(d.q),
                     d.df,
                     format::p_revman(d.p),
                     format::percent0(i2)
