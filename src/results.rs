@@ -299,7 +299,7 @@ pub fn baseline_json(spec: &Spec) -> Value {
         .map(|c| {
             if !c.counts.is_empty() {
                 let rows: Vec<CountRow> = c.counts.iter().map(|r| CountRow { events_t: r[0], total_t: r[1], events_c: r[2], total_c: r[3] }).collect();
-                json!({"characteristic": c.name, "kind": "proportion", "test": if b.yates { "chi-square with Yates' correction" } else { "Pearson chi-square" },
+                json!({"characteristic": c.name, "kind": "proportion", "test": if b.yates { "chi-square with Yates’ correction" } else { "Pearson chi-square" },
                        "pooled": baseline::pool_proportions(&rows, b.yates)})
             } else {
                 let rows: Vec<MeanRow> = c.means.iter().map(|r| MeanRow { mean_t: r[0], sd_t: r[1], n_t: r[2], mean_c: r[3], sd_c: r[4], n_c: r[5] }).collect();

@@ -198,7 +198,7 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
             Some(Computed::Value(_))
         )
     {
-        legend.push(("line", "Egger's regression"));
+        legend.push(("line", "Egger’s regression"));
     }
     let mut lx = ax.x0;
     let ly = h - 8.0;

@@ -595,7 +595,7 @@ pub fn typst(spec: &Spec, locations: &BTreeMap<String, Location>) -> String {
         "= PRISMA 2020 checklist: {}\n\n",
         escape_markup(&spec.title)
     ));
-    s.push_str("Locations marked † were filled in by metareport from what it wrote (the manuscript and supplementary.pdf); the others come from the review's `prisma_checklist:`. Blank locations are for the authors to complete; they are listed in the notes below.\n\n");
+    s.push_str("Locations marked † were filled in by metareport from what it wrote (the manuscript and supplementary.pdf); the others come from the review’s `prisma_checklist:`. Blank locations are for the authors to complete; they are listed in the notes below.\n\n");
     let table = |s: &mut String, items: &[Item]| {
         s.push_str("#table(\n  columns: (auto, auto, 1fr, 0.8fr),\n  table.header([*Section and topic*], [*Item \\#*], [*Checklist item*], [*Location where item is reported*]),\n");
         let mut section = "";

@@ -45,9 +45,9 @@ pub fn default_caption(spec: &Spec, f: &Figure) -> String {
         FigureKind::RiskOfBiasSummary => {
             let weighted = match &rob.weights {
                 crate::rob::Weights::None => String::new(),
-                crate::rob::Weights::Column => ", weighted by the studies' weights".into(),
+                crate::rob::Weights::Column => ", weighted by the studies’ weights".into(),
                 crate::rob::Weights::Outcome(id) => format!(
-                    ", weighted by the studies' weights in the pooled estimate of {}",
+                    ", weighted by the studies’ weights in the pooled estimate of {}",
                     spec.outcomes
                         .iter()
                         .find(|o| &o.id == id)

@@ -211,7 +211,7 @@ impl Ctx<'_> {
                     Computed::Value(wald(p.estimate, p.se, o.level))
                 }
                 None => {
-                    Computed::absent("Peto's method needs studies with both events and non-events")
+                    Computed::absent("Peto’s method needs studies with both events and non-events")
                 }
             },
             (Some(Effects::Fixed), Pooling::InverseVariance) => {
@@ -242,7 +242,7 @@ impl Ctx<'_> {
                         if o.pooling == Pooling::Peto && main && context.is_empty() {
                             warnings.push(Warning {
                                 code: "peto_random_iv",
-                                message: "Peto's method is fixed-effect only (as in RevMan and metafor's rma.peto); under random effects the Peto log odds ratios were pooled by inverse variance".into(),
+                                message: "Peto’s method is fixed-effect only (as in RevMan and metafor’s rma.peto); under random effects the Peto log odds ratios were pooled by inverse variance".into(),
                             });
                         }
                     }

@@ -40,7 +40,7 @@ impl Ctx<'_> {
         if b.egger && k < 10 {
             warnings.push(Warning {
                 code: "egger_few_studies",
-                message: format!("Egger's test with {k} studies (fewer than 10) has low power (Sterne et al. 2011)"),
+                message: format!("Egger’s test with {k} studies (fewer than 10) has low power (Sterne et al. 2011)"),
             });
         }
         fn model_based<T, E: std::fmt::Display>(r: Result<Option<T>, E>) -> Computed<T> {
