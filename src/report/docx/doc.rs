@@ -172,6 +172,9 @@ pub struct Document {
     /// Page margins (left and right, top and bottom) in points when the source sets them
     /// (`#set page(margin: (x: 1.6cm, y: 1.6cm))`); else the manuscript's.
     pub margins: Option<(f64, f64)>,
+    /// The body text size in points when the source's preamble sets it (`#set text(size:
+    /// 9pt)`, as the PRISMA checklist does); else Word's 11 pt.
+    pub text_size: Option<f64>,
     /// Constructs of the source that the Word file cannot show (named, with where they are).
     pub warnings: Vec<String>,
 }

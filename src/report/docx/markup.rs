@@ -362,6 +362,21 @@ impl Walker {
     }
 
     fn set_rule(&mut self, set: ast::SetRule) {
+        // The body text size, from the preamble only (before any text): a later `#set text`
+        // belongs to a block (the PDF's tables and notes), whose Word styles have their sizes.
+        if let Expr::Ident(i) = set.target()
+            && i.as_str() == "text"
+            && self.doc.blocks.is_empty()
+            && self.para.is_empty()
+            && self.doc.text_size.is_none()
+            && let Some(size) = set.args().items().find_map(|a| match a {
+                ast::Arg::Named(n) if n.name().as_str() == "size" => length_pt(n.expr()),
+                _ => None,
+            })
+            && (4.0..=72.0).contains(&size)
+        {
+            self.doc.text_size = Some(size);
+        }
         if let Expr::Ident(i) = set.target()
             && i.as_str() == "page"
             && let Some(Expr::Bool(b)) = set.args().items().find_map(|a| match a {

@@ -153,7 +153,10 @@ pub fn parts(
         "word/_rels/document.xml.rels".to_string(),
         rels.into_bytes(),
     ));
-    out.push(("word/styles.xml".to_string(), STYLES.as_bytes().to_vec()));
+    out.push((
+        "word/styles.xml".to_string(),
+        styles(doc.text_size).into_bytes(),
+    ));
     out.push((
         "word/settings.xml".to_string(),
         SETTINGS.as_bytes().to_vec(),
@@ -809,6 +812,22 @@ const FOOTER: &str = concat!(
     "\n",
     r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr><w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p></w:ftr>"#
 );
+
+/// The styles part, with the body text at `text_size` points (in half points, rounded) when
+/// the source sets it: the PDF's 9 pt checklist is 9 pt in Word, not Word's 11 pt.
+fn styles(text_size: Option<f64>) -> String {
+    match text_size {
+        Some(pt) => {
+            let hp = (pt * 2.0).round() as u32;
+            STYLES.replacen(
+                r#"<w:sz w:val="22"/><w:szCs w:val="22"/><w:lang"#,
+                &format!(r#"<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/><w:lang"#),
+                1,
+            )
+        }
+        None => STYLES.to_string(),
+    }
+}
 
 const STYLES: &str = concat!(
     r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
