@@ -51,7 +51,7 @@ fn assumed_risks(row: &SofRow, a: &Analysis) -> Vec<Assumed> {
             .map(|(p, risk)| Assumed {
                 population: p.clone(),
                 risk: *risk,
-                source: "as set by the review's authors",
+                source: "as set by the review’s authors",
             })
             .collect(),
         None => Vec::new(),
@@ -187,7 +187,7 @@ fn lower_first(s: &str) -> String {
 
 /// The outcome's name inside a sentence (the title, lower-cased as the results do).
 fn in_sentence(title: &str) -> String {
-    title.to_lowercase()
+    format::title_in_text(title)
 }
 
 /// The template context of the table, the footnotes and the per-outcome sentences;
@@ -211,17 +211,19 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
         let k = counts.reported();
         let participants = match counts.participants {
             Some(n) => format!(
-                "{} ({} {})",
+                "{} ({}\u{a0}{})",
                 format::count(n),
                 k,
                 if k == 1 { "study" } else { "studies" }
             ),
-            None => format!("({k} {})", if k == 1 { "study" } else { "studies" }),
+            None => format!("({k}\u{a0}{})", if k == 1 { "study" } else { "studies" }),
         };
         let eff = pooled(a);
+        // No-break spaces (U+00A0) keep "RR 0.49" and "(0.34 to 0.70)" whole in a narrow
+        // column (a line may break between them only), in the PDF and Word alike.
         let relative = eff.map(|(e, lo, hi)| {
             format!(
-                "{} {} ({} to {})",
+                "{}\u{a0}{} ({}\u{a0}to\u{a0}{})",
                 m.abbreviation(),
                 format::effect(e, m),
                 format::effect(lo, m),
@@ -240,7 +242,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 lines.push(json!({
                     "population": acr.population,
                     "comparator": format!("{} per 1,000", per_1000(acr.risk * 1000.0)),
-                    "intervention": abs.map(|x| { let k = x.per_1000(); format!("{} per 1,000 ({} to {})", per_1000(k.risk), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
+                    "intervention": abs.map(|x| { let k = x.per_1000(); format!("{}\u{a0}per 1,000 ({}\u{a0}to\u{a0}{})", per_1000(k.risk), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
                     "difference": abs.map(|x| difference_text(&x)),
                 }));
             }
@@ -300,7 +302,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
     }
     let binary = measures.iter().any(|&m| absolute::has_risks(m));
     let mut thresholds = Vec::new();
-    let mut sources: Vec<String> = Vec::new();
+    let mut sources: Vec<(String, &str)> = Vec::new();
     for row in &sof.rows {
         let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
         let m = a.measure;
@@ -324,9 +326,19 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
             });
         }
         if let Some(acr) = assumed_risks(row, a).first() {
-            sources.push(format!("for {}, {}", in_sentence(&o.title), acr.source));
+            sources.push((in_sentence(&o.title), acr.source));
         }
     }
+    // One source for every outcome is said once, not outcome by outcome.
+    let sources: Vec<String> = match sources.first() {
+        Some((_, first)) if sources.len() > 1 && sources.iter().all(|(_, s)| s == first) => {
+            vec![first.to_string()]
+        }
+        _ => sources
+            .iter()
+            .map(|(t, s)| format!("for {t}, {s}"))
+            .collect(),
+    };
     let population = sof
         .population
         .as_deref()
@@ -452,7 +464,7 @@ pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
 }
 
 /// The authors' notes: per outcome of the table, what the data say for each GRADE domain, and
-/// which judgements the spec does not give. These inform the authors' judgement; metareport
+/// which judgements the spec does not give. These inform the authors’ judgement; metareport
 /// makes none.
 pub fn notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
     let Some(sof) = &spec.summary_of_findings else {
@@ -499,7 +511,7 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
         }
         if judged {
             out.push(format!(
-                "{head}: risk of bias: {:.0}% of the weight comes from studies at high risk of bias overall (a suggestion for the authors' judgement, not one)",
+                "{head}: risk of bias: {:.0}% of the weight comes from studies at high risk of bias overall (a suggestion for the authors’ judgement, not one)",
                 high
             ));
         }
@@ -568,7 +580,7 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
         && a.studies.len() >= 10
     {
         out.push(format!(
-            "{head}: publication bias: Egger's test {} ({} studies)",
+            "{head}: publication bias: Egger’s test {} ({} studies)",
             format::p_text(e.p),
             a.studies.len()
         ));

@@ -299,7 +299,7 @@ fn the_table_of_a_test_review_has_every_kind_of_row() {
         .collect();
     assert_eq!(levels, ["moderate", "very-low", "none", "moderate"]);
     // Deaths: 4 of 5 studies contributed; the table counts the 5 that reported, as the text.
-    assert!(typ.contains("1,181 (5 studies)"));
+    assert!(typ.contains("1,181 (5\u{a0}studies)"));
 }
 
 /// A review whose table has no judgements at all has no certainty column and no statement.
