@@ -184,8 +184,18 @@ fn heterogeneity_text(pool: &Pool) -> Value {
                 // (compared as printed, in whole percent).
                 let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
                     && (h.i2.round() < c.i2.lower.round() || h.i2.round() > c.i2.upper.round());
+                // Limits that print alike get the decimals that tell them apart (and the
+                // estimate with them); equal limits are one value (crate::report::format).
+                let d = if open { Some(0) } else { format::i2_ci_decimals(c.i2.lower, c.i2.upper) };
+                let i2 = match d {
+                    Some(0) => format!("{} to {}", format::percent0(c.i2.lower), i2_up),
+                    Some(d) => format!("{} to {}", format::percent(c.i2.lower, d), format::percent(c.i2.upper, d)),
+                    None => format::percent0(c.i2.lower),
+                };
                 json!({
-                    "i2": format!("{} to {}", format::percent0(c.i2.lower), i2_up),
+                    "i2": i2,
+                    "single": d.is_none(),
+                    "estimate": d.filter(|&d| d > 0).map(|d| format::percent(h.i2, d)),
                     "tau2": format!("{} to {}", format::tau2(c.tau2.lower), tau2_up),
                     "outside": outside,
                 })
@@ -422,13 +432,14 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
     json!({
         "id": o.id,
         "title": o.title,
+        "title_text": format::title_in_text(&o.title),
         "measure": m.name(),
         "abbreviation": m.abbreviation(),
         "k": counts.reported(),
         "k_words": format::count_at_sentence_start(counts.reported()),
         "participants": counts.participants.map(format::count),
         "counts": counts_context(&counts),
-        // Split multi-arm trials: the rows counted are comparisons, from this many trials.
+        // Split multi-arm trials: the rows counted are comparisons, from this many studies.
         "split_trials": super::multi_arm::split_trials(o),
         // Too many to name, and no forest plot that shows them: listed in a table.
         "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_figs.is_empty(),
@@ -505,7 +516,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             let t: Vec<String> = outs
                 .iter()
                 .filter(|o| o.options.measure == m && o.kind == k && unit(o) == *u)
-                .map(|o| o.title.to_lowercase())
+                .map(|o| crate::report::format::title_in_text(&o.title))
                 .collect();
             and_list(&t)
         };
@@ -623,7 +634,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             let counts = Counts::overall(a);
             json!({
                 "title": o.title,
-                "k": counts.reported(),
+                "k": super::multi_arm::studies_cell(o, counts.reported()),
                 "contributed": counts.contributed,
                 "n": counts.participants.map_or_else(|| "–".into(), format::count),
                 "measure": m.abbreviation(),
@@ -669,7 +680,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "baseline": baseline_context(spec),
         "risk_of_bias": super::risk_of_bias::context(spec, analyses),
         "sof": super::summary_of_findings::context(spec, analyses),
-        "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count(d as f64)), "databases": and_list(&p.database_names)})),
+        "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count_in_text(d as usize)), "databases": and_list(&p.database_names)})),
         "reproducibility": {
             "appendix": spec.reproducibility == Reproducibility::Appendix,
             "version": VERSION,

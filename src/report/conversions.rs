@@ -34,7 +34,7 @@ pub fn context(spec: &Spec) -> Value {
                 }
                 let list = and_list(&names);
                 studies.push(if several {
-                    format!("{list} in {}", o.title.to_lowercase())
+                    format!("{list} in {}", crate::report::format::title_in_text(&o.title))
                 } else {
                     list
                 });

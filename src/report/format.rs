@@ -164,6 +164,24 @@ pub fn percent0(x: f64) -> String {
     format!("{:.0}%", x)
 }
 
+/// The decimals a confidence interval of I² needs so that its two limits print differently
+/// and no limit below 100% prints as 100%: 0 as a rule ("0% to 61%"), 1 or 2 for an interval
+/// narrower than a percent ("99.73% to 99.97%", as metafor's `confint` prints it); `None`
+/// when the limits are equal at two decimals (the interval is one value: "0%").
+pub fn i2_ci_decimals(lower: f64, upper: f64) -> Option<usize> {
+    let shows_100 = |x: f64, d: usize| x < 100.0 && format!("{x:.d$}").parse::<f64>() == Ok(100.0);
+    (0..=2).find(|&d| {
+        format!("{lower:.d$}") != format!("{upper:.d$}")
+            && !shows_100(lower, d)
+            && !shows_100(upper, d)
+    })
+}
+
+/// A percentage with `decimals` decimals: "99.88%".
+pub fn percent(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}%")
+}
+
 /// A weight: "12.3%".
 pub fn weight(x: f64) -> String {
     format!("{:.1}%", x)
@@ -264,6 +282,18 @@ pub fn count_in_text(n: usize) -> String {
     }
 }
 
+/// An outcome's title inside a sentence: in lower case ("reported all-cause mortality"), or,
+/// when it has brackets or punctuation of its own that would run into the sentence's
+/// ("Length of stay (days), routine care"), as written between typographic quotes
+/// ("reported “Length of stay (days), routine care” (Figure 1)").
+pub fn title_in_text(title: &str) -> String {
+    if title.contains(['(', ')', '[', ']', ',', ';', ':']) {
+        format!("“{title}”")
+    } else {
+        title.to_lowercase()
+    }
+}
+
 /// Items joined as prose lists them: "A", "A and B", "A, B and C" (no serial comma).
 pub fn and_list(items: &[String]) -> String {
     match items {
@@ -323,6 +353,27 @@ mod tests {
         );
         assert_eq!(tau2_relation(1964.26), "= 1,964.26");
         assert_eq!(grouped("< 0.001".into()), "< 0.001");
+    }
+
+    #[test]
+    fn a_title_with_its_own_brackets_is_quoted_in_a_sentence() {
+        assert_eq!(title_in_text("All-cause mortality"), "all-cause mortality");
+        assert_eq!(
+            title_in_text("Length of stay (days), routine care"),
+            "“Length of stay (days), routine care”"
+        );
+    }
+
+    /// A CI of I² prints its limits apart, never "100% to 100%"; one value is `None`.
+    #[test]
+    fn an_i2_interval_never_prints_two_equal_limits() {
+        assert_eq!(i2_ci_decimals(0.0, 61.2), Some(0));
+        assert_eq!(i2_ci_decimals(97.2, 99.6), Some(0));
+        assert_eq!(i2_ci_decimals(99.734, 99.968), Some(2));
+        assert_eq!(i2_ci_decimals(12.3, 12.7), Some(1));
+        assert_eq!(i2_ci_decimals(0.0, 0.0), None);
+        assert_eq!(i2_ci_decimals(100.0, 100.0), None);
+        assert_eq!(percent(99.8807, 2), "99.88%");
     }
 
     /// A p-value that would round to 0.05 keeps the decimals that say on which side of the

@@ -13,32 +13,32 @@ use crate::stats::Measure;
 pub fn measure_context(m: Measure) -> Value {
     let (what, scale, refs): (&str, &str, &[&str]) = match m {
         Measure::PR => (
-            "the proportion of participants with the event was computed from the number of events and participants of each study",
+            "the proportion of participants with the event (PR) was computed from the number of events and participants of each study",
             "and pooled as it is (untransformed)",
             &[],
         ),
         Measure::PLO => (
-            "the proportion of participants with the event was computed from the number of events and participants of each study",
+            "the proportion of participants with the event (PR) was computed from the number of events and participants of each study",
             "and pooled on the logit scale; pooled logits were back-transformed to proportions with the inverse logit",
             &[],
         ),
         Measure::PAS => (
-            "the proportion of participants with the event was computed from the number of events and participants of each study",
+            "the proportion of participants with the event (PR) was computed from the number of events and participants of each study",
             "and pooled after the arcsine square-root transformation; pooled values were back-transformed to proportions as sin²",
             &[],
         ),
         Measure::PFT => (
-            "the proportion of participants with the event was computed from the number of events and participants of each study",
-            "and pooled after the Freeman–Tukey double arcsine transformation; pooled values were back-transformed to proportions with Miller's inverse at the harmonic mean of the studies' sample sizes",
+            "the proportion of participants with the event (PR) was computed from the number of events and participants of each study",
+            "and pooled after the Freeman–Tukey double arcsine transformation; pooled values were back-transformed to proportions with Miller’s inverse at the harmonic mean of the studies’ sample sizes",
             &["freeman1950", "miller1978"],
         ),
         Measure::IR => (
-            "the incidence rate (events per unit of person-time) was computed from the number of events and the person-time of each study",
+            "the incidence rate (IR; events per unit of person-time) was computed from the number of events and the person-time of each study",
             "and pooled as it is (untransformed)",
             &[],
         ),
         Measure::IRLN => (
-            "the incidence rate (events per unit of person-time) was computed from the number of events and the person-time of each study",
+            "the incidence rate (IR; events per unit of person-time) was computed from the number of events and the person-time of each study",
             "and pooled on the log scale; pooled values were back-transformed with the exponential",
             &[],
         ),
@@ -58,8 +58,8 @@ pub fn measure_context(m: Measure) -> Value {
             &[],
         ),
         Measure::MN => (
-            "the mean was computed from each study's mean, standard deviation and sample size",
-            "and pooled as it is",
+            "each study’s mean (MN) was taken with its sampling variance SD²/n, from the study’s standard deviation (SD) and sample size (n),",
+            "and the means were pooled as they are (untransformed)",
             &[],
         ),
         _ => return Value::Null,

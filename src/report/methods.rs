@@ -75,7 +75,7 @@ fn which(outs: &[(&Outcome, &Analysis)], f: impl Fn(&Outcome, &Analysis) -> bool
     let titles: Vec<String> = outs
         .iter()
         .filter(|(o, a)| f(o, a))
-        .map(|(o, _)| o.title.to_lowercase())
+        .map(|(o, _)| crate::report::format::title_in_text(&o.title))
         .collect();
     if titles.is_empty() || titles.len() == outs.len() {
         Value::Null
@@ -97,7 +97,7 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
     let mut truncated = false;
     let (mut i2_tau2, mut i2_q) = (false, false);
     for (o, a) in &outs {
-        let title = o.title.to_lowercase();
+        let title = crate::report::format::title_in_text(&o.title);
         for pool in printed_pools(a) {
             if let Some(m) = tau2_used(pool) {
                 push(&mut tau2, m);
@@ -146,7 +146,7 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
                 _ if a.overall.pooled.value().is_some_and(|x| x.df.is_some()) => "t_k1",
                 _ => "normal",
             };
-            let title = o.title.to_lowercase();
+            let title = crate::report::format::title_in_text(&o.title);
             match prediction_by.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, titles)) => push(titles, title),
                 None => prediction_by.push((kind, vec![title])),
@@ -182,7 +182,7 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
                 )
             });
             Some(json!({
-                "outcome": o.title.to_lowercase(),
+                "outcome": crate::report::format::title_in_text(&o.title),
                 "named": outs.len() > 1,
                 "cells": if events_only { "the event counts of" } else { "every cell of" },
                 "add": format!("{}", c.add),
@@ -225,12 +225,12 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
     let skipped: Vec<String> = outs
         .iter()
         .filter(|(o, a)| asked(o) && a.studies.len() < o.options.bias.min_studies)
-        .map(|(o, _)| o.title.to_lowercase())
+        .map(|(o, _)| crate::report::format::title_in_text(&o.title))
         .collect();
     let forced: Vec<Value> = outs
         .iter()
         .filter(|(o, a)| asked(o) && a.studies.len() < 10 && a.studies.len() >= o.options.bias.min_studies)
-        .map(|(o, a)| json!({"outcome": o.title.to_lowercase(), "k": a.studies.len(), "k_text": format::count_in_text(a.studies.len())}))
+        .map(|(o, a)| json!({"outcome": crate::report::format::title_in_text(&o.title), "k": a.studies.len(), "k_text": format::count_in_text(a.studies.len())}))
         .collect();
     let egger_ran = outs.iter().any(|(_, a)| {
         a.bias
@@ -249,6 +249,8 @@ pub fn computed(spec: &Spec, analyses: &[Analysis]) -> Value {
     });
 
     json!({
+        // Any outcome compares groups (single-group estimates have no null value to test).
+        "comparative": outs.iter().any(|(_, a)| !a.measure.single_group()),
         "tau2": and_list(&tau2_names),
         "tau2_refs": tau2_refs,
         "tau2_by": tau2_by,

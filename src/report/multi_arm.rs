@@ -35,7 +35,7 @@ pub fn context(spec: &Spec) -> Value {
                 })
                 .collect();
             Some(json!({
-                "lead": if several { format!("For {}, the", o.title.to_lowercase()) } else { "The".into() },
+                "lead": if several { format!("For {}, the", crate::report::format::title_in_text(&o.title)) } else { "The".into() },
                 "method": r.method.name(),
                 "split": r.method == Method::Split,
                 "binary": o.kind == InputKind::Binary,
@@ -43,15 +43,29 @@ pub fn context(spec: &Spec) -> Value {
                 "n_trials": r.trials.len(),
                 "rows": r.rows_analysed,
                 "trials_analysed": r.trials_analysed,
+                "rows_text": crate::report::format::count_in_text(r.rows_analysed),
+                "trials_text": crate::report::format::count_in_text(r.trials_analysed),
             }))
         })
         .collect()
 }
 
-/// For an outcome whose multi-arm trials were split: the number of trials its rows come
-/// from, in words ("five"); `None` otherwise (its rows are studies).
+/// For an outcome whose multi-arm trials were split: the number of studies (trials) its rows
+/// come from, in words ("five"); `None` otherwise (its rows are studies).
 pub fn split_trials(o: &crate::spec::Outcome) -> Option<String> {
     let r = o.multi_arm.as_ref()?;
     (r.method == Method::Split && !r.trials.is_empty())
         .then(|| crate::report::format::count_in_text(r.trials_analysed))
+}
+
+/// The summary table's count of studies for an outcome: `reported` (its rows are studies),
+/// or for split multi-arm trials the studies with the comparisons their rows are ("5 (8
+/// comparisons)"), so that the table counts the unit the text counts.
+pub fn studies_cell(o: &crate::spec::Outcome, reported: usize) -> Value {
+    match o.multi_arm.as_ref() {
+        Some(r) if r.method == Method::Split && !r.trials.is_empty() => {
+            json!(format!("{} ({reported} comparisons)", r.trials_analysed))
+        }
+        _ => json!(reported),
+    }
 }

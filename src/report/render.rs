@@ -205,6 +205,11 @@ impl Templates {
         env.add_filter("typst_str", |s: String| {
             Value::from_safe_string(typst_string(&s))
         });
+        // A count in running text, in the house style: one to nine in words, 10 and above in
+        // digits ("nine included studies", "13 included studies").
+        env.add_filter("count_words", |n: usize| {
+            crate::report::format::count_in_text(n)
+        });
         for (name, src) in &self.sources {
             env.add_template(name.as_str(), src.as_str()).ok();
         }

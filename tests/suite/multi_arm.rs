@@ -104,12 +104,12 @@ fn multi_arm_trials_split_or_combined_pool_as_r() {
     assert!(typ.contains(
         "the shared control group was split evenly among the trial's comparisons @cochrane23"
     ));
-    assert!(typ.contains("the 8 rows analysed come from 5 trials"));
+    assert!(typ.contains("the eight comparisons analysed come from five studies"));
     assert!(typ.contains("Gupta 2006 (exercise; exercise and diet)"));
     assert!(typ.contains("combined with the Cochrane Handbook's formula @cochrane6"));
-    assert!(typ.contains("Eight comparisons from five trials (806 participants) reported adverse events (shared control split)"));
+    assert!(typ.contains("Eight comparisons from five studies (806 participants) reported “Adverse events (shared control split)”"));
     assert!(
-        typ.contains("Five studies (806 participants) reported adverse events (arms combined)")
+        typ.contains("Five studies (806 participants) reported “Adverse events (arms combined)”")
     );
     // The forest plot labels each comparison with its arm.
     let svg = std::fs::read_to_string(dir.path().join("out/multi-arm/figures/forest-ae-split.svg"))

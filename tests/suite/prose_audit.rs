@@ -643,10 +643,11 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
             {
                 let q_phrase = format!("Q = {}, df = {df}", format::stat(q));
                 let i2_phrase = format!("I² = {}", format::percent0(i2));
+                // I² beside a CI narrower than a percent has the CI's decimals ("99.88%").
+                let i2_said = (0..=2)
+                    .any(|d| has(&results_text, &format!("I² = {}", format::percent(i2, d))));
                 a.counts += 1;
-                if name == "overall"
-                    && !(has(&results_text, &q_phrase) && has(&results_text, &i2_phrase))
-                {
+                if name == "overall" && !(has(&results_text, &q_phrase) && i2_said) {
                     a.problems.push(format!(
                         "{review}/{id}: \"{i2_phrase}\" and \"{q_phrase}\" of results.json are not in the text"
                     ));
@@ -705,11 +706,11 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                 "{review}/{id}: results.json counts {participants:?} participants, its studies {n_sum:?}"
             ));
         }
-        // Split multi-arm trials: the rows counted are comparisons, from fewer trials.
+        // Split multi-arm trials: the rows counted are comparisons, from fewer studies.
         let unit = match &o["multi_arm"] {
             m if m["method"] == "split" && !m["trials"].as_array().unwrap().is_empty() => {
                 format!(
-                    "comparisons from {} trials",
+                    "comparisons from {} studies",
                     format::count_in_text(m["trials_analysed"].as_u64().unwrap() as usize)
                 )
             }
@@ -723,12 +724,12 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                     "{} {unit} ({} participants) reported {}",
                     count_words(reported),
                     format::count(n),
-                    title.to_lowercase()
+                    format::title_in_text(title)
                 ),
                 None => format!(
                     "{} {unit} reported {}",
                     count_words(reported),
-                    title.to_lowercase()
+                    format::title_in_text(title)
                 ),
             }
         };
@@ -799,7 +800,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                         }
                     )
                 },
-                title.to_lowercase(),
+                format::title_in_text(title),
                 if missing.len() == 1 { "was" } else { "were" }
             );
             let phrase = if missing.len() == 1 {
@@ -858,7 +859,24 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
                 .flat_map(|t| normal(t))
                 .collect();
             let want_n = participants.map(|n| format!("{n:.0}"));
-            if nums.first() != Some(&reported.to_string())
+            // Split multi-arm trials: "5 (8 comparisons)", the studies and then the rows.
+            let studies = match &o["multi_arm"] {
+                m if m["method"] == "split" && !m["trials"].as_array().unwrap().is_empty() => {
+                    let n = m["trials_analysed"].as_u64().unwrap();
+                    if nums.get(1) != Some(&reported.to_string()) {
+                        a.problems.push(format!(
+                            "{review}/{id}: the summary table does not count {reported} comparisons: \"{row}\""
+                        ));
+                    }
+                    n
+                }
+                _ => reported as u64,
+            };
+            let mut nums = nums;
+            if studies != reported as u64 && nums.len() > 1 {
+                nums.remove(1);
+            }
+            if nums.first() != Some(&studies.to_string())
                 || (want_n.is_some() && nums.get(1) != want_n.as_ref())
             {
                 a.problems.push(format!(
@@ -1239,7 +1257,10 @@ fn conversions_audit(a: &mut Audit, review: &str, results: &Value, methods_text:
             converted += names.len();
             let list = and_list(&names);
             parts.push(if several {
-                format!("{list} in {}", o["title"].as_str().unwrap().to_lowercase())
+                format!(
+                    "{list} in {}",
+                    format::title_in_text(o["title"].as_str().unwrap())
+                )
             } else {
                 list
             });
@@ -1308,7 +1329,10 @@ fn multi_arm_audit(a: &mut Audit, review: &str, results: &Value, methods_text: &
             })
             .collect();
         let lead = if several {
-            format!("For {}, the", o["title"].as_str().unwrap().to_lowercase())
+            format!(
+                "For {}, the",
+                format::title_in_text(o["title"].as_str().unwrap())
+            )
         } else {
             "The".into()
         };
@@ -1338,8 +1362,9 @@ fn multi_arm_audit(a: &mut Audit, review: &str, results: &Value, methods_text: &
         }
         let what = if m["method"] == "split" {
             format!(
-                "the shared control group was split evenly among the trial's comparisons; the {rows} rows analysed come from {} trials",
-                rows - extra
+                "the shared control group was split evenly among the trial's comparisons; the {} comparisons analysed come from {} studies",
+                format::count_in_text(rows),
+                format::count_in_text(rows - extra)
             )
         } else {
             "the experimental arms were combined into one group and compared with the shared control group".to_string()
