@@ -634,7 +634,8 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             let counts = Counts::overall(a);
             json!({
                 "title": o.title,
-                "k": super::multi_arm::studies_cell(o, counts.reported()),
+                "k": super::multi_arm::studies_count(o, counts.reported()),
+                "comparisons": super::multi_arm::comparisons_cell(o, counts.reported()),
                 "contributed": counts.contributed,
                 "n": counts.participants.map_or_else(|| "–".into(), format::count),
                 "measure": m.abbreviation(),

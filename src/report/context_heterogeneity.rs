@@ -28,6 +28,12 @@ pub fn sig3(x: f64) -> String {
     format::fixed(x, d)
 }
 
+/// A value in a moderator's own units without thousands separators: a centring value is
+/// often a year ("centred at its mean, 1966").
+fn plain(s: String) -> String {
+    s.replace(',', "")
+}
+
 fn figure_label(spec: &Spec, kind: FigureKind, o: &Outcome) -> Option<String> {
     spec.figures
         .iter()
@@ -140,9 +146,11 @@ fn mr_methods(o: &Outcome, a: &Analysis, m: &MetaRegressionOptions, single: bool
                 let c = fitted.and_then(|r| r.centres.get(i).copied().flatten());
                 match (centre, c) {
                     (Centre::Mean, Some(c)) => {
-                        format!("{} (centred at its mean, {})", x.label, sig3(c))
+                        format!("{} (centred at its mean, {})", x.label, plain(sig3(c)))
                     }
-                    (Centre::Value(v), _) => format!("{} (centred at {})", x.label, sig3(*v)),
+                    (Centre::Value(v), _) => {
+                        format!("{} (centred at {})", x.label, plain(sig3(*v)))
+                    }
                     _ => x.label.clone(),
                 }
             }

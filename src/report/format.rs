@@ -165,15 +165,15 @@ pub fn percent0(x: f64) -> String {
 }
 
 /// The decimals a confidence interval of I² needs so that its two limits print differently
-/// and no limit below 100% prints as 100%: 0 as a rule ("0% to 61%"), 1 or 2 for an interval
-/// narrower than a percent ("99.73% to 99.97%", as metafor's `confint` prints it); `None`
+/// (whole percent as a rule: "0% to 61%", "97% to 100%"); an interval whose limits would
+/// print alike gets 1 or 2 decimals, with no limit below 100% shown as 100% ("99.73% to
+/// 99.97%", as metafor's `confint` prints it); `None`
 /// when the limits are equal at two decimals (the interval is one value: "0%").
 pub fn i2_ci_decimals(lower: f64, upper: f64) -> Option<usize> {
     let shows_100 = |x: f64, d: usize| x < 100.0 && format!("{x:.d$}").parse::<f64>() == Ok(100.0);
     (0..=2).find(|&d| {
         format!("{lower:.d$}") != format!("{upper:.d$}")
-            && !shows_100(lower, d)
-            && !shows_100(upper, d)
+            && (d == 0 || (!shows_100(lower, d) && !shows_100(upper, d)))
     })
 }
 
@@ -369,8 +369,12 @@ mod tests {
     fn an_i2_interval_never_prints_two_equal_limits() {
         assert_eq!(i2_ci_decimals(0.0, 61.2), Some(0));
         assert_eq!(i2_ci_decimals(97.2, 99.6), Some(0));
+        assert_eq!(i2_ci_decimals(99.2, 99.6), Some(0));
+        assert_eq!(i2_ci_decimals(99.12, 99.38), Some(1));
+        assert_eq!(i2_ci_decimals(99.62, 99.64), Some(2));
+        assert_eq!(i2_ci_decimals(99.91, 99.97), Some(2));
         assert_eq!(i2_ci_decimals(99.734, 99.968), Some(2));
-        assert_eq!(i2_ci_decimals(12.3, 12.7), Some(1));
+        assert_eq!(i2_ci_decimals(12.1, 12.4), Some(1));
         assert_eq!(i2_ci_decimals(0.0, 0.0), None);
         assert_eq!(i2_ci_decimals(100.0, 100.0), None);
         assert_eq!(percent(99.8807, 2), "99.88%");

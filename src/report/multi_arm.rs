@@ -58,14 +58,19 @@ pub fn split_trials(o: &crate::spec::Outcome) -> Option<String> {
         .then(|| crate::report::format::count_in_text(r.trials_analysed))
 }
 
-/// The summary table's count of studies for an outcome: `reported` (its rows are studies),
-/// or for split multi-arm trials the studies with the comparisons their rows are ("5 (8
-/// comparisons)"), so that the table counts the unit the text counts.
-pub fn studies_cell(o: &crate::spec::Outcome, reported: usize) -> Value {
+/// The summary table's count for an outcome whose multi-arm trials were split: the
+/// comparisons its rows are ("8 comparisons", printed under the studies: "5 / (8
+/// comparisons)"), so that the table counts the unit the text counts; `None` otherwise.
+pub fn comparisons_cell(o: &crate::spec::Outcome, reported: usize) -> Option<String> {
+    let r = o.multi_arm.as_ref()?;
+    (r.method == Method::Split && !r.trials.is_empty()).then(|| format!("{reported} comparisons"))
+}
+
+/// The number of studies an outcome's rows come from: `reported`, or for split multi-arm
+/// trials the trials the comparisons come from.
+pub fn studies_count(o: &crate::spec::Outcome, reported: usize) -> usize {
     match o.multi_arm.as_ref() {
-        Some(r) if r.method == Method::Split && !r.trials.is_empty() => {
-            json!(format!("{} ({reported} comparisons)", r.trials_analysed))
-        }
-        _ => json!(reported),
+        Some(r) if r.method == Method::Split && !r.trials.is_empty() => r.trials_analysed,
+        _ => reported,
     }
 }

@@ -154,7 +154,10 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
             })
             .collect();
         if !names.is_empty() {
-            corrected_in.push((o["title"].as_str().unwrap().to_lowercase(), names.len()));
+            corrected_in.push((
+                metareport::report::format::title_in_text(o["title"].as_str().unwrap()),
+                names.len(),
+            ));
         }
     }
     assert_eq!(corrected_in.len(), 1, "{corrected_in:?}");
