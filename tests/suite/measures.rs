@@ -174,7 +174,7 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
     // PFT and PLO are both proportions: the methods tell their transformations apart by outcome.
     assert!(!typ.contains("For proportion outcomes"), "{typ}");
     for o in outcomes {
-        let title = o["title"].as_str().unwrap().to_lowercase();
+        let title = metareport::report::format::title_in_text(o["title"].as_str().unwrap());
         assert!(
             typ.contains(&format!("For {title}, the proportion")),
             "{title}"
