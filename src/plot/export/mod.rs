@@ -10,6 +10,7 @@
 //! length scales by `width / natural width`, text included, so the smallest text at the
 //! printed size is `smallest text × width / natural width`.
 
+pub mod banded;
 pub mod eps;
 pub mod journals;
 pub mod lzw;
@@ -446,6 +447,10 @@ pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 
 /// [`tiff`] from a raster shared with `users` − 1 other exports ([`shared_raster`]).
 pub fn shared_tiff(svg: &str, width_pt: f64, dpi: u32, users: usize) -> Result<Vec<u8>, String> {
+    if users <= 1 {
+        // Its pixels are not shared: drawn and compressed band by band (`banded.rs`).
+        return banded::tiff(svg, width_pt, dpi);
+    }
     let r = shared_raster(svg, width_pt, dpi, users)?;
     tiff::encode_rgba(r.width, r.height, &r.rgba, dpi)
 }
