@@ -354,6 +354,11 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         }
         _ => {}
     }
+    // The command ends here: the rows of up to millions of studies (spec, analysis, results)
+    // are left to the process's exit instead of being freed one allocation at a time.
+    std::mem::forget(json);
+    std::mem::forget(analysis);
+    std::mem::forget(spec);
     Ok(())
 }
 

@@ -219,6 +219,22 @@ impl Raster {
     }
 }
 
+/// The RGB bytes of opaque RGBA bytes, made in the same memory (each pixel moved down to
+/// three bytes; the buffer keeps its capacity): the same bytes as [`rgb`] without a second
+/// buffer of the whole image.
+pub(crate) fn rgb_in_place(mut data: Vec<u8>) -> Vec<u8> {
+    let n = data.len() / 4;
+    // Writes at 3i..3i+3 never pass the reads at 4i..4i+3 still to come.
+    for i in 0..n {
+        let (r, g, b) = (data[4 * i], data[4 * i + 1], data[4 * i + 2]);
+        data[3 * i] = r;
+        data[3 * i + 1] = g;
+        data[3 * i + 2] = b;
+    }
+    data.truncate(3 * n);
+    data
+}
+
 /// RGB bytes of opaque RGBA bytes.
 fn rgba_to_rgb(data: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; data.len() / 4 * 3];
@@ -496,7 +512,9 @@ fn png_windows_uncached(
         out.data_mut()[y * stride..y * stride + src.len()].copy_from_slice(src);
         y += (b - a) as usize;
     }
-    encode_rgb_png(out.width(), out.height(), &rgb(&out), dpi)
+    drop(full);
+    let (w, h) = (out.width(), out.height());
+    encode_rgb_png(w, h, &rgb_in_place(out.take()), dpi)
 }
 
 #[cfg(test)]
@@ -531,6 +549,13 @@ mod tests {
         let e = check_text("Fig. 1", &fig(560.0, 8.0), &p).unwrap_err();
         assert!(e.contains("7.1 pt"), "{e}");
         assert!(e.contains("width: 197.6"), "{e}");
+    }
+
+    #[test]
+    fn rgb_in_place_is_rgb() {
+        let rgba: Vec<u8> = (0..4 * 37).map(|i| (i * 7 % 251) as u8).collect();
+        assert_eq!(rgb_in_place(rgba.clone()), rgba_to_rgb(&rgba));
+        assert!(rgb_in_place(Vec::new()).is_empty());
     }
 
     #[test]
