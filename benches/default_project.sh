@@ -21,6 +21,20 @@
 # PDFs at Elsevier's 500 dpi, its documents and the combined report are remade either way; a
 # perf profile of the edit (-j1): submission figures 39%, typst compiles (report, manuscript,
 # supplementary) ~37%, report.docx and manuscript.docx ~17%, the rest ~7%.
+# Fourth round, 2026-12-02 16:45 (load 5-7 on 2 cores: wall inflated, CPU noisy too), main
+# (8aa9ba9) vs TIFFs drawn band by band (src/plot/export/banded.rs), 3 + 2 runs each:
+#   cold               main 4.83-5.36 s CPU, 273-285 MB | now 5.08-5.43 s CPU, 214-221 MB
+#   bcg tau2 edit      main 2.08-2.51 s CPU, 219-230 MB | now 2.23-2.31 s CPU, 136-140 MB
+#   forest label edit  main 1.60-1.92 s CPU, 163-167 MB | now 1.51-1.83 s CPU, 136-141 MB
+#   nothing to do / comment-only edit: 0.01-0.05 s CPU both.
+# The TIFFs alone, one thread in one process (whole pixmap + LZW vs bands): bcg's 5 at
+# 500 dpi 0.87-0.98 s -> 0.53-0.57 s, passive-smoking's 4 at 600 dpi 1.35-1.38 -> 0.82-0.84 s,
+# magnesium's 4 at 300 dpi 0.26-0.27 -> 0.18-0.20 s; the build's system time (page faults of
+# the whole-figure pixmaps) 0.5-0.7 s -> 0.3-0.4 s. Where the cold build's CPU goes now (perf,
+# -j1, self time): typst layout and PDF export ~20%, malloc/memcpy ~16%, tiny-skia drawing
+# ~13%, TIFF LZW ~9%, kernel ~8%, usvg ~6%, PNG deflate ~5%; by output: TIFFs ~25%, the
+# combined report.pdf ~15% and report.docx (drawing every figure's PNG) ~15%, the 4
+# manuscript PDFs ~15%, checklist PDFs ~6%, figure PDFs ~5%, the rest small.
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)

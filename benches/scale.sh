@@ -38,6 +38,28 @@
 # the Word files), ~25% in usvg's text layout (a rustybuzz face built per text node, 11%),
 # ~22% in tiny-skia filling paths, ~14% in zlib for the PNGs, ~8% typst reading the page SVGs;
 # the analyses (leave-one-out and cumulative refits included) under 1%.
+#
+# Measured 2026-12-02 (sixth session), `--jobs 2`, both binaries one after the other (load 4-6,
+# other helpers compiling: wall inflated, CPU = user + system). main = 8aa9ba9; scale = main +
+# figure PNGs converted to RGB in the pixmap's own buffer (no second whole-image copy):
+#
+# | k | binary | wall | CPU | peak RSS | results.json | manuscript.pdf (pages) |
+# |---|---|---|---|---|---|---|
+# | 100 | main | 4.39 s | 2.80 s | 220 MB | 0.44 MB | 0.21 MB (12) |
+# | 100 | scale | 4.23 s | 2.73 s | 186 MB | 0.44 MB | 0.21 MB (12) |
+# | 1000 | main | 24.1, 28.9 s | 19.1, 19.1 s | 853, 853 MB | 4.32 MB | 1.10 MB (69) |
+# | 1000 | scale | 28.4, 20.1 s | 18.9, 19.3 s | 732, 720 MB | 4.32 MB | 1.10 MB (69) |
+# | 3000 | main | 97.0 s | 53.1 s | 1676 MB | 12.91 MB | 3.09 MB (192) |
+# | 3000 | scale | 76.4 s | 50.8 s | 1712 MB | 12.91 MB | 3.09 MB (192) |
+#
+# pool at 10^6 rows, alternating (CPU): main full 2.96, 2.65 s / --summary 2.11, 1.85 s, 385 MB;
+# scale full 3.16, 2.89 s / --summary 1.86, 1.90 s, 385 MB (no change beyond noise).
+# Profile of `build -j1` at k = 1,000 (perf, 20 s CPU, main's code): natural_png 35.5% (the
+# Word files' page PNGs 19%, the three tall forests' whole-figure PNGs, capped at 40 Mpx, 16%);
+# within it usvg's text-to-path 19% (a rustybuzz face per text node 8.8%, its GPOS table parsed
+# each time 7.6%), tiny-skia filling 23%, zlib 15%, RGBA->RGB 5%; typst reading the page SVGs
+# 8%, typst PDF writing 4%; figure layout (figure_plot) 3.6%; the analyses under 1%. At k = 3,000
+# the peak RSS is not the rasters' (1.7 GB both binaries): typst's compilation of the 192 pages.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"

@@ -817,12 +817,15 @@ pub fn produce(
         b
     });
     let workers = opts.jobs.max(1).min(stale.len());
+    // A TIFF figure drawn when workers have run out of jobs uses them too (`export/banded.rs`).
+    plot::export::banded::set_spare_workers(opts.jobs.max(1) - workers);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= order.len() {
+                        plot::export::banded::worker_spare();
                         break;
                     }
                     let i = order[n];

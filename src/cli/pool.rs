@@ -30,6 +30,26 @@ pub enum Measure {
     Zcor,
     #[value(name = "GEN")]
     Gen,
+    #[value(name = "PR")]
+    Pr,
+    #[value(name = "PLO")]
+    Plo,
+    #[value(name = "PAS")]
+    Pas,
+    #[value(name = "PFT")]
+    Pft,
+    #[value(name = "IR")]
+    Ir,
+    #[value(name = "IRLN")]
+    Irln,
+    #[value(name = "IRR")]
+    Irr,
+    #[value(name = "IRD")]
+    Ird,
+    #[value(name = "ROM")]
+    Rom,
+    #[value(name = "MN")]
+    Mn,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -68,7 +88,8 @@ mirror!(SeFromCi { Exact = "exact", Revman = "revman" });
 mirror!(CorrectTo { OnlyZero = "only-zero", All = "all", AllIfAnyZero = "all-if-any-zero", None = "none" });
 mirror!(CorrectionKind { Constant = "constant", TreatmentArm = "treatment-arm" });
 mirror!(DoubleZero { Exclude = "exclude", Include = "include" });
-mirror!(Input { Binary = "binary", Continuous = "continuous", EstimateCi = "estimate_ci", Correlation = "correlation", YiVi = "yi_vi", YiSe = "yi_se" });
+mirror!(Input { Binary = "binary", Continuous = "continuous", EstimateCi = "estimate_ci", Correlation = "correlation", YiVi = "yi_vi", YiSe = "yi_se", Proportion = "proportion", Rate = "rate", Rates = "rates", Mean = "mean" });
+mirror!(PersonTime { Days = "days", Weeks = "weeks", Months = "months", Years = "years" });
 mirror!(SmdArg { Exact = "exact", Revman = "revman" });
 mirror!(PresetArg { Metafor = "metafor", Revman5 = "revman5" });
 
@@ -81,6 +102,14 @@ pub struct PoolArgs {
     /// Effect measure.
     #[arg(long, value_enum, ignore_case = true)]
     pub measure: Measure,
+    /// Show single-group proportions per this many participants and incidence rates per this
+    /// many units of person-time (100, 1000, …); the spec's `per`.
+    #[arg(long, value_name = "N")]
+    pub per: Option<f64>,
+    /// The unit of the `time` columns of rates (IR, IRLN, IRR, IRD), printed as "per 1,000
+    /// person-years"; the spec's `person_time`.
+    #[arg(long, value_enum)]
+    pub person_time: Option<PersonTime>,
     /// A standard column name mapped to another column of the file, e.g. `estimate=or`
     /// (repeatable).
     #[arg(long = "column", value_name = "NAME=COLUMN")]
@@ -238,8 +267,8 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
     };
     let outcome = RawOutcome {
         multi_arm: None,
-        per: None,
-        person_time: None,
+        per: a.per,
+        person_time: a.person_time.map(|v| parse(word(v))),
         risk_of_bias: None,
         missing: None,
         duplicate_labels: None,
@@ -354,6 +383,11 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         }
         _ => {}
     }
+    // The command ends here: the rows of up to millions of studies (spec, analysis, results)
+    // are left to the process's exit instead of being freed one allocation at a time.
+    std::mem::forget(json);
+    std::mem::forget(analysis);
+    std::mem::forget(spec);
     Ok(())
 }
 

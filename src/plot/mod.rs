@@ -119,11 +119,10 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
             resvg::tiny_skia::Transform::from_scale(scale, scale),
             &mut pixmap.as_mut(),
         );
-        export::encode_rgb_png(
-            pixmap.width(),
-            pixmap.height(),
-            &export::rgb(&pixmap),
-            dpi as u32,
-        )
+        // The tree (every glyph as a path) is not needed while encoding; the RGB pixels are
+        // made in the pixmap's own memory (no second whole-image buffer).
+        drop(tree);
+        let (w, h) = (pixmap.width(), pixmap.height());
+        export::encode_rgb_png(w, h, &export::rgb_in_place(pixmap.take()), dpi as u32)
     })
 }

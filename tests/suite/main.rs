@@ -9,7 +9,7 @@
 //! | `data_files` | Excel workbooks, baseline characteristics |
 //! | `conversions` | conversions before pooling (median/IQR, combined arms, SD from SE/CI/t/p, log HR) against R at 1e-6 |
 //! | `studies` | rows without outcome data, repeated labels, the metafor preset's double-zero studies against metafor |
-//! | `measures` | PR, PLO, PAS, PFT, IR, IRLN, IRR, IRD, ROM, MN against metafor 3.8-1 at 1e-6 (28 cases) |
+//! | `measures` | PR, PLO, PAS, PFT, IR, IRLN, IRR, IRD, ROM, MN against metafor 3.8-1 at 1e-6 (28 cases), also through `metareport pool` |
 //! | `multi_arm` | multi-arm trials, shared control split or arms combined, against R at 1e-6 |
 //! | `spec_errors` | the corpus of bad specs and data files, with the exact messages |
 //! | `build_rules` | make-style rebuilds: what is rebuilt when something changes |

@@ -204,3 +204,102 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
         .expect("the summary table's rows");
     assert_eq!(rows.matches("], [–], [").count(), outcomes.len(), "{rows}");
 }
+
+/// `metareport pool` takes every measure of the spec: each metafor case above, written as a CSV
+/// with the standard column names and pooled from the command line, gives metafor's numbers
+/// (pooled on the analysis scale and back-transformed), and `--per` / `--person-time` scale
+/// rates as the spec's `per` and `person_time` do.
+#[test]
+fn pool_takes_every_measure_from_the_command_line() {
+    let text = std::fs::read_to_string("tests/fixtures/measures/measures.json").unwrap();
+    let all: Value = serde_json::from_str(&text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut per_checked = 0;
+    for c in all["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let measure = c["measure"].as_str().unwrap();
+        let rows = c["rows"].as_array().unwrap();
+        let columns: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
+        let mut csv = columns
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        for r in rows {
+            csv.push('\n');
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|k| match &r[k.as_str()] {
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                })
+                .collect();
+            csv.push_str(&cells.join(","));
+        }
+        let file = tmp.path().join(format!("{name}.csv"));
+        std::fs::write(&file, csv + "\n").unwrap();
+        let rate = matches!(measure, "IR" | "IRLN" | "IRD");
+        let mut args = vec![
+            "pool".to_string(),
+            "--data".into(),
+            file.display().to_string(),
+            "--measure".into(),
+            measure.into(),
+            "--tau2".into(),
+            c["tau2_method"].as_str().unwrap().into(),
+            "--summary".into(),
+        ];
+        if rate {
+            args.extend(["--per", "1000", "--person-time", "years"].map(String::from));
+        }
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_metareport"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let e = &c["expected"];
+        let p = &v["overall"]["pooled"];
+        let h = &v["overall"]["heterogeneity"];
+        assert_eq!(v["measure"], measure, "{name}");
+        for (got, want) in [
+            (f(p, "estimate"), "estimate"),
+            (f(p, "se"), "se"),
+            (f(p, "ci_lower"), "ci_lower"),
+            (f(p, "ci_upper"), "ci_upper"),
+            (f(p, "p"), "p"),
+            (f(h, "tau2"), "tau2"),
+            (f(h, "q"), "q"),
+        ] {
+            close(&format!("{name} {want} (pool)"), got, f(e, want));
+        }
+        let shown = &v["overall_presentation_scale"];
+        if shown.is_object() {
+            close(
+                &format!("{name} back estimate (pool)"),
+                f(shown, "estimate"),
+                f(e, "back_estimate"),
+            );
+        }
+        if rate {
+            let scaled = &v["overall_per_scale"];
+            assert_eq!(scaled["unit"], "per 1,000 person-years", "{name}");
+            let back = if shown.is_object() {
+                f(shown, "estimate")
+            } else {
+                f(p, "estimate")
+            };
+            close(
+                &format!("{name} per 1,000 (pool)"),
+                f(scaled, "estimate") / 1000.0,
+                back,
+            );
+            per_checked += 1;
+        }
+    }
+    assert!(per_checked >= 6, "{per_checked}");
+}

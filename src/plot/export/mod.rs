@@ -10,6 +10,7 @@
 //! length scales by `width / natural width`, text included, so the smallest text at the
 //! printed size is `smallest text × width / natural width`.
 
+pub mod banded;
 pub mod eps;
 pub mod journals;
 pub mod lzw;
@@ -216,6 +217,22 @@ impl Raster {
     pub fn rgb(&self) -> Vec<u8> {
         rgba_to_rgb(&self.rgba)
     }
+}
+
+/// The RGB bytes of opaque RGBA bytes, made in the same memory (each pixel moved down to
+/// three bytes; the buffer keeps its capacity): the same bytes as [`rgb`] without a second
+/// buffer of the whole image.
+pub(crate) fn rgb_in_place(mut data: Vec<u8>) -> Vec<u8> {
+    let n = data.len() / 4;
+    // Writes at 3i..3i+3 never pass the reads at 4i..4i+3 still to come.
+    for i in 0..n {
+        let (r, g, b) = (data[4 * i], data[4 * i + 1], data[4 * i + 2]);
+        data[3 * i] = r;
+        data[3 * i + 1] = g;
+        data[3 * i + 2] = b;
+    }
+    data.truncate(3 * n);
+    data
 }
 
 /// RGB bytes of opaque RGBA bytes.
@@ -446,6 +463,10 @@ pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 
 /// [`tiff`] from a raster shared with `users` − 1 other exports ([`shared_raster`]).
 pub fn shared_tiff(svg: &str, width_pt: f64, dpi: u32, users: usize) -> Result<Vec<u8>, String> {
+    if users <= 1 {
+        // Its pixels are not shared: drawn and compressed band by band (`banded.rs`).
+        return banded::tiff(svg, width_pt, dpi);
+    }
     let r = shared_raster(svg, width_pt, dpi, users)?;
     tiff::encode_rgba(r.width, r.height, &r.rgba, dpi)
 }
@@ -491,7 +512,9 @@ fn png_windows_uncached(
         out.data_mut()[y * stride..y * stride + src.len()].copy_from_slice(src);
         y += (b - a) as usize;
     }
-    encode_rgb_png(out.width(), out.height(), &rgb(&out), dpi)
+    drop(full);
+    let (w, h) = (out.width(), out.height());
+    encode_rgb_png(w, h, &rgb_in_place(out.take()), dpi)
 }
 
 #[cfg(test)]
@@ -526,6 +549,13 @@ mod tests {
         let e = check_text("Fig. 1", &fig(560.0, 8.0), &p).unwrap_err();
         assert!(e.contains("7.1 pt"), "{e}");
         assert!(e.contains("width: 197.6"), "{e}");
+    }
+
+    #[test]
+    fn rgb_in_place_is_rgb() {
+        let rgba: Vec<u8> = (0..4 * 37).map(|i| (i * 7 % 251) as u8).collect();
+        assert_eq!(rgb_in_place(rgba.clone()), rgba_to_rgb(&rgba));
+        assert!(rgb_in_place(Vec::new()).is_empty());
     }
 
     #[test]

@@ -39,6 +39,12 @@ pub fn encode_rgba(width: u32, height: u32, rgba: &[u8], dpi: u32) -> Result<Vec
     })
 }
 
+/// The rows of pixels per strip of an image `width` pixels wide and `height` tall: strips of
+/// about 64 KiB of RGB.
+pub(crate) fn rows_per_strip(width: u32, height: u32) -> usize {
+    (65536 / (width as usize * 3)).clamp(1, height.max(1) as usize)
+}
+
 /// The TIFF of an image whose RGB rows `rows` `strip` writes into the buffer it is passed
 /// (`None`: there are no such rows).
 fn encode_strips(
@@ -48,26 +54,69 @@ fn encode_strips(
     mut strip: impl FnMut(std::ops::Range<usize>, &mut Vec<u8>) -> Option<()>,
 ) -> Result<Vec<u8>, String> {
     let row = width as usize * 3;
-    let rows_per_strip = (65536 / row).clamp(1, height as usize);
-    // Layout: header (8) · strips · BitsPerSample (6) · XResolution (8) · YResolution (8) ·
-    // StripOffsets (4n) · StripByteCounts (4n) · IFD.
-    let mut out: Vec<u8> = Vec::with_capacity(row * height as usize / 16);
-    out.extend_from_slice(b"II");
-    out.extend_from_slice(&42u16.to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes()); // IFD offset, patched below
-    let mut offsets = Vec::new();
-    let mut counts = Vec::new();
+    let rows_per_strip = rows_per_strip(width, height);
     let mut lzw = super::lzw::Encoder::new();
     let mut chunk = Vec::with_capacity(row * rows_per_strip);
+    let mut strips = Vec::new();
     let mut first = 0usize;
     while first < height as usize {
         let last = (first + rows_per_strip).min(height as usize);
         strip(first..last, &mut chunk).ok_or("the image's pixels do not match its size")?;
         first = last;
-        let at = out.len();
+        let mut out = Vec::with_capacity(chunk.len() / 16);
         lzw.encode(&chunk, &mut out);
-        offsets.push(at as u32);
-        counts.push((out.len() - at) as u32);
+        strips.push(out);
+    }
+    Ok(assemble(width, height, dpi, &strips))
+}
+
+/// An LZW encoder and a buffer for compressing the strips of a band of rows
+/// ([`super::banded`]): each strip is one LZW stream, so strips compressed apart, in any
+/// order, are the same bytes.
+pub(crate) struct StripCoder {
+    lzw: super::lzw::Encoder,
+    rgb: Vec<u8>,
+}
+
+impl StripCoder {
+    /// A coder for images `width` pixels wide.
+    pub(crate) fn new() -> Self {
+        StripCoder {
+            lzw: super::lzw::Encoder::new(),
+            rgb: Vec::new(),
+        }
+    }
+
+    /// The LZW stream of one strip given as opaque RGBA rows (alpha left out).
+    pub(crate) fn strip_from_rgba(&mut self, rgba: &[u8]) -> Vec<u8> {
+        self.rgb.clear();
+        self.rgb.resize(rgba.len() / 4 * 3, 0);
+        for (o, p) in self.rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+            o.copy_from_slice(&p[..3]);
+        }
+        let mut out = Vec::with_capacity(self.rgb.len() / 16);
+        self.lzw.encode(&self.rgb, &mut out);
+        out
+    }
+}
+
+/// The TIFF file of an image from its compressed strips ([`rows_per_strip`] rows each, the
+/// last one fewer), in order.
+pub(crate) fn assemble(width: u32, height: u32, dpi: u32, strips: &[Vec<u8>]) -> Vec<u8> {
+    let rows_per_strip = rows_per_strip(width, height);
+    // Layout: header (8) · strips · BitsPerSample (6) · XResolution (8) · YResolution (8) ·
+    // StripOffsets (4n) · StripByteCounts (4n) · IFD.
+    let total: usize = strips.iter().map(|s| s.len() + 1).sum();
+    let mut out: Vec<u8> = Vec::with_capacity(total + 8 * strips.len() + 256);
+    out.extend_from_slice(b"II");
+    out.extend_from_slice(&42u16.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes()); // IFD offset, patched below
+    let mut offsets = Vec::with_capacity(strips.len());
+    let mut counts = Vec::with_capacity(strips.len());
+    for s in strips {
+        offsets.push(out.len() as u32);
+        counts.push(s.len() as u32);
+        out.extend_from_slice(s);
         if out.len() % 2 == 1 {
             out.push(0); // word alignment
         }
@@ -126,7 +175,7 @@ fn encode_strips(
         }
     }
     out.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
-    Ok(out)
+    out
 }
 
 /// The fields of a TIFF that journals check, read back (for tests and `explain`).
@@ -207,8 +256,46 @@ pub fn read_info(b: &[u8]) -> Result<TiffInfo, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The RGB pixels of a TIFF written here, every strip decoded with weezl's TIFF decoder.
+    pub(crate) fn decode(tif: &[u8]) -> Vec<u8> {
+        let ifd = u32::from_le_bytes(tif[4..8].try_into().unwrap()) as usize;
+        let n = u16::from_le_bytes(tif[ifd..ifd + 2].try_into().unwrap()) as usize;
+        let mut offsets = Vec::new();
+        let mut counts = Vec::new();
+        for k in 0..n {
+            let e = ifd + 2 + 12 * k;
+            let tag = u16::from_le_bytes(tif[e..e + 2].try_into().unwrap());
+            let count = u32::from_le_bytes(tif[e + 4..e + 8].try_into().unwrap()) as usize;
+            let at = u32::from_le_bytes(tif[e + 8..e + 12].try_into().unwrap()) as usize;
+            let read = |v: &mut Vec<usize>| {
+                if count == 1 {
+                    v.push(at);
+                    return;
+                }
+                for i in 0..count {
+                    v.push(
+                        u32::from_le_bytes(tif[at + 4 * i..at + 4 * i + 4].try_into().unwrap())
+                            as usize,
+                    );
+                }
+            };
+            if tag == 273 {
+                read(&mut offsets);
+            }
+            if tag == 279 {
+                read(&mut counts);
+            }
+        }
+        let mut out = Vec::new();
+        for (o, c) in offsets.iter().zip(&counts) {
+            let mut d = weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+            out.extend(d.decode(&tif[*o..o + c]).unwrap());
+        }
+        out
+    }
 
     #[test]
     fn round_trip_of_the_tags() {
@@ -245,36 +332,6 @@ mod tests {
         let (w, h) = (97u32, 1003u32);
         let rgb: Vec<u8> = (0..w * h * 3).map(|i| ((i / 7) % 256) as u8).collect();
         let tif = encode(w, h, &rgb, 300).unwrap();
-        // Decode every strip with weezl's TIFF decoder and compare.
-        let ifd = u32::from_le_bytes(tif[4..8].try_into().unwrap()) as usize;
-        let n = u16::from_le_bytes(tif[ifd..ifd + 2].try_into().unwrap()) as usize;
-        let mut offsets = Vec::new();
-        let mut counts = Vec::new();
-        for k in 0..n {
-            let e = ifd + 2 + 12 * k;
-            let tag = u16::from_le_bytes(tif[e..e + 2].try_into().unwrap());
-            let count = u32::from_le_bytes(tif[e + 4..e + 8].try_into().unwrap()) as usize;
-            let at = u32::from_le_bytes(tif[e + 8..e + 12].try_into().unwrap()) as usize;
-            let read = |v: &mut Vec<usize>| {
-                for i in 0..count {
-                    v.push(
-                        u32::from_le_bytes(tif[at + 4 * i..at + 4 * i + 4].try_into().unwrap())
-                            as usize,
-                    );
-                }
-            };
-            if tag == 273 {
-                read(&mut offsets);
-            }
-            if tag == 279 {
-                read(&mut counts);
-            }
-        }
-        let mut out = Vec::new();
-        for (o, c) in offsets.iter().zip(&counts) {
-            let mut d = weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
-            out.extend(d.decode(&tif[*o..o + c]).unwrap());
-        }
-        assert_eq!(out, rgb);
+        assert_eq!(decode(&tif), rgb);
     }
 }

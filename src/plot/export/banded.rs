@@ -1,0 +1,194 @@
+//! A TIFF figure drawn and compressed band by band: the SVG is parsed once, then each band of
+//! rows (a whole number of TIFF strips) is drawn into a small pixmap reused from band to band
+//! and its strips LZW-compressed at once, on more threads when the build has cores to
+//! spare ([`threads`]). No pixmap of the whole
+//! figure is made (at 500 dpi one is 30–60 MB, whose fresh pages the kernel zeroes and maps
+//! one by one), and the strips are compressed while their pixels are still in the cache.
+//!
+//! Each band is drawn with the figure's transform moved up by the band's first row (a whole
+//! number of pixels); the pixels are those of one drawing of the whole figure up to the
+//! rounding of edge coverage in the last bit of a few anti-aliased pixels. Each strip is its
+//! own LZW stream, so the file's bytes do not depend on the number of threads or their order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::tiff::{StripCoder, assemble, rows_per_strip};
+
+/// Rows of pixels drawn at a time (rounded to whole strips): about 2 MB of pixels at 500 dpi
+/// and 190 mm, small enough to stay in the cache while its strips are compressed.
+const BAND_ROWS: usize = 128;
+
+/// Build workers that have run out of jobs (the build counts them, `build/produce.rs`): a
+/// figure drawn then takes them as extra threads. While every worker has jobs, a figure is
+/// drawn on one thread: the jobs already use every core asked for, and more threads than
+/// that only contend for the cache (measured: 0.3–0.7 s more CPU time on the default
+/// project's cold build at 2 jobs).
+static SPARE: AtomicUsize = AtomicUsize::new(0);
+
+/// A build starts with `n` spare workers (the jobs asked for beyond the outputs to make).
+pub fn set_spare_workers(n: usize) {
+    SPARE.store(n, Ordering::Relaxed);
+}
+
+/// A build worker has run out of jobs.
+pub fn worker_spare() {
+    SPARE.fetch_add(1, Ordering::Relaxed);
+}
+
+/// How many threads one raster export may use now: its own and the spare workers', at most
+/// as many as the machine has cores (builds in parallel threads, as tests run them, share
+/// the count).
+pub fn threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (1 + SPARE.load(Ordering::Relaxed)).min(cores)
+}
+
+/// The TIFF of an SVG `width_pt` points wide at `dpi` (LZW, 8-bit RGB, no alpha, dpi in the
+/// file), drawn band by band.
+pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
+    tiff_on(svg, width_pt, dpi, threads())
+}
+
+/// [`tiff`] on up to `threads` threads (the bytes do not depend on them).
+fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, &crate::plot::SVG_OPTIONS)
+        .map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let size = tree.size();
+    // As `super::pixmap`: pixels = inches × dpi; the tree's size is in CSS pixels (96/inch).
+    let w_px = (width_pt / 72.0 * f64::from(dpi)).round();
+    let scale = w_px / f64::from(size.width());
+    let h_px = (f64::from(size.height()) * scale).round();
+    if w_px < 1.0 || h_px < 1.0 {
+        return Err("the figure is empty".into());
+    }
+    if (w_px as u64).saturating_mul(h_px as u64) > super::MAX_PIXELS {
+        return Err(format!(
+            "{w_px:.0} × {h_px:.0} pixels at {dpi} dpi is more than metareport draws ({} million pixels): lower `dpi` or the width",
+            super::MAX_PIXELS / 1_000_000
+        ));
+    }
+    let (width, height) = (w_px as u32, h_px as u32);
+    let strip_rows = rows_per_strip(width, height);
+    let band_rows = BAND_ROWS.div_ceil(strip_rows) * strip_rows;
+    let bands = (height as usize).div_ceil(band_rows);
+    let s = scale as f32;
+    // One band: its strips, compressed.
+    let draw = |band: usize,
+                pixmap: &mut resvg::tiny_skia::Pixmap,
+                coder: &mut StripCoder|
+     -> Vec<Vec<u8>> {
+        let first = band * band_rows;
+        let rows = band_rows.min(height as usize - first);
+        pixmap.data_mut().fill(255);
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_row(s, 0.0, 0.0, s, 0.0, -(first as f32)),
+            &mut pixmap.as_mut(),
+        );
+        let row = width as usize * 4;
+        pixmap.data()[..rows * row]
+            .chunks(strip_rows * row)
+            .map(|strip| coder.strip_from_rgba(strip))
+            .collect()
+    };
+    let new_band = || {
+        super::white_pixmap(width, band_rows.min(height as usize) as u32)
+            .ok_or("the figure is too large")
+    };
+    let workers = threads.min(bands);
+    let mut strips: Vec<Vec<u8>> = Vec::new();
+    if workers <= 1 {
+        let mut pixmap = new_band()?;
+        let mut coder = StripCoder::new();
+        for band in 0..bands {
+            strips.extend(draw(band, &mut pixmap, &mut coder));
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let done: std::sync::Mutex<Vec<Option<Vec<Vec<u8>>>>> =
+            std::sync::Mutex::new(vec![None; bands]);
+        let failed = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Result<(), &'static str> {
+                        let mut pixmap = new_band()?;
+                        let mut coder = StripCoder::new();
+                        loop {
+                            let band = next.fetch_add(1, Ordering::Relaxed);
+                            if band >= bands {
+                                return Ok(());
+                            }
+                            let made = draw(band, &mut pixmap, &mut coder);
+                            match done.lock() {
+                                Ok(mut d) => d[band] = Some(made),
+                                Err(p) => p.into_inner()[band] = Some(made),
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err("a drawing thread failed")))
+                .find_map(Result::err)
+        });
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        let done = match done.into_inner() {
+            Ok(d) => d,
+            Err(p) => p.into_inner(),
+        };
+        for band in done {
+            strips.extend(band.ok_or("a band of the figure was not drawn")?);
+        }
+    }
+    Ok(assemble(width, height, dpi, &strips))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A figure with text, lines, circles and slanted edges over many bands.
+    fn svg() -> String {
+        let mut body = String::new();
+        for i in 0..40 {
+            let y = 12.0 + 14.3 * f64::from(i);
+            body.push_str(&format!(
+                "<text x=\"4\" y=\"{y}\" font-family=\"Liberation Sans\" font-size=\"9\">Study {i} et al. 19{i:02}</text>\
+                 <line x1=\"120\" y1=\"{y}\" x2=\"{}\" y2=\"{}\" stroke=\"black\" stroke-width=\"0.7\"/>\
+                 <circle cx=\"{}\" cy=\"{}\" r=\"3.3\" fill=\"#1f4e9c\"/>",
+                180.0 + 3.1 * f64::from(i),
+                y - 2.5,
+                150.0 + 2.7 * f64::from(i),
+                y - 3.0,
+            ));
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300pt\" height=\"590pt\" viewBox=\"0 0 300 590\">\
+             <polygon points=\"200,560 240,575 200,588 160,575\"/>{body}</svg>"
+        )
+    }
+
+    #[test]
+    fn bands_are_the_pixels_of_one_drawing() {
+        let svg = svg();
+        let (w, h, rgb) = crate::plot::export::rasterise(&svg, 300.0, 600).unwrap();
+        let one = tiff(&svg, 300.0, 600).unwrap();
+        let info = super::super::tiff::read_info(&one).unwrap();
+        assert_eq!((info.width, info.height), (w, h));
+        assert_eq!(info.x_resolution, Some((600, 1)));
+        let px = super::super::tiff::tests::decode(&one);
+        assert_eq!(px.len(), rgb.len());
+        // The same picture: the bands' edges are anti-aliased as one drawing's, up to one
+        // step of coverage in a few pixels.
+        let differ = px.iter().zip(&rgb).filter(|(a, b)| a != b).count();
+        let most = px.iter().zip(&rgb).map(|(a, b)| a.abs_diff(*b)).max();
+        assert!(differ * 1000 < rgb.len(), "{differ} of {} bytes", rgb.len());
+        assert!(most <= Some(64), "{most:?}");
+        // The bytes do not depend on the threads drawing the bands.
+        assert_eq!(tiff_on(&svg, 300.0, 600, 1).unwrap(), one);
+        assert_eq!(tiff_on(&svg, 300.0, 600, 3).unwrap(), one);
+    }
+}
