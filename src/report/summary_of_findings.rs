@@ -70,6 +70,16 @@ fn pooled(a: &Analysis) -> Option<(f64, f64, f64)> {
     })
 }
 
+/// "95% CI" for a confidence level of 0.95 ("99.5% CI" keeps the decimal it needs).
+fn ci_name(level: f64) -> String {
+    let pct = level * 100.0;
+    if (pct - pct.round()).abs() < 1e-9 {
+        format!("{pct:.0}% CI")
+    } else {
+        format!("{pct:.1}% CI")
+    }
+}
+
 /// A per-1,000 figure, rounded to a whole number.
 fn per_1000(x: f64) -> String {
     format::count(x)
@@ -296,7 +306,36 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
             outcome_sentence(sof, row, o, a, eff, first_effect),
         );
     }
-    let mut abbreviations = vec!["CI: confidence interval".to_string()];
+    // The intervals are at each outcome's confidence level: the header names it when they
+    // share one, the abbreviations say which when they do not.
+    let mut levels: Vec<(String, String)> = sof
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                ci_name(analyses[r.index].options.level),
+                in_sentence(&spec.outcomes[r.index].title),
+            )
+        })
+        .collect();
+    let one_level = levels
+        .first()
+        .map(|(l, _)| l.clone())
+        .filter(|l| levels.iter().all(|(x, _)| x == l));
+    let mut abbreviations = vec![match &one_level {
+        Some(_) => "CI: confidence interval".to_string(),
+        None => {
+            levels.dedup();
+            format!(
+                "CI: confidence interval ({})",
+                levels
+                    .iter()
+                    .map(|(l, t)| format!("{} for {t}", l.trim_end_matches(" CI")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }];
     for m in &measures {
         abbreviations.push(format!("{}: {}", m.abbreviation(), m.name()));
     }
@@ -347,6 +386,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
     json!({
         "title": format!("{} compared with {}{population}", sof.intervention, lower_first(&sof.comparator)),
         "columns": if any_certainty { 7 } else { 6 },
+        "ci": one_level.unwrap_or_else(|| "CI".into()),
         "thresholds": and_list(&thresholds),
         "sources": sources,
         "label": format!("{}-tab-sof", spec.id),
@@ -384,11 +424,12 @@ fn outcome_sentence(
     let (absolute_text, size) = match first {
         Some((x, source)) => (
             format!(
-                "At an assumed risk of {} per 1,000 with {} ({source}), the pooled {} corresponds to {} per 1,000 (95% CI {} to {}",
+                "At an assumed risk of {} per 1,000 with {} ({source}), the pooled {} corresponds to {} per 1,000 ({} {} to {}",
                 per_1000(x.per_1000().assumed_risk),
                 lower_first(&sof.comparator),
                 m.code(),
                 fewer_more(x.per_1000().difference),
+                ci_name(a.options.level),
                 fewer_more(x.per_1000().difference_lower),
                 fewer_more(x.per_1000().difference_upper)
             ),
@@ -543,9 +584,10 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
         let null = m.null_value();
         let crosses = lo < null && hi > null;
         let mut s = format!(
-            "{head}: imprecision: {} {} (95% CI {}) {} the line of no effect",
+            "{head}: imprecision: {} {} ({} {}) {} the line of no effect",
             m.abbreviation(),
             format::effect(e, m),
+            ci_name(a.options.level),
             format::interval(lo, hi, m),
             if crosses { "crosses" } else { "does not cross" }
         );

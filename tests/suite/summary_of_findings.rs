@@ -330,3 +330,43 @@ fn without_judgements_the_table_has_no_certainty_column() {
     assert!(typ.contains("the pooled control\\-group risk of the studies"));
     assert!(typ.contains("*Risk with usual care*"));
 }
+
+/// The table, its note and the sentences name the confidence level the intervals are at: 90%
+/// when the review asks for it everywhere, each outcome's level in the abbreviations when the
+/// outcomes differ (never a fixed "95% CI" over 90% intervals).
+#[test]
+fn the_table_names_the_confidence_level_of_its_intervals() {
+    let make = |defaults: &str, pain_model: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &repo().join("tests/fixtures/grade/analyses"),
+            &dir.path().join("analyses"),
+        );
+        let spec = dir.path().join("analyses/grade.yaml");
+        let text = std::fs::read_to_string(&spec)
+            .unwrap()
+            .replace("preset: metafor\n", &format!("preset: metafor\n{defaults}"))
+            .replace(
+                "    measure: MD\n",
+                &format!("    measure: MD\n{pain_model}"),
+            );
+        std::fs::write(&spec, text).unwrap();
+        built(dir.path());
+        let typ = std::fs::read_to_string(dir.path().join("out/grade/manuscript.typ")).unwrap();
+        let sof = &typ[typ.find("Anticipated absolute effects").unwrap()..];
+        let sof = sof[..sof.find("<grade-tab-sof>").unwrap()].to_string();
+        (typ, sof)
+    };
+    let (typ, sof) = make("defaults: {level: 0.9}\n", "");
+    assert!(!sof.contains("95%"), "{sof}");
+    assert!(sof.contains("Anticipated absolute effects#super[\\*] (90% CI)"));
+    assert!(sof.contains("Relative effect \\ (90% CI)"));
+    assert!(sof.contains("(and its 90% CI)"));
+    assert!(typ.contains("fewer per 1,000 (90% CI") || typ.contains("more per 1,000 (90% CI"));
+    let (_, sof) = make("", "    model: {level: 0.9}\n");
+    assert!(sof.contains("Relative effect \\ (CI)"), "{sof}");
+    assert!(
+        sof.contains("confidence interval (95% for deaths, 90% for pain, 95% for low mood"),
+        "{sof}"
+    );
+}
