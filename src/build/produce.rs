@@ -578,6 +578,14 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
     notes
 }
 
+/// Adds a Word writer's warnings about the output at `path` to the build's notes.
+fn note_warnings(notes: &std::sync::Mutex<Vec<String>>, path: &str, warnings: &[String]) {
+    notes
+        .lock()
+        .expect("no worker panics while holding the lock")
+        .extend(warnings.iter().map(|w| format!("{path}: {w}")));
+}
+
 /// Produces the bytes of every stale target.
 pub fn produce(
     specs: &[Spec],
@@ -675,10 +683,7 @@ pub fn produce(
                 reuse.or_make(&t.path, c, || -> Result<_, Failure> {
                     let d = super::submission::docx_from(&specs[spec], &source, &files, embed)?;
                     if embed {
-                        notes
-                            .lock()
-                            .expect("no worker panics while holding the lock")
-                            .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                        note_warnings(&notes, &t.path, &d.warnings);
                     }
                     Ok(d.bytes)
                 })?
@@ -692,10 +697,7 @@ pub fn produce(
                     .finish();
                 reuse.or_make(&t.path, c, || -> Result<_, Failure> {
                     let d = super::submission::report_docx_from(&source, &files)?;
-                    notes
-                        .lock()
-                        .expect("no worker panics while holding the lock")
-                        .extend(d.warnings.iter().map(|w| format!("{}: {w}", t.path)));
+                    note_warnings(&notes, &t.path, &d.warnings);
                     Ok(d.bytes)
                 })?
             }

@@ -302,4 +302,21 @@ fn pool_takes_every_measure_from_the_command_line() {
         }
     }
     assert!(per_checked >= 6, "{per_checked}");
+    // A ratio has no unit to scale: the flag is named, exit 1.
+    let irr = tmp.path().join("hart1999-irr-reml.csv");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_metareport"))
+        .args([
+            "pool",
+            "--data",
+            &irr.display().to_string(),
+            "--measure",
+            "IRR",
+            "--per",
+            "1000",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("--per: `per` applies to"), "{e}");
 }

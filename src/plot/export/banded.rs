@@ -51,27 +51,15 @@ pub fn tiff(svg: &str, width_pt: f64, dpi: u32) -> Result<Vec<u8>, String> {
 
 /// [`tiff`] on up to `threads` threads (the bytes do not depend on them).
 fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>, String> {
-    let tree = resvg::usvg::Tree::from_str(svg, &crate::plot::SVG_OPTIONS)
-        .map_err(|e| format!("cannot read the SVG: {e}"))?;
-    let size = tree.size();
-    // As `super::pixmap`: pixels = inches × dpi; the tree's size is in CSS pixels (96/inch).
-    let w_px = (width_pt / 72.0 * f64::from(dpi)).round();
-    let scale = w_px / f64::from(size.width());
-    let h_px = (f64::from(size.height()) * scale).round();
-    if w_px < 1.0 || h_px < 1.0 {
-        return Err("the figure is empty".into());
-    }
-    if (w_px as u64).saturating_mul(h_px as u64) > super::MAX_PIXELS {
-        return Err(format!(
-            "{w_px:.0} × {h_px:.0} pixels at {dpi} dpi is more than metareport draws ({} million pixels): lower `dpi` or the width",
-            super::MAX_PIXELS / 1_000_000
-        ));
-    }
-    let (width, height) = (w_px as u32, h_px as u32);
+    let super::Sized {
+        tree,
+        width,
+        height,
+        scale: s,
+    } = super::sized(svg, width_pt, dpi)?;
     let strip_rows = rows_per_strip(width, height);
     let band_rows = BAND_ROWS.div_ceil(strip_rows) * strip_rows;
     let bands = (height as usize).div_ceil(band_rows);
-    let s = scale as f32;
     // One band: its strips, compressed.
     let draw = |band: usize,
                 pixmap: &mut resvg::tiny_skia::Pixmap,

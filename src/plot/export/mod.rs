@@ -300,7 +300,17 @@ pub fn shared_raster(
     slot.get_or_init(draw).clone()
 }
 
-fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap, String> {
+/// An SVG parsed for drawing `width_pt` points wide at `dpi`: the tree, its size in pixels
+/// and the scale from the tree's CSS pixels (96 per inch) to them; an empty figure or one of
+/// more than [`MAX_PIXELS`] is an error.
+pub(crate) struct Sized {
+    pub tree: resvg::usvg::Tree,
+    pub width: u32,
+    pub height: u32,
+    pub scale: f32,
+}
+
+pub(crate) fn sized(svg: &str, width_pt: f64, dpi: u32) -> Result<Sized, String> {
     let tree = resvg::usvg::Tree::from_str(svg, &super::SVG_OPTIONS)
         .map_err(|e| format!("cannot read the SVG: {e}"))?;
     let size = tree.size();
@@ -317,8 +327,22 @@ fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap
             MAX_PIXELS / 1_000_000
         ));
     }
-    let mut pixmap = white_pixmap(w_px as u32, h_px as u32).ok_or("the figure is too large")?;
-    let s = scale as f32;
+    Ok(Sized {
+        tree,
+        width: w_px as u32,
+        height: h_px as u32,
+        scale: scale as f32,
+    })
+}
+
+fn pixmap(svg: &str, width_pt: f64, dpi: u32) -> Result<resvg::tiny_skia::Pixmap, String> {
+    let Sized {
+        tree,
+        width,
+        height,
+        scale: s,
+    } = sized(svg, width_pt, dpi)?;
+    let mut pixmap = white_pixmap(width, height).ok_or("the figure is too large")?;
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::from_scale(s, s),
