@@ -67,20 +67,18 @@ fn titles(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn the_report_is_a_cover_then_every_manuscripts_own_pages() {
-    let dir = project(&["bcg", "iabp-ecpr", "magnesium"]);
-    built(dir.path());
-    let report = pdf(dir.path(), "report.pdf");
+/// Checks that `report.pdf` of the built project in `dir` is one A4 cover page, then each
+/// review's manuscript pages at their own sizes, with one bookmark per review at its first
+/// page, and about the manuscripts' size; returns the report's page sizes.
+fn assert_cover_then_manuscripts(dir: &Path) -> Vec<(f32, f32)> {
+    let report = pdf(dir, "report.pdf");
     let mut expected = vec![(595.276_f32, 841.89_f32)];
     let mut marks = Vec::new();
     let mut manuscripts_size = 0;
-    for (id, title) in titles(dir.path()) {
+    for (id, title) in titles(dir) {
         let rel = format!("{id}/manuscript.pdf");
-        let m = pdf(dir.path(), &rel);
-        manuscripts_size += std::fs::metadata(dir.path().join("out").join(&rel))
-            .unwrap()
-            .len();
+        let m = pdf(dir, &rel);
+        manuscripts_size += std::fs::metadata(dir.join("out").join(&rel)).unwrap().len();
         // Each review starts on the page after the cover and the reviews before it.
         marks.push((title, expected.len()));
         expected.extend(sizes(&m));
@@ -98,13 +96,32 @@ fn the_report_is_a_cover_then_every_manuscripts_own_pages() {
     assert_eq!(bookmarks(&report), marks);
     // Embedded, not laid out again: about the manuscripts' size (each manuscript's fonts once),
     // not pages × fonts.
-    let size = std::fs::metadata(dir.path().join("out/report.pdf"))
-        .unwrap()
-        .len();
+    let size = std::fs::metadata(dir.join("out/report.pdf")).unwrap().len();
     assert!(
         size < manuscripts_size + 100_000,
         "report.pdf {size} bytes, manuscripts {manuscripts_size}"
     );
+    got
+}
+
+#[test]
+fn the_report_is_a_cover_then_every_manuscripts_own_pages() {
+    let dir = project(&["bcg", "iabp-ecpr", "magnesium"]);
+    built(dir.path());
+    assert_cover_then_manuscripts(dir.path());
+}
+
+#[test]
+fn a_landscape_page_of_a_manuscript_is_a_landscape_page_of_the_report() {
+    // dat.curtis1998's forest plot is too wide for a portrait page.
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(
+        &super::common::repo().join("tests/fixtures/projects/curtis1998/analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    let got = assert_cover_then_manuscripts(dir.path());
+    assert!(got.iter().any(|(w, h)| w > h), "{got:?}");
 }
 
 #[test]
