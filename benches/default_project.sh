@@ -35,7 +35,7 @@
 # ~13%, TIFF LZW ~9%, kernel ~8%, usvg ~6%, PNG deflate ~5%; by output: TIFFs ~25%, the
 # combined report.pdf ~15% and report.docx (drawing every figure's PNG) ~15%, the 4
 # manuscript PDFs ~15%, checklist PDFs ~6%, figure PDFs ~5%, the rest small.
-# Seventh session, 2026-12-02 21:50 (load 5-6 on 2 cores: wall inflated, compare CPU), main
+# Seventh session, 2026-12-02 21:40 (load 5-6 on 2 cores: wall inflated, compare CPU), main
 # (91d6f4d) vs report.pdf made of the manuscripts' own pages (src/build/report_pages.rs), 3 runs
 # each, one binary after the other:
 #   cold               main 3.53-3.59 s CPU, 5.4-5.7 s wall, 200-213 MB
