@@ -198,8 +198,13 @@ fn compile_report(
     specs: &[Spec],
     manuscripts: &[Arc<Manuscript>],
 ) -> Result<Vec<u8>, Failure> {
-    crate::report::compile::pdf(source, report_files(specs, manuscripts), "report")
-        .map_err(|e| super::produce::compile_failure("the combined report", "report.pdf", &e))
+    crate::report::compile::pdf(source, report_files(specs, manuscripts), "report").map_err(|e| {
+        super::produce::compile_failure(
+            "the combined report",
+            "templates/report_pdf.typ.j2 rendered",
+            &e,
+        )
+    })
 }
 
 /// `report.pdf` in a build: kept when the file in `out/` was made from the same source and

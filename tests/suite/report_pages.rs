@@ -253,3 +253,21 @@ fn a_record_left_out_of_a_manuscript_is_in_the_reports_appendix() {
     let marks = bookmarks(&report);
     assert_eq!(marks[1], ("Appendix: reproducibility".to_string(), 1 + m));
 }
+
+#[test]
+fn a_broken_override_of_the_report_template_writes_nothing_and_names_it() {
+    let dir = project(&["magnesium"]);
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/report_pdf.typ.j2"),
+        "#image(\"../../etc/passwd\")\n",
+    )
+    .unwrap();
+    let e = build_quiet(dir.path()).unwrap_err();
+    assert_eq!(e.exit_code(), 1);
+    let msg = e.to_string();
+    assert!(msg.contains("templates/report_pdf.typ.j2"), "{msg}");
+    assert!(msg.contains("line 1, column"), "{msg}");
+    assert!(!dir.path().join("out/report.pdf").exists());
+    assert!(!dir.path().join("out/magnesium/manuscript.pdf").exists());
+}
