@@ -133,11 +133,11 @@ fn unit_suffix(m: Measure) -> String {
 
 fn est_ci(m: Measure, est: f64, lo: f64, hi: f64, level: f64) -> String {
     format!(
-        "{} {}{}, {:.0}% CI {}",
+        "{} {}{}, {} CI {}",
         m.abbreviation(),
         format::effect(m.back_transform(est), m),
         unit_suffix(m),
-        level * 100.0,
+        format::level_percent(level),
         format::interval(m.back_transform(lo), m.back_transform(hi), m)
     )
 }
@@ -164,7 +164,7 @@ fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
 fn heterogeneity_text(pool: &Pool) -> Value {
     match pool.heterogeneity.value() {
         Some(h) => json!({
-            "i2": format::percent0(h.i2),
+            "i2": format::i2_estimate(h),
             "tau2": format::tau2(h.tau2),
             "tau2_relation": format::tau2_relation(h.tau2),
             "q": format::stat(h.q),
@@ -288,6 +288,43 @@ fn counts_context(c: &Counts) -> Value {
         "no_data": c.no_data.len(),
         "no_data_words": format::count_at_sentence_start(c.no_data.len()),
         "no_data_studies": if c.no_data.len() <= NAMES_IN_TEXT_AT_MOST { c.no_data.clone() } else { Vec::new() },
+    })
+}
+
+/// The confidence level the outcomes share ("95%"), or `None` when they differ (95% for a
+/// review without outcomes).
+fn common_level(spec: &Spec) -> Option<String> {
+    let mut levels = spec
+        .outcomes
+        .iter()
+        .map(|o| format::level_percent(o.options.level));
+    let first = levels.next().unwrap_or_else(|| "95%".into());
+    levels.all(|l| l == first).then_some(first)
+}
+
+/// "90% intervals for pain and 95% intervals for deaths and low mood" when the outcomes'
+/// confidence levels differ (each level once, in the order the outcomes first use it).
+fn levels_by_outcome(spec: &Spec) -> Option<String> {
+    if common_level(spec).is_some() {
+        return None;
+    }
+    let mut by: Vec<(String, Vec<String>)> = Vec::new();
+    for o in &spec.outcomes {
+        let l = format::level_percent(o.options.level);
+        let title = format::title_in_text(&o.title);
+        match by.iter_mut().find(|(x, _)| *x == l) {
+            Some((_, titles)) => titles.push(title),
+            None => by.push((l, vec![title])),
+        }
+    }
+    let parts: Vec<String> = by
+        .iter()
+        .map(|(l, titles)| format!("{l} intervals for {}", and_list(titles)))
+        .collect();
+    // "…for deaths and low mood, and 90% intervals for pain": the groups' own "and"s apart.
+    Some(match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        _ => parts.join(""),
     })
 }
 
@@ -445,6 +482,8 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_figs.is_empty(),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),
+        // This outcome's confidence level ("95%"), for its CI of I² and prediction interval.
+        "level": format::level_percent(level),
         "decision": decision_text(&a.overall),
         // After the heterogeneity sentence, which has just printed the p the rule read.
         "decision_brief": decision_sentence(&a.overall, false),
@@ -577,7 +616,11 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "egger": any(&|o| o.options.bias.egger),
         "begg": any(&|o| o.options.bias.begg),
         "trim_and_fill": any(&|o| o.options.bias.trim_and_fill),
-        "level": format!("{:.0}", outs.first().map_or(95.0, |o| o.options.level * 100.0)),
+        // The outcomes' confidence level ("95") when they share one; otherwise null, "ci" is
+        // plain "CI" and `levels` says which outcome's intervals are at which level.
+        "level": common_level(spec).map(|l| l.trim_end_matches('%').to_string()),
+        "ci": common_level(spec).map_or_else(|| "CI".to_string(), |l| format!("{l} CI")),
+        "levels": levels_by_outcome(spec),
         "explore": super::context_heterogeneity::methods(spec, analyses),
         // What was computed, as the methods state it (`methods.rs`).
         "computed": super::methods::computed(spec, analyses),
@@ -622,6 +665,7 @@ fn sentence(s: &str) -> String {
 /// The context for one review's templates.
 pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
     let figures: Vec<FigureRef> = spec.figures.iter().map(|f| figure_ref(spec, f)).collect();
+    let one_level = common_level(spec).is_some();
     let summary: Vec<Value> = spec
         .outcomes
         .iter()
@@ -650,9 +694,10 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                     None => "not pooled".into(),
                 },
                 "pooled": pooled.is_some(),
-                "effect": pooled.map_or("–".into(), |p| format!("{} ({}){}", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m), unit_suffix(m))),
+                // Outcomes at different confidence levels: the header says "CI", each cell its level.
+                "effect": pooled.map_or("–".into(), |p| format!("{} ({}{}){}", format::effect(m.back_transform(p.estimate), m), if one_level { String::new() } else { format!("{} CI ", format::level_percent(a.options.level)) }, format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m), unit_suffix(m))),
                 "p": pooled.filter(|_| !m.single_group()).map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
-                "i2": h.map_or("–".into(), |h| format::percent0(h.i2)),
+                "i2": h.map_or("–".into(), format::i2_estimate),
             })
         })
         .collect();

@@ -1,0 +1,131 @@
+//! What a journal's editor would mark as untrue in the text: a confidence level said for
+//! numbers computed at another, an effect called important that prints as 0 per 1,000, a
+//! threshold of "0 per 1,000" — read from the manuscripts of small test projects built from
+//! `tests/fixtures/grade` with one setting changed.
+
+use std::path::Path;
+
+use super::common::{built, copy_dir, repo};
+use super::prose_copyedit::docx_paragraphs;
+
+/// The grade fixture with `edit` applied to its spec, built; the manuscript's typst source
+/// (escapes removed) and the Word manuscript's paragraphs joined.
+fn grade(edit: &dyn Fn(String) -> String) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/grade/analyses"),
+        &dir.path().join("analyses"),
+    );
+    let spec = dir.path().join("analyses/grade.yaml");
+    let text = edit(std::fs::read_to_string(&spec).unwrap());
+    std::fs::write(&spec, text).unwrap();
+    built(dir.path());
+    let out = dir.path().join("out/grade");
+    let typ = std::fs::read_to_string(out.join("manuscript.typ"))
+        .unwrap()
+        .replace('\\', "");
+    let word = docx_paragraphs(Path::new(&out.join("manuscript.docx"))).join("\n");
+    (typ, word)
+}
+
+/// The results paragraph of one outcome: from its heading to the next.
+fn section<'a>(typ: &'a str, title: &str) -> &'a str {
+    let start = typ
+        .find(&format!("== {title}\n"))
+        .or_else(|| typ.find(&format!("= {title}\n")))
+        .unwrap_or_else(|| panic!("no section {title}: {typ}"));
+    let rest = &typ[start + title.len() + 3..];
+    &rest[..rest.find("\n=").unwrap_or(rest.len())]
+}
+
+/// Outcomes at different confidence levels: every statement names the level of the numbers
+/// it reports — the CI of I² of each outcome at that outcome's level, the methods' sentences
+/// that cover all outcomes say which outcome is at which level, the summary table's header
+/// says "CI" and each cell its level. One level for all: said once, as before, at that level.
+#[test]
+fn each_statement_names_the_level_of_its_intervals() {
+    let (typ, word) = grade(&|s| {
+        s.replacen(
+            "    measure: MD\n",
+            "    measure: MD\n    model: {level: 0.9}\n",
+            1,
+        )
+    });
+    assert!(
+        section(&typ, "Pain").contains("the 90% CI of I² was"),
+        "{}",
+        section(&typ, "Pain")
+    );
+    for t in ["Deaths", "Low mood", "Relapse"] {
+        assert!(section(&typ, t).contains("the 95% CI of I² was"), "{t}");
+    }
+    for text in [&typ, &word] {
+        assert!(
+            text.contains("Confidence intervals and prediction intervals are 95% intervals for deaths, low mood and relapse, and 90% intervals for pain."),
+            "{text}"
+        );
+        assert!(
+            text.contains("The CI of I² was derived from the Q-profile CI"),
+            "{text}"
+        );
+        assert!(text.contains("OR) with its CI was computed"), "{text}");
+        assert!(text.contains("c the two-sided critical value"), "{text}");
+        assert!(!text.contains("The 95% CI of I²"), "{text}");
+        assert!(!text.contains("Effect (95% CI)"), "{text}");
+    }
+    assert!(typ.contains("[*Effect (CI)*]"), "{typ}");
+    assert!(typ.contains("[MD −0.81 (90% CI −1.25 to −0.38)]"), "{typ}");
+    assert!(typ.contains("(95% CI 0.62–1.07)]"), "{typ}");
+
+    // One level for every outcome: named in each sentence and the header.
+    let (typ, word) = grade(&|s| {
+        s.replacen(
+            "preset: metafor\n",
+            "preset: metafor\ndefaults: {level: 0.9}\n",
+            1,
+        )
+    });
+    for text in [&typ, &word] {
+        assert!(text.contains("The 90% CI of I² was derived"), "{text}");
+        assert!(text.contains("OR) with its 90% CI was computed"), "{text}");
+        assert!(text.contains("Prediction intervals (90%)"), "{text}");
+        assert!(
+            !text.contains("Confidence intervals and prediction intervals are"),
+            "{text}"
+        );
+        assert!(!text.contains("95% CI of I²"), "{text}");
+    }
+    assert!(typ.contains("[*Effect (90% CI)*]"), "{typ}");
+    assert!(typ.contains("The 90% prediction interval was"), "{typ}");
+}
+
+/// GRADE statements judge the difference as printed: a relapse risk of 1 per 1,000 gives
+/// "0 fewer per 1,000", which is no reduction (main said "probably reduces relapse"); and a
+/// threshold left at 0 is said as what it means ("at least 1 per 1,000"), not "exceeded 0 per
+/// 1,000".
+#[test]
+fn an_effect_that_prints_as_zero_is_not_called_important() {
+    let (typ, word) = grade(&|s| {
+        s.replacen(
+            "      assumed_risk: 0.2\n",
+            "      assumed_risk: 0.001\n",
+            1,
+        )
+    });
+    for text in [&typ, &word] {
+        assert!(text.contains("corresponds to 0 fewer per 1,000"), "{text}");
+        assert!(
+            text.contains("Exercise probably results in little to no difference in relapse"),
+            "{text}"
+        );
+        assert!(!text.contains("reduces relapse"), "{text}");
+        assert!(
+            !text.contains("exceeded 0 per 1,000") && !text.contains("and 0 per 1,000"),
+            "{text}"
+        );
+        assert!(
+            text.contains("an effect being called important when it exceeded 5 per 1,000 for deaths and 2.00 (MD) for pain, and when it was at least 1 per 1,000 for relapse."),
+            "{text}"
+        );
+    }
+}
