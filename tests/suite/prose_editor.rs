@@ -129,3 +129,41 @@ fn an_effect_that_prints_as_zero_is_not_called_important() {
         );
     }
 }
+
+/// Newcastle–Ottawa star counts are scores: digits in every sentence and note ("up to 9
+/// stars: 4 for selection", "scored 9 of 9 stars", "9 stars at most"; main mixed "nine stars
+/// at most" and "9 of 9 stars"); the count of cohorts stays a word ("All nine cohorts").
+#[test]
+fn star_scores_are_digits_everywhere() {
+    let dir = super::common::project(&["iabp-ecpr"]);
+    built(dir.path());
+    let out = dir.path().join("out/iabp-ecpr");
+    let typ = std::fs::read_to_string(out.join("manuscript.typ"))
+        .unwrap()
+        .replace('\\', "");
+    let word = docx_paragraphs(&out.join("manuscript.docx")).join("\n");
+    for text in [&typ, &word] {
+        assert!(
+            text.contains(
+                "which awards up to 9 stars: 4 for selection, 2 for comparability and 3 for outcome"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("All nine cohorts scored 9 of 9 stars."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Each ★ is one star; 9 stars at most."),
+            "{text}"
+        );
+        for words in [
+            "nine stars",
+            "four for selection",
+            "two for comparability",
+            "three for outcome",
+        ] {
+            assert!(!text.contains(words), "{words}: {text}");
+        }
+    }
+}
