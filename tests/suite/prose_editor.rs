@@ -167,3 +167,49 @@ fn star_scores_are_digits_everywhere() {
         }
     }
 }
+
+/// The Word file's Summary of Findings table takes the PDF's text size (`#set text(size:
+/// 7.5pt)` before the table: 15 half-points, not the Table Text style's 8.5 pt), and no table
+/// row of the Word file breaks across pages (the PDF never splits a row).
+#[test]
+fn word_tables_keep_the_pdfs_text_size_and_whole_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/grade/analyses"),
+        &dir.path().join("analyses"),
+    );
+    built(dir.path());
+    let parts = metareport::report::docx::zip::unpack(
+        &std::fs::read(dir.path().join("out/grade/manuscript.docx")).unwrap(),
+    )
+    .unwrap();
+    let xml = parts
+        .iter()
+        .find(|(n, _)| n == "word/document.xml")
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .unwrap();
+    let tables: Vec<&str> = xml
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| t.split("</w:tbl>").next().unwrap())
+        .collect();
+    let sof = tables
+        .iter()
+        .find(|t| t.contains("Patient or population"))
+        .expect("the Summary of Findings table");
+    // Every run of the table's cells is 7.5 pt, except the footnotes (7 pt) and the
+    // certainty marks (9 pt), as in the PDF.
+    let cell = sof
+        .split("<w:r>")
+        .find(|r| r.contains(">Outcomes<"))
+        .unwrap();
+    assert!(cell.contains(r#"<w:sz w:val="15"/>"#), "{cell}");
+    assert!(!sof.contains(r#"<w:sz w:val="17"/>"#));
+    for t in &tables {
+        assert_eq!(
+            t.matches("<w:tr>").count(),
+            t.matches("<w:trPr><w:cantSplit/>").count(),
+            "{t}"
+        );
+    }
+}
