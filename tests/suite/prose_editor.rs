@@ -213,3 +213,33 @@ fn word_tables_keep_the_pdfs_text_size_and_whole_rows() {
         );
     }
 }
+
+/// Two measures from the same kind of data are not both "for dichotomous outcomes" (the
+/// multi-arm review said so of its RR and of its OR): each sentence names its outcomes; a
+/// review with one measure per kind keeps "for dichotomous outcomes".
+#[test]
+fn measures_of_one_kind_of_data_name_their_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/projects/multi-arm"),
+        dir.path(),
+    );
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/multi-arm/manuscript.typ"))
+        .unwrap()
+        .replace('\\', "");
+    for said in [
+        "For “Adverse events (shared control split)”, the risk ratio (RR) with its 95% CI was computed",
+        "For “Adverse events (arms combined)”, the odds ratio (OR) with its 95% CI was computed",
+        "For “Pain score (shared control split)”, the standardised mean difference (SMD)",
+        "For “Pain score (arms combined)”, the mean difference (MD) was computed",
+    ] {
+        assert!(typ.contains(said), "{said}: {typ}");
+    }
+    assert!(!typ.contains("For dichotomous outcomes") && !typ.contains("For continuous outcomes"));
+    let (typ, _) = grade(&|s| s);
+    assert!(
+        typ.contains("For dichotomous outcomes the odds ratio (OR) with its 95% CI was computed")
+    );
+    assert!(typ.contains("For pain, the mean difference (MD) was computed"));
+}
