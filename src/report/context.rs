@@ -371,7 +371,14 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
             "trim_and_fill": b.trim_and_fill.as_ref().map(|t| match t {
-                Computed::Value(t) => json!({"k0": t.k0, "k0_text": format::count_in_text(t.k0), "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null}),
+                Computed::Value(t) => json!({"k0": t.k0, "k0_text": format::count_in_text(t.k0), "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null,
+                    // No pooled estimate of the observed studies (the model rule): trim-and-fill
+                    // fitted its own model, named, and did not change an estimate.
+                    "model": match (a.overall.decision.effects, b.effects) {
+                        (None, Effects::Random(t)) => Some(format!("a random-effects model ({} τ²)", t.name())),
+                        (None, Effects::Fixed) => Some("a fixed-effect model".to_string()),
+                        _ => None,
+                    }}),
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
         })

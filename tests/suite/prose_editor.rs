@@ -243,3 +243,25 @@ fn measures_of_one_kind_of_data_name_their_outcomes() {
     );
     assert!(typ.contains("For pain, the mean difference (MD) was computed"));
 }
+
+/// Trim-and-fill of an outcome the model rule did not pool: the text names the model
+/// trim-and-fill fitted and does not say that an estimate "became" another (magnesium: no
+/// pooled estimate of the observed studies, so none could change).
+#[test]
+fn trim_and_fill_without_a_pooled_estimate_names_its_model() {
+    let dir = super::common::project(&["magnesium"]);
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/magnesium/manuscript.typ"))
+        .unwrap()
+        .replace('\\', "");
+    assert!(
+        typ.contains("Trim-and-fill imputed seven missing studies on the right of the funnel; with them a random-effects model (DerSimonian–Laird τ²) gave OR 0.69, 95% CI 0.49–0.98, where no pooled estimate is reported for the studies as observed."),
+        "{typ}"
+    );
+    assert!(!typ.contains("the estimate became"), "{typ}");
+    // A pooled outcome keeps "the estimate became" (bcg).
+    let dir = super::common::project(&["bcg"]);
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/bcg/manuscript.typ")).unwrap();
+    assert!(typ.contains("with it the estimate became RR 0.52"), "{typ}");
+}
