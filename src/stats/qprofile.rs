@@ -69,6 +69,9 @@ pub struct HeterogeneityCi {
     pub search_limit: f64,
 }
 
+/// From this many studies on, the two bounds are searched for in parallel.
+const PARALLEL_K: usize = 20_000;
+
 /// The Q-profile interval at the given level. `vt` is the typical within-study variance used
 /// to turn τ² into I² and H².
 pub fn q_profile(
@@ -102,23 +105,41 @@ pub fn q_profile(
         .ok_or(Tau2Error::Singular)
     };
 
-    // Upper bound: where Q(τ²) falls to the lower critical value.
-    let (mut upper, mut upper_bound) = if q_min < crit_l {
-        (t_min, Bound::Zero)
-    } else if q_max > crit_l {
-        (t_max, Bound::SearchLimit)
+    // Which bounds are roots: the upper where Q(τ²) falls to the lower critical value, the
+    // lower where it falls to the upper critical value.
+    let upper_is_root = !(q_max > crit_u || q_min < crit_l || q_max > crit_l);
+    let lower_is_root = !(q_max > crit_u || q_min < crit_u);
+    // Each root is dozens of passes over every study: with many studies the two searches run
+    // side by side (the same numbers either way).
+    let (upper_root, lower_root) = if upper_is_root && lower_is_root && y.len() >= PARALLEL_K {
+        std::thread::scope(|s| {
+            let upper = s.spawn(|| root(crit_l));
+            let lower = root(crit_u);
+            (upper.join().expect("the root search does not panic"), lower)
+        })
     } else {
-        (root(crit_l)?, Bound::Root)
+        (
+            if upper_is_root { root(crit_l) } else { Ok(0.0) },
+            if lower_is_root { root(crit_u) } else { Ok(0.0) },
+        )
     };
-    // Lower bound: where Q(τ²) falls to the upper critical value.
-    let (lower, lower_bound) = if q_max > crit_u {
-        upper = t_max;
-        upper_bound = Bound::SearchLimit;
-        (t_max, Bound::SearchLimit)
-    } else if q_min < crit_u {
-        (t_min, Bound::Zero)
+    let (upper_root, lower_root) = (upper_root?, lower_root?);
+    let (upper, upper_bound, lower, lower_bound) = if q_max > crit_u {
+        (t_max, Bound::SearchLimit, t_max, Bound::SearchLimit)
     } else {
-        (root(crit_u)?, Bound::Root)
+        let (upper, upper_bound) = if q_min < crit_l {
+            (t_min, Bound::Zero)
+        } else if q_max > crit_l {
+            (t_max, Bound::SearchLimit)
+        } else {
+            (upper_root, Bound::Root)
+        };
+        let (lower, lower_bound) = if q_min < crit_u {
+            (t_min, Bound::Zero)
+        } else {
+            (lower_root, Bound::Root)
+        };
+        (upper, upper_bound, lower, lower_bound)
     };
     let i2 = |t: f64| 100.0 * t / (vt + t);
     let h2 = |t: f64| t / vt + 1.0;

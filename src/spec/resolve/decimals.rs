@@ -66,13 +66,18 @@ pub(super) fn decimals(
                 d.table
                     .column(bind::column_for(c, &d.map))
                     .map(|i| {
-                        d.table
-                            .rows
-                            .iter()
-                            .filter_map(|row| row.cells.get(i).and_then(|cell| cell.decimals()))
-                            .max()
-                            .unwrap_or(0)
-                            .min(MAX_ENTERED)
+                        // The most any cell has, capped: the first cell at the cap ends the
+                        // search (a column of a million values is rarely read to its end).
+                        let mut most = 0;
+                        for row in &d.table.rows {
+                            if let Some(p) = row.cells.get(i).and_then(|cell| cell.decimals()) {
+                                most = most.max(p.min(MAX_ENTERED));
+                                if most == MAX_ENTERED {
+                                    break;
+                                }
+                            }
+                        }
+                        most
                     })
                     .unwrap_or(0)
             } else {
