@@ -609,7 +609,11 @@ mod tests {
             let text = format!("{body}{bad}S391,1,1\n");
             let one = parse_csv_split("t.csv", text.as_bytes(), usize::MAX).unwrap_err();
             let two = parse_csv_split("t.csv", text.as_bytes(), 0).unwrap_err();
-            assert_eq!((one.message.clone(), one.line), (two.message, two.line), "{bad}");
+            assert_eq!(
+                (one.message.clone(), one.line),
+                (two.message, two.line),
+                "{bad}"
+            );
             assert_eq!(one.line, Some(text.lines().count() - 1), "{bad}");
         }
     }
