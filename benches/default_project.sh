@@ -35,6 +35,18 @@
 # ~13%, TIFF LZW ~9%, kernel ~8%, usvg ~6%, PNG deflate ~5%; by output: TIFFs ~25%, the
 # combined report.pdf ~15% and report.docx (drawing every figure's PNG) ~15%, the 4
 # manuscript PDFs ~15%, checklist PDFs ~6%, figure PDFs ~5%, the rest small.
+# Seventh session, 2026-12-02 21:40 (load 5-6 on 2 cores: wall inflated, compare CPU), main
+# (91d6f4d) vs report.pdf made of the manuscripts' own pages (src/build/report_pages.rs), 3 runs
+# each, one binary after the other:
+#   cold               main 3.53-3.59 s CPU, 5.4-5.7 s wall, 200-213 MB
+#                      now  3.13-3.19 s CPU, 4.9-5.1 s wall, 175-184 MB
+#   bcg tau2 edit      main 1.44-1.84 s CPU, 127-128 MB | now 1.06-1.24 s CPU, 98 MB
+#   forest label edit  main 1.08-1.36 s CPU, 124-125 MB | now 0.70-1.05 s CPU, 94-96 MB
+#   nothing to do / comment-only edit: 0.01-0.04 s CPU both.
+# (An earlier pair of runs at load 7-9: main 3.09-3.49 s CPU / 203-215 MB, now 2.73-3.04 s /
+# 177-179 MB.) The report.pdf job itself (timed in-process, -j1, cold): 50-75 ms, was ~470 ms;
+# report.pdf 467 KB, 23 pages (cover + 7 + 3 + 5 + 7; the four manuscripts 598 KB), was 407 KB,
+# 19 pages (every review laid out again in the journal style with one reference list).
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)

@@ -60,6 +60,19 @@
 # each time 7.6%), tiny-skia filling 23%, zlib 15%, RGBA->RGB 5%; typst reading the page SVGs
 # 8%, typst PDF writing 4%; figure layout (figure_plot) 3.6%; the analyses under 1%. At k = 3,000
 # the peak RSS is not the rasters' (1.7 GB both binaries): typst's compilation of the 192 pages.
+#
+# Seventh session, 2026-12-02 21:35 (load 3-5 on 2 cores), k = 1,000, `--jobs 2`, main (91d6f4d)
+# and report.pdf made of the manuscript's own pages (src/build/report_pages.rs) alternating,
+# 3 runs each:
+#
+# | k | binary | wall | CPU | peak RSS | results.json | manuscript.pdf (pages) | report.pdf (pages) |
+# |---|---|---|---|---|---|---|---|
+# | 1000 | main | 10.9-16.9 s | 12.0-13.7 s | 690-715 MB | 4.32 MB | 1.10 MB (69) | 1.10 MB (70) |
+# | 1000 | report pages | 9.8-15.8 s | 10.8-12.3 s | 563-575 MB | 4.32 MB | 1.10 MB (69) | 1.08 MB (70) |
+#
+# The report.pdf job itself (timed in-process): 160-450 ms for its 70 pages (it lays out one
+# cover page and embeds 69 pages; before, it laid out and wrote all 70 again). Page 20 of
+# report.pdf rendered beside page 19 of the manuscript: the same page, footer number 19.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"

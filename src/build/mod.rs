@@ -9,6 +9,8 @@
 //! - `unprintable.rs`: the note on characters the shipped fonts cannot draw
 //! - `edits.rs`: outputs edited by hand, which a build refuses to overwrite (unless `--force`)
 //! - `reuse.rs`: early cutoff — a stale output made from the same content is kept, not remade
+//! - `report_pages.rs`: `report.pdf` — a cover and contents, then each review's compiled
+//!   `manuscript.pdf` pages as they are
 //!
 //! A build validates every spec and runs every analysis it needs before writing anything; a
 //! failure leaves the earlier outputs as they were and writes nothing (the lock is taken on the
@@ -19,6 +21,7 @@ pub mod manifest;
 pub mod outdir;
 pub mod plan;
 pub mod produce;
+pub mod report_pages;
 pub mod reuse;
 pub mod stat_cache;
 pub mod submission;

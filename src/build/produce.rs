@@ -488,42 +488,9 @@ fn compile_manuscript(
         .map_err(|e| compile_failure(&spec.file, &format!("out/{}/manuscript.typ", spec.id), &e))
 }
 
-/// The combined report PDF.
-pub fn report_pdf(
-    specs: &[Spec],
-    analyses: &[Vec<Analysis>],
-    templates: &Templates,
-) -> Result<Vec<u8>, Failure> {
-    let (source, files) = report_pdf_inputs(specs, analyses, templates)?;
-    compile_report(&source, files)
-}
-
-/// What the combined report PDF is compiled from: its typst source and every review's
-/// figures and the bibliography.
-fn report_pdf_inputs(
-    specs: &[Spec],
-    analyses: &[Vec<Analysis>],
-    templates: &Templates,
-) -> Result<super::reuse::Inputs, Failure> {
-    let source = report_typst(specs, analyses, templates)?;
-    let mut files = vec![(
-        "references.yml".to_string(),
-        templates.references.clone().into_bytes(),
-    )];
-    for (spec, a) in specs.iter().zip(analyses) {
-        files.extend(document_figures(spec, a, &format!("{}/", spec.id))?);
-    }
-    Ok((source, files))
-}
-
-fn compile_report(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, Failure> {
-    compile::pdf(source, files, "report")
-        .map_err(|e| compile_failure("the combined report", "out/report.typ", &e))
-}
-
 /// A typst error. Nothing is written: the message locates the error in the generated source
 /// (`typst`, the file it would have been written to) and quotes that line.
-fn compile_failure(what: &str, typst: &str, e: &str) -> Failure {
+pub(crate) fn compile_failure(what: &str, typst: &str, e: &str) -> Failure {
     Failure::Input(
         crate::diag::Diagnostic::file(
             what,
@@ -641,6 +608,41 @@ pub fn produce(
     // What the Word writer could not carry over, reported with the analyses' caveats.
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+    // Each review's manuscript PDF, made once (`report_pages.rs`): by its own job, or by the
+    // combined report's when that comes first; an up-to-date one is read from out/.
+    let manuscripts = super::report_pages::Manuscripts::new(specs.len());
+    let pdf_stale: Vec<bool> = (0..specs.len())
+        .map(|si| {
+            stale
+                .iter()
+                .any(|t| matches!(t.product, Product::Pdf { spec } if spec == si))
+        })
+        .collect();
+    let manuscript = |si: usize| {
+        manuscripts.get(si, || {
+            use super::report_pages::{compiled, from_out};
+            let path = format!("out/{}/manuscript.pdf", specs[si].id);
+            if !pdf_stale[si]
+                && let Some(m) = reuse.recorded(&path).and_then(|b| from_out(b, None))
+            {
+                return Ok(m);
+            }
+            let (source, files) = manuscript_pdf_inputs(&specs[si], get(si), templates)?;
+            let c = Content::new("pdf")
+                .part(specs[si].id.as_bytes())
+                .part(source.as_bytes())
+                .files(&files)
+                .finish();
+            if let Some(m) = reuse
+                .kept_bytes(&path, &c)
+                .and_then(|b| from_out(b, Some(c.clone())))
+            {
+                return Ok(m);
+            }
+            compiled(compile_manuscript(&specs[si], &source, files)?, Some(c))
+        })
+    };
+
     // Outputs costly to make: the cheap thing they are made from first, hashed; the file in
     // out/ is kept when that is what it was made from (`reuse.rs`).
     let costly = |t: &Target| -> Result<Option<Made>, Failure> {
@@ -652,23 +654,22 @@ pub fn produce(
                 reuse.or_make(&t.path, c, || plot::to_png(&svg).map_err(io))?
             }
             Product::Pdf { spec } => {
-                let (source, files) = manuscript_pdf_inputs(&specs[spec], get(spec), templates)?;
-                let c = Content::new("pdf")
-                    .part(specs[spec].id.as_bytes())
-                    .part(source.as_bytes())
-                    .files(&files)
-                    .finish();
-                reuse.or_make(&t.path, c, || {
-                    compile_manuscript(&specs[spec], &source, files)
-                })?
+                let m = manuscript(spec)?;
+                let c = m
+                    .content
+                    .clone()
+                    .expect("a stale manuscript has a content key");
+                if m.from_out {
+                    Made::kept(c)
+                } else {
+                    Made::with(m.bytes.as_ref().clone(), c)
+                }
             }
             Product::ReportPdf => {
-                let (source, files) = report_pdf_inputs(specs, &all, templates)?;
-                let c = Content::new("report-pdf")
-                    .part(source.as_bytes())
-                    .files(&files)
-                    .finish();
-                reuse.or_make(&t.path, c, || compile_report(&source, files))?
+                let ms = (0..specs.len())
+                    .map(manuscript)
+                    .collect::<Result<Vec<_>, _>>()?;
+                super::report_pages::report_pdf_made(specs, &ms, templates, reuse, &t.path)?
             }
             Product::Docx { spec } | Product::SubmissionManuscript { spec } => {
                 let embed = matches!(t.product, Product::Docx { .. });
@@ -798,9 +799,11 @@ pub fn produce(
 
     // Slow jobs (PDFs) first, then the rest, over `jobs` threads.
     let mut order: Vec<usize> = (0..stale.len()).collect();
+    // The manuscripts before the combined report, which embeds them (and waits for those
+    // still being compiled).
     order.sort_by_key(|&i| match stale[i].product {
-        Product::ReportPdf => 0,
-        Product::Pdf { .. } | Product::ReportDocx => 1,
+        Product::Pdf { .. } => 0,
+        Product::ReportPdf | Product::ReportDocx => 1,
         Product::FigurePng { .. }
         | Product::Docx { .. }
         | Product::SubmissionFigure { .. }

@@ -114,12 +114,26 @@ impl<'a> Reuse<'a> {
     /// Whether the file at `path` was made from the content with key `content` and is still
     /// as written (its blake3 is the one recorded; read without following links).
     pub fn kept(&self, path: &str, content: &str) -> bool {
-        self.enabled
-            && self.manifest.outputs.get(path).is_some_and(|e| {
-                e.content.as_deref() == Some(content)
-                    && super::outdir::read(self.root, path)
-                        .is_some_and(|b| blake3::hash(&b).to_hex().as_str() == e.blake3)
-            })
+        self.kept_bytes(path, content).is_some()
+    }
+
+    /// The bytes of the file at `path` when it was made from the content with key `content`
+    /// and is still as written (`kept`): what was checked is what is returned.
+    pub fn kept_bytes(&self, path: &str, content: &str) -> Option<Vec<u8>> {
+        let e = self.manifest.outputs.get(path)?;
+        if !self.enabled || e.content.as_deref() != Some(content) {
+            return None;
+        }
+        self.recorded(path)
+    }
+
+    /// The bytes of the file at `path` when its blake3 is the one the manifest recorded (read
+    /// without following links; `None` with reuse off): an up-to-date output another output
+    /// is made from (the manuscripts `report.pdf` embeds).
+    pub fn recorded(&self, path: &str) -> Option<Vec<u8>> {
+        let e = self.manifest.outputs.get(path).filter(|_| self.enabled)?;
+        super::outdir::read(self.root, path)
+            .filter(|b| blake3::hash(b).to_hex().as_str() == e.blake3)
     }
 
     /// `kept` as a result: the kept marker, or `None` when the output must be made.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::build::produce::{analyse_spec, manuscript_pdf, report_pdf, review_notes};
+use crate::build::produce::{analyse_spec, manuscript_pdf, review_notes};
 use crate::project::{Failure, Project};
 use crate::report::render::Templates;
 
@@ -12,16 +12,16 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     let project = Project::open(dir)?;
     let specs = project.load_all()?;
     let templates = Templates::load(dir)?;
-    let mut analyses = Vec::with_capacity(specs.len());
     let mut notes = Vec::new();
+    let mut manuscripts = Vec::with_capacity(specs.len());
     for spec in &specs {
         let a = analyse_spec(spec)?;
-        manuscript_pdf(spec, &a, &templates)?;
+        manuscripts.push(manuscript_pdf(spec, &a, &templates)?);
         notes.extend(review_notes(spec, &a));
-        analyses.push(a);
     }
     if !specs.is_empty() {
-        report_pdf(&specs, &analyses, &templates)?;
+        // report.pdf embeds the manuscripts' pages as they are.
+        crate::build::report_pages::report_pdf(&specs, manuscripts, &templates)?;
     }
     if !quiet {
         // The notes `build` would print (and write to each review's notes.txt).

@@ -19,10 +19,10 @@ static FONTS: std::sync::LazyLock<Vec<typst::text::Font>> = std::sync::LazyLock:
 });
 
 /// How many compilations typst's memo cache keeps an unused entry for. typst-as-lib empties it
-/// after every compilation by default; kept, the combined report reuses what its reviews'
-/// manuscripts, checklists and figure PDFs already laid out and decoded (paragraphs, tables,
-/// the figures' SVGs, fonts' shaping) — typst's own `watch` keeps 10 compilations the same way.
-/// A build compiles about six documents per review, so the report still finds its reviews'.
+/// after every compilation by default; kept, a build's later documents reuse what earlier ones
+/// laid out and decoded (the figures' SVGs in the figure PDFs and the supplementary, fonts'
+/// shaping) — typst's own `watch` keeps 10 compilations the same way. (The combined report no
+/// longer lays its reviews out: it embeds their compiled pages, `build/report_pages.rs`.)
 const MEMO_AGE: usize = 40;
 
 /// Compiles typst source with its in-memory files (figures, bibliography) to PDF bytes.

@@ -27,6 +27,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/report.typ.j2"),
     ),
     (
+        "report_pdf.typ.j2",
+        include_str!("../../templates/report_pdf.typ.j2"),
+    ),
+    (
         "review.typ.j2",
         include_str!("../../templates/review.typ.j2"),
     ),

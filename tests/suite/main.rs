@@ -16,6 +16,7 @@
 //! | `edit_loop` | an edit of one review remakes only what changed; incremental == cold, byte for byte |
 //! | `figures` | SVG snapshots, PNG rendering, determinism |
 //! | `manuscript` | typst escaping, deterministic PDFs, no NaN or raw markup |
+//! | `report_pages` | report.pdf: a cover with the contents, then each manuscript.pdf's own pages; bookmarks; early cutoff |
 //! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
 //! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `prose_copyedit` | the copy-editor's pass: thousands separators, apostrophes, intervals, counts and their units in the PDF and Word text |
@@ -65,6 +66,7 @@ mod prose_audit_explore;
 mod prose_copyedit;
 mod prose_editor;
 mod reference;
+mod report_pages;
 mod revman_smd;
 mod risk_of_bias;
 mod security;
