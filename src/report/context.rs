@@ -133,11 +133,11 @@ fn unit_suffix(m: Measure) -> String {
 
 fn est_ci(m: Measure, est: f64, lo: f64, hi: f64, level: f64) -> String {
     format!(
-        "{} {}{}, {:.0}% CI {}",
+        "{} {}{}, {} CI {}",
         m.abbreviation(),
         format::effect(m.back_transform(est), m),
         unit_suffix(m),
-        level * 100.0,
+        format::level_percent(level),
         format::interval(m.back_transform(lo), m.back_transform(hi), m)
     )
 }
@@ -164,7 +164,7 @@ fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
 fn heterogeneity_text(pool: &Pool) -> Value {
     match pool.heterogeneity.value() {
         Some(h) => json!({
-            "i2": format::percent0(h.i2),
+            "i2": format::i2_estimate(h),
             "tau2": format::tau2(h.tau2),
             "tau2_relation": format::tau2_relation(h.tau2),
             "q": format::stat(h.q),
@@ -291,6 +291,43 @@ fn counts_context(c: &Counts) -> Value {
     })
 }
 
+/// The confidence level the outcomes share ("95%"), or `None` when they differ (95% for a
+/// review without outcomes).
+fn common_level(spec: &Spec) -> Option<String> {
+    let mut levels = spec
+        .outcomes
+        .iter()
+        .map(|o| format::level_percent(o.options.level));
+    let first = levels.next().unwrap_or_else(|| "95%".into());
+    levels.all(|l| l == first).then_some(first)
+}
+
+/// "90% intervals for pain and 95% intervals for deaths and low mood" when the outcomes'
+/// confidence levels differ (each level once, in the order the outcomes first use it).
+fn levels_by_outcome(spec: &Spec) -> Option<String> {
+    if common_level(spec).is_some() {
+        return None;
+    }
+    let mut by: Vec<(String, Vec<String>)> = Vec::new();
+    for o in &spec.outcomes {
+        let l = format::level_percent(o.options.level);
+        let title = format::title_in_text(&o.title);
+        match by.iter_mut().find(|(x, _)| *x == l) {
+            Some((_, titles)) => titles.push(title),
+            None => by.push((l, vec![title])),
+        }
+    }
+    let parts: Vec<String> = by
+        .iter()
+        .map(|(l, titles)| format!("{l} intervals for {}", and_list(titles)))
+        .collect();
+    // "…for deaths and low mood, and 90% intervals for pain": the groups' own "and"s apart.
+    Some(match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    })
+}
+
 fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
     let _ft = crate::stats::per_scale::Presented::of(a);
     let m = a.measure;
@@ -334,7 +371,14 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
             "trim_and_fill": b.trim_and_fill.as_ref().map(|t| match t {
-                Computed::Value(t) => json!({"k0": t.k0, "k0_text": format::count_in_text(t.k0), "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null}),
+                Computed::Value(t) => json!({"k0": t.k0, "k0_text": format::count_in_text(t.k0), "side": t.side, "text": est_ci(m, t.estimate, t.ci_lower, t.ci_upper, level), "absent": null,
+                    // No pooled estimate of the observed studies (the model rule): trim-and-fill
+                    // fitted its own model, named, and did not change an estimate.
+                    "model": match (a.overall.decision.effects, b.effects) {
+                        (None, Effects::Random(t)) => Some(format!("a random-effects model ({} τ²)", t.name())),
+                        (None, Effects::Fixed) => Some("a fixed-effect model".to_string()),
+                        _ => None,
+                    }}),
                 Computed::Absent { absent } => json!({"absent": absent}),
             }),
         })
@@ -445,6 +489,8 @@ fn outcome_context(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
         "not_estimable_table": counts.not_estimable.len() > NAMES_IN_TEXT_AT_MOST && forest_figs.is_empty(),
         "excluded": a.excluded.iter().map(|e| json!({"study": e.study, "reason": e.reason})).collect::<Vec<_>>(),
         "pooled": pooled_text(m, &a.overall, level),
+        // This outcome's confidence level ("95%"), for its CI of I² and prediction interval.
+        "level": format::level_percent(level),
         "decision": decision_text(&a.overall),
         // After the heterogeneity sentence, which has just printed the p the rule read.
         "decision_brief": decision_sentence(&a.overall, false),
@@ -520,6 +566,9 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 .collect();
             and_list(&t)
         };
+        // Two measures from the same kind of data (RR and OR from counts) are not both "for
+        // dichotomous outcomes": each sentence names its outcomes.
+        let kind_shared = |k: InputKind| v.iter().filter(|(_, x, _)| *x == k).count() > 1;
         // Which SMD formulas the outcomes of a measure used (`stats/smd_revman.rs`).
         let smd_form = |m: Measure| {
             use crate::stats::smd_revman::SmdMethod;
@@ -537,7 +586,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             }
         };
         v.iter()
-            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "smd_form": smd_form(m), "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u))}) })
+            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "smd_form": smd_form(m), "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u)), "kind_outcomes": kind_shared(k).then(|| titles(m, k, u))}) })
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {
@@ -577,7 +626,11 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "egger": any(&|o| o.options.bias.egger),
         "begg": any(&|o| o.options.bias.begg),
         "trim_and_fill": any(&|o| o.options.bias.trim_and_fill),
-        "level": format!("{:.0}", outs.first().map_or(95.0, |o| o.options.level * 100.0)),
+        // The outcomes' confidence level ("95") when they share one; otherwise null, "ci" is
+        // plain "CI" and `levels` says which outcome's intervals are at which level.
+        "level": common_level(spec).map(|l| l.trim_end_matches('%').to_string()),
+        "ci": common_level(spec).map_or_else(|| "CI".to_string(), |l| format!("{l} CI")),
+        "levels": levels_by_outcome(spec),
         "explore": super::context_heterogeneity::methods(spec, analyses),
         // What was computed, as the methods state it (`methods.rs`).
         "computed": super::methods::computed(spec, analyses),
@@ -622,6 +675,7 @@ fn sentence(s: &str) -> String {
 /// The context for one review's templates.
 pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
     let figures: Vec<FigureRef> = spec.figures.iter().map(|f| figure_ref(spec, f)).collect();
+    let one_level = common_level(spec).is_some();
     let summary: Vec<Value> = spec
         .outcomes
         .iter()
@@ -650,9 +704,10 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
                     None => "not pooled".into(),
                 },
                 "pooled": pooled.is_some(),
-                "effect": pooled.map_or("–".into(), |p| format!("{} ({}){}", format::effect(m.back_transform(p.estimate), m), format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m), unit_suffix(m))),
+                // Outcomes at different confidence levels: the header says "CI", each cell its level.
+                "effect": pooled.map_or("–".into(), |p| format!("{} ({}{}){}", format::effect(m.back_transform(p.estimate), m), if one_level { String::new() } else { format!("{} CI ", format::level_percent(a.options.level)) }, format::interval(m.back_transform(p.ci_lower), m.back_transform(p.ci_upper), m), unit_suffix(m))),
                 "p": pooled.filter(|_| !m.single_group()).map_or("–".into(), |p| format::p_value(p.p).trim_start_matches("= ").to_string()),
-                "i2": h.map_or("–".into(), |h| format::percent0(h.i2)),
+                "i2": h.map_or("–".into(), format::i2_estimate),
             })
         })
         .collect();

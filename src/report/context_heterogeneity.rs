@@ -200,7 +200,7 @@ pub fn outcome(spec: &Spec, o: &Outcome, a: &Analysis) -> Value {
 
 fn mr_results(spec: &Spec, o: &Outcome, a: &Analysis, r: &MetaRegression) -> Value {
     let m = a.measure;
-    let level = format!("{:.0}%", a.options.level * 100.0);
+    let level = format::level_percent(a.options.level);
     let opts = o.options.explore.meta_regression.as_ref();
     let reference = |mi: usize| {
         opts.and_then(|x| x.moderators.get(mi))
@@ -313,11 +313,7 @@ fn mr_results(spec: &Spec, o: &Outcome, a: &Analysis, r: &MetaRegression) -> Val
     let labels: Vec<String> = opts
         .map(|x| x.moderators.iter().map(|m| m.label.clone()).collect())
         .unwrap_or_default();
-    let overall_i2 = a
-        .overall
-        .heterogeneity
-        .value()
-        .map(|h| format::percent0(h.i2));
+    let overall_i2 = a.overall.heterogeneity.value().map(format::i2_estimate);
     json!({
         "absent": null,
         "k": r.k,
@@ -327,12 +323,14 @@ fn mr_results(spec: &Spec, o: &Outcome, a: &Analysis, r: &MetaRegression) -> Val
         "table": format!("{}-tab-mr-{}", spec.id, o.id),
         "scale": effects_name(m).trim_start_matches("the ").to_string(),
         "stat_name": stat_name,
+        // The header of the CI column: this outcome's confidence level ("95% CI").
+        "ci_header": format!("{level} CI"),
         "knha": r.df.is_some(),
         "coefficients": coefficients,
         "sentences": r.coefficients.iter().skip(1).count(),
         "qm": {"text": qm_text, "significant": qm.p < 0.05},
         "qe": format!("QE = {}, df = {}, {}", format::stat(res.q), res.df, format::p_text(res.p)),
-        "residual": json!({"tau2": format::tau2(res.tau2), "i2": format::percent0(res.i2), "random": matches!(r.effects, Effects::Random(_))}),
+        "residual": json!({"tau2": format::tau2(res.tau2), "i2": format::i2(res.i2), "random": matches!(r.effects, Effects::Random(_))}),
         "overall_i2": overall_i2,
         "r2": r.r2.value().map(|x| format!("{:.0}%", x)),
         "r2_absent": r.r2.reason(),

@@ -164,6 +164,45 @@ pub fn percent0(x: f64) -> String {
     format!("{:.0}%", x)
 }
 
+/// A confidence level as a percentage: "95%" for 0.95, "99.5%" for 0.995 (the decimal it needs).
+pub fn level_percent(level: f64) -> String {
+    let pct = level * 100.0;
+    if (pct - pct.round()).abs() < 1e-9 {
+        format!("{pct:.0}%")
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
+/// I² as the text and every table print it: a whole percent ("92%"), as journals and RevMan
+/// print it, except that an I² below 100% is never shown as 100%: it keeps the one or two
+/// decimals that show it below ("99.6%", "99.96%"; "99.99%" when even two decimals round up).
+pub fn i2(x: f64) -> String {
+    if x >= 100.0 || format!("{x:.0}") != "100" {
+        return percent0(x);
+    }
+    match (1..=2).find(|&d| format!("{x:.d$}").parse::<f64>() != Ok(100.0)) {
+        Some(d) => percent(x, d),
+        None => "99.99%".into(),
+    }
+}
+
+/// The I² estimate of an analysis as printed in its text and in the summary table alike:
+/// with the decimals of its confidence interval when the interval needs them to tell its
+/// limits apart ("99.88%" beside "99.71% to 99.96%"), otherwise [`i2`].
+pub fn i2_estimate(h: &crate::stats::analysis::Heterogeneity) -> String {
+    let decimals = h.ci.value().and_then(|c| {
+        let open = c.upper_bound == crate::stats::qprofile::Bound::SearchLimit;
+        (!open)
+            .then(|| i2_ci_decimals(c.i2.lower, c.i2.upper))
+            .flatten()
+    });
+    match decimals {
+        Some(d) if d > 0 => percent(h.i2, d),
+        _ => i2(h.i2),
+    }
+}
+
 /// The decimals a confidence interval of I² needs so that its two limits print differently
 /// (whole percent as a rule: "0% to 61%", "97% to 100%"); an interval whose limits would
 /// print alike gets 1 or 2 decimals, with no limit below 100% shown as 100% ("99.73% to
@@ -318,6 +357,13 @@ mod tests {
         assert_eq!(p_text(0.003), "p = 0.003");
         assert_eq!(p_text(0.051), "p = 0.051");
         assert_eq!(percent0(92.117), "92%");
+        assert_eq!(i2(92.117), "92%");
+        assert_eq!(i2(99.4), "99%");
+        assert_eq!(i2(99.6), "99.6%");
+        assert_eq!(i2(99.96), "99.96%");
+        assert_eq!(i2(99.999), "99.99%");
+        assert_eq!(i2(100.0), "100%");
+        assert_eq!(i2(0.0), "0%");
         assert_eq!(tau2_relation(0.0001), "< 0.001");
         assert_eq!(tau2_relation(0.004), "= 0.004");
         assert_eq!(tau2_relation(0.0), "= 0");

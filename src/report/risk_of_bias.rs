@@ -97,6 +97,9 @@ fn capital(s: &str) -> String {
 }
 
 /// The methods sentence (without its citation, which the template adds).
+/// Star counts are scores on a scale and print as digits wherever they appear ("up to 9 stars:
+/// 4 for selection", "scored 9 of 9 stars", "9 stars at most"), as APA and journal styles
+/// print scores; counts of studies stay words under ten.
 fn methods(rob: &RiskOfBias, outcome_title: Option<&str>) -> String {
     let scope = outcome_title
         .map(|t| format!(" for {}", t.to_lowercase()))
@@ -111,19 +114,13 @@ fn methods(rob: &RiskOfBias, outcome_title: Option<&str>) -> String {
         }
         let parts: Vec<String> = groups
             .iter()
-            .map(|(g, n)| {
-                format!(
-                    "{} for {}",
-                    format::count_in_text(*n as usize),
-                    g.to_lowercase()
-                )
-            })
+            .map(|(g, n)| format!("{n} for {}", g.to_lowercase()))
             .collect();
         format!(
             "The quality of the included {}{scope} was assessed with {}, which awards up to {} stars: {}",
             rob.units.1,
             rob.description,
-            format::count_in_text(rob.max_total() as usize),
+            rob.max_total(),
             and_list(&parts)
         )
     } else {
@@ -426,7 +423,7 @@ fn table(rob: &RiskOfBias) -> Value {
         format!(
             "{}. Each ★ is one star; {} stars at most{}.",
             key.join("; "),
-            format::count_in_text(rob.max_total() as usize),
+            rob.max_total(),
             if rob.ahrq {
                 "; quality by the AHRQ standards (good: 3–4 stars for selection, 1–2 for comparability and 2–3 for outcome or exposure; fair: 2, 1–2 and 2–3; poor: 0–1 for selection, 0 for comparability or 0–1 for outcome or exposure)"
             } else {

@@ -341,11 +341,20 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
     }
     let binary = measures.iter().any(|&m| absolute::has_risks(m));
     let mut thresholds = Vec::new();
+    // A threshold of 0 (the default) is not "exceeded 0 per 1,000": any difference that
+    // prints as one counts (`is_important`), and the methods say so in words.
+    let mut any_difference = Vec::new();
     let mut sources: Vec<(String, &str)> = Vec::new();
     for row in &sof.rows {
         let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
         let m = a.measure;
-        if row.certainty.is_some() {
+        if row.certainty.is_some() && row.threshold == 0.0 {
+            any_difference.push(if absolute::has_risks(m) {
+                format!("at least 1 per 1,000 for {}", in_sentence(&o.title))
+            } else {
+                format!("different from 0 for {}", in_sentence(&o.title))
+            });
+        } else if row.certainty.is_some() {
             thresholds.push(if absolute::has_risks(m) {
                 format!(
                     "{} per 1,000 for {}",
@@ -387,7 +396,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "title": format!("{} compared with {}{population}", sof.intervention, lower_first(&sof.comparator)),
         "columns": if any_certainty { 7 } else { 6 },
         "ci": one_level.unwrap_or_else(|| "CI".into()),
-        "thresholds": and_list(&thresholds),
+        "thresholds": thresholds_clause(&thresholds, &any_difference),
         "sources": sources,
         "label": format!("{}-tab-sof", spec.id),
         "caption": sof.caption.clone().unwrap_or_else(|| "Summary of findings: absolute effects and the certainty of the evidence.".into()),
@@ -439,7 +448,7 @@ fn outcome_sentence(
         None => (String::new(), e.0),
     };
     let statement = row.certainty.as_ref().map(|c: &Certainty| {
-        let important = size.abs() > row.threshold;
+        let important = is_important(size, row.threshold, m);
         let lower = size < 0.0;
         format!(
             "{} ({}-certainty evidence)",
@@ -454,6 +463,37 @@ fn outcome_sentence(
         )
     });
     json!({"absolute": if absolute_text.is_empty() { Value::Null } else { json!(absolute_text) }, "statement": statement})
+}
+
+/// Whether an effect is important: beyond the threshold as printed — a risk difference rounded
+/// to a whole number per 1,000, a continuous one at the measure's decimals — so that a
+/// difference printed as "0 fewer per 1,000" or "0.00 lower" is never called a reduction.
+fn is_important(size: f64, threshold: f64, m: Measure) -> bool {
+    let printed = if absolute::has_risks(m) {
+        size.abs().round()
+    } else if m.is_ratio() {
+        size.abs()
+    } else {
+        format::effect(size.abs(), m)
+            .replace(',', "")
+            .parse::<f64>()
+            .unwrap_or(size.abs())
+    };
+    printed > threshold
+}
+
+/// The methods' clause on when an effect was called important: "when it exceeded 5 per
+/// 1,000 for deaths, and when it was at least 1 per 1,000 for relapse" (the second part for
+/// outcomes whose threshold is 0); empty when no outcome's certainty was rated.
+fn thresholds_clause(exceeded: &[String], any: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !exceeded.is_empty() {
+        parts.push(format!("when it exceeded {}", and_list(exceeded)));
+    }
+    if !any.is_empty() {
+        parts.push(format!("when it was {}", and_list(any)));
+    }
+    parts.join(", and ")
 }
 
 /// The `results.json` part: per row, the assumed risks, the absolute effects (per 1,000, as
@@ -573,7 +613,7 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
             .unwrap_or_default();
         out.push(format!(
             "{head}: inconsistency: I² = {}, τ² = {}, Q = {} (df = {}, {}){pi}",
-            format::percent0(h.i2),
+            format::i2_estimate(h),
             format::tau2(h.tau2),
             format::stat(h.q),
             h.df,

@@ -67,7 +67,7 @@ pub fn typst(spec: &Spec, analyses: &[Analysis]) -> String {
                     .pool
                     .heterogeneity
                     .value()
-                    .map_or("–".to_string(), |h| format::percent0(h.i2));
+                    .map_or("–".to_string(), format::i2_estimate);
                 s.push_str(&format!(
                     "    [{}], [{}], [{}], [{}], [{}],\n",
                     escape_markup(&r.label),

@@ -366,8 +366,8 @@ fn an_edited_data_row() {
     )));
     assert!(s.contains(&(
         "changed".into(),
-        "Trim-and-fill imputed seven missing studies on the right of the funnel; with them the estimate became OR 0.69, 95% CI 0.49–0.98.".into(),
-        "Trim-and-fill imputed six missing studies on the right of the funnel; with them the estimate became OR 0.71, 95% CI 0.50–1.01.".into()
+        "Trim-and-fill imputed seven missing studies on the right of the funnel; with them a random-effects model (DerSimonian–Laird τ²) gave OR 0.69, 95% CI 0.49–0.98, where no pooled estimate is reported for the studies as observed.".into(),
+        "Trim-and-fill imputed six missing studies on the right of the funnel; with them a random-effects model (DerSimonian–Laird τ²) gave OR 0.71, 95% CI 0.50–1.01, where no pooled estimate is reported for the studies as observed.".into()
     )));
     let figures: Vec<&str> = m["figures"]
         .as_array()

@@ -20,6 +20,7 @@
 //! | `risk_of_bias` | appraisal tools, judgements, weighted summaries, restricted sensitivity analyses vs metafor, figures, prose |
 //! | `prose_audit` | every number, count, citation and setting of the manuscripts against results.json |
 //! | `prose_copyedit` | the copy-editor's pass: thousands separators, apostrophes, intervals, counts and their units in the PDF and Word text |
+//! | `prose_editor` | an editor's pass: confidence levels named per outcome, effects that print as 0 per 1,000 not called important |
 //! | `end_to_end` | the default project built from scratch, checked against metafor |
 //! | `cli` | the command line: subcommands and exit codes |
 //! | `pool_summary` | `pool --summary`: the full result without its per-study rows |
@@ -63,6 +64,7 @@ mod properties;
 mod prose_audit;
 mod prose_audit_explore;
 mod prose_copyedit;
+mod prose_editor;
 mod reference;
 mod report_pages;
 mod revman_smd;

@@ -412,3 +412,67 @@ fn the_word_checklist_has_the_pdfs_text_size() {
     let defaults = styles.split("</w:rPrDefault>").next().unwrap();
     assert!(defaults.contains(r#"<w:sz w:val="18"/>"#), "{defaults}");
 }
+
+/// The summary table prints I² as the text does: "99.88%" in both for the single-group means
+/// (the table printed "100%" beside the text's "99.88%"), and no I² below 100% anywhere is
+/// printed as "100%".
+#[test]
+fn the_summary_table_prints_i2_as_the_text_does() {
+    let mut seen = 0;
+    for r in reviews() {
+        let t = typ(&r);
+        let res = results(&r);
+        for o in res["outcomes"].as_array().unwrap() {
+            let Some(i2) = o["overall"]["heterogeneity"]["i2"].as_f64() else {
+                continue;
+            };
+            let title = o["title"].as_str().unwrap_or_default();
+            let Some(row) = t
+                .find(&format!("([{title}], ["))
+                .map(|i| &t[i..i + t[i..].find("]),").unwrap_or(t.len() - i)])
+            else {
+                continue;
+            };
+            let cell = row.rsplit("], [").next().unwrap();
+            assert!(
+                t.contains(&format!("I² = {cell}")),
+                "{r}/{title}: the table says I² {cell}, the text does not"
+            );
+            if i2 < 100.0 {
+                assert_ne!(cell, "100%", "{r}/{title}: I² {i2}");
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "{seen} summary rows checked");
+    assert!(typ("means").contains("], [99.88%])"));
+}
+
+/// A reference whose title ends in "?" takes no full stop after it (hayagriva printed
+/// "interpreted?."), in the Word file's references (APA and Vancouver); the PDF does the same
+/// with a show rule in setup.typ.j2 (the rule is checked here, the PDF with pdftotext by hand).
+#[test]
+fn a_title_ending_in_a_question_mark_takes_no_full_stop() {
+    let mut checked = 0;
+    for doc in ["bcg/manuscript.docx", "report.docx"] {
+        let refs = docx_paragraphs(&out(doc));
+        let thompson = refs
+            .iter()
+            .find(|p| p.contains("How should meta-regression analyses be undertaken"))
+            .unwrap_or_else(|| panic!("{doc}: no Thompson & Higgins 2002"));
+        assert!(
+            thompson.contains("interpreted? Statistics in Medicine"),
+            "{doc}: {thompson}"
+        );
+        for p in &refs {
+            assert!(!p.contains("?.") && !p.contains("!."), "{doc}: {p}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+    assert!(
+        std::fs::read_to_string(repo().join("templates/setup.typ.j2"))
+            .unwrap()
+            .contains("#show bibliography: it => { show regex(\"[?!]\\.\"): m => m.text.slice(0, -1); it }")
+    );
+}

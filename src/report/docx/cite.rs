@@ -212,6 +212,7 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
                         e.push(Inline::Text("\t".into(), Fmt::default()));
                     }
                     e.extend(runs(&item.content, Fmt::default()));
+                    no_stop_after_question_mark(&mut e);
                     e
                 })
                 .collect()
@@ -223,6 +224,28 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
         }
     }
     doc.warnings.extend(warnings);
+}
+
+/// A title that ends in "?" or "!" takes no full stop after it: hayagriva joins a title and
+/// the "." that follows it in the style without looking ("interpreted?."), where CSL asks for
+/// the punctuation once, and journals print "interpreted? Statistics in Medicine". The PDF
+/// does the same with a show rule in `setup.typ.j2`.
+fn no_stop_after_question_mark(entry: &mut [Inline]) {
+    let mut before: Option<char> = None;
+    for i in entry.iter_mut() {
+        match i {
+            Inline::Text(s, _) => {
+                if matches!(before, Some('?' | '!')) && s.starts_with('.') {
+                    s.remove(0);
+                }
+                *s = s.replace("?.", "?").replace("!.", "!");
+                if let Some(c) = s.chars().last() {
+                    before = Some(c);
+                }
+            }
+            _ => before = None,
+        }
+    }
 }
 
 /// The style the document names: a CSL file among its files (`"x.csl"`), or one of

@@ -369,11 +369,7 @@ impl Walker {
             && self.doc.blocks.is_empty()
             && self.para.is_empty()
             && self.doc.text_size.is_none()
-            && let Some(size) = set.args().items().find_map(|a| match a {
-                ast::Arg::Named(n) if n.name().as_str() == "size" => length_pt(n.expr()),
-                _ => None,
-            })
-            && (4.0..=72.0).contains(&size)
+            && let Some(size) = set_text_size(set)
         {
             self.doc.text_size = Some(size);
         }
@@ -694,10 +690,26 @@ impl Walker {
                     .find_map(|a| self.figure_body(a, ctx, depth + 1)),
                 _ => None,
             },
-            Expr::ContentBlock(cb) => cb
-                .body()
-                .exprs()
-                .find_map(|x| self.figure_body(x, ctx, depth + 1)),
+            Expr::ContentBlock(cb) => {
+                // A `#set text(size: …)` before the table in the same block sets the table's
+                // text size (the Summary of Findings table's 7.5 pt), as it does in the PDF.
+                let mut size = None;
+                for x in cb.body().exprs() {
+                    if let Expr::SetRule(s) = x {
+                        size = set_text_size(s).or(size);
+                        continue;
+                    }
+                    if let Some(mut b) = self.figure_body(x, ctx, depth + 1) {
+                        if let FigureBody::Table(t) = &mut b
+                            && t.size.is_none()
+                        {
+                            t.size = size;
+                        }
+                        return Some(b);
+                    }
+                }
+                None
+            }
             _ => None,
         }
     }
@@ -983,6 +995,23 @@ impl Walker {
             fractions,
         })
     }
+}
+
+/// The size of a `#set text(size: …)` rule, in points (4–72 pt; anything else is ignored).
+fn set_text_size(set: ast::SetRule) -> Option<f64> {
+    let Expr::Ident(i) = set.target() else {
+        return None;
+    };
+    if i.as_str() != "text" {
+        return None;
+    }
+    set.args()
+        .items()
+        .find_map(|a| match a {
+            ast::Arg::Named(n) if n.name().as_str() == "size" => length_pt(n.expr()),
+            _ => None,
+        })
+        .filter(|s| (4.0..=72.0).contains(s))
 }
 
 /// Trims spaces at both ends of a paragraph and collapses runs of spaces.
