@@ -797,13 +797,13 @@ pub fn produce(
         }))
     };
 
-    // Slow jobs (PDFs) first, then the rest, over `jobs` threads.
+    // Slow jobs (PDFs) first, then the rest, over `jobs` threads; the combined report.pdf last: it embeds the manuscripts' pages (and would wait, a
+    // worker idle, for any still being compiled) and takes a fraction of one.
     let mut order: Vec<usize> = (0..stale.len()).collect();
-    // The manuscripts before the combined report, which embeds them (and waits for those
-    // still being compiled).
     order.sort_by_key(|&i| match stale[i].product {
         Product::Pdf { .. } => 0,
-        Product::ReportPdf | Product::ReportDocx => 1,
+        Product::ReportDocx => 1,
+        Product::ReportPdf => 4,
         Product::FigurePng { .. }
         | Product::Docx { .. }
         | Product::SubmissionFigure { .. }
