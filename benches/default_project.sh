@@ -47,6 +47,17 @@
 # 177-179 MB.) The report.pdf job itself (timed in-process, -j1, cold): 50-75 ms, was ~470 ms;
 # report.pdf 467 KB, 23 pages (cover + 7 + 3 + 5 + 7; the four manuscripts 598 KB), was 407 KB,
 # 19 pages (every review laid out again in the journal style with one reference list).
+# Seventh round, 2026-12-02 22:20 (idle machine, load ~2), main at the session's start
+# (91d6f4d) -> report.pdf of the manuscripts' pages and report.pdf scheduled last (3291c51),
+# 3 runs each:
+#   cold               1.51-1.62 s wall, 2.73-2.84 s CPU, 205-209 MB -> 1.32-1.36 s, 2.38-2.42 s, 175-177 MB
+#   bcg tau2 edit      0.72-0.77 s wall, 1.21-1.24 s CPU             -> 0.50-0.53 s, 0.89-0.93 s
+#   forest label edit  0.52-0.55 s wall, 0.90-0.91 s CPU             -> 0.49 s, 0.61-0.62 s (report.pdf merge only)
+#   nothing to do / comment-only edit 20-30 ms both.
+# Per output (-j1, cold, in-process timers, since removed): TIFFs ~690 ms, the 4 manuscript
+# PDFs ~650 ms, report.docx ~530 ms (it draws every figure's natural PNG first, shared by the
+# figure PNGs and the other Word files), checklist PDFs ~220 ms, other Word files ~200 ms,
+# submission PDF/EPS figures ~170 ms, report.pdf ~40-75 ms (was ~470 ms).
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)

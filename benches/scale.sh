@@ -73,6 +73,11 @@
 # The report.pdf job itself (timed in-process): 160-450 ms for its 70 pages (it lays out one
 # cover page and embeds 69 pages; before, it laid out and wrote all 70 again). Page 20 of
 # report.pdf rendered beside page 19 of the manuscript: the same page, footer number 19.
+# 2026-12-02 22:30, idle machine: pool 10^6 --summary, CSV read in two halves in parallel,
+# the Q-profile bounds side by side: 8aa9ba9 1.19-1.27 s wall (1.19-1.24 s CPU), 385 MB ->
+# 0.99-1.04 s (1.11-1.16 s CPU), 381 MB; full JSON 1.75 s, --compact 1.66 s, 373 MB. k=1000
+# (POOL_ROWS=0 benches/scale.sh 1000), one run each: 8aa9ba9 6.43 s wall, 11.37 s CPU, 842 MB,
+# report.pdf 1.10 MB -> 5.29 s, 10.07 s, 562 MB, report.pdf 1.08 MB (the manuscript's pages).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"
