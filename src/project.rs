@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::spec::{self, Spec};
 
 /// Why a command failed, and its exit code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Failure {
     /// Invalid input or an analysis that cannot be run (exit 1).
     Input(Diagnostics),

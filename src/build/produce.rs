@@ -425,12 +425,12 @@ pub fn manuscript_typst(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<String, Failure> {
-    templates
-        .render(
-            "manuscript.typ.j2",
-            &manuscript_context(spec, analyses, false),
-        )
-        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file(&spec.file, e).into()))
+    render(
+        templates,
+        "manuscript.typ.j2",
+        &manuscript_context(spec, analyses, false),
+        &spec.file,
+    )
 }
 
 /// The typst source of the combined report.
@@ -444,12 +444,25 @@ pub fn report_typst(
         .zip(analyses)
         .map(|(s, a)| manuscript_context(s, a, true))
         .collect();
+    render(
+        templates,
+        "report.typ.j2",
+        &json!({"reviews": reviews, "version": crate::results::VERSION}),
+        "combined report",
+    )
+}
+
+/// Template `name` rendered with `context`; an error names `what` (the spec, or the combined
+/// report) and the template's line.
+pub(crate) fn render(
+    templates: &Templates,
+    name: &str,
+    context: &Value,
+    what: &str,
+) -> Result<String, Failure> {
     templates
-        .render(
-            "report.typ.j2",
-            &json!({"reviews": reviews, "version": crate::results::VERSION}),
-        )
-        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
+        .render(name, context)
+        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file(what, e).into()))
 }
 
 /// The manuscript PDF of one review (nothing is written when the typst does not compile: the

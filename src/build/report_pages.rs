@@ -58,18 +58,7 @@ impl Manuscripts {
         si: usize,
         make: impl FnOnce() -> Result<Manuscript, Failure>,
     ) -> Result<Arc<Manuscript>, Failure> {
-        match self.0[si].get_or_init(|| make().map(Arc::new)) {
-            Ok(m) => Ok(m.clone()),
-            Err(f) => Err(copy_failure(f)),
-        }
-    }
-}
-
-fn copy_failure(f: &Failure) -> Failure {
-    match f {
-        Failure::Input(d) => Failure::Input(d.clone()),
-        Failure::Stale(s) => Failure::Stale(s.clone()),
-        Failure::Io(s) => Failure::Io(s.clone()),
+        self.0[si].get_or_init(|| make().map(Arc::new)).clone()
     }
 }
 
@@ -164,12 +153,12 @@ pub fn report_pdf_typst(
             r
         })
         .collect();
-    templates
-        .render(
-            "report_pdf.typ.j2",
-            &json!({"reviews": reviews, "version": crate::results::VERSION}),
-        )
-        .map_err(|e| Failure::Input(crate::diag::Diagnostic::file("combined report", e).into()))
+    super::produce::render(
+        templates,
+        "report_pdf.typ.j2",
+        &json!({"reviews": reviews, "version": crate::results::VERSION}),
+        "combined report",
+    )
 }
 
 /// The files the report's source reads: each review's manuscript PDF.
