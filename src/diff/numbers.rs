@@ -555,7 +555,7 @@ fn print(fmt: Fmt, x: Option<f64>, facts: OutcomeFacts) -> String {
             let v = format::p_value(x);
             v.strip_prefix("= ").map(str::to_string).unwrap_or(v)
         }
-        Fmt::Percent => format::percent0(x),
+        Fmt::Percent => format::i2(x),
         Fmt::Tau2 => format::tau2(x),
         Fmt::Stat => format::stat(x),
         Fmt::Count if x.fract() == 0.0 => format!("{x:.0}"),

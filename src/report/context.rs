@@ -173,31 +173,21 @@ fn heterogeneity_text(pool: &Pool) -> Value {
             "level": if h.i2 < 25.0 { "low" } else if h.i2 < 50.0 { "moderate" } else if h.i2 < 75.0 { "substantial" } else { "considerable" },
             "random": matches!(pool.decision.effects, Some(Effects::Random(_))),
             "ci": h.ci.value().map(|c| {
-                // An upper limit at the end of the search interval is only a bound: "> 99%".
+                let i2 = format::i2_interval(h);
                 let open = c.upper_bound == Bound::SearchLimit;
-                let i2_up = if open { format!("> {:.0}%", c.i2.upper.min(99.0).floor()) } else { format::percent0(c.i2.upper) };
                 let tau2_up = if open { format!("> {}", format::tau2(c.tau2.upper)) } else { format::tau2(c.tau2.upper) };
                 // The Q-profile interval inverts the generalised Q statistic (PM's estimating
                 // equation): a REML, ML or DL estimate, or I² from Q, can lie outside it
                 // (metafor's confint too); the text then says so rather than print a CI
-                // that seems to miss its own estimate
-                // (compared as printed, in whole percent).
-                let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
-                    && (h.i2.round() < c.i2.lower.round() || h.i2.round() > c.i2.upper.round());
-                // Limits that print alike get the decimals that tell them apart (and the
-                // estimate with them); equal limits are one value (crate::report::format).
-                let d = if open { Some(0) } else { format::i2_ci_decimals(c.i2.lower, c.i2.upper) };
-                let i2 = match d {
-                    Some(0) => format!("{} to {}", format::percent0(c.i2.lower), i2_up),
-                    Some(d) => format!("{} to {}", format::percent(c.i2.lower, d), format::percent(c.i2.upper, d)),
-                    None => format::percent0(c.i2.lower),
-                };
+                // that seems to miss its own estimate (compared as printed). Limits that print
+                // alike, or a limit below 100% that would print as 100%, get the decimals
+                // that tell them apart (and the estimate with them; crate::report::format).
                 json!({
-                    "i2": i2,
-                    "single": d.is_none(),
-                    "estimate": d.filter(|&d| d > 0).map(|d| format::percent(h.i2, d)),
+                    "i2": i2.as_ref().map(|i| i.text.clone()),
+                    "single": i2.as_ref().is_some_and(|i| i.single),
+                    "estimate": i2.as_ref().filter(|i| i.decimals > 0).map(|_| format::i2_estimate(h)),
                     "tau2": format!("{} to {}", format::tau2(c.tau2.lower), tau2_up),
-                    "outside": outside,
+                    "outside": i2.as_ref().is_some_and(|i| i.outside),
                 })
             }),
         }),

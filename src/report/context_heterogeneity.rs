@@ -434,9 +434,9 @@ fn gosh_results(spec: &Spec, o: &Outcome, a: &Analysis, g: &Gosh) -> Value {
             "middle": format!("{} to {}", eff(e.q025), eff(e.q975)),
         },
         "i2": {
-            "median": format::percent0(h.median),
-            "range": format!("{} to {}", format::percent0(h.min), format::percent0(h.max)),
-            "middle": format!("{} to {}", format::percent0(h.q025), format::percent0(h.q975)),
+            "median": format::i2(h.median),
+            "range": format!("{} to {}", format::i2(h.min), format::i2(h.max)),
+            "middle": format!("{} to {}", format::i2(h.q025), format::i2(h.q975)),
         },
         "abbreviation": m.abbreviation(),
     })

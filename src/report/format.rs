@@ -187,33 +187,90 @@ pub fn i2(x: f64) -> String {
     }
 }
 
-/// The I² estimate of an analysis as printed in its text and in the summary table alike:
+/// The I² estimate of an analysis as printed everywhere — text, tables, forest plots, Word:
 /// with the decimals of its confidence interval when the interval needs them to tell its
 /// limits apart ("99.88%" beside "99.71% to 99.96%"), otherwise [`i2`].
 pub fn i2_estimate(h: &crate::stats::analysis::Heterogeneity) -> String {
-    let decimals = h.ci.value().and_then(|c| {
-        let open = c.upper_bound == crate::stats::qprofile::Bound::SearchLimit;
-        (!open)
-            .then(|| i2_ci_decimals(c.i2.lower, c.i2.upper))
-            .flatten()
-    });
-    match decimals {
-        Some(d) if d > 0 => percent(h.i2, d),
+    match i2_interval(h) {
+        Some(c) if c.decimals > 0 => i2_at(h.i2, c.decimals),
         _ => i2(h.i2),
     }
 }
 
+/// The confidence interval of I² as printed, with the decimals the estimate takes beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct I2Interval {
+    /// "0% to 61%", "97.2% to 99.6%", "> 99%" as the upper limit of an open interval; one
+    /// value ("0%") when both limits print alike.
+    pub text: String,
+    /// Both limits print as one value.
+    pub single: bool,
+    /// Decimals of the limits (and of the estimate when more than 0).
+    pub decimals: usize,
+    /// The estimate, at the decimals printed, lies outside the limits as printed (the
+    /// Q-profile interval need not contain a REML, ML or DL estimate, nor I² from Q).
+    pub outside: bool,
+}
+
+/// The CI of I² of an analysis as every output prints it: whole percent as a rule, more
+/// decimals when the limits would print alike or a limit below 100% would print as "100%"
+/// ([`i2_ci_decimals`]); an upper limit at the end of the search interval is only a bound
+/// ("> 99%"). `None` when there is no interval.
+pub fn i2_interval(h: &crate::stats::analysis::Heterogeneity) -> Option<I2Interval> {
+    let c = h.ci.value()?;
+    let open = c.upper_bound == crate::stats::qprofile::Bound::SearchLimit;
+    let (lower, upper) = (c.i2.lower, c.i2.upper);
+    let d = if open {
+        Some(0)
+    } else {
+        i2_ci_decimals(lower, upper)
+    };
+    let decimals = d.unwrap_or(0);
+    let text = match d {
+        _ if open => format!("{} to > {:.0}%", i2_at(lower, 0), upper.min(99.0).floor()),
+        Some(d) => format!("{} to {}", i2_at(lower, d), i2_at(upper, d)),
+        None => i2(lower),
+    };
+    // Compared as printed: an estimate shown inside its printed limits is not called outside.
+    let at = |x: f64| round_to(x, decimals);
+    let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
+        && (at(h.i2) < at(lower) || (!open && at(h.i2) > at(upper)));
+    Some(I2Interval {
+        text,
+        single: d.is_none(),
+        decimals,
+        outside,
+    })
+}
+
+fn round_to(x: f64, decimals: usize) -> f64 {
+    let f = 10f64.powi(decimals as i32);
+    (x * f).round() / f
+}
+
+/// I² at `decimals` decimals, never "100%" for a value below 100%: such a value prints as the
+/// largest number below 100 at those decimals ("99%", "99.9%", "99.99%").
+pub fn i2_at(x: f64, decimals: usize) -> String {
+    let shown = percent(x, decimals);
+    if x < 100.0 && format!("{x:.decimals$}").parse::<f64>() == Ok(100.0) {
+        percent(100.0 - 10f64.powi(-(decimals as i32)), decimals)
+    } else {
+        shown
+    }
+}
+
 /// The decimals a confidence interval of I² needs so that its two limits print differently
-/// (whole percent as a rule: "0% to 61%", "97% to 100%"); an interval whose limits would
-/// print alike gets 1 or 2 decimals, with no limit below 100% shown as 100% ("99.73% to
-/// 99.97%", as metafor's `confint` prints it); `None`
-/// when the limits are equal at two decimals (the interval is one value: "0%").
+/// and no limit below 100% prints as 100% (whole percent as a rule: "0% to 61%", "97% to
+/// 100%" only when the upper limit is 100%); an interval whose limits would print alike, or
+/// with a limit that would print as 100%, gets 1 or 2 decimals ("96.5% to 99.7%", "99.73% to
+/// 99.97%", as metafor's `confint` prints it); `None` when the limits are equal at two
+/// decimals (the interval is one value: "0%").
 pub fn i2_ci_decimals(lower: f64, upper: f64) -> Option<usize> {
     let shows_100 = |x: f64, d: usize| x < 100.0 && format!("{x:.d$}").parse::<f64>() == Ok(100.0);
-    (0..=2).find(|&d| {
-        format!("{lower:.d$}") != format!("{upper:.d$}")
-            && (d == 0 || (!shows_100(lower, d) && !shows_100(upper, d)))
-    })
+    let apart = |d: usize| i2_at(lower, d) != i2_at(upper, d);
+    (0..=2)
+        .find(|&d| apart(d) && !shows_100(lower, d) && !shows_100(upper, d))
+        .or_else(|| apart(2).then_some(2))
 }
 
 /// A percentage with `decimals` decimals: "99.88%".
@@ -414,8 +471,10 @@ mod tests {
     #[test]
     fn an_i2_interval_never_prints_two_equal_limits() {
         assert_eq!(i2_ci_decimals(0.0, 61.2), Some(0));
-        assert_eq!(i2_ci_decimals(97.2, 99.6), Some(0));
-        assert_eq!(i2_ci_decimals(99.2, 99.6), Some(0));
+        assert_eq!(i2_ci_decimals(97.2, 99.4), Some(0));
+        assert_eq!(i2_ci_decimals(97.2, 99.6), Some(1));
+        assert_eq!(i2_ci_decimals(99.2, 99.6), Some(1));
+        assert_eq!(i2_ci_decimals(97.2, 100.0), Some(0));
         assert_eq!(i2_ci_decimals(99.12, 99.38), Some(1));
         assert_eq!(i2_ci_decimals(99.62, 99.64), Some(2));
         assert_eq!(i2_ci_decimals(99.91, 99.97), Some(2));
@@ -423,6 +482,10 @@ mod tests {
         assert_eq!(i2_ci_decimals(12.1, 12.4), Some(1));
         assert_eq!(i2_ci_decimals(0.0, 0.0), None);
         assert_eq!(i2_ci_decimals(100.0, 100.0), None);
+        assert_eq!(i2_ci_decimals(99.5, 99.996), Some(2));
+        assert_eq!(i2_at(99.996, 2), "99.99%");
+        assert_eq!(i2_at(99.6, 0), "99%");
+        assert_eq!(i2_at(100.0, 0), "100%");
         assert_eq!(percent(99.8807, 2), "99.88%");
     }
 

@@ -448,6 +448,53 @@ fn the_summary_table_prints_i2_as_the_text_does() {
     assert!(typ("means").contains("], [99.88%])"));
 }
 
+/// Forest plots print I² as the text does: every heterogeneity line of a forest plot
+/// ("…; I² = 99.88%") says the I² the manuscript says for that pool (the forest printed
+/// "I² = 100%" beside the text's "99.88%"), and no figure prints an I² below 100% as "100%".
+#[test]
+fn forest_plots_print_i2_as_the_text_does() {
+    let mut seen = 0;
+    for r in reviews() {
+        let t = typ(&r);
+        let below_100 = results(&r)["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|o| o["overall"]["heterogeneity"]["i2"].as_f64())
+            .all(|i2| i2 < 100.0);
+        let Ok(dir) = std::fs::read_dir(out(&format!("{r}/figures"))) else {
+            continue;
+        };
+        for e in dir {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "svg") {
+                continue;
+            }
+            let svg = std::fs::read_to_string(&p).unwrap();
+            for line in svg.split("; I² = ").skip(1) {
+                let value = line[..line.find('<').unwrap()].trim();
+                assert!(
+                    t.contains(&format!("I² = {value}")),
+                    "{}: the figure says I² = {value}, the text does not",
+                    p.display()
+                );
+                if below_100
+                    && p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("forest-")
+                {
+                    assert_ne!(value, "100%", "{}", p.display());
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 8, "{seen} heterogeneity lines checked");
+    let means = std::fs::read_to_string(out("means/figures/forest-stay.svg")).unwrap();
+    assert!(means.contains("; I² = 99.88%\n<"), "{means}");
+}
+
 /// A reference whose title ends in "?" takes no full stop after it (hayagriva printed
 /// "interpreted?."), in the Word file's references (APA and Vancouver); the PDF does the same
 /// with a show rule in setup.typ.j2 (the rule is checked here, the PDF with pdftotext by hand).

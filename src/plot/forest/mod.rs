@@ -79,7 +79,7 @@ pub fn heterogeneity_line(pool: &Pool) -> String {
                 format::stat_revman(h.q),
                 h.df,
                 format::p_revman(h.p),
-                format::percent0(h.i2)
+                format::i2_estimate(h)
             )
         }
     }

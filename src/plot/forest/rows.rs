@@ -271,7 +271,7 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
                     format::stat_revman(d.q),
                     d.df,
                     format::p_revman(d.p),
-                    format::percent0(i2)
+                    format::i2(i2)
                 )
             }
             None => "Test for subgroup differences: Not applicable".into(),

@@ -47,13 +47,13 @@ pub fn sensitivity_forest(
     let stats_of = |p: &Pool| match (p.pooled.value(), p.heterogeneity.value()) {
         (Some(x), Some(h)) => (
             format::p_value(x.p).trim_start_matches("= ").to_string(),
-            format::percent0(h.i2),
+            format::i2_estimate(h),
         ),
         (Some(x), None) => (
             format::p_value(x.p).trim_start_matches("= ").to_string(),
             "–".into(),
         ),
-        (None, Some(h)) => ("–".into(), format::percent0(h.i2)),
+        (None, Some(h)) => ("–".into(), format::i2_estimate(h)),
         _ => ("–".into(), "–".into()),
     };
     let mut study_w = bold().width(first).max(bold().width("All studies"));
