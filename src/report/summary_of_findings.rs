@@ -345,6 +345,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
     // prints as one counts (`is_important`), and the methods say so in words.
     let mut any_difference = Vec::new();
     let mut sources: Vec<(String, &str)> = Vec::new();
+    let mut formulas: Vec<&str> = Vec::new();
     for row in &sof.rows {
         let (o, a) = (&spec.outcomes[row.index], &analyses[row.index]);
         let m = a.measure;
@@ -375,6 +376,17 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
         }
         if let Some(acr) = assumed_risks(row, a).first() {
             sources.push((in_sentence(&o.title), acr.source));
+            // The methods give the formula of each measure the table uses, no other.
+            let formula = match m {
+                Measure::RR => Some("RR"),
+                Measure::OR | Measure::PetoOR => Some("OR"),
+                Measure::HR => Some("HR"),
+                Measure::RD => Some("RD"),
+                _ => None,
+            };
+            if let Some(f) = formula.filter(|f| !formulas.contains(f)) {
+                formulas.push(f);
+            }
         }
     }
     // One source for every outcome is said once, not outcome by outcome.
@@ -407,6 +419,13 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "setting": sof.setting,
         "certainty_column": any_certainty,
         "binary": binary,
+        "formulas": formulas,
+        // What the absolute effects were computed from: a ratio, a risk difference or both.
+        "effect_kind": match (formulas.iter().any(|&f| f != "RD"), formulas.contains(&"RD")) {
+            (true, true) => "effect",
+            (false, true) => "risk difference",
+            _ => "relative effect",
+        },
         "rows": rows,
         "footnotes": footnotes,
         "abbreviations": abbreviations.join("; "),

@@ -265,3 +265,48 @@ fn trim_and_fill_without_a_pooled_estimate_names_its_model() {
     let typ = std::fs::read_to_string(dir.path().join("out/bcg/manuscript.typ")).unwrap();
     assert!(typ.contains("with it the estimate became RR 0.52"), "{typ}");
 }
+
+/// The methods give the formula of the absolute effect for each measure the Summary of
+/// Findings table uses and no other (a table of risk ratios was said to use
+/// "risk × RR, OR × risk / (1 − risk + OR × risk) or 1 − (1 − risk)^HR").
+#[test]
+fn absolute_effects_name_only_the_measures_used() {
+    // Odds ratio and hazard ratio: both formulas, no risk ratio.
+    let (typ, word) = grade(&|s| s);
+    for text in [&typ, &word] {
+        assert!(
+            text.contains("as OR × risk / (1 − risk + OR × risk) or 1 − (1 − risk)"),
+            "{text}"
+        );
+        assert!(!text.contains("risk × RR"), "{text}");
+        assert!(
+            text.contains("from the pooled relative effect and"),
+            "{text}"
+        );
+    }
+    // Risk ratios only: one formula.
+    let (typ, word) = grade(&|s| {
+        let s = s.replacen("measure: OR", "measure: RR", 1);
+        s[..s.find("    - outcome: relapse").unwrap()].to_string()
+    });
+    for text in [&typ, &word] {
+        assert!(
+            text.contains("as risk × RR, with the confidence limits of the relative effect"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("OR × risk") && !text.contains("(1 − risk)"),
+            "{text}"
+        );
+    }
+    // A risk difference is not a relative effect.
+    let (typ, _) = grade(&|s| {
+        let s = s.replacen("measure: OR", "measure: RD", 1);
+        s[..s.find("    - outcome: relapse").unwrap()].to_string()
+    });
+    assert!(
+        typ.contains("from the pooled risk difference and an assumed risk"),
+        "{typ}"
+    );
+    assert!(typ.contains("as risk + RD, with the confidence limits of the risk difference"));
+}
