@@ -60,15 +60,16 @@ pub fn caption(spec: &Spec, f: &Figure) -> String {
                         .collect()
                 })
                 .unwrap_or_default();
-            let others = mr.is_some_and(|m| m.moderators.len() > labels.len() || labels.len() > 1);
+            // Each panel holds the moderators other than its own at their means.
+            let others = mr.map_or(0, |m| m.moderators.len().saturating_sub(1));
             format!(
                 "Meta-regression of {} on {}: {title}. Each circle is a study, its area proportional to its weight in the model; the line is the fitted effect with its confidence band{}.",
                 o.map_or("the effects".into(), |o| effects_name(o.options.measure)),
                 and_list(&labels),
-                if others {
-                    ", other moderators held at their means"
-                } else {
-                    ""
+                match others {
+                    0 => "",
+                    1 => ", the other moderator held at its mean",
+                    _ => ", the other moderators held at their means",
                 }
             )
         }

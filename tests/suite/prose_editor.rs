@@ -310,3 +310,56 @@ fn absolute_effects_name_only_the_measures_used() {
     );
     assert!(typ.contains("as risk + RD, with the confidence limits of the risk difference"));
 }
+
+/// The BCG review with its meta-regression's moderators set to `moderators`, built; the
+/// manuscript's typst source (escapes removed) and the Word manuscript's paragraphs joined.
+fn bcg_with_moderators(moderators: &str) -> (String, String) {
+    let dir = super::common::project(&["bcg"]);
+    let spec = dir.path().join("analyses/bcg.yaml");
+    let text = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("moderators: [latitude]", moderators);
+    std::fs::write(&spec, text).unwrap();
+    built(dir.path());
+    let out = dir.path().join("out/bcg");
+    let typ = std::fs::read_to_string(out.join("manuscript.typ"))
+        .unwrap()
+        .replace('\\', "");
+    let word = docx_paragraphs(Path::new(&out.join("manuscript.docx"))).join("\n");
+    (typ, word)
+}
+
+/// A meta-regression on one moderator speaks of "the moderator" in the methods, the results
+/// and the bubble plot's caption (the methods said "the moderators with the omnibus QM test"
+/// and "accounted for by the moderators" of a model with one); on two, of "the moderators".
+#[test]
+fn one_moderator_is_the_moderator() {
+    let (typ, word) = bcg_with_moderators("moderators: [latitude]");
+    for text in [&typ, &word] {
+        assert!(
+            text.contains("and the moderator with the omnibus QM test"),
+            "{text}"
+        );
+        assert!(text.contains("accounted for by the moderator was estimated"));
+        assert!(
+            text.contains("from the same model without the moderator "),
+            "{text}"
+        );
+        assert!(text.contains("without the moderator; QE"), "{text}");
+        assert!(!text.contains("the moderators"), "{text}");
+        assert!(!text.contains("other moderator"), "{text}");
+    }
+    let (typ, word) = bcg_with_moderators("moderators: [latitude, year]");
+    for text in [&typ, &word] {
+        assert!(
+            text.contains("and the moderators together with the omnibus QM test"),
+            "{text}"
+        );
+        assert!(text.contains("accounted for by the moderators was estimated"));
+        assert!(text.contains("without the moderators; QE"), "{text}");
+        assert!(
+            text.contains("the other moderator held at its mean"),
+            "{text}"
+        );
+    }
+}
