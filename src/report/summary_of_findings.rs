@@ -85,8 +85,36 @@ fn per_1000(x: f64) -> String {
     format::count(x)
 }
 
+/// The number of people an absolute effect is given per: 1,000 as a rule, as GRADE and the
+/// Cochrane Handbook present them ("per 1000 people (natural frequency). A suitable
+/// alternative greater than 1000 may be used for rare events": Handbook 5.1 §11.5.6.3, kept
+/// in ch. 14 of version 6; GRADE guidelines 12, Guyatt et al. 2013). A rare event whose
+/// assumed risk, or whose difference with both its limits, would print as 0 per 1,000 — "0
+/// fewer per 1,000 (from 0 fewer to 0 more)", which says nothing — is given per 10,000,
+/// 100,000 or 1,000,000, the first at which it does not. A difference of exactly 0 (no
+/// effect, or an assumed risk of 0) stays per 1,000.
+fn denominator(e: &AbsoluteEffect) -> f64 {
+    let diffs = [e.difference, e.difference_lower, e.difference_upper];
+    if e.assumed_risk <= 0.0 || diffs.iter().all(|&x| x == 0.0) {
+        return 1000.0;
+    }
+    [1e3, 1e4, 1e5]
+        .into_iter()
+        .find(|&k| {
+            let zero = |x: f64| (x * k).abs().round() == 0.0;
+            !zero(e.assumed_risk) && !diffs.iter().all(|&x| zero(x))
+        })
+        .unwrap_or(1e6)
+}
+
+/// "1,000", "10,000": the denominator as printed.
+fn per_label(k: f64) -> String {
+    format::count(k)
+}
+
 /// "62 fewer" / "15 more" (a magnitude with its direction; a difference that rounds to 0 is
-/// "0 fewer" or "0 more" by its sign).
+/// "0 fewer" or "0 more" by its sign, as GRADEpro prints it beside a CI that does not round
+/// to 0 as well).
 fn fewer_more(x: f64) -> String {
     let n = x.abs().round();
     format!(
@@ -96,12 +124,15 @@ fn fewer_more(x: f64) -> String {
     )
 }
 
-/// "62 fewer per 1,000 (from 91 fewer to 30 fewer)".
+/// "62 fewer per 1,000 (from 91 fewer to 30 fewer)"; per 10,000 or more for a rare event
+/// ([`denominator`]).
 fn difference_text(e: &AbsoluteEffect) -> String {
-    let k = e.per_1000();
+    let d = denominator(e);
+    let k = e.per(d);
     format!(
-        "{} per 1,000 (from {} to {})",
+        "{} per {} (from {} to {})",
         fewer_more(k.difference),
+        per_label(d),
         fewer_more(k.difference_lower),
         fewer_more(k.difference_upper)
     )
@@ -249,10 +280,13 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 if first_effect.is_none() {
                     first_effect = abs.map(|x| (x, acr.source));
                 }
+                // The comparator's risk, the intervention's and the difference per the same
+                // number of people (per 1,000 but for a rare event).
+                let d = abs.map_or(1000.0, |x| denominator(&x));
                 lines.push(json!({
                     "population": acr.population,
-                    "comparator": format!("{} per 1,000", per_1000(acr.risk * 1000.0)),
-                    "intervention": abs.map(|x| { let k = x.per_1000(); format!("{}\u{a0}per 1,000 ({}\u{a0}to\u{a0}{})", per_1000(k.risk), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
+                    "comparator": format!("{} per {}", per_1000(acr.risk * d), per_label(d)),
+                    "intervention": abs.map(|x| { let d = denominator(&x); let k = x.per(d); format!("{}\u{a0}per {} ({}\u{a0}to\u{a0}{})", per_1000(k.risk), per_label(d), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
                     "difference": abs.map(|x| difference_text(&x)),
                 }));
             }
@@ -451,16 +485,21 @@ fn outcome_sentence(
     };
     let (absolute_text, size) = match first {
         Some((x, source)) => (
-            format!(
-                "At an assumed risk of {} per 1,000 with {} ({source}), the pooled {} corresponds to {} per 1,000 ({} {} to {}",
-                per_1000(x.per_1000().assumed_risk),
-                lower_first(&sof.comparator),
-                m.code(),
-                fewer_more(x.per_1000().difference),
-                ci_name(a.options.level),
-                fewer_more(x.per_1000().difference_lower),
-                fewer_more(x.per_1000().difference_upper)
-            ),
+            {
+                let d = denominator(&x);
+                let k = x.per(d);
+                format!(
+                    "At an assumed risk of {} per {n} with {} ({source}), the pooled {} corresponds to {} per {n} ({} {} to {}",
+                    per_1000(k.assumed_risk),
+                    lower_first(&sof.comparator),
+                    m.code(),
+                    fewer_more(k.difference),
+                    ci_name(a.options.level),
+                    fewer_more(k.difference_lower),
+                    fewer_more(k.difference_upper),
+                    n = per_label(d),
+                )
+            },
             x.per_1000().difference,
         ),
         None if absolute::has_risks(m) => return Value::Null,
@@ -536,8 +575,11 @@ pub fn results_json(spec: &Spec, analyses: &[Analysis]) -> Value {
                         "population": acr.population,
                         "assumed_risk_source": acr.source,
                         "assumed_risk": acr.risk,
-                        // Per 1,000 only, as printed: the proportions are these / 1000.
+                        // Per 1,000 at full precision: the proportions are these / 1000.
                         "per_1000": abs.map(|x| x.per_1000()),
+                        // The number of people the table and the text give them per: 1,000
+                        // but for a rare event (10,000 or more; `denominator`).
+                        "printed_per": abs.map(|x| denominator(&x)),
                     })
                 })
                 .collect();
@@ -657,10 +699,12 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
             let k = x.per_1000();
             let t = row.threshold;
             let side = |v: f64| v.abs() > t;
+            // A rare event's limits keep the decimals its table row shows (per 10,000: one).
+            let decimals = (denominator(&x) / 1000.0).log10().round() as usize;
             s.push_str(&format!(
                 "; the absolute difference ranges from {} to {} per 1,000, {} the threshold of {t} per 1,000",
-                format::fixed(k.difference_lower, 0),
-                format::fixed(k.difference_upper, 0),
+                format::fixed(k.difference_lower, decimals),
+                format::fixed(k.difference_upper, decimals),
                 if side(k.difference_lower) && side(k.difference_upper) && (k.difference_lower < 0.0) == (k.difference_upper < 0.0) { "both limits beyond" } else { "not both limits beyond" }
             ));
             if let (Some(ois), Some(n)) = (

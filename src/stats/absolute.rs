@@ -66,7 +66,11 @@ pub struct AbsoluteEffect {
 impl AbsoluteEffect {
     /// The same effect per 1000 people (each field × 1000).
     pub fn per_1000(&self) -> AbsoluteEffect {
-        let k = 1000.0;
+        self.per(1000.0)
+    }
+
+    /// The same effect per `k` people (each field × `k`).
+    pub fn per(&self, k: f64) -> AbsoluteEffect {
         AbsoluteEffect {
             assumed_risk: self.assumed_risk * k,
             risk: self.risk * k,

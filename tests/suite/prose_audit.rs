@@ -1429,22 +1429,25 @@ fn sof_audit(a: &mut Audit, review: &str, results: &Value, text: &str, source: &
         });
         for abs in row["absolute"].as_array().unwrap() {
             let k = &abs["per_1000"];
-            let f = |key: &str| k[key].as_f64().unwrap();
             if k.is_null() {
                 continue;
             }
+            // Per 1,000, or per 10,000 or more for a rare event (`printed_per`).
+            let per = abs["printed_per"].as_f64().unwrap();
+            let n = format::count(per);
+            let f = |key: &str| k[key].as_f64().unwrap() * per / 1000.0;
             phrases.push(format!(
-                "{} per 1,000",
-                format::count(abs["assumed_risk"].as_f64().unwrap() * 1000.0)
+                "{} per {n}",
+                format::count(abs["assumed_risk"].as_f64().unwrap() * per)
             ));
             phrases.push(format!(
-                "{} per 1,000 ({} to {})",
+                "{} per {n} ({} to {})",
                 format::count(f("risk")),
                 format::count(f("risk_lower")),
                 format::count(f("risk_upper"))
             ));
             phrases.push(format!(
-                "{} per 1,000 (from {} to {})",
+                "{} per {n} (from {} to {})",
                 fewer_more(f("difference")),
                 fewer_more(f("difference_lower")),
                 fewer_more(f("difference_upper"))

@@ -100,7 +100,8 @@ fn each_statement_names_the_level_of_its_intervals() {
 }
 
 /// GRADE statements judge the difference as printed: a relapse risk of 1 per 1,000 gives
-/// "0 fewer per 1,000", which is no reduction (main said "probably reduces relapse"); and a
+/// 0.2 fewer per 1,000 (printed per 10,000), which is no reduction at the threshold of 1 per
+/// 1,000 (main said "probably reduces relapse"); and a
 /// threshold left at 0 is said as what it means ("at least 1 per 1,000"), not "exceeded 0 per
 /// 1,000".
 #[test]
@@ -112,8 +113,23 @@ fn an_effect_that_prints_as_zero_is_not_called_important() {
             1,
         )
     });
+    // A rare event is given per 10,000, as the Cochrane Handbook allows, in the table and the
+    // text alike: main printed "0 fewer per 1,000 (from 0 fewer to 0 more)", which says
+    // nothing.
+    assert!(
+        typ.contains("[10 per 10,000], [8\u{a0}per 10,000 (6\u{a0}to\u{a0}11)")
+            && typ.contains("[2 fewer per 10,000 (from 4 fewer to 1 more)]"),
+        "{typ}"
+    );
     for text in [&typ, &word] {
-        assert!(text.contains("corresponds to 0 fewer per 1,000"), "{text}");
+        assert!(
+            text.contains("At an assumed risk of 10 per 10,000 with usual care (as set by the review’s authors), the pooled HR corresponds to 2 fewer per 10,000 (95% CI 4 fewer to 1 more;"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("0 fewer per 1,000") && !text.contains("0 fewer to 0 more"),
+            "{text}"
+        );
         assert!(
             text.contains("Exercise probably results in little to no difference in relapse"),
             "{text}"
