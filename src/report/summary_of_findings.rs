@@ -449,6 +449,8 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "intervention": sof.intervention,
         "comparator": sof.comparator,
         "comparator_in_text": lower_first(&sof.comparator),
+        // The header's "Risk with exercise" beside "Risk with usual care" (an acronym kept).
+        "intervention_in_text": lower_first(&sof.intervention),
         "population": sof.population,
         "setting": sof.setting,
         "certainty_column": any_certainty,

@@ -252,6 +252,9 @@ fn the_table_of_a_test_review_has_every_kind_of_row() {
         "Downgraded two levels for risk of bias\\: no trial concealed allocation.",
         "Downgraded one level for indirectness",
         "*Risk with usual care*",
+        // The intervention in the header as the comparator is, lower-cased mid-phrase
+        // (main printed "Risk with Exercise" beside "Risk with usual care").
+        "*Risk with exercise*",
         "Exercise probably reduces deaths (moderate\\-certainty evidence).",
         "The evidence is very uncertain about the effect of exercise on pain (very low\\-certainty evidence).",
         "@guyatt2008",
