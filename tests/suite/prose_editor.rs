@@ -254,8 +254,9 @@ fn measures_of_one_kind_of_data_name_their_outcomes() {
     }
     assert!(!typ.contains("For dichotomous outcomes") && !typ.contains("For continuous outcomes"));
     let (typ, _) = grade(&|s| s);
+    // With the comma of "For pain, the" beside it (main: "For dichotomous outcomes the").
     assert!(
-        typ.contains("For dichotomous outcomes the odds ratio (OR) with its 95% CI was computed")
+        typ.contains("For dichotomous outcomes, the odds ratio (OR) with its 95% CI was computed")
     );
     assert!(typ.contains("For pain, the mean difference (MD) was computed"));
 }
