@@ -1820,8 +1820,10 @@ fn studies_without_events_count_as_reporting_the_outcome_as_in_revman() {
         )),
         "{typ}"
     );
+    // The count of contributing studies in digits as the count beside it (main: "5 studies,
+    // two contributing").
     assert!(
-        flat.contains(&squash("chloroquine (5 studies, two contributing")),
+        flat.contains(&squash("chloroquine (5 studies, 2 contributing")),
         "{typ}"
     );
     assert!(
