@@ -330,7 +330,10 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
             "title": o.title,
             "follow_up": row.follow_up,
             "lines": lines,
-            "relative": relative,
+            // A mean difference or SMD is no relative effect: GRADE's table gives it in the
+            // absolute column only ("MD 0.81 lower (…)") and "–" here (Cochrane Handbook
+            // ch. 14, Figure 14.1.a; GRADEpro).
+            "relative": if m.is_ratio() { relative } else { eff.map(|_| "–".to_string()) },
             "participants": participants,
             "certainty": certainty,
             "comment": row.comment,

@@ -1412,13 +1412,19 @@ fn sof_audit(a: &mut Audit, review: &str, results: &Value, text: &str, source: &
                     "{review}/{id}: the Summary of Findings' relative effect {e} is not the pooled estimate {pooled}"
                 ));
             }
-            phrases.push(format!(
-                "{} {} ({} to {})",
-                m.abbreviation(),
-                format::effect(e, m),
-                format::effect(lo, m),
-                format::effect(hi, m)
-            ));
+            // The relative effect of a ratio measure (a mean difference is in the absolute
+            // column, the relative effect "–", as GRADE's tables print it).
+            phrases.push(if !m.is_ratio() {
+                format!("{} {}", m.abbreviation(), format::effect(e.abs(), m))
+            } else {
+                format!(
+                    "{} {} ({} to {})",
+                    m.abbreviation(),
+                    format::effect(e, m),
+                    format::effect(lo, m),
+                    format::effect(hi, m)
+                )
+            });
         }
         let c = &o["counts"]["overall"];
         let k = c["reported"].as_u64().unwrap();

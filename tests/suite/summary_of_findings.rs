@@ -245,6 +245,8 @@ fn the_table_of_a_test_review_has_every_kind_of_row() {
         "_low risk_ \\ 50 per 1,000",
         "_high risk_ \\ 300 per 1,000",
         "MD 0.81 lower (1.33 lower to 0.30 lower)",
+        // No relative effect for a mean difference: "–" (main repeated "MD −0.81 (…)").
+        "[MD 0.81 lower (1.33 lower to 0.30 lower)], table.cell(rowspan: 1)[–]",
         "equivalent to",
         "points on the HADS depression subscale",
         "not assessed",
