@@ -161,6 +161,24 @@ fn pooled_text(m: Measure, pool: &Pool, level: f64) -> Value {
     }
 }
 
+/// The word the methods define by I²'s thresholds (Higgins et al. 2003), read from I² as
+/// printed: 24.6% prints as 25%, "moderate", not "low (I² = 25%)".
+fn heterogeneity_level(h: &crate::stats::analysis::Heterogeneity) -> &'static str {
+    let shown: f64 = format::i2_estimate(h)
+        .trim_end_matches('%')
+        .parse()
+        .unwrap_or(h.i2);
+    if shown < 25.0 {
+        "low"
+    } else if shown < 50.0 {
+        "moderate"
+    } else if shown < 75.0 {
+        "substantial"
+    } else {
+        "considerable"
+    }
+}
+
 fn heterogeneity_text(pool: &Pool) -> Value {
     match pool.heterogeneity.value() {
         Some(h) => json!({
@@ -170,7 +188,7 @@ fn heterogeneity_text(pool: &Pool) -> Value {
             "q": format::stat(h.q),
             "df": h.df,
             "p": format::p_text(h.p),
-            "level": if h.i2 < 25.0 { "low" } else if h.i2 < 50.0 { "moderate" } else if h.i2 < 75.0 { "substantial" } else { "considerable" },
+            "level": heterogeneity_level(h),
             "random": matches!(pool.decision.effects, Some(Effects::Random(_))),
             "ci": h.ci.value().map(|c| {
                 let i2 = format::i2_interval(h);

@@ -569,7 +569,10 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     for c in [
         "0.05", "95", "100", "1", "2", "3", "10", "1.96", "3.92", "0.001", "0.99", "0.0001",
         "0.00001", // absolute effects are per 1,000 (the Summary of Findings table)
-        "1000",
+        "1000", // A rare event's absolute effects per 10,000 or more.
+        "10000", "100000", "1000000",
+        // The thresholds of I² that name the amount of heterogeneity (Higgins et al. 2003).
+        "25", "50", "75",
         // RevMan 5's SMD formulas (`model: smd: revman`): 1 − 3/(4N − 9), N − 3.94
         "4", "9", "3.94",
     ] {

@@ -495,6 +495,48 @@ fn forest_plots_print_i2_as_the_text_does() {
     assert!(means.contains("; I² = 99.88%\n<"), "{means}");
 }
 
+/// The words for the amount of heterogeneity are defined in the methods, with their source,
+/// and each use agrees with the I² printed beside it by those thresholds (the text said
+/// "considerable" with no definition; a 24.6% printed as "25%" would have been "low").
+#[test]
+fn heterogeneity_words_are_defined_and_agree_with_the_printed_i2() {
+    let mut seen = 0;
+    for r in reviews() {
+        let t = typ(&r);
+        if !t.contains("Heterogeneity was ") {
+            continue;
+        }
+        assert!(
+            t.contains("Heterogeneity was described as low (I² below 25%), moderate (25% to below 50%), substantial (50% to below 75%) or considerable (75% or more) @higgins2003."),
+            "{r}"
+        );
+        for part in t.split("Heterogeneity was ").skip(1) {
+            let Some(word) = ["low", "moderate", "substantial", "considerable"]
+                .into_iter()
+                .find(|w| part.starts_with(&format!("{w} (I² = ")))
+            else {
+                continue;
+            };
+            let rest = &part[format!("{word} (I² = ").len()..];
+            let i2: f64 = rest[..rest.find('%').unwrap()].parse().unwrap();
+            let want = match i2 {
+                x if x < 25.0 => "low",
+                x if x < 50.0 => "moderate",
+                x if x < 75.0 => "substantial",
+                _ => "considerable",
+            };
+            assert_eq!(word, want, "{r}: heterogeneity called {word} at I² = {i2}%");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "{seen} heterogeneity statements checked");
+    let docx = docx_paragraphs(&out("bcg/manuscript.docx")).join("\n");
+    assert!(
+        docx.contains("Measuring inconsistency in meta-analyses"),
+        "{docx}"
+    );
+}
+
 /// A reference whose title ends in "?" takes no full stop after it (hayagriva printed
 /// "interpreted?."), in the Word file's references (APA and Vancouver); the PDF does the same
 /// with a show rule in setup.typ.j2 (the rule is checked here, the PDF with pdftotext by hand).
