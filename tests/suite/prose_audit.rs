@@ -569,7 +569,7 @@ pub fn audit(dir: &Path, review: &str) -> Audit {
     for c in [
         "0.05", "95", "100", "1", "2", "3", "10", "1.96", "3.92", "0.001", "0.99", "0.0001",
         "0.00001", // absolute effects are per 1,000 (the Summary of Findings table)
-        "1000", // A rare event's absolute effects per 10,000 or more.
+        "1000",    // A rare event's absolute effects per 10,000 or more.
         "10000", "100000", "1000000",
         // The thresholds of I² that name the amount of heterogeneity (Higgins et al. 2003).
         "25", "50", "75",

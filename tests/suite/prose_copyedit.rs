@@ -507,7 +507,7 @@ fn heterogeneity_words_are_defined_and_agree_with_the_printed_i2() {
             continue;
         }
         assert!(
-            t.contains("Heterogeneity was described as low (I² below 25%), moderate (25% to below 50%), substantial (50% to below 75%) or considerable (75% or more) @higgins2003."),
+            t.contains("The amount of heterogeneity was named by thresholds of I² @higgins2003: low (below 25%), moderate (25% to below 50%), substantial (50% to below 75%) or considerable (75% or more)."),
             "{r}"
         );
         for part in t.split("Heterogeneity was ").skip(1) {
