@@ -744,7 +744,7 @@ pub fn review_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         "baseline": baseline_context(spec),
         "risk_of_bias": super::risk_of_bias::context(spec, analyses),
         "sof": super::summary_of_findings::context(spec, analyses),
-        "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count_in_text(d as usize)), "databases": and_list(&p.database_names)})),
+        "prisma": spec.prisma.as_ref().map(|p| json!({"identified": p.databases.map(|d| format::count(d as f64)), "assessed": p.assessed.map(|d| format::count(d as f64)), "included": p.included_studies.map(|d| format::count_in_text(d as usize)), "n_identified": p.databases, "n_assessed": p.assessed, "n_included": p.included_studies, "databases": and_list(&p.database_names)})),
         "reproducibility": {
             "appendix": spec.reproducibility == Reproducibility::Appendix,
             "version": VERSION,

@@ -380,3 +380,59 @@ fn one_moderator_is_the_moderator() {
         );
     }
 }
+
+/// A project of `spec` (as analyses/r.yaml) and data files, built; its manuscript's typst
+/// source with escapes removed.
+fn built_typ(spec: &str, files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("analyses");
+    std::fs::create_dir_all(a.join("data")).unwrap();
+    std::fs::write(a.join("r.yaml"), spec).unwrap();
+    for (name, text) in files {
+        std::fs::write(a.join("data").join(name), text).unwrap();
+    }
+    built(dir.path());
+    std::fs::read_to_string(dir.path().join("out/r/manuscript.typ"))
+        .unwrap()
+        .replace('\\', "")
+}
+
+/// Counts of one take the singular: one multi-arm trial is "one study", a cumulative step of
+/// one study is "(1 study)", one full-text report "was assessed", one included study is "the
+/// included study" (each printed as a plural of one before).
+#[test]
+fn counts_of_one_take_the_singular() {
+    let typ = built_typ(
+        "title: One trial\npreset: metafor\noutcomes:\n  - id: ae\n    title: Adverse events\n    data: data/ae.csv\n    measure: RR\n    multi_arm: {method: split}\n",
+        &[(
+            "ae.csv",
+            "study,arm,events_t,total_t,events_c,total_c\nBaker 2007,low dose,8,40,15,81\nBaker 2007,high dose,5,42,15,81\n",
+        )],
+    );
+    assert!(
+        typ.contains("the two comparisons analysed come from one study."),
+        "{typ}"
+    );
+
+    let typ = built_typ(
+        "title: Two trials\npreset: metafor\noutcomes:\n  - id: d\n    title: Deaths\n    data: data/d.csv\n    measure: OR\n    model: {effects: rule, tau2: DL}\n    sensitivity: {cumulative: {by: study}}\n",
+        &[(
+            "d.csv",
+            "study,events_t,total_t,events_c,total_c\nAlpha 2001,2,200,40,200\nBeta 2003,60,200,20,200\n",
+        )],
+    );
+    assert!(typ.contains("was added (1 study):"), "{typ}");
+
+    let typ = built_typ(
+        "title: One study\npreset: metafor\nstudies:\n  rows:\n    - {study: Adams 1998, design: RCT}\nprisma: {databases: 3, assessed: 1, included_studies: 1}\noutcomes:\n  - id: d\n    title: Deaths\n    measure: RR\n    rows:\n      - {study: Adams 1998, events_t: 4, total_t: 120, events_c: 9, total_c: 118}\n",
+        &[],
+    );
+    assert!(
+        typ.contains("A total of 3 records were identified; 1 full-text report was assessed for eligibility, and one study was included"),
+        "{typ}"
+    );
+    assert!(
+        typ.contains("The characteristics of the included study are given in"),
+        "{typ}"
+    );
+}
