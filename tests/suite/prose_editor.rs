@@ -413,6 +413,10 @@ fn counts_of_one_take_the_singular() {
         typ.contains("the two comparisons analysed come from one study."),
         "{typ}"
     );
+    assert!(
+        typ.contains("Two comparisons from one study (163 participants) reported"),
+        "{typ}"
+    );
 
     let typ = built_typ(
         "title: Two trials\npreset: metafor\noutcomes:\n  - id: d\n    title: Deaths\n    data: data/d.csv\n    measure: OR\n    model: {effects: rule, tau2: DL}\n    sensitivity: {cumulative: {by: study}}\n",
