@@ -736,8 +736,9 @@ fn evidence(head: &str, row: &SofRow, o: &Outcome, a: &Analysis) -> Vec<String> 
         ));
     } else if a.studies.len() < 10 {
         out.push(format!(
-            "{head}: publication bias: {} studies, fewer than the 10 tests for funnel-plot asymmetry need",
-            a.studies.len()
+            "{head}: publication bias: {} {}, fewer than the 10 tests for funnel-plot asymmetry need",
+            a.studies.len(),
+            if a.studies.len() == 1 { "study" } else { "studies" }
         ));
     }
     out

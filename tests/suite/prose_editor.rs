@@ -384,6 +384,11 @@ fn one_moderator_is_the_moderator() {
 /// A project of `spec` (as analyses/r.yaml) and data files, built; its manuscript's typst
 /// source with escapes removed.
 fn built_typ(spec: &str, files: &[(&str, &str)]) -> String {
+    built_typ_notes(spec, files).0
+}
+
+/// [`built_typ`] and the review's notes.txt.
+fn built_typ_notes(spec: &str, files: &[(&str, &str)]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("analyses");
     std::fs::create_dir_all(a.join("data")).unwrap();
@@ -392,9 +397,11 @@ fn built_typ(spec: &str, files: &[(&str, &str)]) -> String {
         std::fs::write(a.join("data").join(name), text).unwrap();
     }
     built(dir.path());
-    std::fs::read_to_string(dir.path().join("out/r/manuscript.typ"))
+    let typ = std::fs::read_to_string(dir.path().join("out/r/manuscript.typ"))
         .unwrap()
-        .replace('\\', "")
+        .replace('\\', "");
+    let notes = std::fs::read_to_string(dir.path().join("out/r/notes.txt")).unwrap_or_default();
+    (typ, notes)
 }
 
 /// Counts of one take the singular: one multi-arm trial is "one study", a cumulative step of
@@ -427,9 +434,13 @@ fn counts_of_one_take_the_singular() {
     );
     assert!(typ.contains("was added (1 study):"), "{typ}");
 
-    let typ = built_typ(
-        "title: One study\npreset: metafor\nstudies:\n  rows:\n    - {study: Adams 1998, design: RCT}\nprisma: {databases: 3, assessed: 1, included_studies: 1}\noutcomes:\n  - id: d\n    title: Deaths\n    measure: RR\n    rows:\n      - {study: Adams 1998, events_t: 4, total_t: 120, events_c: 9, total_c: 118}\n",
+    let (typ, notes) = built_typ_notes(
+        "title: One study\npreset: metafor\nstudies:\n  rows:\n    - {study: Adams 1998, design: RCT}\nprisma: {databases: 3, assessed: 1, included_studies: 1}\noutcomes:\n  - id: d\n    title: Deaths\n    measure: RR\n    rows:\n      - {study: Adams 1998, events_t: 4, total_t: 120, events_c: 9, total_c: 118}\nsummary_of_findings:\n  intervention: Drug\n  comparator: Placebo\n  outcomes:\n    - {outcome: d, assumed_risk: 0.1}\n",
         &[],
+    );
+    assert!(
+        notes.contains("publication bias: 1 study, fewer than the 10"),
+        "{notes}"
     );
     assert!(
         typ.contains("A total of 3 records were identified; 1 full-text report was assessed for eligibility, and one study was included"),
