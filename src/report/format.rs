@@ -228,7 +228,7 @@ pub fn i2_interval(h: &crate::stats::analysis::Heterogeneity) -> Option<I2Interv
     let decimals = d.unwrap_or(0);
     let text = match d {
         _ if open => format!("{} to > {:.0}%", i2_at(lower, 0), upper.min(99.0).floor()),
-        Some(d) => format!("{} to {}", i2_at(lower, d), i2_at(upper, d)),
+        Some(d) => format!("{} to {}", i2_limit(lower, d), i2_limit(upper, d)),
         None => i2(lower),
     };
     // Compared as printed: an estimate shown inside its printed limits is not called outside.
@@ -260,17 +260,30 @@ pub fn i2_at(x: f64, decimals: usize) -> String {
 }
 
 /// The decimals a confidence interval of I² needs so that its two limits print differently
-/// and no limit below 100% prints as 100% (whole percent as a rule: "0% to 61%", "97% to
-/// 100%" only when the upper limit is 100%); an interval whose limits would print alike, or
-/// with a limit that would print as 100%, gets 1 or 2 decimals ("96.5% to 99.7%", "99.73% to
+/// (whole percent as a rule: "0% to 61%", each limit printed by [`i2`], so a limit below 100%
+/// keeps the decimal that shows it: "97% to 99.6%"); an interval whose limits would print
+/// alike gets 1 or 2 decimals for both, with no limit below 100% shown as 100% ("99.73% to
 /// 99.97%", as metafor's `confint` prints it); `None` when the limits are equal at two
 /// decimals (the interval is one value: "0%").
 pub fn i2_ci_decimals(lower: f64, upper: f64) -> Option<usize> {
     let shows_100 = |x: f64, d: usize| x < 100.0 && format!("{x:.d$}").parse::<f64>() == Ok(100.0);
+    if format!("{lower:.0}") != format!("{upper:.0}") {
+        return Some(0);
+    }
     let apart = |d: usize| i2_at(lower, d) != i2_at(upper, d);
-    (0..=2)
+    (1..=2)
         .find(|&d| apart(d) && !shows_100(lower, d) && !shows_100(upper, d))
         .or_else(|| apart(2).then_some(2))
+}
+
+/// A limit of a CI of I² at `decimals` ([`i2_ci_decimals`]): whole percent by [`i2`], more
+/// decimals by [`i2_at`].
+pub fn i2_limit(x: f64, decimals: usize) -> String {
+    if decimals == 0 {
+        i2(x)
+    } else {
+        i2_at(x, decimals)
+    }
 }
 
 /// A percentage with `decimals` decimals: "99.88%".
@@ -472,9 +485,34 @@ mod tests {
     fn an_i2_interval_never_prints_two_equal_limits() {
         assert_eq!(i2_ci_decimals(0.0, 61.2), Some(0));
         assert_eq!(i2_ci_decimals(97.2, 99.4), Some(0));
-        assert_eq!(i2_ci_decimals(97.2, 99.6), Some(1));
-        assert_eq!(i2_ci_decimals(99.2, 99.6), Some(1));
+        assert_eq!(i2_ci_decimals(97.2, 99.6), Some(0));
+        assert_eq!(i2_ci_decimals(99.2, 99.6), Some(0));
         assert_eq!(i2_ci_decimals(97.2, 100.0), Some(0));
+        // A limit below 100% never prints as 100%: whole percent by `i2`, which keeps the
+        // decimal that shows it below ("97% to 99.6%"; main printed "97% to 100%").
+        assert_eq!(
+            format!("{} to {}", i2_limit(97.2, 0), i2_limit(99.6, 0)),
+            "97% to 99.6%"
+        );
+        assert_eq!(
+            format!("{} to {}", i2_limit(0.0, 0), i2_limit(99.7, 0)),
+            "0% to 99.7%"
+        );
+        assert_eq!(
+            format!("{} to {}", i2_limit(99.734, 2), i2_limit(99.968, 2)),
+            "99.73% to 99.97%"
+        );
+        for i in 0..2000 {
+            let (lo, hi) = (95.0 + i as f64 * 0.0025, 95.0 + i as f64 * 0.0025 + 0.013);
+            if let Some(d) = i2_ci_decimals(lo, hi) {
+                for x in [lo, hi] {
+                    if x < 100.0 {
+                        assert!(!i2_limit(x, d).starts_with("100"), "{lo} {hi}");
+                    }
+                }
+                assert_ne!(i2_limit(lo, d), i2_limit(hi, d), "{lo} {hi}");
+            }
+        }
         assert_eq!(i2_ci_decimals(99.12, 99.38), Some(1));
         assert_eq!(i2_ci_decimals(99.62, 99.64), Some(2));
         assert_eq!(i2_ci_decimals(99.91, 99.97), Some(2));
