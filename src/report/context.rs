@@ -577,6 +577,14 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
         // Two measures from the same kind of data (RR and OR from counts) are not both "for
         // dichotomous outcomes": each sentence names its outcomes.
         let kind_shared = |k: InputKind| v.iter().filter(|(_, x, _)| *x == k).count() > 1;
+        // A measure only one outcome uses is said of that outcome ("For stroke, the incidence
+        // rate ratio…"), not of "incidence rate ratio outcomes".
+        let alone = |m: Measure, k: InputKind, u: &Option<String>| {
+            outs.iter()
+                .filter(|o| o.options.measure == m && o.kind == k && unit(o) == *u)
+                .count()
+                == 1
+        };
         // Which SMD formulas the outcomes of a measure used (`stats/smd_revman.rs`).
         let smd_form = |m: Measure| {
             use crate::stats::smd_revman::SmdMethod;
@@ -594,7 +602,7 @@ fn methods_context(spec: &Spec, analyses: &[Analysis]) -> Value {
             }
         };
         v.iter()
-            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "smd_form": smd_form(m), "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": shared(m).then(|| titles(m, k, u)), "kind_outcomes": kind_shared(k).then(|| titles(m, k, u))}) })
+            .map(|(m, k, u)| { let (m, k) = (*m, *k); json!({"label": m.name(), "abbreviation": m.abbreviation(), "ratio": m.is_ratio(), "kind": k, "smd": m == Measure::SMD, "smd_form": smd_form(m), "zcor": m == Measure::ZCOR, "code": m.code(), "described": crate::report::measures::measure_context(m), "per": u.as_deref().filter(|x| *x != "per unit of person-time"), "outcomes": (shared(m) || alone(m, k, u)).then(|| titles(m, k, u)), "kind_outcomes": kind_shared(k).then(|| titles(m, k, u))}) })
             .collect()
     };
     let rule = outs.iter().find_map(|o| match o.options.model {

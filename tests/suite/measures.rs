@@ -209,6 +209,28 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
 /// with the standard column names and pooled from the command line, gives metafor's numbers
 /// (pooled on the analysis scale and back-transformed), and `--per` / `--person-time` scale
 /// rates as the spec's `per` and `person_time` do.
+/// A measure that one outcome uses is said of that outcome, not of "incidence rate ratio
+/// outcomes" (an editor's catch: the rates review has one outcome of each measure).
+#[test]
+fn a_measure_of_one_outcome_is_named_by_that_outcome() {
+    let src = super::common::repo().join("tests/fixtures/projects/single-group");
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
+    super::common::built(dir.path());
+    for review in ["rates", "means"] {
+        let out = dir.path().join("out").join(review);
+        let results: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap())
+                .unwrap();
+        let typ = std::fs::read_to_string(out.join("manuscript.typ")).unwrap();
+        assert!(!typ.contains(" outcomes, "), "{review}: {typ}");
+        for o in results["outcomes"].as_array().unwrap() {
+            let title = metareport::report::format::title_in_text(o["title"].as_str().unwrap());
+            assert!(typ.contains(&format!("For {title}, ")), "{review}: {title}");
+        }
+    }
+}
+
 #[test]
 fn pool_takes_every_measure_from_the_command_line() {
     let text = std::fs::read_to_string("tests/fixtures/measures/measures.json").unwrap();
