@@ -251,12 +251,16 @@ fn round_to(x: f64, decimals: usize) -> f64 {
 /// I² at `decimals` decimals, never "100%" for a value below 100%: such a value prints as the
 /// largest number below 100 at those decimals ("99%", "99.9%", "99.99%").
 pub fn i2_at(x: f64, decimals: usize) -> String {
-    let shown = percent(x, decimals);
-    if x < 100.0 && format!("{x:.decimals$}").parse::<f64>() == Ok(100.0) {
+    if prints_as_100(x, decimals) {
         percent(100.0 - 10f64.powi(-(decimals as i32)), decimals)
     } else {
-        shown
+        percent(x, decimals)
     }
+}
+
+/// A value below 100 that rounds to 100 at `decimals` decimals.
+fn prints_as_100(x: f64, decimals: usize) -> bool {
+    x < 100.0 && format!("{x:.decimals$}").parse::<f64>() == Ok(100.0)
 }
 
 /// The decimals a confidence interval of I² needs so that its two limits print differently
@@ -266,13 +270,12 @@ pub fn i2_at(x: f64, decimals: usize) -> String {
 /// 99.97%", as metafor's `confint` prints it); `None` when the limits are equal at two
 /// decimals (the interval is one value: "0%").
 pub fn i2_ci_decimals(lower: f64, upper: f64) -> Option<usize> {
-    let shows_100 = |x: f64, d: usize| x < 100.0 && format!("{x:.d$}").parse::<f64>() == Ok(100.0);
     if format!("{lower:.0}") != format!("{upper:.0}") {
         return Some(0);
     }
     let apart = |d: usize| i2_at(lower, d) != i2_at(upper, d);
     (1..=2)
-        .find(|&d| apart(d) && !shows_100(lower, d) && !shows_100(upper, d))
+        .find(|&d| apart(d) && !prints_as_100(lower, d) && !prints_as_100(upper, d))
         .or_else(|| apart(2).then_some(2))
 }
 

@@ -286,7 +286,7 @@ pub fn context(spec: &Spec, analyses: &[Analysis]) -> Value {
                 lines.push(json!({
                     "population": acr.population,
                     "comparator": format!("{} per {}", per_1000(acr.risk * d), per_label(d)),
-                    "intervention": abs.map(|x| { let d = denominator(&x); let k = x.per(d); format!("{}\u{a0}per {} ({}\u{a0}to\u{a0}{})", per_1000(k.risk), per_label(d), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
+                    "intervention": abs.map(|x| { let k = x.per(d); format!("{}\u{a0}per {} ({}\u{a0}to\u{a0}{})", per_1000(k.risk), per_label(d), per_1000(k.risk_lower), per_1000(k.risk_upper)) }),
                     "difference": abs.map(|x| difference_text(&x)),
                 }));
             }
