@@ -92,8 +92,7 @@ pub fn png_note(path: &str, width: f64, height: f64) -> Option<String> {
 /// bytes.
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
     export::natural_png(svg, || {
-        let tree = resvg::usvg::Tree::from_str(svg, &SVG_OPTIONS)
-            .map_err(|e| format!("cannot read the SVG: {e}"))?;
+        let tree = export::parsed(svg)?;
         let dpi = png_dpi(
             f64::from(tree.size().width()),
             f64::from(tree.size().height()),
@@ -112,17 +111,7 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
                 MAX_PNG_PIXELS / 1e6
             ));
         }
-        let mut pixmap =
-            export::white_pixmap(size.width(), size.height()).ok_or("the figure is too large")?;
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
-        // The tree (every glyph as a path) is not needed while encoding; the RGB pixels are
-        // made in the pixmap's own memory (no second whole-image buffer).
-        drop(tree);
-        let (w, h) = (pixmap.width(), pixmap.height());
-        export::encode_rgb_png(w, h, &export::rgb_in_place(pixmap.take()), dpi as u32)
+        // Drawn and compressed band by band: no pixmap of the whole figure.
+        export::banded::png(&tree, size.width(), scale, &[0..size.height()], dpi as u32)
     })
 }

@@ -1,9 +1,10 @@
-//! A TIFF figure drawn and compressed band by band: the SVG is parsed once, then each band of
-//! rows (a whole number of TIFF strips) is drawn into a small pixmap reused from band to band
-//! and its strips LZW-compressed at once, on more threads when the build has cores to
-//! spare ([`threads`]). No pixmap of the whole
-//! figure is made (at 500 dpi one is 30–60 MB, whose fresh pages the kernel zeroes and maps
-//! one by one), and the strips are compressed while their pixels are still in the cache.
+//! Raster figures drawn and compressed band by band: the SVG is parsed once, then each band of
+//! rows is drawn into a small pixmap reused from band to band and compressed at once — a
+//! TIFF's strips (a band is a whole number of them), on more threads when the build has cores
+//! to spare ([`threads`]), or a PNG's rows, streamed into its deflate stream ([`png`]). No
+//! pixmap of the whole figure is made (at 500 dpi one is 30–60 MB, whose fresh pages the
+//! kernel zeroes and maps one by one), and the pixels are compressed while they are still in
+//! the cache.
 //!
 //! Each band is drawn with the figure's transform moved up by the band's first row (a whole
 //! number of pixels); the pixels are those of one drawing of the whole figure up to the
@@ -41,6 +42,75 @@ pub fn worker_spare() {
 pub fn threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (1 + SPARE.load(Ordering::Relaxed)).min(cores)
+}
+
+/// Draws the pixel rows `rows` of a parsed figure (`width` pixels wide, the tree scaled by
+/// `scale`) on white, [`BAND_ROWS`] at a time into one reused pixmap, and hands each band's
+/// opaque RGBA rows to `sink` in order.
+pub(crate) fn draw_rows(
+    tree: &resvg::usvg::Tree,
+    width: u32,
+    scale: f32,
+    rows: std::ops::Range<u32>,
+    mut sink: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let band_rows = (BAND_ROWS as u32).min(rows.end - rows.start);
+    let mut pixmap = super::white_pixmap(width, band_rows).ok_or("the figure is too large")?;
+    let row = width as usize * 4;
+    let mut first = rows.start;
+    while first < rows.end {
+        let n = band_rows.min(rows.end - first) as usize;
+        pixmap.data_mut().fill(255);
+        resvg::render(
+            tree,
+            resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32)),
+            &mut pixmap.as_mut(),
+        );
+        sink(&pixmap.data()[..n * row])?;
+        first += n as u32;
+    }
+    Ok(())
+}
+
+/// The PNG (8-bit RGB, zlib level 3 after the Up filter, `dpi` in a pHYs chunk, as
+/// [`super::encode_rgb_png`]) of the pixel rows `windows` of a parsed figure `width` pixels
+/// wide, the tree scaled by `scale`, stacked in order: the whole figure is one window.
+pub(crate) fn png(
+    tree: &resvg::usvg::Tree,
+    width: u32,
+    scale: f32,
+    windows: &[std::ops::Range<u32>],
+    dpi: u32,
+) -> Result<Vec<u8>, String> {
+    let height: u32 = windows.iter().map(|w| w.end - w.start).sum();
+    if width == 0 || height == 0 {
+        return Err("the figure is empty".into());
+    }
+    let fail = |e: &dyn std::fmt::Display| format!("cannot encode the PNG: {e}");
+    let mut out = Vec::new();
+    {
+        let mut w = super::png_encoder(&mut out, width, height, dpi)
+            .write_header()
+            .map_err(|e| fail(&e))?;
+        // IDAT chunks of up to 1 MiB.
+        let mut stream = w.stream_writer_with_size(1 << 20).map_err(|e| fail(&e))?;
+        let mut rgb = Vec::new();
+        for rows in windows {
+            draw_rows(tree, width, scale, rows.clone(), |rgba| {
+                rgb.clear();
+                rgb.resize(rgba.len() / 4 * 3, 0);
+                for (o, p) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+                    o.copy_from_slice(&p[..3]);
+                }
+                std::io::Write::write_all(&mut stream, &rgb).map_err(|e| fail(&e))
+            })?;
+        }
+        stream.finish().map_err(|e| fail(&e))?;
+    }
+    Ok(out)
 }
 
 /// The TIFF of an SVG `width_pt` points wide at `dpi` (LZW, 8-bit RGB, no alpha, dpi in the
@@ -178,5 +248,43 @@ mod tests {
         // The bytes do not depend on the threads drawing the bands.
         assert_eq!(tiff_on(&svg, 300.0, 600, 1).unwrap(), one);
         assert_eq!(tiff_on(&svg, 300.0, 600, 3).unwrap(), one);
+    }
+
+    fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+        let mut r = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut px = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut px).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        px.truncate(info.buffer_size());
+        (info.width, info.height, px)
+    }
+
+    #[test]
+    fn a_png_drawn_in_bands_is_the_pixels_of_one_drawing() {
+        let svg = svg();
+        let (w, h, rgb) = crate::plot::export::rasterise(&svg, 300.0, 300).unwrap();
+        let s = crate::plot::export::sized(&svg, 300.0, 300).unwrap();
+        let whole = png(&s.tree, s.width, s.scale, &[0..s.height], 300).unwrap();
+        let (pw, ph, px) = decode_png(&whole);
+        assert_eq!((pw, ph), (w, h));
+        let differ = px.iter().zip(&rgb).filter(|(a, b)| a != b).count();
+        let most = px.iter().zip(&rgb).map(|(a, b)| a.abs_diff(*b)).max();
+        assert!(differ * 1000 < rgb.len(), "{differ} of {} bytes", rgb.len());
+        assert!(most <= Some(64), "{most:?}");
+        // Windows: only their rows, stacked in order.
+        let row = w as usize * 3;
+        let windows = png(&s.tree, s.width, s.scale, &[700..900, 10..20], 300).unwrap();
+        let (pw, ph, px) = decode_png(&windows);
+        assert_eq!((pw, ph), (w, 210));
+        let want: Vec<u8> = [&rgb[700 * row..900 * row], &rgb[10 * row..20 * row]].concat();
+        let differ = px.iter().zip(&want).filter(|(a, b)| a != b).count();
+        assert!(
+            differ * 100 < want.len(),
+            "{differ} of {} bytes",
+            want.len()
+        );
+        assert!(png(&s.tree, s.width, s.scale, &[5..5], 300).is_err());
     }
 }

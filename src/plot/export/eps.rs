@@ -14,8 +14,7 @@ use resvg::usvg::{self, Node, Paint};
 
 /// The EPS of an SVG printed `width_pt` points wide.
 pub fn eps(svg: &str, width_pt: f64, title: &str) -> Result<Vec<u8>, String> {
-    let tree = usvg::Tree::from_str(svg, &super::super::SVG_OPTIONS)
-        .map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let tree = super::parsed(svg)?;
     let size = tree.size();
     let scale = width_pt / f64::from(size.width());
     let height_pt = f64::from(size.height()) * scale;

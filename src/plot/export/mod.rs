@@ -219,22 +219,6 @@ impl Raster {
     }
 }
 
-/// The RGB bytes of opaque RGBA bytes, made in the same memory (each pixel moved down to
-/// three bytes; the buffer keeps its capacity): the same bytes as [`rgb`] without a second
-/// buffer of the whole image.
-pub(crate) fn rgb_in_place(mut data: Vec<u8>) -> Vec<u8> {
-    let n = data.len() / 4;
-    // Writes at 3i..3i+3 never pass the reads at 4i..4i+3 still to come.
-    for i in 0..n {
-        let (r, g, b) = (data[4 * i], data[4 * i + 1], data[4 * i + 2]);
-        data[3 * i] = r;
-        data[3 * i + 1] = g;
-        data[3 * i + 2] = b;
-    }
-    data.truncate(3 * n);
-    data
-}
-
 /// RGB bytes of opaque RGBA bytes.
 fn rgba_to_rgb(data: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; data.len() / 4 * 3];
@@ -300,19 +284,70 @@ pub fn shared_raster(
     slot.get_or_init(draw).clone()
 }
 
+type TreeSlot =
+    std::sync::Arc<std::sync::OnceLock<Result<std::sync::Arc<resvg::usvg::Tree>, String>>>;
+
+/// The SVGs parsed most recently, by their blake3, oldest first: a figure's PNG, TIFF and EPS
+/// are drawn from one parse (usvg lays out every glyph of the text as a path, ~5% of a
+/// build's time when each export parsed again). Parallel jobs asking for the same SVG wait
+/// for the first one's parse.
+static TREES: std::sync::LazyLock<std::sync::Mutex<Vec<([u8; 32], TreeSlot)>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// How many parsed SVGs [`TREES`] keeps, and the largest SVG it keeps (a larger one, a forest
+/// plot of thousands of rows, is parsed by each export: its tree is large and its exports few).
+const TREES_KEPT: usize = 8;
+const TREE_MAX_SVG: usize = 2 << 20;
+
+/// An SVG parsed with the figure fonts, shared by the exports of one figure ([`TREES`]).
+pub(crate) fn parsed(svg: &str) -> Result<std::sync::Arc<resvg::usvg::Tree>, String> {
+    let parse = || {
+        resvg::usvg::Tree::from_str(svg, &super::SVG_OPTIONS)
+            .map(std::sync::Arc::new)
+            .map_err(|e| format!("cannot read the SVG: {e}"))
+    };
+    if svg.len() > TREE_MAX_SVG {
+        return parse();
+    }
+    let key = *blake3::hash(svg.as_bytes()).as_bytes();
+    let slot = {
+        let mut trees = match TREES.lock() {
+            Ok(t) => t,
+            Err(p) => p.into_inner(),
+        };
+        match trees.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                // Now the most recently used.
+                let entry = trees.remove(i);
+                let slot = entry.1.clone();
+                trees.push(entry);
+                slot
+            }
+            None => {
+                if trees.len() >= TREES_KEPT {
+                    trees.remove(0);
+                }
+                let slot = TreeSlot::default();
+                trees.push((key, slot.clone()));
+                slot
+            }
+        }
+    };
+    slot.get_or_init(parse).clone()
+}
+
 /// An SVG parsed for drawing `width_pt` points wide at `dpi`: the tree, its size in pixels
 /// and the scale from the tree's CSS pixels (96 per inch) to them; an empty figure or one of
 /// more than [`MAX_PIXELS`] is an error.
 pub(crate) struct Sized {
-    pub tree: resvg::usvg::Tree,
+    pub tree: std::sync::Arc<resvg::usvg::Tree>,
     pub width: u32,
     pub height: u32,
     pub scale: f32,
 }
 
 pub(crate) fn sized(svg: &str, width_pt: f64, dpi: u32) -> Result<Sized, String> {
-    let tree = resvg::usvg::Tree::from_str(svg, &super::SVG_OPTIONS)
-        .map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let tree = parsed(svg)?;
     let size = tree.size();
     // Pixels = inches × dpi; the tree's size is in CSS pixels (96 per inch).
     let w_px = (width_pt / 72.0 * f64::from(dpi)).round();
@@ -425,24 +460,34 @@ pub fn register_png_file(svg_blake3: &str, load: PngLoader) {
 pub fn encode_rgb_png(w: u32, h: u32, rgb: &[u8], dpi: u32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     {
-        let mut e = png::Encoder::new(&mut out, w, h);
-        e.set_color(png::ColorType::Rgb);
-        e.set_depth(png::BitDepth::Eight);
-        e.set_deflate_compression(png::DeflateCompression::Level(3));
-        e.set_filter(png::Filter::Up);
-        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
-        e.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: ppm,
-            yppu: ppm,
-            unit: png::Unit::Meter,
-        }));
-        let mut wr = e
+        let mut wr = png_encoder(&mut out, w, h, dpi)
             .write_header()
             .map_err(|e| format!("cannot encode the PNG: {e}"))?;
         wr.write_image_data(rgb)
             .map_err(|e| format!("cannot encode the PNG: {e}"))?;
     }
     Ok(out)
+}
+
+/// The PNG encoder of [`encode_rgb_png`] (and of PNGs drawn band by band, `banded::png`).
+pub(crate) fn png_encoder<W: std::io::Write>(
+    out: W,
+    w: u32,
+    h: u32,
+    dpi: u32,
+) -> png::Encoder<'static, W> {
+    let mut e = png::Encoder::new(out, w, h);
+    e.set_color(png::ColorType::Rgb);
+    e.set_depth(png::BitDepth::Eight);
+    e.set_deflate_compression(png::DeflateCompression::Level(3));
+    e.set_filter(png::Filter::Up);
+    let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+    e.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: ppm,
+        yppu: ppm,
+        unit: png::Unit::Meter,
+    }));
+    e
 }
 
 type Slot = std::sync::Arc<std::sync::OnceLock<Result<Vec<u8>, String>>>;
@@ -516,29 +561,23 @@ fn png_windows_uncached(
     width_pt: f64,
     dpi: u32,
 ) -> Result<Vec<u8>, String> {
-    let full = pixmap(svg, width_pt, dpi)?;
-    let px_per_pt = f64::from(full.width()) / natural_width;
-    let rows: Vec<(u32, u32)> = windows
+    let Sized {
+        tree,
+        width,
+        height,
+        scale,
+    } = sized(svg, width_pt, dpi)?;
+    let px_per_pt = f64::from(width) / natural_width;
+    let rows: Vec<std::ops::Range<u32>> = windows
         .iter()
         .map(|w| {
-            let a = ((w[0] * px_per_pt).round() as u32).min(full.height());
-            let b = ((w[1] * px_per_pt).round() as u32).clamp(a, full.height());
-            (a, b)
+            let a = ((w[0] * px_per_pt).round() as u32).min(height);
+            let b = ((w[1] * px_per_pt).round() as u32).clamp(a, height);
+            a..b
         })
         .collect();
-    let height: u32 = rows.iter().map(|(a, b)| b - a).sum();
-    let mut out =
-        resvg::tiny_skia::Pixmap::new(full.width(), height.max(1)).ok_or("the figure is empty")?;
-    let stride = full.width() as usize * 4;
-    let mut y = 0usize;
-    for (a, b) in rows {
-        let src = &full.data()[a as usize * stride..b as usize * stride];
-        out.data_mut()[y * stride..y * stride + src.len()].copy_from_slice(src);
-        y += (b - a) as usize;
-    }
-    drop(full);
-    let (w, h) = (out.width(), out.height());
-    encode_rgb_png(w, h, &rgb_in_place(out.take()), dpi)
+    // Only the windows' rows are drawn, band by band.
+    banded::png(&tree, width, scale, &rows, dpi)
 }
 
 #[cfg(test)]
@@ -573,13 +612,6 @@ mod tests {
         let e = check_text("Fig. 1", &fig(560.0, 8.0), &p).unwrap_err();
         assert!(e.contains("7.1 pt"), "{e}");
         assert!(e.contains("width: 197.6"), "{e}");
-    }
-
-    #[test]
-    fn rgb_in_place_is_rgb() {
-        let rgba: Vec<u8> = (0..4 * 37).map(|i| (i * 7 % 251) as u8).collect();
-        assert_eq!(rgb_in_place(rgba.clone()), rgba_to_rgb(&rgba));
-        assert!(rgb_in_place(Vec::new()).is_empty());
     }
 
     #[test]

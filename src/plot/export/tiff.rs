@@ -76,6 +76,11 @@ fn encode_strips(
 pub(crate) struct StripCoder {
     lzw: super::lzw::Encoder,
     rgb: Vec<u8>,
+    /// The RGB of the last strip compressed, and its LZW stream: a strip with the same pixels
+    /// (a run of blank or ruled rows, a quarter of the strips of a forest plot at 500 dpi) is
+    /// the same stream, copied instead of compressed again.
+    last_rgb: Vec<u8>,
+    last: Vec<u8>,
 }
 
 impl StripCoder {
@@ -84,6 +89,8 @@ impl StripCoder {
         StripCoder {
             lzw: super::lzw::Encoder::new(),
             rgb: Vec::new(),
+            last_rgb: Vec::new(),
+            last: Vec::new(),
         }
     }
 
@@ -94,9 +101,13 @@ impl StripCoder {
         for (o, p) in self.rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
             o.copy_from_slice(&p[..3]);
         }
-        let mut out = Vec::with_capacity(self.rgb.len() / 16);
-        self.lzw.encode(&self.rgb, &mut out);
-        out
+        // (An LZW stream is never empty: `last` is empty only before the first strip.)
+        if self.last.is_empty() || self.rgb != self.last_rgb {
+            self.last.clear();
+            self.lzw.encode(&self.rgb, &mut self.last);
+            std::mem::swap(&mut self.rgb, &mut self.last_rgb);
+        }
+        self.last.clone()
     }
 }
 
