@@ -112,6 +112,12 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
             ));
         }
         // Drawn and compressed band by band: no pixmap of the whole figure.
-        export::banded::png(&tree, size.width(), scale, &[0..size.height()], dpi as u32)
+        export::banded::png(
+            &tree,
+            size.width(),
+            scale,
+            &[(0, size.height())],
+            dpi as u32,
+        )
     })
 }

@@ -76,16 +76,17 @@ pub(crate) fn draw_rows(
 }
 
 /// The PNG (8-bit RGB, zlib level 3 after the Up filter, `dpi` in a pHYs chunk, as
-/// [`super::encode_rgb_png`]) of the pixel rows `windows` of a parsed figure `width` pixels
-/// wide, the tree scaled by `scale`, stacked in order: the whole figure is one window.
+/// [`super::encode_rgb_png`]) of the pixel rows `windows` (first, end) of a parsed figure
+/// `width` pixels wide, the tree scaled by `scale`, stacked in order: the whole figure is one
+/// window.
 pub(crate) fn png(
     tree: &resvg::usvg::Tree,
     width: u32,
     scale: f32,
-    windows: &[std::ops::Range<u32>],
+    windows: &[(u32, u32)],
     dpi: u32,
 ) -> Result<Vec<u8>, String> {
-    let height: u32 = windows.iter().map(|w| w.end - w.start).sum();
+    let height: u32 = windows.iter().map(|&(a, b)| b.saturating_sub(a)).sum();
     if width == 0 || height == 0 {
         return Err("the figure is empty".into());
     }
@@ -98,8 +99,8 @@ pub(crate) fn png(
         // IDAT chunks of up to 1 MiB.
         let mut stream = w.stream_writer_with_size(1 << 20).map_err(|e| fail(&e))?;
         let mut rgb = Vec::new();
-        for rows in windows {
-            draw_rows(tree, width, scale, rows.clone(), |rgba| {
+        for &(a, b) in windows {
+            draw_rows(tree, width, scale, a..b, |rgba| {
                 rgb.clear();
                 rgb.resize(rgba.len() / 4 * 3, 0);
                 for (o, p) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
@@ -266,7 +267,7 @@ mod tests {
         let svg = svg();
         let (w, h, rgb) = crate::plot::export::rasterise(&svg, 300.0, 300).unwrap();
         let s = crate::plot::export::sized(&svg, 300.0, 300).unwrap();
-        let whole = png(&s.tree, s.width, s.scale, &[0..s.height], 300).unwrap();
+        let whole = png(&s.tree, s.width, s.scale, &[(0, s.height)], 300).unwrap();
         let (pw, ph, px) = decode_png(&whole);
         assert_eq!((pw, ph), (w, h));
         let differ = px.iter().zip(&rgb).filter(|(a, b)| a != b).count();
@@ -275,7 +276,7 @@ mod tests {
         assert!(most <= Some(64), "{most:?}");
         // Windows: only their rows, stacked in order.
         let row = w as usize * 3;
-        let windows = png(&s.tree, s.width, s.scale, &[700..900, 10..20], 300).unwrap();
+        let windows = png(&s.tree, s.width, s.scale, &[(700, 900), (10, 20)], 300).unwrap();
         let (pw, ph, px) = decode_png(&windows);
         assert_eq!((pw, ph), (w, 210));
         let want: Vec<u8> = [&rgb[700 * row..900 * row], &rgb[10 * row..20 * row]].concat();
@@ -285,6 +286,6 @@ mod tests {
             "{differ} of {} bytes",
             want.len()
         );
-        assert!(png(&s.tree, s.width, s.scale, &[5..5], 300).is_err());
+        assert!(png(&s.tree, s.width, s.scale, &[(5, 5)], 300).is_err());
     }
 }

@@ -291,8 +291,9 @@ type TreeSlot =
 /// are drawn from one parse (usvg lays out every glyph of the text as a path, ~5% of a
 /// build's time when each export parsed again). Parallel jobs asking for the same SVG wait
 /// for the first one's parse.
-static TREES: std::sync::LazyLock<std::sync::Mutex<Vec<([u8; 32], TreeSlot)>>> =
+static TREES: std::sync::LazyLock<std::sync::Mutex<Trees>> =
     std::sync::LazyLock::new(Default::default);
+type Trees = Vec<([u8; 32], TreeSlot)>;
 
 /// How many parsed SVGs [`TREES`] keeps, and the largest SVG it keeps (a larger one, a forest
 /// plot of thousands of rows, is parsed by each export: its tree is large and its exports few).
@@ -568,12 +569,12 @@ fn png_windows_uncached(
         scale,
     } = sized(svg, width_pt, dpi)?;
     let px_per_pt = f64::from(width) / natural_width;
-    let rows: Vec<std::ops::Range<u32>> = windows
+    let rows: Vec<(u32, u32)> = windows
         .iter()
         .map(|w| {
             let a = ((w[0] * px_per_pt).round() as u32).min(height);
             let b = ((w[1] * px_per_pt).round() as u32).clamp(a, height);
-            a..b
+            (a, b)
         })
         .collect();
     // Only the windows' rows are drawn, band by band.
