@@ -44,6 +44,124 @@ pub fn threads() -> usize {
     (1 + SPARE.load(Ordering::Relaxed)).min(cores)
 }
 
+/// Draws a band of a figure: the tree scaled by `scale`, from pixel row `first` down, into
+/// `pixmap` (already white) — as `resvg::render` draws it, the same calls in the same order,
+/// but a plain figure's ([`is_plain`]) paths outside the band are left out before resvg
+/// transforms (and strokes) them: drawn whole, every band would cost as much as the figure's
+/// every path (a forest plot's hundreds of glyphs and lines, 25–50 bands at 500 dpi).
+fn render_band(
+    tree: &resvg::usvg::Tree,
+    plain: bool,
+    scale: f32,
+    first: u32,
+    pixmap: &mut resvg::tiny_skia::Pixmap,
+) {
+    let base = resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32));
+    if !plain {
+        resvg::render(tree, base, &mut pixmap.as_mut());
+        return;
+    }
+    let rows = pixmap.height() as f32;
+    // resvg draws the root's children with the transform given (not the root's own).
+    for node in tree.root().children() {
+        draw_culled(node, base, base, rows, &mut pixmap.as_mut());
+    }
+}
+
+/// Whether a group holds only what [`draw_culled`] draws as resvg does: groups that need no
+/// layer of their own (no opacity, clip, mask or filter), text, and paths painted in solid
+/// colours — all metareport's figures hold.
+fn is_plain(g: &resvg::usvg::Group) -> bool {
+    use resvg::usvg::{Node, Paint};
+    let solid = |p: &Paint| matches!(p, Paint::Color(_));
+    g.children().iter().all(|node| match node {
+        Node::Group(g) => !g.should_isolate() && is_plain(g),
+        Node::Text(t) => !t.flattened().should_isolate() && is_plain(t.flattened()),
+        Node::Path(p) => {
+            p.fill().is_none_or(|f| solid(f.paint())) && p.stroke().is_none_or(|s| solid(s.paint()))
+        }
+        Node::Image(_) => false,
+    })
+}
+
+/// resvg's drawing of one node of a plain figure (`resvg::render`'s `render_node` and
+/// `path::render` for solid paints), left out when its box, stroke included, lies more than
+/// two pixels (anti-aliasing) above or below the `rows` rows of the pixmap. `base` maps the
+/// canvas to pixels; `ts` is the transform resvg would draw the node with.
+fn draw_culled(
+    node: &resvg::usvg::Node,
+    base: resvg::tiny_skia::Transform,
+    ts: resvg::tiny_skia::Transform,
+    rows: f32,
+    pixmap: &mut resvg::tiny_skia::PixmapMut,
+) {
+    use resvg::tiny_skia::{FillRule, Paint};
+    use resvg::usvg::{self, Node};
+    // A text's glyphs (its `flattened` group) are not in the tree: their boxes are not in
+    // canvas units. The text's own box is; inside it, nothing is left out (`rows` infinite).
+    if rows.is_finite() {
+        let bbox = node.abs_stroke_bounding_box();
+        let (top, bottom) = (
+            base.sy * bbox.top() + base.ty,
+            base.sy * bbox.bottom() + base.ty,
+        );
+        if bottom < -2.0 || top > rows + 2.0 {
+            return;
+        }
+    }
+    let group = |g: &usvg::Group, rows: f32, pixmap: &mut resvg::tiny_skia::PixmapMut| {
+        let ts = ts.pre_concat(g.transform());
+        for child in g.children() {
+            draw_culled(child, base, ts, rows, pixmap);
+        }
+    };
+    match node {
+        Node::Group(g) => group(g, rows, pixmap),
+        Node::Text(t) => group(t.flattened(), f32::INFINITY, pixmap),
+        Node::Path(path) => {
+            if !path.is_visible() {
+                return;
+            }
+            let colour = |c: &usvg::Paint, opacity: usvg::Opacity| {
+                let mut paint = Paint::default();
+                if let usvg::Paint::Color(c) = c {
+                    paint.set_color_rgba8(c.red, c.green, c.blue, opacity.to_u8());
+                }
+                paint.anti_alias = path.rendering_mode().use_shape_antialiasing();
+                paint
+            };
+            let fill = |pixmap: &mut resvg::tiny_skia::PixmapMut| {
+                let Some(fill) = path.fill() else { return };
+                // resvg leaves out fills of horizontal and vertical lines.
+                let b = path.data().bounds();
+                if b.width() == 0.0 || b.height() == 0.0 {
+                    return;
+                }
+                let rule = match fill.rule() {
+                    usvg::FillRule::NonZero => FillRule::Winding,
+                    usvg::FillRule::EvenOdd => FillRule::EvenOdd,
+                };
+                let paint = colour(fill.paint(), fill.opacity());
+                pixmap.fill_path(path.data(), &paint, rule, ts, None);
+            };
+            let stroke = |pixmap: &mut resvg::tiny_skia::PixmapMut| {
+                let Some(stroke) = path.stroke() else { return };
+                let paint = colour(stroke.paint(), stroke.opacity());
+                pixmap.stroke_path(path.data(), &paint, &stroke.to_tiny_skia(), ts, None);
+            };
+            if path.paint_order() == usvg::PaintOrder::FillAndStroke {
+                fill(pixmap);
+                stroke(pixmap);
+            } else {
+                stroke(pixmap);
+                fill(pixmap);
+            }
+        }
+        // Not in a plain figure.
+        Node::Image(_) => {}
+    }
+}
+
 /// Draws the pixel rows `rows` of a parsed figure (`width` pixels wide, the tree scaled by
 /// `scale`) on white, [`BAND_ROWS`] at a time into one reused pixmap, and hands each band's
 /// opaque RGBA rows to `sink` in order.
@@ -59,16 +177,13 @@ pub(crate) fn draw_rows(
     }
     let band_rows = (BAND_ROWS as u32).min(rows.end - rows.start);
     let mut pixmap = super::white_pixmap(width, band_rows).ok_or("the figure is too large")?;
+    let plain = is_plain(tree.root());
     let row = width as usize * 4;
     let mut first = rows.start;
     while first < rows.end {
         let n = band_rows.min(rows.end - first) as usize;
         pixmap.data_mut().fill(255);
-        resvg::render(
-            tree,
-            resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32)),
-            &mut pixmap.as_mut(),
-        );
+        render_band(tree, plain, scale, first, &mut pixmap);
         sink(&pixmap.data()[..n * row])?;
         first += n as u32;
     }
@@ -101,7 +216,7 @@ pub(crate) fn png(
         let mut rgb = Vec::new();
         for &(a, b) in windows {
             draw_rows(tree, width, scale, a..b, |rgba| {
-                rgb.clear();
+                // Every byte is written below: resized, not cleared (no zeroing first).
                 rgb.resize(rgba.len() / 4 * 3, 0);
                 for (o, p) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
                     o.copy_from_slice(&p[..3]);
@@ -130,6 +245,7 @@ fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>
     } = super::sized(svg, width_pt, dpi)?;
     let strip_rows = rows_per_strip(width, height);
     let band_rows = BAND_ROWS.div_ceil(strip_rows) * strip_rows;
+    let plain = is_plain(tree.root());
     let bands = (height as usize).div_ceil(band_rows);
     // One band: its strips, compressed.
     let draw = |band: usize,
@@ -139,11 +255,7 @@ fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>
         let first = band * band_rows;
         let rows = band_rows.min(height as usize - first);
         pixmap.data_mut().fill(255);
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::from_row(s, 0.0, 0.0, s, 0.0, -(first as f32)),
-            &mut pixmap.as_mut(),
-        );
+        render_band(&tree, plain, s, first as u32, pixmap);
         let row = width as usize * 4;
         pixmap.data()[..rows * row]
             .chunks(strip_rows * row)

@@ -96,7 +96,7 @@ impl StripCoder {
 
     /// The LZW stream of one strip given as opaque RGBA rows (alpha left out).
     pub(crate) fn strip_from_rgba(&mut self, rgba: &[u8]) -> Vec<u8> {
-        self.rgb.clear();
+        // Every byte is written below: resized, not cleared (no zeroing first).
         self.rgb.resize(rgba.len() / 4 * 3, 0);
         for (o, p) in self.rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
             o.copy_from_slice(&p[..3]);
