@@ -192,6 +192,7 @@ pub(crate) fn figure_file_reusing(
             width_pt,
             height_pt,
             &format!("{}/Fig{}", spec.id, fi + 1),
+            &figure_ref(spec, &spec.figures[fi]).path,
         ),
         Format::Eps => export::eps::eps(&svg, width_pt, &format!("{} Fig{}", spec.id, fi + 1)),
     };

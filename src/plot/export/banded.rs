@@ -190,7 +190,7 @@ pub(crate) fn draw_rows(
     Ok(())
 }
 
-/// The PNG (8-bit RGB, zlib level 3 after the Up filter, `dpi` in a pHYs chunk, as
+/// The PNG (8-bit RGB, zlib level 2 after the Up filter, `dpi` in a pHYs chunk, as
 /// [`super::encode_rgb_png`]) of the pixel rows `windows` (first, end) of a parsed figure
 /// `width` pixels wide, the tree scaled by `scale`, stacked in order: the whole figure is one
 /// window.

@@ -3,15 +3,25 @@
 //! same path the manuscript's figures take, so the PDF figure and the manuscript agree).
 
 /// The PDF of an SVG `width_pt` × `height_pt` points; `ident` names the document stably.
-pub fn pdf(svg: &str, width_pt: f64, height_pt: f64, ident: &str) -> Result<Vec<u8>, String> {
+/// `file` is the path the manuscript reads the same SVG from (`figures/forest-….svg`): typst
+/// keys its parse of an SVG by its bytes and its path, so under the manuscript's path the
+/// figure is parsed once for both within a build.
+pub fn pdf(
+    svg: &str,
+    width_pt: f64,
+    height_pt: f64,
+    ident: &str,
+    file: &str,
+) -> Result<Vec<u8>, String> {
     let source = format!(
-        "#set document(title: none, date: none)\n#set page(width: {w}pt, height: {h}pt, margin: 0pt)\n#place(top + left, image(\"figure.svg\", width: {w}pt, height: {h}pt))\n",
+        "#set document(title: none, date: none)\n#set page(width: {w}pt, height: {h}pt, margin: 0pt)\n#place(top + left, image({file}, width: {w}pt, height: {h}pt))\n",
         w = super::fmt_num(width_pt),
         h = super::fmt_num(height_pt),
+        file = crate::report::render::typst_string(file),
     );
     crate::report::compile::pdf(
         &source,
-        vec![("figure.svg".to_string(), svg.as_bytes().to_vec())],
+        vec![(file.to_string(), svg.as_bytes().to_vec())],
         ident,
     )
 }
