@@ -293,11 +293,15 @@ type TreeSlot =
 /// for the first one's parse.
 static TREES: std::sync::LazyLock<std::sync::Mutex<Trees>> =
     std::sync::LazyLock::new(Default::default);
-type Trees = Vec<([u8; 32], TreeSlot)>;
+type Trees = Vec<([u8; 32], usize, TreeSlot)>;
 
-/// How many parsed SVGs [`TREES`] keeps, and the largest SVG it keeps (a larger one, a forest
-/// plot of thousands of rows, is parsed by each export: its tree is large and its exports few).
-const TREES_KEPT: usize = 8;
+/// How many parsed SVGs [`TREES`] keeps (a build's Word files draw every figure's PNG before
+/// the submission's TIFFs and EPS of the same figures are made: the default project has 14
+/// figures), the most SVG text they may come from together, and the largest SVG it keeps (a
+/// larger one, a forest plot of thousands of rows, is parsed by each export: its tree is
+/// large and its exports few).
+const TREES_KEPT: usize = 32;
+const TREES_MAX_SVG_TOTAL: usize = 8 << 20;
 const TREE_MAX_SVG: usize = 2 << 20;
 
 /// An SVG parsed with the figure fonts, shared by the exports of one figure ([`TREES`]).
@@ -316,20 +320,24 @@ pub(crate) fn parsed(svg: &str) -> Result<std::sync::Arc<resvg::usvg::Tree>, Str
             Ok(t) => t,
             Err(p) => p.into_inner(),
         };
-        match trees.iter().position(|(k, _)| *k == key) {
+        match trees.iter().position(|(k, _, _)| *k == key) {
             Some(i) => {
                 // Now the most recently used.
                 let entry = trees.remove(i);
-                let slot = entry.1.clone();
+                let slot = entry.2.clone();
                 trees.push(entry);
                 slot
             }
             None => {
-                if trees.len() >= TREES_KEPT {
+                while !trees.is_empty()
+                    && (trees.len() >= TREES_KEPT
+                        || trees.iter().map(|t| t.1).sum::<usize>() + svg.len()
+                            > TREES_MAX_SVG_TOTAL)
+                {
                     trees.remove(0);
                 }
                 let slot = TreeSlot::default();
-                trees.push((key, slot.clone()));
+                trees.push((key, svg.len(), slot.clone()));
                 slot
             }
         }
