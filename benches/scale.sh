@@ -90,11 +90,12 @@
 # | 3000 | main | 43.4, 36.4 s | 29.1, 26.1 s | 1313, 1345 MB |
 # | 3000 | scale | 38.2, 37.9 s | 28.1, 25.7 s | 1207, 1264 MB |
 #
-# Profile (perf, `build -j1`, k = 3,000, scale branch): figure rasters 65% (tiny-skia drawing
-# and band traversal 42%, zlib 13.5%, usvg parse 9.7% + text layout 8%: the Word files' ~190
-# page PNGs ~55%, the three tall forests' whole-figure PNGs ~20%), figure layout
-# (`figure_plot`, each forest drawn ~12 times per build) 4.6%, the analyses 3.3%, typst
-# (manuscript.pdf, report.pdf) 3.7%, the Word writer's own work 1%.
+# Profile (perf, `build -j1`, k = 3,000, scale branch, 8,303 samples): figure rasters ~76%
+# (tiny-skia drawing and band traversal 42%, zlib 13.5%, usvg parse 9.7% + text layout 8%;
+# by job times about two thirds the Word files' ~190 page PNGs, one third the three tall
+# forests' whole-figure PNGs), typst 3.7% + its SVG parsing 5.8%, figure layout
+# (`figure_plot`: each forest drawn ~12 times per build) 4.6%, the analyses 3.3%, the Word
+# writer's own work ~1%.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"
