@@ -78,6 +78,24 @@
 # 0.99-1.04 s (1.11-1.16 s CPU), 381 MB; full JSON 1.75 s, --compact 1.66 s, 373 MB. k=1000
 # (POOL_ROWS=0 benches/scale.sh 1000), one run each: 8aa9ba9 6.43 s wall, 11.37 s CPU, 842 MB,
 # report.pdf 1.10 MB -> 5.29 s, 10.07 s, 562 MB, report.pdf 1.08 MB (the manuscript's pages).
+# Ninth session, 2026-12-03 07:48-07:52 (load 4.5-7 on 2 cores from other agents: wall times
+# inflated ~1.4x, compare CPU), main (817d7d3, banded PNG export) vs branch `scale` (Word
+# pictures drawn ahead and shared between workers, report/docx/figures.rs; leave-one-out and
+# cumulative refits on threads), alternating; every output byte-identical (diff -r):
+#
+# | k | binary | wall | CPU | peak RSS |
+# |---|---|---|---|---|
+# | 1000 | main | 12.7, 15.4, 15.6 s | 10.4, 10.2, 10.3 s | 602, 599, 602 MB |
+# | 1000 | scale | 15.0, 14.8, 16.7 s | 9.8, 9.8, 11.0 s | 492, 483, 481 MB |
+# | 3000 | main | 43.4, 36.4 s | 29.1, 26.1 s | 1313, 1345 MB |
+# | 3000 | scale | 38.2, 37.9 s | 28.1, 25.7 s | 1207, 1264 MB |
+#
+# Profile (perf, `build -j1`, k = 3,000, scale branch, 8,303 samples): figure rasters ~76%
+# (tiny-skia drawing and band traversal 42%, zlib 13.5%, usvg parse 9.7% + text layout 8%;
+# by job times about two thirds the Word files' ~190 page PNGs, one third the three tall
+# forests' whole-figure PNGs), typst 3.7% + its SVG parsing 5.8%, figure layout
+# (`figure_plot`: each forest drawn ~12 times per build) 4.6%, the analyses 3.3%, the Word
+# writer's own work ~1%.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"

@@ -826,6 +826,8 @@ pub fn produce(
     type Slot = Option<Result<Made, Failure>>;
     let results: Mutex<Vec<Slot>> = Mutex::new((0..stale.len()).map(|_| None).collect());
     let next = AtomicUsize::new(0);
+    // Jobs being made (a worker without a job helps them while any is).
+    let running = AtomicUsize::new(0);
     let bar = show_progress(opts.quiet, stale.len()).then(|| {
         let b = indicatif::ProgressBar::new(stale.len() as u64);
         b.set_style(
@@ -844,10 +846,19 @@ pub fn produce(
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= order.len() {
                         plot::export::banded::worker_spare();
+                        // The Word files' pictures of the jobs still running are drawn by
+                        // any worker without a job (`report/docx/figures.rs`).
+                        while running.load(Ordering::Acquire) > 0 {
+                            if !crate::report::docx::figures::help() {
+                                std::thread::sleep(std::time::Duration::from_millis(2));
+                            }
+                        }
                         break;
                     }
                     let i = order[n];
+                    running.fetch_add(1, Ordering::AcqRel);
                     let r = job(stale[i]);
+                    running.fetch_sub(1, Ordering::AcqRel);
                     if let Some(b) = &bar {
                         b.set_message(stale[i].path.clone());
                         b.inc(1);

@@ -176,3 +176,66 @@ proptest! {
         }
     }
 }
+
+/// Leave-one-out and cumulative rows of many studies are refit on several threads
+/// (`stats/analysis/sensitivity.rs`): each row is still the pool of its own studies, in order.
+#[test]
+fn sensitivity_rows_of_many_studies_are_the_pools_of_their_studies_in_order() {
+    let k = 400; // 160,000 study-fits: more than one thread's share
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let rows: Vec<(f64, f64)> = (0..k)
+        .map(|_| {
+            let vi = 0.01 + 0.2 * uniform();
+            (0.3 + (uniform() - 0.5) * 1.5, vi)
+        })
+        .collect();
+    let mut opts = Options::new(Measure::GEN);
+    opts.sensitivity.leave_one_out = true;
+    let order: Vec<String> = (0..k).rev().map(|i| format!("Study {i}")).collect();
+    opts.sensitivity.cumulative = Some(order.clone());
+    let a = analyse(yivi(&rows), &opts).unwrap();
+    let loo = a.sensitivity.leave_one_out.as_ref().unwrap();
+    let cum = a.sensitivity.cumulative.as_ref().unwrap();
+    assert_eq!(loo.len(), k);
+    assert_eq!(cum.len(), k);
+    let mut plain = Options::new(Measure::GEN);
+    plain.tau2_method = opts.tau2_method;
+    let pooled = |subset: Vec<(f64, f64)>| {
+        let s = analyse(yivi(&subset), &plain).unwrap();
+        let h = s.overall.heterogeneity.value().unwrap().tau2;
+        (s.overall.pooled.value().unwrap().estimate, h)
+    };
+    // Step 0 pools one study (no heterogeneity); the others are compared with fresh analyses.
+    assert_eq!(cum[0].label, order[0]);
+    for i in [1, 2, 199, 200, 201, 398, 399] {
+        assert_eq!(loo[i].label, format!("Study {i}"));
+        let mut left = rows.clone();
+        left.remove(i);
+        let (est, tau2) = pooled(left);
+        let row = &loo[i].pool;
+        assert!(rel_close(row.pooled.value().unwrap().estimate, est), "{i}");
+        assert!(
+            rel_close(row.heterogeneity.value().unwrap().tau2, tau2),
+            "{i}"
+        );
+        // Step j adds `order[j]`: studies k-1 down to k-1-j.
+        assert_eq!(cum[i].label, order[i]);
+        assert_eq!(cum[i].pool.k, i + 1);
+        let (est, tau2) = pooled(rows[k - 1 - i..].iter().rev().copied().collect());
+        let row = &cum[i].pool;
+        assert!(
+            rel_close(row.pooled.value().unwrap().estimate, est),
+            "step {i}"
+        );
+        assert!(
+            rel_close(row.heterogeneity.value().unwrap().tau2, tau2),
+            "step {i}"
+        );
+    }
+}

@@ -12,6 +12,8 @@
 //! - `cite.rs`: figure and table references, and citations and the reference list formatted by
 //!   hayagriva with the PDF's CSL style
 //! - `write.rs`: document → the XML parts; `zip.rs`: the parts → a deterministic zip
+//! - `figures.rs`: how each figure's PNG is drawn, and drawing a file's pictures ahead of
+//!   writing it, shared with the build's other workers
 //!
 //! The DOCX is written by hand (XML strings and the `zip` crate) rather than with docx-rs:
 //! every byte is under control (fixed zip dates and entry order, ids counted from 1), no
@@ -19,6 +21,7 @@
 
 pub mod cite;
 pub mod doc;
+pub mod figures;
 pub mod markup;
 pub mod write;
 pub mod zip;

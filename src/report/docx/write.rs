@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use super::doc::*;
+use super::figures::{Draw, Picture};
 
 /// Text width of the page (A4 less 2.3 cm margins), in points; as the PDF's.
 pub const TEXT_WIDTH_PT: f64 = 464.88;
@@ -34,29 +35,39 @@ pub fn parts(
     files: &[(String, Vec<u8>)],
     opts: Options,
 ) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
-    let mut w = Writer {
-        text_width: TEXT_WIDTH_PT,
-        landscape: false,
-        margins: doc.margins,
-        files,
-        opts,
-        body: String::new(),
-        media: Vec::new(),
-        next_id: 1,
-        warnings: Vec::new(),
-    };
-    w.orient(doc.landscape);
     let headings = heading_numbers(doc);
-    let mut heading_index = 0;
-    for b in &doc.blocks {
-        if let Block::Heading { .. } = b {
-            let number = headings.get(heading_index).cloned().flatten();
-            heading_index += 1;
-            w.block(b, number.as_deref(), doc, &headings);
-        } else {
-            w.block(b, None, doc, &headings);
+    let walk = |plan: Option<Vec<Picture>>| {
+        let mut w = Writer {
+            text_width: TEXT_WIDTH_PT,
+            landscape: false,
+            margins: doc.margins,
+            files,
+            opts,
+            body: String::new(),
+            media: Vec::new(),
+            next_id: 1,
+            warnings: Vec::new(),
+            plan,
+        };
+        w.orient(doc.landscape);
+        let mut heading_index = 0;
+        for b in &doc.blocks {
+            if let Block::Heading { .. } = b {
+                let number = headings.get(heading_index).cloned().flatten();
+                heading_index += 1;
+                w.block(b, number.as_deref(), doc, &headings);
+            } else {
+                w.block(b, None, doc, &headings);
+            }
         }
+        w
+    };
+    if opts.embed_figures {
+        // The pictures first, drawn by this job and any build worker free to help
+        // (`figures.rs`); the file is then written with them.
+        super::figures::draw_ahead(walk(Some(Vec::new())).plan.unwrap_or_default());
     }
+    let w = walk(None);
     let mut out = Vec::new();
     let mut content_types = String::from(concat!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
@@ -231,6 +242,8 @@ struct Writer<'a> {
     media: Vec<Vec<u8>>,
     next_id: usize,
     warnings: Vec<String>,
+    /// Listing the pictures to draw rather than writing (`figures.rs`).
+    plan: Option<Vec<Picture>>,
 }
 
 /// XML text: the five entities, and no characters XML 1.0 forbids.
@@ -765,12 +778,27 @@ impl Writer<'_> {
         // Printed at half its size or more, a figure embeds its own PNG (the bytes of
         // `figures/*.png`, drawn once per build at 300 dpi of its natural size: 300–600 dpi as
         // printed); smaller, it is drawn at FIGURE_DPI at the printed size.
-        let png = match &img.windows {
-            Some(ws) => crate::plot::export::png_windows(&svg, w, ws, dw, FIGURE_DPI),
-            None if scale >= 0.5 => crate::plot::to_png(&svg),
-            None => crate::plot::export::png(&svg, dw, FIGURE_DPI),
+        let picture = Picture {
+            svg: svg.into(),
+            draw: match &img.windows {
+                Some(ws) => Draw::Windows {
+                    natural_width: w,
+                    windows: ws.clone(),
+                    width_pt: dw,
+                    dpi: FIGURE_DPI,
+                },
+                None if scale >= 0.5 => Draw::Natural,
+                None => Draw::Printed {
+                    width_pt: dw,
+                    dpi: FIGURE_DPI,
+                },
+            },
         };
-        let png = match png {
+        if let Some(plan) = &mut self.plan {
+            plan.push(picture);
+            return;
+        }
+        let png = match picture.png() {
             Ok(p) => p,
             Err(e) => {
                 self.warnings.push(format!("the figure {}: {e}", img.path));
