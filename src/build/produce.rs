@@ -574,6 +574,7 @@ pub fn produce(
     opts: &BuildOptions,
     reuse: &Reuse,
 ) -> Result<Produced, Failure> {
+    plot::export::new_build();
     let needs_all = stale.iter().any(|t| {
         matches!(
             t.product,

@@ -505,9 +505,25 @@ type Slot = std::sync::Arc<std::sync::OnceLock<Result<Vec<u8>, String>>>;
 
 /// Rendered PNGs by (SVG hash, width, dpi, windows): the manuscript's Word file, the combined
 /// report's and the figure files draw the same picture once per build, even from parallel
-/// jobs (a second caller waits for the first). Entries live for the process (a build).
+/// jobs (a second caller waits for the first). Entries live for one build ([`new_build`]): a
+/// forest plot of thousands of rows has hundreds of page PNGs, all kept until the Word files
+/// that embed them are written.
 static PNG_CACHE: std::sync::LazyLock<std::sync::Mutex<std::collections::BTreeMap<String, Slot>>> =
     std::sync::LazyLock::new(Default::default);
+
+/// A build starts: the PNGs and parsed SVGs of the one before are forgotten, so a
+/// long-running `watch` holds no more than one build's. (Builds running at once in one
+/// process, as tests run them, only draw again what the other forgot.)
+pub fn new_build() {
+    match PNG_CACHE.lock() {
+        Ok(mut m) => m.clear(),
+        Err(p) => p.into_inner().clear(),
+    }
+    match TREES.lock() {
+        Ok(mut t) => t.clear(),
+        Err(p) => p.into_inner().clear(),
+    }
+}
 
 fn cached(
     svg: &str,
@@ -527,10 +543,6 @@ fn cached(
             Ok(m) => m,
             Err(p) => p.into_inner(),
         };
-        // Bounded: a build draws a few figures; a long-running `watch` should not grow.
-        if map.len() > 256 {
-            map.clear();
-        }
         map.entry(key).or_default().clone()
     };
     slot.get_or_init(make).clone()
