@@ -9,6 +9,8 @@ use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, ElemChildren,
 };
 
+use std::sync::{Arc, Mutex};
+
 use super::doc::*;
 
 /// The locale citations and the bibliography are written in.
@@ -125,26 +127,26 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
         .iter()
         .find(|(p, _)| *p == path)
         .and_then(|(_, b)| std::str::from_utf8(b).ok())
-        .map(hayagriva::io::from_yaml_str);
+        .map(library_of);
     let library = match library {
         Some(Ok(l)) => l,
         Some(Err(e)) => {
             doc.warnings.push(format!("{path}: {e}"));
-            hayagriva::Library::new()
+            Arc::new(hayagriva::Library::new())
         }
         None => {
             doc.warnings.push(format!(
                 "the bibliography {path} is not among the document's files"
             ));
-            hayagriva::Library::new()
+            Arc::new(hayagriva::Library::new())
         }
     };
-    let style = match load_style(&style_name, files) {
+    let style = match style_of(&style_name, files) {
         Ok(s) => s,
         Err(e) => {
             doc.warnings.push(e);
             match ArchivedStyle::InstituteOfElectricalAndElectronicsEngineers.get() {
-                Style::Independent(s) => s,
+                Style::Independent(s) => Arc::new(s),
                 _ => return,
             }
         }
@@ -260,6 +262,58 @@ fn no_stop_after_question_mark(entry: &mut [Inline]) {
 
 /// The style the document names: a CSL file among its files (`"x.csl"`), or one of
 /// hayagriva's archived styles by name (`"vancouver"`), as typst resolves `style:`.
+/// Bibliographies and styles read so far in this process, by their text (or the archived
+/// style's name): the Word files of one build read the same ones (each review's two, the
+/// combined report's).
+type Read<T> = Mutex<Vec<(String, Arc<T>)>>;
+static LIBRARIES: Read<hayagriva::Library> = Mutex::new(Vec::new());
+static STYLES: Read<IndependentStyle> = Mutex::new(Vec::new());
+
+/// At most this many of each are kept (a build names one or two).
+const KEPT: usize = 8;
+
+/// `make`'s value for `key`, read again only when not among the last [`KEPT`].
+fn read_once<T, E>(
+    cache: &Read<T>,
+    key: &str,
+    make: impl FnOnce() -> Result<T, E>,
+) -> Result<Arc<T>, E> {
+    let kept = |c: &Read<T>| {
+        c.lock()
+            .ok()
+            .and_then(|v| v.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone()))
+    };
+    if let Some(t) = kept(cache) {
+        return Ok(t);
+    }
+    let t = Arc::new(make()?);
+    if let Ok(mut v) = cache.lock() {
+        if v.len() >= KEPT {
+            v.remove(0);
+        }
+        v.push((key.to_string(), t.clone()));
+    }
+    Ok(t)
+}
+
+/// The bibliography of a YAML text (hayagriva's format).
+fn library_of(yaml: &str) -> Result<Arc<hayagriva::Library>, String> {
+    read_once(&LIBRARIES, yaml, || {
+        hayagriva::io::from_yaml_str(yaml).map_err(|e| e.to_string())
+    })
+}
+
+/// [`load_style`], read once per process for each style file's text or archived name.
+fn style_of(name: &str, files: &[(String, Vec<u8>)]) -> Result<Arc<IndependentStyle>, String> {
+    let key = match files.iter().find(|(p, _)| p == name) {
+        Some((_, bytes)) if name.ends_with(".csl") => {
+            format!("{name}\n{}", String::from_utf8_lossy(bytes))
+        }
+        _ => name.to_string(),
+    };
+    read_once(&STYLES, &key, || load_style(name, files))
+}
+
 fn load_style(name: &str, files: &[(String, Vec<u8>)]) -> Result<IndependentStyle, String> {
     if name.ends_with(".csl") {
         let (_, bytes) = files.iter().find(|(p, _)| p == name).ok_or_else(|| {
