@@ -58,6 +58,14 @@
 # PDFs ~650 ms, report.docx ~530 ms (it draws every figure's natural PNG first, shared by the
 # figure PNGs and the other Word files), checklist PDFs ~220 ms, other Word files ~200 ms,
 # submission PDF/EPS figures ~170 ms, report.pdf ~40-75 ms (was ~470 ms).
+# Ninth session, 2026-12-03 08:05 (load 5-6 on 2 cores), the base commit (0a45cc8) vs each
+# review's shared intermediates made once per build (src/build/memo.rs) and the Word
+# citations' bibliography/style/locales parsed once per process, 3 runs each:
+#   cold               2.14-2.58 s CPU -> 2.26-2.34 s (noisy; perf -j1: the touched functions
+#                      266 -> 69 samples of ~2450, i.e. ~0.2 s of CPU)
+#   bcg tau2 edit      0.91-0.95 s CPU -> 0.74-0.81 s
+#   forest label edit  0.57-0.63 s CPU -> 0.48-0.55 s
+# Same outputs built / remade unchanged in every row; every output byte-identical.
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)

@@ -18,6 +18,7 @@
 
 pub mod edits;
 pub mod manifest;
+pub mod memo;
 pub mod outdir;
 pub mod plan;
 pub mod produce;

@@ -1,11 +1,12 @@
 //! Making the bytes of each stale output: analyses first (all of them, before anything is
 //! written), then figures, results, typst sources and PDFs, in parallel.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Value, json};
 
+use super::memo::Review;
 use super::plan::{Product, Target};
 use super::reuse::{Content, Made, Reuse};
 use super::{BuildOptions, analysis_failure, show_progress};
@@ -293,15 +294,15 @@ fn style_name(spec: &Spec) -> &'static str {
 /// How a figure is set in a document: its drawing, whether on a landscape page, and for a
 /// forest plot taller than a page the windows (header, rows, axis) of each page.
 struct Setting {
-    plot: plot::canvas::Figure,
+    plot: Arc<plot::canvas::Figure>,
     landscape: bool,
     pages: Option<Vec<Vec<[f64; 2]>>>,
 }
 
 /// The setting of figure `fi` when it is a forest plot (`None` for other figures, which are
 /// set whole by `fitted`).
-fn figure_setting(spec: &Spec, analyses: &[Analysis], fi: usize) -> Option<Setting> {
-    let f = &spec.figures[fi];
+fn figure_setting(r: &Review, fi: usize) -> Option<Setting> {
+    let f = &r.spec.figures[fi];
     // Only single forest plots (and sensitivity forests) have rows to split.
     let rows_based = match f.kind {
         FigureKind::Forest => !f.subgroup_panels && f.outcomes.len() == 1,
@@ -313,7 +314,7 @@ fn figure_setting(spec: &Spec, analyses: &[Analysis], fi: usize) -> Option<Setti
     if !(rows_based || f.kind == FigureKind::Forest) {
         return None;
     }
-    let plot = figure_plot(spec, analyses, fi).ok()?;
+    let plot = r.plot(fi).ok()?;
     let landscape = PAGE_TEXT_WIDTH / plot.width < MIN_FIGURE_SCALE;
     let (text_width, max_height) = if landscape {
         (LANDSCAPE_TEXT_WIDTH, LANDSCAPE_FIGURE_MAX_HEIGHT)
@@ -349,10 +350,28 @@ pub fn document_figures(
     analyses: &[Analysis],
     prefix: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let files = document_figures_of(&Review::new(spec, analyses))?;
+    Ok(prefixed(files, prefix))
+}
+
+/// `files` with their paths under `prefix`.
+pub(crate) fn prefixed(files: Vec<(String, Vec<u8>)>, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    if prefix.is_empty() {
+        return files;
+    }
+    files
+        .into_iter()
+        .map(|(p, b)| (format!("{prefix}{p}"), b))
+        .collect()
+}
+
+/// [`document_figures`] of a review under no prefix (`Review::figures` holds them).
+pub(crate) fn document_figures_of(r: &Review) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let spec = r.spec;
     let mut files = Vec::new();
     for fi in 0..spec.figures.len() {
-        let path = format!("{prefix}{}", figure_ref(spec, &spec.figures[fi]).path);
-        match figure_setting(spec, analyses, fi) {
+        let path = figure_ref(spec, &spec.figures[fi]).path;
+        match figure_setting(r, fi) {
             Some(Setting {
                 plot,
                 pages: Some(pages),
@@ -362,14 +381,14 @@ pub fn document_figures(
                     files.push((page_path(&path, p), page.to_svg().into_bytes()));
                 }
             }
-            Some(set) => files.push((path, set.plot.to_svg().into_bytes())),
-            None => files.push((path, figure_svg(spec, analyses, fi)?.into_bytes())),
+            _ => files.push((path, r.svg(fi)?.as_bytes().to_vec())),
         }
     }
     Ok(files)
 }
 
-fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Value {
+fn manuscript_context(r: &Review, combined: bool) -> Value {
+    let (spec, analyses) = (r.spec, r.analyses);
     let mut ctx = review_context(spec, analyses);
     let o = ctx.as_object_mut().expect("the context is an object");
     o.insert(
@@ -394,7 +413,7 @@ fn manuscript_context(spec: &Spec, analyses: &[Analysis], combined: bool) -> Val
     // figure per page (header, its rows, axis), each its own SVG (`document_figures`).
     if let Some(Value::Array(figures)) = o.get_mut("figures") {
         for (fi, fig) in figures.iter_mut().enumerate() {
-            let Some(set) = figure_setting(spec, analyses, fi) else {
+            let Some(set) = figure_setting(r, fi) else {
                 continue;
             };
             let Some(fig) = fig.as_object_mut() else {
@@ -425,11 +444,16 @@ pub fn manuscript_typst(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<String, Failure> {
+    manuscript_typst_of(&Review::new(spec, analyses), templates)
+}
+
+/// [`manuscript_typst`] of a review (`Review::typst` holds it).
+pub(crate) fn manuscript_typst_of(r: &Review, templates: &Templates) -> Result<String, Failure> {
     render(
         templates,
         "manuscript.typ.j2",
-        &manuscript_context(spec, analyses, false),
-        &spec.file,
+        &manuscript_context(r, false),
+        &r.spec.file,
     )
 }
 
@@ -439,10 +463,22 @@ pub fn report_typst(
     analyses: &[Vec<Analysis>],
     templates: &Templates,
 ) -> Result<String, Failure> {
-    let reviews: Vec<Value> = specs
+    let reviews: Vec<Review> = specs
         .iter()
         .zip(analyses)
-        .map(|(s, a)| manuscript_context(s, a, true))
+        .map(|(s, a)| Review::new(s, a))
+        .collect();
+    report_typst_of(&reviews.iter().collect::<Vec<_>>(), templates)
+}
+
+/// [`report_typst`] of every review.
+pub(crate) fn report_typst_of(
+    reviews: &[&Review],
+    templates: &Templates,
+) -> Result<String, Failure> {
+    let reviews: Vec<Value> = reviews
+        .iter()
+        .map(|r| manuscript_context(r, true))
         .collect();
     render(
         templates,
@@ -472,19 +508,18 @@ pub fn manuscript_pdf(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    let (source, files) = manuscript_pdf_inputs(spec, analyses, templates)?;
+    let (source, files) = manuscript_pdf_inputs(&Review::new(spec, analyses), templates)?;
     compile_manuscript(spec, &source, files)
 }
 
 /// What the manuscript PDF of a review is compiled from: its typst source and the files it
 /// reads (figures, bibliography).
 fn manuscript_pdf_inputs(
-    spec: &Spec,
-    analyses: &[Analysis],
+    r: &Review,
     templates: &Templates,
 ) -> Result<super::reuse::Inputs, Failure> {
-    let source = manuscript_typst(spec, analyses, templates)?;
-    let mut files = document_figures(spec, analyses, "")?;
+    let source = r.typst(templates)?.as_ref().clone();
+    let mut files = r.figures()?.as_ref().clone();
     files.push((
         "references.yml".into(),
         templates.references.clone().into_bytes(),
@@ -530,6 +565,12 @@ impl std::io::Write for ByteCount {
 /// Every note of a review for its authors, as `build` prints them and `notes.txt` keeps them:
 /// the analyses' caveats and the characters the shipped fonts cannot draw.
 pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
+    review_notes_of(&Review::new(spec, analyses))
+}
+
+/// [`review_notes`] of a review (`Review::notes` holds them).
+pub(crate) fn review_notes_of(r: &Review) -> Vec<String> {
+    let (spec, analyses) = (r.spec, r.analyses);
     let mut notes = Vec::new();
     for (o, an) in spec.outcomes.iter().zip(analyses) {
         for w in &an.warnings {
@@ -544,7 +585,7 @@ pub fn review_notes(spec: &Spec, analyses: &[Analysis]) -> Vec<String> {
         if matches!(
             f.kind,
             FigureKind::Forest | FigureKind::LeaveOneOut | FigureKind::Cumulative
-        ) && let Ok(p) = figure_plot(spec, analyses, fi)
+        ) && let Ok(p) = r.plot(fi)
         {
             let svg = figure_ref(spec, f).path;
             let png = format!(
@@ -605,20 +646,32 @@ pub fn produce(
             for fi in 0..spec.figures.len() {
                 check_figure_size(spec, fi)?;
             }
-            let a = analyse_spec(spec)?;
-            warnings.extend(review_notes(spec, &a));
-            analyses[si] = Some(a);
+            analyses[si] = Some(analyse_spec(spec)?);
         }
     }
-    let all: Vec<Vec<Analysis>> = if needs_all {
-        analyses
-            .iter()
-            .map(|a| a.clone().unwrap_or_default())
-            .collect()
+    // What is shared between outputs is made once per build (`memo.rs`).
+    let reviews: Vec<Option<Review>> = specs
+        .iter()
+        .zip(&analyses)
+        .map(|(spec, a)| a.as_deref().map(|a| Review::new(spec, a)))
+        .collect();
+    for r in reviews.iter().flatten() {
+        warnings.extend(r.notes().iter().cloned());
+    }
+    let review = |si: usize| reviews[si].as_ref().expect("analysed above");
+    let get = |si: usize| review(si).analyses;
+    // Every review, for the combined report (all are analysed when it is stale).
+    let all: Vec<&Review> = if needs_all {
+        reviews.iter().flatten().collect()
     } else {
         Vec::new()
     };
-    let get = |si: usize| analyses[si].as_deref().expect("analysed above");
+    let report_source: OnceLock<Result<Arc<String>, Failure>> = OnceLock::new();
+    let report_source = || {
+        report_source
+            .get_or_init(|| report_typst_of(&all, templates).map(Arc::new))
+            .clone()
+    };
     // What the Word writer could not carry over, reported with the analyses' caveats.
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -641,7 +694,7 @@ pub fn produce(
             {
                 return Ok(m);
             }
-            let (source, files) = manuscript_pdf_inputs(&specs[si], get(si), templates)?;
+            let (source, files) = manuscript_pdf_inputs(review(si), templates)?;
             let c = Content::new("pdf")
                 .part(specs[si].id.as_bytes())
                 .part(source.as_bytes())
@@ -663,7 +716,7 @@ pub fn produce(
         let io = |e: String| Failure::Io(format!("{}: {e}", t.path));
         Ok(Some(match t.product {
             Product::FigurePng { spec, figure } => {
-                let svg = figure_svg(&specs[spec], get(spec), figure)?;
+                let svg = review(spec).svg(figure)?;
                 let c = Content::new("png").part(svg.as_bytes()).finish();
                 reuse.or_make(&t.path, c, || plot::to_png(&svg).map_err(io))?
             }
@@ -687,8 +740,8 @@ pub fn produce(
             }
             Product::Docx { spec } | Product::SubmissionManuscript { spec } => {
                 let embed = matches!(t.product, Product::Docx { .. });
-                let (source, files) =
-                    super::submission::manuscript_docx_inputs(&specs[spec], get(spec), templates)?;
+                let r = review(spec);
+                let (source, files) = (r.typst(templates)?, r.word_files(templates)?);
                 let c = Content::new("docx")
                     .part(&[embed as u8])
                     .part(specs[spec].title.as_bytes())
@@ -696,7 +749,13 @@ pub fn produce(
                     .files(&files)
                     .finish();
                 reuse.or_make(&t.path, c, || -> Result<_, Failure> {
-                    let d = super::submission::docx_from(&specs[spec], &source, &files, embed)?;
+                    // Both Word files of a review read the same document (`memo.rs`).
+                    let d = super::submission::docx_of(
+                        &specs[spec],
+                        r.word(templates)?.as_ref().clone(),
+                        &files,
+                        embed,
+                    )?;
                     if embed {
                         note_warnings(&notes, &t.path, &d.warnings);
                     }
@@ -705,7 +764,7 @@ pub fn produce(
             }
             Product::ReportDocx => {
                 let (source, files) =
-                    super::submission::report_docx_inputs(specs, &all, templates)?;
+                    super::submission::report_docx_inputs_of(&all, report_source()?, templates)?;
                 let c = Content::new("report-docx")
                     .part(source.as_bytes())
                     .files(&files)
@@ -720,18 +779,13 @@ pub fn produce(
                 spec,
                 figure,
                 format,
-            } => super::submission::figure_file_reusing(
-                &specs[spec],
-                get(spec),
-                figure,
-                format,
-                |c| reuse.check(&t.path, c),
-            )?,
+            } => super::submission::figure_file_reusing(review(spec), figure, format, |c| {
+                reuse.check(&t.path, c)
+            })?,
             Product::SubmissionChecklistDocx { spec }
             | Product::SubmissionChecklistPdf { spec } => {
                 let pdf = matches!(t.product, Product::SubmissionChecklistPdf { .. });
-                let source =
-                    super::submission::checklist_source(&specs[spec], get(spec), templates)?;
+                let source = review(spec).checklist(templates)?;
                 let c = Content::new(if pdf {
                     "checklist-pdf"
                 } else {
@@ -750,7 +804,7 @@ pub fn produce(
             }
             Product::SubmissionSupplementary { spec } => {
                 let (source, files) =
-                    super::submission::supplementary_inputs(&specs[spec], get(spec), templates)?;
+                    super::submission::supplementary_inputs_of(review(spec), templates)?;
                 let c = Content::new("supplementary")
                     .part(specs[spec].id.as_bytes())
                     .part(source.as_bytes())
@@ -783,19 +837,14 @@ pub fn produce(
                 b.push(b'\n');
                 b
             }
-            Product::Notes { spec } => crate::report::notes::file_text(
-                &specs[spec].file,
-                &review_notes(&specs[spec], get(spec)),
-            )
-            .into_bytes(),
-            Product::FigureSvg { spec, figure } => {
-                figure_svg(&specs[spec], get(spec), figure)?.into_bytes()
+            Product::Notes { spec } => {
+                crate::report::notes::file_text(&specs[spec].file, review(spec).notes())
+                    .into_bytes()
             }
+            Product::FigureSvg { spec, figure } => review(spec).svg(figure)?.as_bytes().to_vec(),
             Product::Bibliography { .. } => templates.references.clone().into_bytes(),
-            Product::Typst { spec } => {
-                manuscript_typst(&specs[spec], get(spec), templates)?.into_bytes()
-            }
-            Product::ReportTypst => report_typst(specs, &all, templates)?.into_bytes(),
+            Product::Typst { spec } => review(spec).typst(templates)?.as_bytes().to_vec(),
+            Product::ReportTypst => report_source()?.as_bytes().to_vec(),
             Product::SubmissionReadme { spec } => super::submission::readme(&specs[spec]),
             // The rest are made by `costly` above.
             Product::FigurePng { .. }

@@ -12,7 +12,10 @@ use crate::report::{compile, prisma_checklist, supplementary};
 use crate::spec::Spec;
 use crate::stats::analysis::Analysis;
 
-use super::produce::{document_figures, figure_plot, manuscript_typst, report_typst};
+use std::sync::Arc;
+
+use super::memo::{Files, Review};
+use super::produce::{prefixed, report_typst_of};
 use super::reuse::{Content, Made};
 
 fn failure(what: &str, e: String) -> Failure {
@@ -21,15 +24,14 @@ fn failure(what: &str, e: String) -> Failure {
 
 /// The in-memory files of a review's document: its figures' SVGs (under `prefix`; a figure
 /// set over pages as one SVG per page), the bibliography and the journal style.
-fn files(
-    spec: &Spec,
-    analyses: &[Analysis],
+pub(crate) fn files_of(
+    r: &Review,
     templates: &Templates,
     prefix: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     // The same files as the PDF's (`produce::document_figures`): a figure set over pages is
     // one SVG per page, each holding only its rows.
-    let mut files = document_figures(spec, analyses, prefix)?;
+    let mut files = prefixed(r.figures()?.as_ref().clone(), prefix);
     files.push((
         "references.yml".into(),
         templates.references.clone().into_bytes(),
@@ -50,30 +52,24 @@ pub fn manuscript_docx(
     templates: &Templates,
     embed_figures: bool,
 ) -> Result<Docx, Failure> {
-    let (source, files) = manuscript_docx_inputs(spec, analyses, templates)?;
-    docx_from(spec, &source, &files, embed_figures)
+    let r = Review::new(spec, analyses);
+    docx_of(
+        spec,
+        r.word(templates)?.as_ref().clone(),
+        &r.word_files(templates)?,
+        embed_figures,
+    )
 }
 
-/// What a review's Word manuscript is made from: its typst source and the files it reads.
-pub(crate) fn manuscript_docx_inputs(
+/// A review's Word manuscript from its document (`report::docx::document` of its typst
+/// source and files, `Review::word`) and files.
+pub(crate) fn docx_of(
     spec: &Spec,
-    analyses: &[Analysis],
-    templates: &Templates,
-) -> Result<super::reuse::Inputs, Failure> {
-    Ok((
-        manuscript_typst(spec, analyses, templates)?,
-        files(spec, analyses, templates, "")?,
-    ))
-}
-
-/// A review's Word manuscript from its typst source and files.
-pub(crate) fn docx_from(
-    spec: &Spec,
-    source: &str,
+    document: docx::Document,
     files: &[(String, Vec<u8>)],
     embed_figures: bool,
 ) -> Result<Docx, Failure> {
-    docx::from_typst(source, files, &spec.title, docx::Options { embed_figures })
+    docx::write_docx(document, files, docx::Options { embed_figures })
         .map_err(|e| failure(&spec.file, e))
 }
 
@@ -83,18 +79,24 @@ pub fn report_docx(
     analyses: &[Vec<Analysis>],
     templates: &Templates,
 ) -> Result<Docx, Failure> {
-    let (source, all) = report_docx_inputs(specs, analyses, templates)?;
+    let reviews: Vec<Review> = specs
+        .iter()
+        .zip(analyses)
+        .map(|(s, a)| Review::new(s, a))
+        .collect();
+    let reviews: Vec<&Review> = reviews.iter().collect();
+    let source = Arc::new(report_typst_of(&reviews, templates)?);
+    let (source, all) = report_docx_inputs_of(&reviews, source, templates)?;
     report_docx_from(&source, &all)
 }
 
-/// What the combined report's Word file is made from: its typst source and every review's
-/// files.
-pub(crate) fn report_docx_inputs(
-    specs: &[Spec],
-    analyses: &[Vec<Analysis>],
+/// What the combined report's Word file is made from: its typst source (`source`, the
+/// `report.typ` of `produce::report_typst`) and every review's files.
+pub(crate) fn report_docx_inputs_of(
+    reviews: &[&Review],
+    source: Arc<String>,
     templates: &Templates,
-) -> Result<super::reuse::Inputs, Failure> {
-    let source = report_typst(specs, analyses, templates)?;
+) -> Result<(Arc<String>, Files), Failure> {
     let mut all = vec![
         (
             "references.yml".to_string(),
@@ -105,8 +107,8 @@ pub(crate) fn report_docx_inputs(
             crate::report::render::VANCOUVER_CSL.as_bytes().to_vec(),
         ),
     ];
-    for (spec, a) in specs.iter().zip(analyses) {
-        let mut f = files(spec, a, templates, &format!("{}/", spec.id))?;
+    for r in reviews {
+        let mut f = files_of(r, templates, &format!("{}/", r.spec.id))?;
         f.retain(|(p, _)| p != "references.yml" && p != crate::report::render::VANCOUVER_PATH);
         all.extend(f);
     }
@@ -134,7 +136,7 @@ pub fn figure_file(
     fi: usize,
     format: Format,
 ) -> Result<Vec<u8>, Failure> {
-    let made = figure_file_reusing(spec, analyses, fi, format, Err)?;
+    let made = figure_file_reusing(&Review::new(spec, analyses), fi, format, Err)?;
     Ok(made.bytes.expect("nothing is kept without a content key"))
 }
 
@@ -143,17 +145,17 @@ pub fn figure_file(
 /// and answers whether the file in `out/` is already that (`reuse.rs`); only then is the
 /// figure's text checked and the file rasterised or converted.
 pub(crate) fn figure_file_reusing(
-    spec: &Spec,
-    analyses: &[Analysis],
+    r: &Review,
     fi: usize,
     format: Format,
     kept: impl FnOnce(String) -> Result<Made, String>,
 ) -> Result<Made, Failure> {
+    let spec = r.spec;
     let sub = spec
         .submission
         .as_ref()
         .expect("submission figures are planned only with `submission:`");
-    let fig = figure_plot(spec, analyses, fi)?;
+    let fig = r.plot(fi)?;
     let name = format!(
         "figure {} ({})",
         fi + 1,
@@ -164,7 +166,7 @@ pub(crate) fn figure_file_reusing(
         min_text_pt: sub.min_text_pt,
         journal: sub.min_text_source.clone(),
     };
-    let svg = fig.to_svg();
+    let svg = r.svg(fi)?;
     let content = serde_json::to_vec(&(sub, format, fi, fig.width, fig.height))
         .map_err(|e| Failure::Io(e.to_string()))?;
     let content = Content::new("submission-figure")
@@ -206,12 +208,17 @@ pub(crate) fn checklist_source(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<String, Failure> {
-    // Locations name the manuscript's figure and table numbers: read them from its document.
-    let source = manuscript_typst(spec, analyses, templates)?;
-    let doc = docx::document(&source, &[], &spec.title);
-    let ctx = review_context(spec, analyses);
-    let locations = prisma_checklist::locations(spec, &ctx, &doc);
-    Ok(prisma_checklist::typst(spec, &locations))
+    checklist_source_of(&Review::new(spec, analyses), templates)
+}
+
+/// [`checklist_source`] of a review (`Review::checklist` holds it).
+pub(crate) fn checklist_source_of(r: &Review, templates: &Templates) -> Result<String, Failure> {
+    // Locations name the manuscript's figure and table numbers: read them from its document
+    // (the Word writer's: numbers do not depend on the citations it resolves).
+    let doc = r.word(templates)?;
+    let ctx = review_context(r.spec, r.analyses);
+    let locations = prisma_checklist::locations(r.spec, &ctx, &doc);
+    Ok(prisma_checklist::typst(r.spec, &locations))
 }
 
 /// The PRISMA 2020 checklist as a Word file.
@@ -262,19 +269,19 @@ pub fn supplementary_pdf(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    let (source, files) = supplementary_inputs(spec, analyses, templates)?;
+    let (source, files) = supplementary_inputs_of(&Review::new(spec, analyses), templates)?;
     supplementary_from(spec, &source, files)
 }
 
-/// What the supplementary PDF is compiled from: its typst source and the files it reads.
-pub(crate) fn supplementary_inputs(
-    spec: &Spec,
-    analyses: &[Analysis],
+/// What the supplementary PDF is compiled from: its typst source and the files it reads (the
+/// Word manuscript's).
+pub(crate) fn supplementary_inputs_of(
+    r: &Review,
     templates: &Templates,
 ) -> Result<super::reuse::Inputs, Failure> {
     Ok((
-        supplementary::typst(spec, analyses),
-        files(spec, analyses, templates, "")?,
+        supplementary::typst(r.spec, r.analyses),
+        r.word_files(templates)?.as_ref().clone(),
     ))
 }
 

@@ -9,6 +9,8 @@ use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, ElemChildren,
 };
 
+use std::sync::{Arc, Mutex};
+
 use super::doc::*;
 
 /// The locale citations and the bibliography are written in.
@@ -17,13 +19,23 @@ const LOCALE: &str = "en-GB";
 /// The CSL locale files hayagriva may consult for [`LOCALE`]: the locale itself and its
 /// fallback `en-US` (hayagriva looks up the locale, then its language's default, then en-US).
 /// Read once per process, and only those two: `hayagriva::archive::locales()` decodes all 63
-/// of its locales (about 0.15 s of CPU) on every call.
+/// of its locales (about 0.15 s of CPU) on every call; here only the archive's entries whose
+/// bytes hold a wanted code are decoded (no perf sample in a cold build; ~14 ms decoding
+/// every locale before en-GB and en-US).
 static LOCALES: std::sync::LazyLock<Vec<Locale>> = std::sync::LazyLock::new(|| {
     let wanted = [LOCALE, "en-US"];
     let mut found = Vec::with_capacity(wanted.len());
     for bytes in hayagriva::archive::LOCALES {
         if found.len() == wanted.len() {
             break;
+        }
+        // A locale's code is a text string in its CBOR bytes: one without any wanted code
+        // among its bytes is not decoded.
+        let names_one = wanted
+            .iter()
+            .any(|w| bytes.windows(w.len()).any(|b| b == w.as_bytes()));
+        if !names_one {
+            continue;
         }
         // The archive's own bytes: they decode (hayagriva unwraps the same call).
         let Ok(l) = ciborium::de::from_reader::<Locale, _>(*bytes) else {
@@ -115,26 +127,26 @@ pub fn resolve(doc: &mut Document, files: &[(String, Vec<u8>)]) {
         .iter()
         .find(|(p, _)| *p == path)
         .and_then(|(_, b)| std::str::from_utf8(b).ok())
-        .map(hayagriva::io::from_yaml_str);
+        .map(library_of);
     let library = match library {
         Some(Ok(l)) => l,
         Some(Err(e)) => {
             doc.warnings.push(format!("{path}: {e}"));
-            hayagriva::Library::new()
+            Arc::new(hayagriva::Library::new())
         }
         None => {
             doc.warnings.push(format!(
                 "the bibliography {path} is not among the document's files"
             ));
-            hayagriva::Library::new()
+            Arc::new(hayagriva::Library::new())
         }
     };
-    let style = match load_style(&style_name, files) {
+    let style = match style_of(&style_name, files) {
         Ok(s) => s,
         Err(e) => {
             doc.warnings.push(e);
             match ArchivedStyle::InstituteOfElectricalAndElectronicsEngineers.get() {
-                Style::Independent(s) => s,
+                Style::Independent(s) => Arc::new(s),
                 _ => return,
             }
         }
@@ -250,6 +262,58 @@ fn no_stop_after_question_mark(entry: &mut [Inline]) {
 
 /// The style the document names: a CSL file among its files (`"x.csl"`), or one of
 /// hayagriva's archived styles by name (`"vancouver"`), as typst resolves `style:`.
+/// Bibliographies and styles read so far in this process, by their text (or the archived
+/// style's name): the Word files of one build read the same ones (each review's two, the
+/// combined report's).
+type Read<T> = Mutex<Vec<(String, Arc<T>)>>;
+static LIBRARIES: Read<hayagriva::Library> = Mutex::new(Vec::new());
+static STYLES: Read<IndependentStyle> = Mutex::new(Vec::new());
+
+/// At most this many of each are kept (a build names one or two).
+const KEPT: usize = 8;
+
+/// `make`'s value for `key`, read again only when not among the last [`KEPT`].
+fn read_once<T, E>(
+    cache: &Read<T>,
+    key: &str,
+    make: impl FnOnce() -> Result<T, E>,
+) -> Result<Arc<T>, E> {
+    let kept = |c: &Read<T>| {
+        c.lock()
+            .ok()
+            .and_then(|v| v.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone()))
+    };
+    if let Some(t) = kept(cache) {
+        return Ok(t);
+    }
+    let t = Arc::new(make()?);
+    if let Ok(mut v) = cache.lock() {
+        if v.len() >= KEPT {
+            v.remove(0);
+        }
+        v.push((key.to_string(), t.clone()));
+    }
+    Ok(t)
+}
+
+/// The bibliography of a YAML text (hayagriva's format).
+fn library_of(yaml: &str) -> Result<Arc<hayagriva::Library>, String> {
+    read_once(&LIBRARIES, yaml, || {
+        hayagriva::io::from_yaml_str(yaml).map_err(|e| e.to_string())
+    })
+}
+
+/// [`load_style`], read once per process for each style file's text or archived name.
+fn style_of(name: &str, files: &[(String, Vec<u8>)]) -> Result<Arc<IndependentStyle>, String> {
+    let key = match files.iter().find(|(p, _)| p == name) {
+        Some((_, bytes)) if name.ends_with(".csl") => {
+            format!("{name}\n{}", String::from_utf8_lossy(bytes))
+        }
+        _ => name.to_string(),
+    };
+    read_once(&STYLES, &key, || load_style(name, files))
+}
+
 fn load_style(name: &str, files: &[(String, Vec<u8>)]) -> Result<IndependentStyle, String> {
     if name.ends_with(".csl") {
         let (_, bytes) = files.iter().find(|(p, _)| p == name).ok_or_else(|| {
@@ -328,5 +392,26 @@ pub fn for_each_run_list(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline
 fn table_runs(t: &mut Table, f: &mut dyn FnMut(&mut Vec<Inline>)) {
     for c in t.header.iter_mut().chain(t.rows.iter_mut()).flatten() {
         f(&mut c.content);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The locales read are hayagriva's own for the wanted codes, in the archive's order.
+    #[test]
+    fn the_locales_read_are_the_archives_wanted_ones() {
+        let wanted = [LOCALE, "en-US"];
+        let all: Vec<Locale> = hayagriva::archive::locales()
+            .into_iter()
+            .filter(|l| {
+                l.lang
+                    .as_ref()
+                    .is_some_and(|c| wanted.contains(&c.0.as_str()))
+            })
+            .collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!(*LOCALES, all);
     }
 }
