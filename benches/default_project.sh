@@ -66,6 +66,17 @@
 #   bcg tau2 edit      0.91-0.95 s CPU -> 0.74-0.81 s
 #   forest label edit  0.57-0.63 s CPU -> 0.48-0.55 s
 # Same outputs built / remade unchanged in every row; every output byte-identical.
+# Ninth session, merged main (0f453c9: export changes in src/plot/export/, build memo, Word
+# pictures drawn ahead, fonts' identity) vs the session's base (0a45cc8), 2026-12-03 08:28,
+# idle machine, 2 x 3 runs each, alternating:
+#   cold            base 1.36-1.60 s wall, 2.41-2.84 s CPU, 180-187 MB
+#                   now  0.96-1.25 s wall, 1.67-2.21 s CPU, 171-174 MB
+#   nothing to do   base 20-30 ms, 30 MB -> now 10-20 ms, 21 MB
+#   bcg tau2 edit   base 0.55-0.62 s, 1.00-1.14 s CPU -> now 0.37-0.45 s, 0.63-0.76 s CPU
+# Instructions (valgrind callgrind, -j1 cold, deterministic): 18.26 G -> 13.92 G (-24%).
+# perf -j1 cold now (1,946 samples): typst layout 20%, natural PNGs drawn 19% + deflate ~7%,
+# TIFF LZW 11% + drawing 10% + strips 3%, usvg parsing 6%, typst PDF 4%, figure layout 3.5%,
+# hayagriva 3%, EPS 1.5%.
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)

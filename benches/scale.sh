@@ -96,6 +96,15 @@
 # forests' whole-figure PNGs), typst 3.7% + its SVG parsing 5.8%, figure layout
 # (`figure_plot`: each forest drawn ~12 times per build) 4.6%, the analyses 3.3%, the Word
 # writer's own work ~1%.
+# Ninth session, merged main (0f453c9) vs the session's base (0a45cc8), 2026-12-03 08:25,
+# idle machine (POOL_ROWS=0 benches/scale.sh K):
+# | k | binary | wall | CPU | peak RSS | manuscript.pdf (pages) |
+# |---|---|---|---|---|---|
+# | 1000 | base | 4.87, 5.52 s | 9.34, 10.20 s | 548, 613 MB | 1.10 MB (69) |
+# | 1000 | now | 4.15, 4.17, 4.22, 4.57 s | 7.79-8.51 s | 579-597 MB | 1.10 MB (69) |
+# | 3000 | base | 16.44 s | 27.90 s | 1241 MB | 3.09 MB (192) |
+# | 3000 | now | 12.50, 13.48 s | 23.41, 25.29 s | 1296, 1319 MB | 3.09 MB (192) |
+# pool 10^6 --summary (unchanged code): base 0.89-1.08 s, now 0.92-1.03 s wall, 381 MB.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BIN:-$root/target/release/metareport}"
