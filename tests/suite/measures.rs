@@ -128,15 +128,22 @@ fn every_new_measure_reproduces_metafor() {
     assert_eq!(measures.len(), 10, "{measures:?}");
 }
 
+/// The single-group fixture review (`tests/fixtures/projects/single-group`), built in a
+/// temporary directory.
+fn built_single_group() -> tempfile::TempDir {
+    let src = super::common::repo().join("tests/fixtures/projects/single-group");
+    let dir = tempfile::tempdir().unwrap();
+    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
+    super::common::built(dir.path());
+    dir
+}
+
 /// A single-group study given a continuity correction is marked in results.json with the
 /// amount, and the methods name the outcome it applies to when the review has several; two
 /// proportion outcomes with different transformations are told apart by their titles.
 #[test]
 fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
-    let src = super::common::repo().join("tests/fixtures/projects/single-group");
-    let dir = tempfile::tempdir().unwrap();
-    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
-    super::common::built(dir.path());
+    let dir = built_single_group();
     let out = dir.path().join("out/proportions");
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
@@ -205,18 +212,11 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
     assert_eq!(rows.matches("], [–], [").count(), outcomes.len(), "{rows}");
 }
 
-/// `metareport pool` takes every measure of the spec: each metafor case above, written as a CSV
-/// with the standard column names and pooled from the command line, gives metafor's numbers
-/// (pooled on the analysis scale and back-transformed), and `--per` / `--person-time` scale
-/// rates as the spec's `per` and `person_time` do.
 /// A measure that one outcome uses is said of that outcome, not of "incidence rate ratio
 /// outcomes" (an editor's catch: the rates review has one outcome of each measure).
 #[test]
 fn a_measure_of_one_outcome_is_named_by_that_outcome() {
-    let src = super::common::repo().join("tests/fixtures/projects/single-group");
-    let dir = tempfile::tempdir().unwrap();
-    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
-    super::common::built(dir.path());
+    let dir = built_single_group();
     for review in ["rates", "means"] {
         let out = dir.path().join("out").join(review);
         let results: Value =
@@ -231,6 +231,10 @@ fn a_measure_of_one_outcome_is_named_by_that_outcome() {
     }
 }
 
+/// `metareport pool` takes every measure of the spec: each metafor case above, written as a CSV
+/// with the standard column names and pooled from the command line, gives metafor's numbers
+/// (pooled on the analysis scale and back-transformed), and `--per` / `--person-time` scale
+/// rates as the spec's `per` and `person_time` do.
 #[test]
 fn pool_takes_every_measure_from_the_command_line() {
     let text = std::fs::read_to_string("tests/fixtures/measures/measures.json").unwrap();

@@ -216,11 +216,7 @@ pub(crate) fn png(
         let mut rgb = Vec::new();
         for &(a, b) in windows {
             draw_rows(tree, width, scale, a..b, |rgba| {
-                // Every byte is written below: resized, not cleared (no zeroing first).
-                rgb.resize(rgba.len() / 4 * 3, 0);
-                for (o, p) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
-                    o.copy_from_slice(&p[..3]);
-                }
+                super::rgb_into(rgba, &mut rgb);
                 std::io::Write::write_all(&mut stream, &rgb).map_err(|e| fail(&e))
             })?;
         }

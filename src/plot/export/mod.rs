@@ -221,11 +221,18 @@ impl Raster {
 
 /// RGB bytes of opaque RGBA bytes.
 fn rgba_to_rgb(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0u8; data.len() / 4 * 3];
-    for (o, p) in out.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
+    let mut out = Vec::new();
+    rgb_into(data, &mut out);
+    out
+}
+
+/// The RGB bytes of opaque RGBA bytes into `out`, a buffer reused from call to call (resized,
+/// not cleared: every byte is written, so none is zeroed first).
+pub(crate) fn rgb_into(rgba: &[u8], out: &mut Vec<u8>) {
+    out.resize(rgba.len() / 4 * 3, 0);
+    for (o, p) in out.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
         o.copy_from_slice(&p[..3]);
     }
-    out
 }
 
 type RasterSlot = std::sync::Arc<std::sync::OnceLock<Result<std::sync::Arc<Raster>, String>>>;

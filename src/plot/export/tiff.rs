@@ -30,11 +30,7 @@ pub fn encode_rgba(width: u32, height: u32, rgba: &[u8], dpi: u32) -> Result<Vec
     }
     encode_strips(width, height, dpi, |rows, buf| {
         let src = rgba.get(rows.start * row..rows.end * row)?;
-        buf.clear();
-        buf.resize(src.len() / 4 * 3, 0);
-        for (o, p) in buf.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
-            o.copy_from_slice(&p[..3]);
-        }
+        super::rgb_into(src, buf);
         Some(())
     })
 }
@@ -96,11 +92,7 @@ impl StripCoder {
 
     /// The LZW stream of one strip given as opaque RGBA rows (alpha left out).
     pub(crate) fn strip_from_rgba(&mut self, rgba: &[u8]) -> Vec<u8> {
-        // Every byte is written below: resized, not cleared (no zeroing first).
-        self.rgb.resize(rgba.len() / 4 * 3, 0);
-        for (o, p) in self.rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
-            o.copy_from_slice(&p[..3]);
-        }
+        super::rgb_into(rgba, &mut self.rgb);
         // (An LZW stream is never empty: `last` is empty only before the first strip.)
         if self.last.is_empty() || self.rgb != self.last_rgb {
             self.last.clear();
