@@ -128,22 +128,12 @@ fn every_new_measure_reproduces_metafor() {
     assert_eq!(measures.len(), 10, "{measures:?}");
 }
 
-/// The single-group fixture review (`tests/fixtures/projects/single-group`), built in a
-/// temporary directory.
-fn built_single_group() -> tempfile::TempDir {
-    let src = super::common::repo().join("tests/fixtures/projects/single-group");
-    let dir = tempfile::tempdir().unwrap();
-    super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
-    super::common::built(dir.path());
-    dir
-}
-
 /// A single-group study given a continuity correction is marked in results.json with the
 /// amount, and the methods name the outcome it applies to when the review has several; two
 /// proportion outcomes with different transformations are told apart by their titles.
 #[test]
 fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
-    let dir = built_single_group();
+    let dir = super::single_group_display::built_project();
     let out = dir.path().join("out/proportions");
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
@@ -216,7 +206,7 @@ fn single_group_continuity_corrections_are_recorded_and_named_by_outcome() {
 /// outcomes" (an editor's catch: the rates review has one outcome of each measure).
 #[test]
 fn a_measure_of_one_outcome_is_named_by_that_outcome() {
-    let dir = built_single_group();
+    let dir = super::single_group_display::built_project();
     for review in ["rates", "means"] {
         let out = dir.path().join("out").join(review);
         let results: Value =

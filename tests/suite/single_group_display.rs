@@ -6,7 +6,7 @@
 use std::path::Path;
 
 /// The single-group example project, built in a temporary directory.
-fn built_project() -> tempfile::TempDir {
+pub(crate) fn built_project() -> tempfile::TempDir {
     let src = super::common::repo().join("tests/fixtures/projects/single-group");
     let dir = tempfile::tempdir().unwrap();
     super::common::copy_dir(&src.join("analyses"), &dir.path().join("analyses"));
