@@ -13,6 +13,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use resvg::tiny_skia::Transform;
+
 use super::tiff::{StripCoder, assemble, rows_per_strip};
 
 /// Rows of pixels drawn at a time (rounded to whole strips): about 2 MB of pixels at 500 dpi
@@ -56,16 +58,37 @@ fn render_band(
     first: u32,
     pixmap: &mut resvg::tiny_skia::Pixmap,
 ) {
-    let base = resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32));
+    let base = Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32));
     if !plain {
         resvg::render(tree, base, &mut pixmap.as_mut());
         return;
     }
     let rows = pixmap.height() as f32;
+    let band = Band {
+        base,
+        scale,
+        first,
+        db: tree.fontdb(),
+    };
     // resvg draws the root's children with the transform given (not the root's own).
     for node in tree.root().children() {
-        draw_culled(node, base, base, rows, &mut pixmap.as_mut());
+        draw_culled(
+            node,
+            &band,
+            Transform::default(),
+            rows,
+            &mut pixmap.as_mut(),
+        );
     }
+}
+
+/// The band being drawn: `base` maps the figure's coordinates to the band's pixels (the
+/// figure's pixels, `scale` per unit, moved up by the band's first row, `first`).
+struct Band<'a> {
+    base: Transform,
+    scale: f32,
+    first: u32,
+    db: &'a resvg::usvg::fontdb::Database,
 }
 
 /// Whether a group holds only what [`draw_culled`] draws as resvg does: groups that need no
@@ -86,17 +109,19 @@ fn is_plain(g: &resvg::usvg::Group) -> bool {
 
 /// resvg's drawing of one node of a plain figure (`resvg::render`'s `render_node` and
 /// `path::render` for solid paints), left out when its box, stroke included, lies more than
-/// two pixels (anti-aliasing) above or below the `rows` rows of the pixmap. `base` maps the
-/// canvas to pixels; `ts` is the transform resvg would draw the node with.
+/// two pixels (anti-aliasing) above or below the `rows` rows of the pixmap; text is drawn
+/// from the glyph cache ([`super::glyphs`]) when it can be. `canvas` maps the node's
+/// coordinates to the figure's (the transforms of the groups around it).
 fn draw_culled(
     node: &resvg::usvg::Node,
-    base: resvg::tiny_skia::Transform,
-    ts: resvg::tiny_skia::Transform,
+    band: &Band,
+    canvas: Transform,
     rows: f32,
     pixmap: &mut resvg::tiny_skia::PixmapMut,
 ) {
     use resvg::tiny_skia::{FillRule, Paint};
     use resvg::usvg::{self, Node};
+    let base = band.base;
     // A text's glyphs (its `flattened` group) are not in the tree: their boxes are not in
     // canvas units. The text's own box is; inside it, nothing is left out (`rows` infinite).
     if rows.is_finite() {
@@ -109,15 +134,20 @@ fn draw_culled(
             return;
         }
     }
+    let ts = base.pre_concat(canvas);
     let group = |g: &usvg::Group, rows: f32, pixmap: &mut resvg::tiny_skia::PixmapMut| {
-        let ts = ts.pre_concat(g.transform());
+        let canvas = canvas.pre_concat(g.transform());
         for child in g.children() {
-            draw_culled(child, base, ts, rows, pixmap);
+            draw_culled(child, band, canvas, rows, pixmap);
         }
     };
     match node {
         Node::Group(g) => group(g, rows, pixmap),
-        Node::Text(t) => group(t.flattened(), f32::INFINITY, pixmap),
+        Node::Text(t) => {
+            if !super::glyphs::draw(t, band.db, canvas, band.scale, band.first, pixmap) {
+                group(t.flattened(), f32::INFINITY, pixmap)
+            }
+        }
         Node::Path(path) => {
             if !path.is_visible() {
                 return;
@@ -338,6 +368,33 @@ mod tests {
         )
     }
 
+    /// The figure drawn by [`render_band`] as one band of its full height, RGB.
+    fn one_band(svg: &str, width_pt: f64, dpi: u32) -> Vec<u8> {
+        let s = crate::plot::export::sized(svg, width_pt, dpi).unwrap();
+        let mut pixmap = crate::plot::export::white_pixmap(s.width, s.height).unwrap();
+        render_band(&s.tree, is_plain(s.tree.root()), s.scale, 0, &mut pixmap);
+        crate::plot::export::rgb(&pixmap)
+    }
+
+    /// How far two drawings of one size are apart: the bytes that differ, the largest
+    /// difference and the mean difference over all bytes.
+    fn apart(a: &[u8], b: &[u8]) -> (usize, u8, f64) {
+        assert_eq!(a.len(), b.len());
+        let differ = a.iter().zip(b).filter(|(x, y)| x != y).count();
+        let most = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| x.abs_diff(*y))
+            .max()
+            .unwrap_or(0);
+        let sum: u64 = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| u64::from(x.abs_diff(*y)))
+            .sum();
+        (differ, most, sum as f64 / a.len() as f64)
+    }
+
     #[test]
     fn bands_are_the_pixels_of_one_drawing() {
         let svg = svg();
@@ -347,13 +404,17 @@ mod tests {
         assert_eq!((info.width, info.height), (w, h));
         assert_eq!(info.x_resolution, Some((600, 1)));
         let px = super::super::tiff::tests::decode(&one);
-        assert_eq!(px.len(), rgb.len());
-        // The same picture: the bands' edges are anti-aliased as one drawing's, up to one
-        // step of coverage in a few pixels.
-        let differ = px.iter().zip(&rgb).filter(|(a, b)| a != b).count();
-        let most = px.iter().zip(&rgb).map(|(a, b)| a.abs_diff(*b)).max();
+        // The same picture as one band of the figure's height: glyphs are placed in the whole
+        // figure's pixels, so a glyph cut by a band's edge is drawn as in one band; lines and
+        // shapes are anti-aliased as one drawing's up to one step of coverage in a few pixels.
+        let (differ, most, _) = apart(&px, &one_band(&svg, 300.0, 600));
         assert!(differ * 1000 < rgb.len(), "{differ} of {} bytes", rgb.len());
-        assert!(most <= Some(64), "{most:?}");
+        assert!(most <= 64, "{most}");
+        // And resvg's drawing, its text filled glyph by glyph from its outlines: the glyphs
+        // are placed within a quarter of a pixel (their edges' coverage differs), nothing
+        // more.
+        let (_, _, mean) = apart(&px, &rgb);
+        assert!(mean < 1.5, "{mean}");
         // The bytes do not depend on the threads drawing the bands.
         assert_eq!(tiff_on(&svg, 300.0, 600, 1).unwrap(), one);
         assert_eq!(tiff_on(&svg, 300.0, 600, 3).unwrap(), one);
@@ -378,16 +439,18 @@ mod tests {
         let whole = png(&s.tree, s.width, s.scale, &[(0, s.height)], 300).unwrap();
         let (pw, ph, px) = decode_png(&whole);
         assert_eq!((pw, ph), (w, h));
-        let differ = px.iter().zip(&rgb).filter(|(a, b)| a != b).count();
-        let most = px.iter().zip(&rgb).map(|(a, b)| a.abs_diff(*b)).max();
-        assert!(differ * 1000 < rgb.len(), "{differ} of {} bytes", rgb.len());
-        assert!(most <= Some(64), "{most:?}");
+        let one = one_band(&svg, 300.0, 300);
+        let (differ, most, _) = apart(&px, &one);
+        assert!(differ * 1000 < one.len(), "{differ} of {} bytes", one.len());
+        assert!(most <= 64, "{most}");
+        let (_, _, mean) = apart(&px, &rgb);
+        assert!(mean < 1.5, "{mean}");
         // Windows: only their rows, stacked in order.
         let row = w as usize * 3;
         let windows = png(&s.tree, s.width, s.scale, &[(700, 900), (10, 20)], 300).unwrap();
         let (pw, ph, px) = decode_png(&windows);
         assert_eq!((pw, ph), (w, 210));
-        let want: Vec<u8> = [&rgb[700 * row..900 * row], &rgb[10 * row..20 * row]].concat();
+        let want: Vec<u8> = [&one[700 * row..900 * row], &one[10 * row..20 * row]].concat();
         let differ = px.iter().zip(&want).filter(|(a, b)| a != b).count();
         assert!(
             differ * 100 < want.len(),

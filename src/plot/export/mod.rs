@@ -12,6 +12,7 @@
 
 pub mod banded;
 pub mod eps;
+mod glyphs;
 pub mod journals;
 pub mod lzw;
 pub mod pdf;
