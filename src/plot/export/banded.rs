@@ -48,37 +48,114 @@ pub fn threads() -> usize {
 
 /// Draws a band of a figure: the tree scaled by `scale`, from pixel row `first` down, into
 /// `pixmap` (already white) — as `resvg::render` draws it, the same calls in the same order,
-/// but a plain figure's ([`is_plain`]) paths outside the band are left out before resvg
-/// transforms (and strokes) them: drawn whole, every band would cost as much as the figure's
-/// every path (a forest plot's hundreds of glyphs and lines, 25–50 bands at 500 dpi).
+/// but for a plain figure ([`Plan`]) only the paths and texts that reach the band, found in
+/// the plan's index of rows: drawn whole, every band would cost as much as the figure's every
+/// path (a forest plot's thousands of glyphs and lines, 25–50 bands at 500 dpi), and looked
+/// for node by node, as much as the figure's every node.
 fn render_band(
     tree: &resvg::usvg::Tree,
-    plain: bool,
+    plan: Option<&Plan>,
     scale: f32,
     first: u32,
     pixmap: &mut resvg::tiny_skia::Pixmap,
+    found: &mut Vec<u32>,
 ) {
     let base = Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32));
-    if !plain {
+    let Some(plan) = plan else {
         resvg::render(tree, base, &mut pixmap.as_mut());
         return;
-    }
-    let rows = pixmap.height() as f32;
+    };
     let band = Band {
         base,
         scale,
         first,
         db: tree.fontdb(),
     };
-    // resvg draws the root's children with the transform given (not the root's own).
-    for node in tree.root().children() {
-        draw_culled(
-            node,
-            &band,
-            Transform::default(),
-            rows,
-            &mut pixmap.as_mut(),
-        );
+    plan.reaching(first, pixmap.height(), found);
+    for &i in found.iter() {
+        let (node, canvas) = plan.leaves[i as usize];
+        draw_node(node, &band, canvas, &mut pixmap.as_mut());
+    }
+}
+
+/// Rows of pixels per cell of a [`Plan`]'s index.
+const CELL_ROWS: f32 = 64.0;
+
+/// What a plain figure ([`is_plain`]) draws, for drawing it band by band: its paths and texts
+/// in drawing order, each with the transform of the groups around it, and for each cell of
+/// [`CELL_ROWS`] rows of the figure's pixels the ones that reach it (within two pixels,
+/// anti-aliasing; a leaf reaches every cell its box, stroke included, spans). Made once per
+/// figure and size, so finding a band's nodes costs what they are, not the figure's size.
+struct Plan<'a> {
+    leaves: Vec<(&'a resvg::usvg::Node, Transform)>,
+    /// Each leaf's top and bottom in the figure's pixels, widened by two pixels.
+    spans: Vec<(f32, f32)>,
+    cells: Vec<Vec<u32>>,
+}
+
+impl<'a> Plan<'a> {
+    /// The plan of `tree` scaled by `scale`; `None` when the figure is not plain.
+    fn new(tree: &'a resvg::usvg::Tree, scale: f32) -> Option<Plan<'a>> {
+        if !is_plain(tree.root()) {
+            return None;
+        }
+        fn walk<'a>(
+            g: &'a resvg::usvg::Group,
+            canvas: Transform,
+            leaves: &mut Vec<(&'a resvg::usvg::Node, Transform)>,
+        ) {
+            for node in g.children() {
+                match node {
+                    resvg::usvg::Node::Group(g) => {
+                        walk(g, canvas.pre_concat(g.transform()), leaves)
+                    }
+                    _ => leaves.push((node, canvas)),
+                }
+            }
+        }
+        let mut leaves = Vec::new();
+        // resvg draws the root's children with the transform given (not the root's own).
+        walk(tree.root(), Transform::default(), &mut leaves);
+        let mut cells: Vec<Vec<u32>> = Vec::new();
+        let mut spans = Vec::with_capacity(leaves.len());
+        for (i, (node, _)) in leaves.iter().enumerate() {
+            let b = node.abs_stroke_bounding_box();
+            let (top, bottom) = (scale * b.top() - 2.0, scale * b.bottom() + 2.0);
+            spans.push((top, bottom));
+            if !(bottom >= 0.0 && top.is_finite() && bottom.is_finite()) {
+                continue;
+            }
+            let c0 = (top.max(0.0) / CELL_ROWS) as usize;
+            let c1 = (bottom / CELL_ROWS) as usize;
+            if cells.len() <= c1 {
+                cells.resize_with(c1 + 1, Vec::new);
+            }
+            for cell in &mut cells[c0..=c1] {
+                cell.push(i as u32);
+            }
+        }
+        Some(Plan {
+            leaves,
+            spans,
+            cells,
+        })
+    }
+
+    /// The leaves reaching the `rows` rows from the figure's pixel row `first`, in drawing
+    /// order, into `found`.
+    fn reaching(&self, first: u32, rows: u32, found: &mut Vec<u32>) {
+        found.clear();
+        let (top, bottom) = (first as f32, first as f32 + rows as f32);
+        let c0 = ((top - 2.0).max(0.0) / CELL_ROWS) as usize;
+        let c1 = (((bottom + 2.0) / CELL_ROWS) as usize).min(self.cells.len().saturating_sub(1));
+        for cell in self.cells.get(c0..=c1).unwrap_or_default() {
+            found.extend(cell.iter().copied().filter(|&i| {
+                let (t, b) = self.spans[i as usize];
+                b >= top && t <= bottom
+            }));
+        }
+        found.sort_unstable();
+        found.dedup();
     }
 }
 
@@ -91,7 +168,7 @@ struct Band<'a> {
     db: &'a resvg::usvg::fontdb::Database,
 }
 
-/// Whether a group holds only what [`draw_culled`] draws as resvg does: groups that need no
+/// Whether a group holds only what [`draw_node`] draws as resvg does: groups that need no
 /// layer of their own (no opacity, clip, mask or filter), text, and paths painted in solid
 /// colours — all metareport's figures hold.
 fn is_plain(g: &resvg::usvg::Group) -> bool {
@@ -108,44 +185,29 @@ fn is_plain(g: &resvg::usvg::Group) -> bool {
 }
 
 /// resvg's drawing of one node of a plain figure (`resvg::render`'s `render_node` and
-/// `path::render` for solid paints), left out when its box, stroke included, lies more than
-/// two pixels (anti-aliasing) above or below the `rows` rows of the pixmap; text is drawn
-/// from the glyph cache ([`super::glyphs`]) when it can be. `canvas` maps the node's
-/// coordinates to the figure's (the transforms of the groups around it).
-fn draw_culled(
+/// `path::render` for solid paints); text is drawn from the glyph cache ([`super::glyphs`])
+/// when it can be. `canvas` maps the node's coordinates to the figure's (the transforms of
+/// the groups around it).
+fn draw_node(
     node: &resvg::usvg::Node,
     band: &Band,
     canvas: Transform,
-    rows: f32,
     pixmap: &mut resvg::tiny_skia::PixmapMut,
 ) {
     use resvg::tiny_skia::{FillRule, Paint};
     use resvg::usvg::{self, Node};
-    let base = band.base;
-    // A text's glyphs (its `flattened` group) are not in the tree: their boxes are not in
-    // canvas units. The text's own box is; inside it, nothing is left out (`rows` infinite).
-    if rows.is_finite() {
-        let bbox = node.abs_stroke_bounding_box();
-        let (top, bottom) = (
-            base.sy * bbox.top() + base.ty,
-            base.sy * bbox.bottom() + base.ty,
-        );
-        if bottom < -2.0 || top > rows + 2.0 {
-            return;
-        }
-    }
-    let ts = base.pre_concat(canvas);
-    let group = |g: &usvg::Group, rows: f32, pixmap: &mut resvg::tiny_skia::PixmapMut| {
+    let ts = band.base.pre_concat(canvas);
+    let group = |g: &usvg::Group, pixmap: &mut resvg::tiny_skia::PixmapMut| {
         let canvas = canvas.pre_concat(g.transform());
         for child in g.children() {
-            draw_culled(child, band, canvas, rows, pixmap);
+            draw_node(child, band, canvas, pixmap);
         }
     };
     match node {
-        Node::Group(g) => group(g, rows, pixmap),
+        Node::Group(g) => group(g, pixmap),
         Node::Text(t) => {
             if !super::glyphs::draw(t, band.db, canvas, band.scale, band.first, pixmap) {
-                group(t.flattened(), f32::INFINITY, pixmap)
+                group(t.flattened(), pixmap)
             }
         }
         Node::Path(path) => {
@@ -192,30 +254,36 @@ fn draw_culled(
     }
 }
 
-/// Draws the pixel rows `rows` of a parsed figure (`width` pixels wide, the tree scaled by
-/// `scale`) on white, [`BAND_ROWS`] at a time into one reused pixmap, and hands each band's
-/// opaque RGBA rows to `sink` in order.
+/// Draws the pixel rows `windows` (first, end) of a parsed figure (`width` pixels wide, the
+/// tree scaled by `scale`) on white, [`BAND_ROWS`] at a time into one reused pixmap, and hands
+/// each band's opaque RGBA rows to `sink` in order.
 pub(crate) fn draw_rows(
     tree: &resvg::usvg::Tree,
     width: u32,
     scale: f32,
-    rows: std::ops::Range<u32>,
+    windows: &[(u32, u32)],
     mut sink: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
-    if rows.is_empty() {
+    let Some(tallest) = windows.iter().map(|&(a, b)| b.saturating_sub(a)).max() else {
+        return Ok(());
+    };
+    if tallest == 0 {
         return Ok(());
     }
-    let band_rows = (BAND_ROWS as u32).min(rows.end - rows.start);
+    let band_rows = (BAND_ROWS as u32).min(tallest);
     let mut pixmap = super::white_pixmap(width, band_rows).ok_or("the figure is too large")?;
-    let plain = is_plain(tree.root());
+    let plan = Plan::new(tree, scale);
+    let mut found = Vec::new();
     let row = width as usize * 4;
-    let mut first = rows.start;
-    while first < rows.end {
-        let n = band_rows.min(rows.end - first) as usize;
-        pixmap.data_mut().fill(255);
-        render_band(tree, plain, scale, first, &mut pixmap);
-        sink(&pixmap.data()[..n * row])?;
-        first += n as u32;
+    for &(start, end) in windows {
+        let mut first = start;
+        while first < end {
+            let n = band_rows.min(end - first) as usize;
+            pixmap.data_mut().fill(255);
+            render_band(tree, plan.as_ref(), scale, first, &mut pixmap, &mut found);
+            sink(&pixmap.data()[..n * row])?;
+            first += n as u32;
+        }
     }
     Ok(())
 }
@@ -244,12 +312,10 @@ pub(crate) fn png(
         // IDAT chunks of up to 1 MiB.
         let mut stream = w.stream_writer_with_size(1 << 20).map_err(|e| fail(&e))?;
         let mut rgb = Vec::new();
-        for &(a, b) in windows {
-            draw_rows(tree, width, scale, a..b, |rgba| {
-                super::rgb_into(rgba, &mut rgb);
-                std::io::Write::write_all(&mut stream, &rgb).map_err(|e| fail(&e))
-            })?;
-        }
+        draw_rows(tree, width, scale, windows, |rgba| {
+            super::rgb_into(rgba, &mut rgb);
+            std::io::Write::write_all(&mut stream, &rgb).map_err(|e| fail(&e))
+        })?;
         stream.finish().map_err(|e| fail(&e))?;
     }
     Ok(out)
@@ -271,7 +337,7 @@ fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>
     } = super::sized(svg, width_pt, dpi)?;
     let strip_rows = rows_per_strip(width, height);
     let band_rows = BAND_ROWS.div_ceil(strip_rows) * strip_rows;
-    let plain = is_plain(tree.root());
+    let plan = Plan::new(&tree, s);
     let bands = (height as usize).div_ceil(band_rows);
     // One band: its strips, compressed.
     let draw = |band: usize,
@@ -281,7 +347,14 @@ fn tiff_on(svg: &str, width_pt: f64, dpi: u32, threads: usize) -> Result<Vec<u8>
         let first = band * band_rows;
         let rows = band_rows.min(height as usize - first);
         pixmap.data_mut().fill(255);
-        render_band(&tree, plain, s, first as u32, pixmap);
+        render_band(
+            &tree,
+            plan.as_ref(),
+            s,
+            first as u32,
+            pixmap,
+            &mut Vec::new(),
+        );
         let row = width as usize * 4;
         pixmap.data()[..rows * row]
             .chunks(strip_rows * row)
@@ -372,7 +445,15 @@ mod tests {
     fn one_band(svg: &str, width_pt: f64, dpi: u32) -> Vec<u8> {
         let s = crate::plot::export::sized(svg, width_pt, dpi).unwrap();
         let mut pixmap = crate::plot::export::white_pixmap(s.width, s.height).unwrap();
-        render_band(&s.tree, is_plain(s.tree.root()), s.scale, 0, &mut pixmap);
+        let plan = Plan::new(&s.tree, s.scale);
+        render_band(
+            &s.tree,
+            plan.as_ref(),
+            s.scale,
+            0,
+            &mut pixmap,
+            &mut Vec::new(),
+        );
         crate::plot::export::rgb(&pixmap)
     }
 
