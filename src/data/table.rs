@@ -178,7 +178,11 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
             ));
         }
         let table = parse_csv(source, bytes)?;
-        check_printable(&table, Some(1))?;
+        // Most files hold no byte that can be part of a forbidden character: their million
+        // cells are not looked at again.
+        if may_hold_forbidden(bytes) {
+            check_printable(&table, Some(1))?;
+        }
         Ok(table)
     }
 }
@@ -277,7 +281,7 @@ fn parse_csv_split(source: &str, bytes: &[u8], parallel_from: usize) -> Result<T
             // rows freed later would leave unused.
             let (first, second) = std::thread::scope(|s| {
                 let second = s.spawn(|| {
-                    let mut cells = Vec::new();
+                    let mut cells = Vec::with_capacity((lines - offset + 1) * reading.width);
                     let mut spans = Vec::with_capacity(lines - offset + 1);
                     let mut r = builder(false).from_reader(&bytes[split..]);
                     reading
@@ -432,6 +436,18 @@ fn check_printable(t: &Table, header_line: Option<usize>) -> Result<(), Diagnost
         }
     }
     Ok(())
+}
+
+/// False when no character of `bytes` (UTF-8) can be one [`crate::diag::forbidden_char`]
+/// refuses: those are control characters other than tab, line feed and carriage return (one
+/// byte each) and U+FFFE, U+FFFF (bytes EF BF BE, EF BF BF). Any 0xEF byte answers true.
+fn may_hold_forbidden(bytes: &[u8]) -> bool {
+    // Branch-free over each block, so the compiler can vectorise the scan.
+    bytes.chunks(1 << 12).any(|block| {
+        block.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF)
+        })
+    })
 }
 
 /// "0,25" as "0.25" when the cell is a number written with a decimal comma.
@@ -615,6 +631,21 @@ mod tests {
                 "{bad}"
             );
             assert_eq!(one.line, Some(text.lines().count() - 1), "{bad}");
+        }
+    }
+
+    /// The byte scan that lets a CSV file skip the per-cell check finds every forbidden
+    /// character the per-cell check does.
+    #[test]
+    fn byte_scan_finds_forbidden_characters() {
+        use super::may_hold_forbidden;
+        assert!(!may_hold_forbidden(b"study,yi,vi\r\nA\t1,0.5,0.1\n"));
+        assert!(!may_hold_forbidden("Müller 2001,1,2\n".as_bytes()));
+        for c in (0u32..0x20).chain([0xFFFE, 0xFFFF]) {
+            let c = char::from_u32(c).unwrap();
+            if crate::diag::forbidden_char(&c.to_string()).is_some() {
+                assert!(may_hold_forbidden(format!("a,b{c},c").as_bytes()), "{c:?}");
+            }
         }
     }
 
