@@ -270,7 +270,7 @@ pub fn bind_studies_with(
 /// twice, as `display().trim().to_string()` would).
 fn push_trimmed(s: &mut String, cell: Option<&super::Cell>) {
     match cell {
-        Some(super::Cell::Text(t)) => s.push_str(t.trim()),
+        Some(super::Cell::Text(t)) => s.push_str(super::table::trim(t)),
         Some(c @ super::Cell::Number(_)) => s.push_str(c.display().trim()),
         Some(super::Cell::Empty) | None => {}
     }
@@ -613,7 +613,10 @@ impl Rows<'_> {
                 let empty = match cell(c) {
                     super::Cell::Empty => true,
                     super::Cell::Text(t) => {
-                        convertible && (t.trim().is_empty() || t.trim().eq_ignore_ascii_case("NA"))
+                        convertible && {
+                            let t = super::table::trim(t);
+                            t.is_empty() || t.eq_ignore_ascii_case("NA")
+                        }
                     }
                     super::Cell::Number(_) => false,
                 };

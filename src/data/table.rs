@@ -62,7 +62,7 @@ impl Cell {
             Cell::Number(_) => return None,
             // Borrowed: the decimals of a column of a million cells are read without copying.
             Cell::Text(s) => {
-                let t = s.trim();
+                let t = trim(s);
                 t.parse::<f64>().ok()?;
                 t
             }
@@ -83,11 +83,22 @@ impl Cell {
             Cell::Number(x) => Ok(*x),
             Cell::Empty => Err("the cell is empty; expected a number".into()),
             Cell::Text(s) => {
-                let t = s.trim();
+                let t = trim(s);
                 t.parse::<f64>()
                     .map_err(|_| format!("expected a number, found \"{t}\""))
             }
         }
+    }
+}
+
+/// `s.trim()`, answered without decoding characters when `s` starts and ends with a printable
+/// ASCII character (nearly every cell): then there is nothing to trim.
+pub fn trim(s: &str) -> &str {
+    let solid = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
+    match s.as_bytes() {
+        [first, .., last] if solid(*first) && solid(*last) => s,
+        [only] if solid(*only) => s,
+        _ => s.trim(),
     }
 }
 
@@ -96,7 +107,79 @@ impl Cell {
 pub struct Row {
     /// Line in the file (CSV: physical line; XLSX: sheet row; inline: YAML line).
     pub line: usize,
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
+}
+
+/// How many cells a row holds in itself, without an allocation.
+const INLINE_CELLS: usize = 4;
+
+/// A row's cells (a slice, by `Deref`): up to [`INLINE_CELLS`] in the row itself, so a million
+/// rows of `study,yi,vi` are read without an allocation per row (nor a free per row when
+/// the table is dropped); more on the heap.
+#[derive(Debug, Clone)]
+pub enum Cells {
+    Inline {
+        len: u8,
+        cells: [Cell; INLINE_CELLS],
+    },
+    Heap(Vec<Cell>),
+}
+
+impl std::ops::Deref for Cells {
+    type Target = [Cell];
+    fn deref(&self) -> &[Cell] {
+        match self {
+            Cells::Inline { len, cells } => &cells[..usize::from(*len)],
+            Cells::Heap(v) => v,
+        }
+    }
+}
+
+impl PartialEq for Cells {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl FromIterator<Cell> for Cells {
+    fn from_iter<I: IntoIterator<Item = Cell>>(iter: I) -> Self {
+        let mut iter = iter.into_iter();
+        let mut cells: [Cell; INLINE_CELLS] = std::array::from_fn(|_| Cell::Empty);
+        for (len, slot) in cells.iter_mut().enumerate() {
+            match iter.next() {
+                Some(c) => *slot = c,
+                None => {
+                    return Cells::Inline {
+                        len: len as u8,
+                        cells,
+                    };
+                }
+            }
+        }
+        match iter.next() {
+            None => Cells::Inline {
+                len: INLINE_CELLS as u8,
+                cells,
+            },
+            Some(c) => {
+                let mut v = Vec::with_capacity(INLINE_CELLS + 1 + iter.size_hint().0);
+                v.extend(cells);
+                v.push(c);
+                v.extend(iter);
+                Cells::Heap(v)
+            }
+        }
+    }
+}
+
+impl From<Vec<Cell>> for Cells {
+    fn from(v: Vec<Cell>) -> Self {
+        if v.len() <= INLINE_CELLS {
+            v.into_iter().collect()
+        } else {
+            Cells::Heap(v)
+        }
+    }
 }
 
 /// A table with a header row.
@@ -392,13 +475,13 @@ impl Reading<'_> {
                 d.line = Some(line);
                 return Err(d);
             }
-            if record.iter().all(|c| c.trim().is_empty()) {
+            if record.iter().all(|c| trim(c).is_empty()) {
                 continue;
             }
             row(
                 line,
                 &mut record.iter().map(|c| {
-                    if c.trim().is_empty() {
+                    if trim(c).is_empty() {
                         Cell::Empty
                     } else if self.decimal_comma
                         && let Some(number) = decimal_comma_number(c)
@@ -531,7 +614,7 @@ fn parse_spreadsheet(
         }
         rows.push(Row {
             line: first_row as usize + i + 2,
-            cells,
+            cells: cells.into(),
         });
     }
     fn cell_of(c: &Data) -> Cell {
@@ -587,7 +670,10 @@ pub fn from_inline(
                 .at(line, 1)),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(Row { line, cells });
+        out.push(Row {
+            line,
+            cells: cells.into(),
+        });
     }
     let table = Table {
         source: source.to_string(),
@@ -646,6 +732,31 @@ mod tests {
             if crate::diag::forbidden_char(&c.to_string()).is_some() {
                 assert!(may_hold_forbidden(format!("a,b{c},c").as_bytes()), "{c:?}");
             }
+        }
+    }
+
+    /// Rows of up to four cells hold them in themselves, longer rows on the heap: the same
+    /// slice either way.
+    #[test]
+    fn cells_inline_and_on_the_heap() {
+        use super::Cells;
+        for n in 0..8 {
+            let v: Vec<Cell> = (0..n).map(|i| Cell::Number(i as f64)).collect();
+            let collected: Cells = v.clone().into_iter().collect();
+            assert_eq!(&*collected, &v[..]);
+            assert_eq!(matches!(collected, Cells::Heap(_)), n > 4);
+            assert_eq!(Cells::from(v.clone()), collected);
+        }
+    }
+
+    /// The quick trim is `str::trim`.
+    #[test]
+    fn trim_as_str_trim() {
+        for s in [
+            "", " ", "a", " a", "a ", "ab", "a b", "\u{a0}a", "a\u{a0}", "\u{b}x", "x\u{c}", "é", "aé",
+            "\u{1f}a\u{1c}", "\t1.5\r",
+        ] {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
         }
     }
 
