@@ -432,10 +432,7 @@ pub fn bind_studies_policy(
         let (l1, l2) = out.lines.split_at_mut(m);
         let (c1, c2) = out.conversions.split_at_mut(m);
         let (r1, r2) = out.rows.split_at_mut(m);
-        let (first, second) = (
-            Slots::new(s1, l1, c1, r1),
-            Slots::new(s2, l2, c2, r2),
-        );
+        let (first, second) = (Slots::new(s1, l1, c1, r1), Slots::new(s2, l2, c2, r2));
         if m == n {
             (rows.bind(0, names, first), Done::default())
         } else {
@@ -562,9 +559,7 @@ impl Rows<'_> {
                     .outcome_cols
                     .iter()
                     .all(|&c| super::studies::is_blank(cell(c)));
-            if lacks
-                && let Some(columns) = super::studies::missing_columns(table, row, kind, map)
-            {
+            if lacks && let Some(columns) = super::studies::missing_columns(table, row, kind, map) {
                 let sub = sub_col
                     .and_then(|(_, c)| c)
                     .map(|c| cell(c).display().trim().to_string());

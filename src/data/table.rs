@@ -753,8 +753,21 @@ mod tests {
     #[test]
     fn trim_as_str_trim() {
         for s in [
-            "", " ", "a", " a", "a ", "ab", "a b", "\u{a0}a", "a\u{a0}", "\u{b}x", "x\u{c}", "é", "aé",
-            "\u{1f}a\u{1c}", "\t1.5\r",
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "ab",
+            "a b",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{b}x",
+            "x\u{c}",
+            "é",
+            "aé",
+            "\u{1f}a\u{1c}",
+            "\t1.5\r",
         ] {
             assert_eq!(super::trim(s), s.trim(), "{s:?}");
         }

@@ -25,10 +25,11 @@ where
     labels.into_iter().all(|l| seen.insert(l))
 }
 
-/// True when no two hashes are equal. Many hashes are first spread into about a quarter as
-/// many buckets by their top bits (a counting sort: two passes, no comparison), and each
-/// bucket of a few is then sorted; hashes that all share their top bits (crafted labels)
-/// land in one bucket, sorted like the whole vector would be.
+/// True when no two hashes are equal. Many hashes are first spread into 2,048 buckets by
+/// their top 11 bits (a counting sort: two passes, no comparison; the buckets' write positions
+/// stay in cache, unlike those of a bucket per few hashes), and each bucket, small enough to
+/// sort in cache, is then sorted; hashes that all share their top bits (crafted labels) land
+/// in one bucket, sorted like the whole vector would be.
 fn no_equal(mut hashes: Vec<u64>) -> bool {
     let n = hashes.len();
     let distinct = |h: &mut [u64]| {
@@ -38,9 +39,9 @@ fn no_equal(mut hashes: Vec<u64>) -> bool {
     if n < 1 << 12 {
         return distinct(&mut hashes);
     }
-    let bits = (usize::BITS - 1 - n.leading_zeros() - 2).min(24);
-    let shift = 64 - bits;
-    let mut start = vec![0usize; (1 << bits) + 1];
+    const BITS: u32 = 11;
+    let shift = 64 - BITS;
+    let mut start = vec![0usize; (1 << BITS) + 1];
     for &h in &hashes {
         start[(h >> shift) as usize + 1] += 1;
     }
