@@ -194,8 +194,13 @@ fn counts_json(a: &Analysis) -> Value {
 
 /// Each value converted before pooling (`data/convert.rs`): study, method, arm, the fields it
 /// gave, with the forest plot's footnote text; in the order of the outcome's studies.
-fn conversions_json(o: &Outcome) -> Value {
-    o.studies
+fn conversions_json(o: &Outcome, a: &Analysis) -> Value {
+    if o.conversions.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    // The analysis's inputs are the outcome's studies, in the same order (moved into the
+    // analysis by `metareport pool`, cloned by a build).
+    a.inputs
         .iter()
         .filter_map(|s| o.conversions.get(&s.name).map(|c| (s, c)))
         .flat_map(|(s, cs)| {
@@ -248,7 +253,7 @@ pub fn outcome_json<'a>(o: &'a Outcome, a: &'a Analysis) -> OutcomeResults<'a> {
         k: a.studies.len(),
         counts: counts_json(a),
         studies: Some(Studies(a)),
-        conversions: conversions_json(o),
+        conversions: conversions_json(o, a),
         multi_arm: o.multi_arm.as_ref(),
         excluded: Some(&a.excluded),
         missing: &a.missing,

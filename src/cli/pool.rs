@@ -341,11 +341,13 @@ pub fn run(a: PoolArgs) -> Result<(), Failure> {
         outcomes: vec![outcome],
         ..Default::default()
     };
-    let spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw)
+    let mut spec = crate::spec::resolve::resolve_raw(dir, &data.display().to_string(), raw)
         .map_err(Failure::Input)?;
+    crate::build::produce::check_work(&spec.file, &spec.outcomes[0])?;
+    // The studies are moved into the analysis, not copied (the messages need only the lines).
+    let analysis = spec.outcomes[0].analyse_moving();
     let o = &spec.outcomes[0];
-    crate::build::produce::check_work(&spec.file, o)?;
-    let analysis = o.analyse().map_err(|e| match e {
+    let analysis = analysis.map_err(|e| match e {
         // Cells of the data file, named by the file's columns.
         e @ crate::stats::AnalysisError::InvalidData(_) => {
             crate::build::analysis_failure(&spec, o, e)

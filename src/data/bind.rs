@@ -270,7 +270,7 @@ pub fn bind_studies_with(
 /// twice, as `display().trim().to_string()` would).
 fn push_trimmed(s: &mut String, cell: Option<&super::Cell>) {
     match cell {
-        Some(super::Cell::Text(t)) => s.push_str(t.trim()),
+        Some(super::Cell::Text(t)) => s.push_str(super::table::trim(t)),
         Some(c @ super::Cell::Number(_)) => s.push_str(c.display().trim()),
         Some(super::Cell::Empty) | None => {}
     }
@@ -340,31 +340,40 @@ pub fn bind_studies_policy(
         None => study,
     };
     let study = study.unwrap_or(0);
-    let mut out = Bound::default();
     // One allocation per label: cells are borrowed, not cloned (a million rows are bound in
-    // a fraction of a second).
-    let mut names: Vec<String> = table
-        .rows
-        .iter()
-        .map(|row| match label {
-            Some(parts) => {
-                let mut s = String::new();
-                for p in parts {
-                    match p {
-                        LabelPart::Text(t) => s.push_str(t),
-                        LabelPart::Column(i) => push_trimmed(&mut s, row.cells.get(*i)),
-                    }
+    // a fraction of a second); a large table's labels are made in two halves side by side.
+    let label_of = |row: &super::Row| match label {
+        Some(parts) => {
+            let mut s = String::new();
+            for p in parts {
+                match p {
+                    LabelPart::Text(t) => s.push_str(t),
+                    LabelPart::Column(i) => push_trimmed(&mut s, row.cells.get(*i)),
                 }
-                let t = s.trim();
-                if t.len() == s.len() { s } else { t.to_string() }
             }
-            None => {
-                let mut s = String::new();
-                push_trimmed(&mut s, row.cells.get(study));
-                s
-            }
-        })
-        .collect();
+            let t = s.trim();
+            if t.len() == s.len() { s } else { t.to_string() }
+        }
+        None => {
+            let mut s = String::new();
+            push_trimmed(&mut s, row.cells.get(study));
+            s
+        }
+    };
+    let halves = split_in_halves(table.rows.len());
+    let mut names: Vec<String> = match halves {
+        None => table.rows.iter().map(label_of).collect(),
+        Some(m) => {
+            let (first, second) = table.rows.split_at(m);
+            std::thread::scope(|s| {
+                let second = s.spawn(|| second.iter().map(label_of).collect::<Vec<_>>());
+                let mut names = Vec::with_capacity(table.rows.len());
+                names.extend(first.iter().map(label_of));
+                names.extend(second.join().expect("making labels does not panic"));
+                names
+            })
+        }
+    };
     let template = label.map(|parts| template_text(table, parts));
     let trials = match policy.arm {
         Some(ac) => super::multi_arm::arm_labels(table, &mut names, ac, &mut errors),
@@ -380,135 +389,296 @@ pub fn bind_studies_policy(
         kind,
         map,
     ));
-    const EMPTY: super::Cell = super::Cell::Empty;
-    for (ri, (row, name)) in table.rows.iter().zip(names).enumerate() {
-        let cell = |i: usize| row.cells.get(i).unwrap_or(&EMPTY);
-        if name.is_empty() {
-            let mut d = table.error(row, label_col, "the study label is empty");
-            if let Some(t) = &template {
-                d.message = format!("the study label (`label: \"{t}\"`) is empty");
-                d.field = Some("label".into());
-            }
-            errors.push(d);
-            continue;
+    // The outcome columns present, looked up once (not per row).
+    let outcome_cols: Vec<usize> = super::studies::outcome_columns(kind)
+        .iter()
+        .filter_map(|c| table.column(column_for(c, map)))
+        .collect();
+    let rows = Rows {
+        table,
+        kind,
+        map,
+        conv,
+        policy,
+        convertible,
+        label_col,
+        template: template.as_deref(),
+        value_cols: &value_cols,
+        outcome_cols: &outcome_cols,
+        sub_col,
+        trials: &trials,
+    };
+    // Each row's study goes to a slot of vectors made at the table's size. A large table's
+    // rows are bound in two halves side by side, each filling its own slots in order; the
+    // slots left unfilled (rows that give no study) are then removed: the same studies and
+    // messages in the same order as one pass, without a second copy of the studies.
+    let n = table.rows.len();
+    let m = halves.unwrap_or(n);
+    let mut out = Bound {
+        studies: Vec::with_capacity(n),
+        lines: vec![0; n],
+        conversions: Vec::with_capacity(n),
+        rows: vec![0; n],
+        ..Bound::default()
+    };
+    out.studies.resize_with(n, || StudyInput {
+        name: String::new(),
+        subgroup: None,
+        data: StudyData::YiVi { yi: 0.0, vi: 0.0 },
+    });
+    out.conversions.resize_with(n, Vec::new);
+    let (first, second) = {
+        let (s1, s2) = out.studies.split_at_mut(m);
+        let (l1, l2) = out.lines.split_at_mut(m);
+        let (c1, c2) = out.conversions.split_at_mut(m);
+        let (r1, r2) = out.rows.split_at_mut(m);
+        let (first, second) = (Slots::new(s1, l1, c1, r1), Slots::new(s2, l2, c2, r2));
+        if m == n {
+            (rows.bind(0, names, first), Done::default())
+        } else {
+            let second_names = names.split_off(m);
+            std::thread::scope(|s| {
+                let second = s.spawn(|| rows.bind(m, second_names, second));
+                let first = rows.bind(0, names, first);
+                (first, second.join().expect("binding rows does not panic"))
+            })
         }
-        if let Some(columns) = super::studies::missing_columns(table, row, kind, map) {
-            let sub = sub_col
-                .and_then(|(_, c)| c)
-                .map(|c| cell(c).display().trim().to_string());
-            match policy.missing {
-                super::studies::MissingPolicy::Exclude => {
-                    out.missing.push(super::studies::MissingRow {
-                        name,
-                        subgroup: sub.filter(|g| !g.is_empty()),
-                        line: row.line,
-                        columns,
-                    });
-                }
-                super::studies::MissingPolicy::Error => {
-                    let mut d = table.error(
-                        row,
-                        table.column(column_for(&columns[0], map)),
-                        format!(
-                            "study \"{name}\": no outcome data (the cells {} are empty)",
-                            columns.join(", ")
-                        ),
-                    );
-                    let change = if policy.missing_from_defaults {
-                        "set `missing: exclude` on this outcome (its `missing: error` comes from the spec's `defaults:`)"
-                    } else {
-                        "drop `missing: error`"
-                    };
-                    d.hint = Some(format!(
-                        "fill the cells, or {change} to list the study as not reporting the outcome (left out of the pooling)"
-                    ));
-                    errors.push(d);
-                }
-            }
-            continue;
+    };
+    let keep = |v: &mut Bound| {
+        v.studies.truncate(m + second.filled);
+        v.lines.truncate(m + second.filled);
+        v.conversions.truncate(m + second.filled);
+        v.rows.truncate(m + second.filled);
+        if first.filled < m {
+            v.studies.drain(first.filled..m);
+            v.lines.drain(first.filled..m);
+            v.conversions.drain(first.filled..m);
+            v.rows.drain(first.filled..m);
         }
-        // At most six values (continuous data): on the stack, not two vectors per row.
-        let mut values = [0.0; 8];
-        let mut n_values = 0;
-        let mut given = [None; 8];
-        let mut n_given = 0;
-        let mut ok = true;
-        for &c in &value_cols {
-            let Some(c) = c else {
-                n_given += 1;
-                continue;
-            };
-            let empty = match cell(c) {
-                super::Cell::Empty => true,
-                super::Cell::Text(t) => {
-                    convertible && (t.trim().is_empty() || t.trim().eq_ignore_ascii_case("NA"))
-                }
-                super::Cell::Number(_) => false,
-            };
-            if convertible && empty {
-                n_given += 1;
-                continue;
-            }
-            match cell(c).number() {
-                Ok(x) => {
-                    values[n_values] = x;
-                    n_values += 1;
-                    given[n_given] = Some(x);
-                    n_given += 1;
-                }
-                Err(msg) => {
-                    errors.push(table.error(row, Some(c), format!("study \"{name}\": {msg}")));
-                    ok = false;
-                }
-            }
-        }
-        let given = &given[..n_given];
-        let mut converted = None;
-        if ok && given.iter().any(Option::is_none) {
-            match super::convert::fill(table, row, map, kind, given, conv) {
-                Ok(filled) => converted = Some(filled),
-                Err(es) => {
-                    for (c, msg) in es {
-                        errors.push(table.error(row, c, format!("study \"{name}\": {msg}")));
-                    }
-                    ok = false;
-                }
-            }
-        }
-        let subgroup = match sub_col {
-            Some((_, Some(c))) => {
-                let g = cell(c).display().trim().to_string();
-                if g.is_empty() {
-                    errors.push(table.error(
-                        row,
-                        Some(c),
-                        format!("study \"{name}\": the subgroup is empty"),
-                    ));
-                    ok = false;
-                }
-                Some(g)
-            }
-            _ => None,
-        };
-        if ok {
-            let (data, done) =
-                converted.unwrap_or_else(|| (kind.build(&values[..n_values]), Vec::new()));
-            out.studies.push(StudyInput {
-                name,
-                subgroup,
-                data,
-            });
-            out.lines.push(row.line);
-            out.conversions.push(done);
-            out.rows.push(ri);
-            if let Some(t) = trials.get(ri) {
-                out.arms.push(t.clone());
-            }
-        }
+    };
+    keep(&mut out);
+    for done in [first, second] {
+        out.missing.extend(done.missing);
+        out.arms.extend(done.arms);
+        errors.extend(done.errors);
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// What binding a row needs besides the row and its label.
+struct Rows<'a> {
+    table: &'a Table,
+    kind: InputKind,
+    map: &'a BTreeMap<String, String>,
+    conv: &'a super::convert::Settings,
+    policy: super::studies::RowPolicy,
+    convertible: bool,
+    /// The column named by "the study label is empty" (none for a label template).
+    label_col: Option<usize>,
+    template: Option<&'a str>,
+    value_cols: &'a [Option<usize>],
+    /// The outcome columns the table has (`studies::outcome_columns`).
+    outcome_cols: &'a [usize],
+    sub_col: Option<(&'a str, Option<usize>)>,
+    trials: &'a [Option<(String, String)>],
+}
+
+/// From this many rows on, labels are made and rows bound in two halves in parallel.
+const PARALLEL_ROWS: usize = 20_000;
+
+/// Where a table of `n` rows is cut in two for binding in parallel, if it is.
+fn split_in_halves(n: usize) -> Option<usize> {
+    (n >= PARALLEL_ROWS && std::thread::available_parallelism().map_or(1, usize::from) >= 2)
+        .then_some(n / 2)
+}
+
+/// The slots one run of rows fills in order: its part of [`Bound`]'s parallel vectors.
+struct Slots<'s> {
+    studies: &'s mut [StudyInput],
+    lines: &'s mut [usize],
+    conversions: &'s mut [Vec<crate::stats::convert::Conversion>],
+    rows: &'s mut [usize],
+}
+
+impl<'s> Slots<'s> {
+    fn new(
+        studies: &'s mut [StudyInput],
+        lines: &'s mut [usize],
+        conversions: &'s mut [Vec<crate::stats::convert::Conversion>],
+        rows: &'s mut [usize],
+    ) -> Self {
+        Slots {
+            studies,
+            lines,
+            conversions,
+            rows,
+        }
+    }
+}
+
+/// What binding one run of rows gave besides its slots.
+#[derive(Default)]
+struct Done {
+    /// How many slots it filled (from the first).
+    filled: usize,
+    missing: Vec<super::studies::MissingRow>,
+    arms: Vec<Option<(String, String)>>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Rows<'_> {
+    /// Binds the rows from `start` on, one per label of `names`, into `out` and `errors`.
+    fn bind(&self, start: usize, names: Vec<String>, slots: Slots<'_>) -> Done {
+        const EMPTY: super::Cell = super::Cell::Empty;
+        let mut out = Done::default();
+        let mut errors = Vec::new();
+        let (table, kind, map, conv, policy) =
+            (self.table, self.kind, self.map, self.conv, self.policy);
+        let (convertible, label_col, template) = (self.convertible, self.label_col, self.template);
+        let (value_cols, sub_col, trials) = (self.value_cols, self.sub_col, self.trials);
+        let n = names.len();
+        for (j, (row, name)) in table.rows[start..start + n].iter().zip(names).enumerate() {
+            let ri = start + j;
+            let cell = |i: usize| row.cells.get(i).unwrap_or(&EMPTY);
+            if name.is_empty() {
+                let mut d = table.error(row, label_col, "the study label is empty");
+                if let Some(t) = template {
+                    d.message = format!("the study label (`label: \"{t}\"`) is empty");
+                    d.field = Some("label".into());
+                }
+                errors.push(d);
+                continue;
+            }
+            // A row lacks outcome data when every outcome column present is blank.
+            let lacks = !self.outcome_cols.is_empty()
+                && self
+                    .outcome_cols
+                    .iter()
+                    .all(|&c| super::studies::is_blank(cell(c)));
+            if lacks && let Some(columns) = super::studies::missing_columns(table, row, kind, map) {
+                let sub = sub_col
+                    .and_then(|(_, c)| c)
+                    .map(|c| cell(c).display().trim().to_string());
+                match policy.missing {
+                    super::studies::MissingPolicy::Exclude => {
+                        out.missing.push(super::studies::MissingRow {
+                            name,
+                            subgroup: sub.filter(|g| !g.is_empty()),
+                            line: row.line,
+                            columns,
+                        });
+                    }
+                    super::studies::MissingPolicy::Error => {
+                        let mut d = table.error(
+                            row,
+                            table.column(column_for(&columns[0], map)),
+                            format!(
+                                "study \"{name}\": no outcome data (the cells {} are empty)",
+                                columns.join(", ")
+                            ),
+                        );
+                        let change = if policy.missing_from_defaults {
+                            "set `missing: exclude` on this outcome (its `missing: error` comes from the spec's `defaults:`)"
+                        } else {
+                            "drop `missing: error`"
+                        };
+                        d.hint = Some(format!(
+                            "fill the cells, or {change} to list the study as not reporting the outcome (left out of the pooling)"
+                        ));
+                        errors.push(d);
+                    }
+                }
+                continue;
+            }
+            // At most six values (continuous data): on the stack, not two vectors per row.
+            let mut values = [0.0; 8];
+            let mut n_values = 0;
+            let mut given = [None; 8];
+            let mut n_given = 0;
+            let mut ok = true;
+            for &c in value_cols {
+                let Some(c) = c else {
+                    n_given += 1;
+                    continue;
+                };
+                let empty = match cell(c) {
+                    super::Cell::Empty => true,
+                    super::Cell::Text(t) => {
+                        convertible && {
+                            let t = super::table::trim(t);
+                            t.is_empty() || t.eq_ignore_ascii_case("NA")
+                        }
+                    }
+                    super::Cell::Number(_) => false,
+                };
+                if convertible && empty {
+                    n_given += 1;
+                    continue;
+                }
+                match cell(c).number() {
+                    Ok(x) => {
+                        values[n_values] = x;
+                        n_values += 1;
+                        given[n_given] = Some(x);
+                        n_given += 1;
+                    }
+                    Err(msg) => {
+                        errors.push(table.error(row, Some(c), format!("study \"{name}\": {msg}")));
+                        ok = false;
+                    }
+                }
+            }
+            let given = &given[..n_given];
+            let mut converted = None;
+            if ok && given.iter().any(Option::is_none) {
+                match super::convert::fill(table, row, map, kind, given, conv) {
+                    Ok(filled) => converted = Some(filled),
+                    Err(es) => {
+                        for (c, msg) in es {
+                            errors.push(table.error(row, c, format!("study \"{name}\": {msg}")));
+                        }
+                        ok = false;
+                    }
+                }
+            }
+            let subgroup = match sub_col {
+                Some((_, Some(c))) => {
+                    let g = cell(c).display().trim().to_string();
+                    if g.is_empty() {
+                        errors.push(table.error(
+                            row,
+                            Some(c),
+                            format!("study \"{name}\": the subgroup is empty"),
+                        ));
+                        ok = false;
+                    }
+                    Some(g)
+                }
+                _ => None,
+            };
+            if ok {
+                let (data, done) =
+                    converted.unwrap_or_else(|| (kind.build(&values[..n_values]), Vec::new()));
+                let f = out.filled;
+                slots.studies[f] = StudyInput {
+                    name,
+                    subgroup,
+                    data,
+                };
+                slots.lines[f] = row.line;
+                slots.conversions[f] = done;
+                slots.rows[f] = ri;
+                out.filled += 1;
+                if let Some(t) = trials.get(ri) {
+                    out.arms.push(t.clone());
+                }
+            }
+        }
+        out.errors = errors;
+        out
     }
 }

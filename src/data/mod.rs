@@ -15,4 +15,4 @@ pub mod studies;
 pub mod table;
 
 pub use bind::{InputKind, bind_studies};
-pub use table::{Cell, Row, Table};
+pub use table::{Cell, Cells, Row, Table};

@@ -100,7 +100,10 @@ pub fn outcome_columns(kind: InputKind) -> &'static [&'static str] {
 pub fn is_blank(cell: &Cell) -> bool {
     match cell {
         Cell::Empty => true,
-        Cell::Text(t) => t.trim().is_empty() || t.trim().eq_ignore_ascii_case("NA"),
+        Cell::Text(t) => {
+            let t = super::table::trim(t);
+            t.is_empty() || t.eq_ignore_ascii_case("NA")
+        }
         Cell::Number(_) => false,
     }
 }

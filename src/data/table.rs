@@ -62,7 +62,7 @@ impl Cell {
             Cell::Number(_) => return None,
             // Borrowed: the decimals of a column of a million cells are read without copying.
             Cell::Text(s) => {
-                let t = s.trim();
+                let t = trim(s);
                 t.parse::<f64>().ok()?;
                 t
             }
@@ -83,11 +83,22 @@ impl Cell {
             Cell::Number(x) => Ok(*x),
             Cell::Empty => Err("the cell is empty; expected a number".into()),
             Cell::Text(s) => {
-                let t = s.trim();
+                let t = trim(s);
                 t.parse::<f64>()
                     .map_err(|_| format!("expected a number, found \"{t}\""))
             }
         }
+    }
+}
+
+/// `s.trim()`, answered without decoding characters when `s` starts and ends with a printable
+/// ASCII character (nearly every cell): then there is nothing to trim.
+pub fn trim(s: &str) -> &str {
+    let solid = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
+    match s.as_bytes() {
+        [first, .., last] if solid(*first) && solid(*last) => s,
+        [only] if solid(*only) => s,
+        _ => s.trim(),
     }
 }
 
@@ -96,7 +107,79 @@ impl Cell {
 pub struct Row {
     /// Line in the file (CSV: physical line; XLSX: sheet row; inline: YAML line).
     pub line: usize,
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
+}
+
+/// How many cells a row holds in itself, without an allocation.
+const INLINE_CELLS: usize = 4;
+
+/// A row's cells (a slice, by `Deref`): up to [`INLINE_CELLS`] in the row itself, so a million
+/// rows of `study,yi,vi` are read without an allocation per row (nor a free per row when
+/// the table is dropped); more on the heap.
+#[derive(Debug, Clone)]
+pub enum Cells {
+    Inline {
+        len: u8,
+        cells: [Cell; INLINE_CELLS],
+    },
+    Heap(Vec<Cell>),
+}
+
+impl std::ops::Deref for Cells {
+    type Target = [Cell];
+    fn deref(&self) -> &[Cell] {
+        match self {
+            Cells::Inline { len, cells } => &cells[..usize::from(*len)],
+            Cells::Heap(v) => v,
+        }
+    }
+}
+
+impl PartialEq for Cells {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl FromIterator<Cell> for Cells {
+    fn from_iter<I: IntoIterator<Item = Cell>>(iter: I) -> Self {
+        let mut iter = iter.into_iter();
+        let mut cells: [Cell; INLINE_CELLS] = std::array::from_fn(|_| Cell::Empty);
+        for (len, slot) in cells.iter_mut().enumerate() {
+            match iter.next() {
+                Some(c) => *slot = c,
+                None => {
+                    return Cells::Inline {
+                        len: len as u8,
+                        cells,
+                    };
+                }
+            }
+        }
+        match iter.next() {
+            None => Cells::Inline {
+                len: INLINE_CELLS as u8,
+                cells,
+            },
+            Some(c) => {
+                let mut v = Vec::with_capacity(INLINE_CELLS + 1 + iter.size_hint().0);
+                v.extend(cells);
+                v.push(c);
+                v.extend(iter);
+                Cells::Heap(v)
+            }
+        }
+    }
+}
+
+impl From<Vec<Cell>> for Cells {
+    fn from(v: Vec<Cell>) -> Self {
+        if v.len() <= INLINE_CELLS {
+            v.into_iter().collect()
+        } else {
+            Cells::Heap(v)
+        }
+    }
 }
 
 /// A table with a header row.
@@ -178,7 +261,11 @@ pub fn parse(source: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, D
             ));
         }
         let table = parse_csv(source, bytes)?;
-        check_printable(&table, Some(1))?;
+        // Most files hold no byte that can be part of a forbidden character: their million
+        // cells are not looked at again.
+        if may_hold_forbidden(bytes) {
+            check_printable(&table, Some(1))?;
+        }
         Ok(table)
     }
 }
@@ -277,7 +364,7 @@ fn parse_csv_split(source: &str, bytes: &[u8], parallel_from: usize) -> Result<T
             // rows freed later would leave unused.
             let (first, second) = std::thread::scope(|s| {
                 let second = s.spawn(|| {
-                    let mut cells = Vec::new();
+                    let mut cells = Vec::with_capacity((lines - offset + 1) * reading.width);
                     let mut spans = Vec::with_capacity(lines - offset + 1);
                     let mut r = builder(false).from_reader(&bytes[split..]);
                     reading
@@ -388,13 +475,13 @@ impl Reading<'_> {
                 d.line = Some(line);
                 return Err(d);
             }
-            if record.iter().all(|c| c.trim().is_empty()) {
+            if record.iter().all(|c| trim(c).is_empty()) {
                 continue;
             }
             row(
                 line,
                 &mut record.iter().map(|c| {
-                    if c.trim().is_empty() {
+                    if trim(c).is_empty() {
                         Cell::Empty
                     } else if self.decimal_comma
                         && let Some(number) = decimal_comma_number(c)
@@ -432,6 +519,18 @@ fn check_printable(t: &Table, header_line: Option<usize>) -> Result<(), Diagnost
         }
     }
     Ok(())
+}
+
+/// False when no character of `bytes` (UTF-8) can be one [`crate::diag::forbidden_char`]
+/// refuses: those are control characters other than tab, line feed and carriage return (one
+/// byte each) and U+FFFE, U+FFFF (bytes EF BF BE, EF BF BF). Any 0xEF byte answers true.
+fn may_hold_forbidden(bytes: &[u8]) -> bool {
+    // Branch-free over each block, so the compiler can vectorise the scan.
+    bytes.chunks(1 << 12).any(|block| {
+        block.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF)
+        })
+    })
 }
 
 /// "0,25" as "0.25" when the cell is a number written with a decimal comma.
@@ -515,7 +614,7 @@ fn parse_spreadsheet(
         }
         rows.push(Row {
             line: first_row as usize + i + 2,
-            cells,
+            cells: cells.into(),
         });
     }
     fn cell_of(c: &Data) -> Cell {
@@ -571,7 +670,10 @@ pub fn from_inline(
                 .at(line, 1)),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(Row { line, cells });
+        out.push(Row {
+            line,
+            cells: cells.into(),
+        });
     }
     let table = Table {
         source: source.to_string(),
@@ -615,6 +717,59 @@ mod tests {
                 "{bad}"
             );
             assert_eq!(one.line, Some(text.lines().count() - 1), "{bad}");
+        }
+    }
+
+    /// The byte scan that lets a CSV file skip the per-cell check finds every forbidden
+    /// character the per-cell check does.
+    #[test]
+    fn byte_scan_finds_forbidden_characters() {
+        use super::may_hold_forbidden;
+        assert!(!may_hold_forbidden(b"study,yi,vi\r\nA\t1,0.5,0.1\n"));
+        assert!(!may_hold_forbidden("Müller 2001,1,2\n".as_bytes()));
+        for c in (0u32..0x20).chain([0xFFFE, 0xFFFF]) {
+            let c = char::from_u32(c).unwrap();
+            if crate::diag::forbidden_char(&c.to_string()).is_some() {
+                assert!(may_hold_forbidden(format!("a,b{c},c").as_bytes()), "{c:?}");
+            }
+        }
+    }
+
+    /// Rows of up to four cells hold them in themselves, longer rows on the heap: the same
+    /// slice either way.
+    #[test]
+    fn cells_inline_and_on_the_heap() {
+        use super::Cells;
+        for n in 0..8 {
+            let v: Vec<Cell> = (0..n).map(|i| Cell::Number(i as f64)).collect();
+            let collected: Cells = v.clone().into_iter().collect();
+            assert_eq!(&*collected, &v[..]);
+            assert_eq!(matches!(collected, Cells::Heap(_)), n > 4);
+            assert_eq!(Cells::from(v.clone()), collected);
+        }
+    }
+
+    /// The quick trim is `str::trim`.
+    #[test]
+    fn trim_as_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "ab",
+            "a b",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{b}x",
+            "x\u{c}",
+            "é",
+            "aé",
+            "\u{1f}a\u{1c}",
+            "\t1.5\r",
+        ] {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
         }
     }
 

@@ -148,7 +148,11 @@ pub fn fit(
 
     // Heterogeneity (always with inverse-variance weights 1/v).
     let (q, q_p, vt, i2, h2) = if k > p {
-        let s0 = wls(y, design, |i| 1.0 / v[i]).ok_or(Tau2Error::Singular)?;
+        // The fixed-effect fit's weights are already 1/v (1/(v + 0) is 1/v exactly).
+        let s0 = match effects {
+            Effects::Fixed => s.clone(),
+            Effects::Random(_) => wls(y, design, |i| 1.0 / v[i]).ok_or(Tau2Error::Singular)?,
+        };
         let q = s0.rss.max(0.0);
         let df = (k - p) as f64;
         let vt = df / s0.tr_p;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::dist;
 use super::regression::Design;
-use super::root::brent;
+use super::root::brent_from;
 use super::tau2::{Tau2Error, generalised_q};
 
 /// A confidence interval.
@@ -91,15 +91,17 @@ pub fn q_profile(
     let q = |t: f64| generalised_q(y, v, design, t);
     let q_min = q(t_min)?;
     let q_max = q(t_max)?;
+    // Q at both ends is known: the search starts from those values, not from evaluating them
+    // again (the same numbers as `brent`).
     let root = |target: f64| {
-        brent(
+        brent_from(
             |t| {
                 generalised_q(y, v, design, t)
                     .map(|q| q - target)
                     .unwrap_or(f64::NAN)
             },
-            t_min,
-            t_max,
+            (t_min, q_min - target),
+            (t_max, q_max - target),
             1e-15,
         )
         .ok_or(Tau2Error::Singular)

@@ -7,8 +7,20 @@
 /// algorithm as R's `uniroot`. Iterates until the bracket is narrower than
 /// `4·ε·|x| + tol` and returns `None` if the signs do not bracket a root.
 pub fn brent(mut f: impl FnMut(f64) -> f64, a: f64, b: f64, tol: f64) -> Option<f64> {
+    let (fa, fb) = (f(a), f(b));
+    brent_from(f, (a, fa), (b, fb), tol)
+}
+
+/// [`brent`] when `f(a)` and `f(b)` are already known (each evaluation of the Q-profile's
+/// function is a pass over every study).
+pub fn brent_from(
+    mut f: impl FnMut(f64) -> f64,
+    (a, fa): (f64, f64),
+    (b, fb): (f64, f64),
+    tol: f64,
+) -> Option<f64> {
     let (mut a, mut b) = (a, b);
-    let (mut fa, mut fb) = (f(a), f(b));
+    let (mut fa, mut fb) = (fa, fb);
     if fa == 0.0 {
         return Some(a);
     }

@@ -40,6 +40,9 @@ pub(super) fn place(
     studies: &[StudyInput],
     lines: &[usize],
 ) -> Vec<MissingStudy> {
+    if missing.is_empty() {
+        return Vec::new();
+    }
     // Per subgroup (all studies when the outcome has none): (line, input) sorted by line.
     let grouped = studies.iter().any(|s| s.subgroup.is_some());
     let mut by_group: BTreeMap<Option<&str>, Vec<(usize, usize)>> = BTreeMap::new();
@@ -73,5 +76,14 @@ impl Outcome {
     pub fn analyse(&self) -> Result<Analysis, AnalysisError> {
         crate::stats::analyse(self.studies.clone(), &self.options)
             .map(|a| a.with_missing(self.missing.clone()))
+    }
+
+    /// [`Outcome::analyse`] with the studies and the studies without data moved into the
+    /// analysis instead of copied (`metareport pool`: a million rows are not cloned); the
+    /// outcome is left without them (its `lines` stay, for messages).
+    pub fn analyse_moving(&mut self) -> Result<Analysis, AnalysisError> {
+        let missing = std::mem::take(&mut self.missing);
+        crate::stats::analyse(std::mem::take(&mut self.studies), &self.options)
+            .map(|a| a.with_missing(missing))
     }
 }

@@ -21,8 +21,13 @@ pub(super) fn sensitivity(
     studies: &[StudyInput],
 ) -> (SensitivityOptions, Option<CumulativeOrder>) {
     let table = &d.table;
-    let names: Vec<&str> = studies.iter().map(|s| s.name.as_str()).collect();
     let sens = o.sensitivity.clone().unwrap_or_default();
+    // The labels, listed only for what reads them (a cumulative order, exclusion sets).
+    let names: Vec<&str> = if sens.cumulative.is_some() || sens.exclude.is_some() {
+        studies.iter().map(|s| s.name.as_str()).collect()
+    } else {
+        Vec::new()
+    };
     let mut sensitivity = SensitivityOptions {
         leave_one_out: sens.leave_one_out.unwrap_or(false),
         cumulative: None,

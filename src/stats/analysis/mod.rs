@@ -416,6 +416,9 @@ struct Ctx<'a> {
     inc: &'a [StudyResult],
 }
 
+/// From this many studies on, the labels' uniqueness is checked beside the validation.
+const PARALLEL_CHECKS: usize = 20_000;
+
 /// Runs the analysis.
 pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, AnalysisError> {
     if inputs.is_empty() {
@@ -425,8 +428,36 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
 
     // Validate every study and report all problems at once.
     // Labels are unique: checked by sorting their hashes (`distinct.rs`); only when one
-    // repeats are they sorted, to name the first repeated label in label order.
-    if !super::distinct::all_distinct(inputs.iter().map(|s| s.name.as_str())) {
+    // repeats are they sorted, to name the first repeated label in label order. With many
+    // studies the labels are checked on a second thread while the values are validated.
+    let validate = || {
+        let mut errors = Vec::new();
+        for (i, s) in inputs.iter().enumerate() {
+            for e in effect::validate(&s.data, opts.measure) {
+                errors.push(StudyError {
+                    row: i + 1,
+                    study: s.name.clone(),
+                    field: e.field.to_string(),
+                    message: e.message,
+                });
+            }
+        }
+        errors
+    };
+    let distinct = || super::distinct::all_distinct(inputs.iter().map(|s| s.name.as_str()));
+    let (distinct, errors) = if inputs.len() >= PARALLEL_CHECKS {
+        std::thread::scope(|s| {
+            let distinct = s.spawn(distinct);
+            let errors = validate();
+            (
+                distinct.join().expect("hashing labels does not panic"),
+                errors,
+            )
+        })
+    } else {
+        (distinct(), validate())
+    };
+    if !distinct {
         let mut by_name: Vec<u32> = (0..inputs.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| inputs[a as usize].name.cmp(&inputs[b as usize].name));
         if let Some(w) = by_name
@@ -436,17 +467,6 @@ pub fn analyse(inputs: Vec<StudyInput>, opts: &Options) -> Result<Analysis, Anal
             return Err(AnalysisError::DuplicateStudy(
                 inputs[w[0] as usize].name.clone(),
             ));
-        }
-    }
-    let mut errors = Vec::new();
-    for (i, s) in inputs.iter().enumerate() {
-        for e in effect::validate(&s.data, opts.measure) {
-            errors.push(StudyError {
-                row: i + 1,
-                study: s.name.clone(),
-                field: e.field.to_string(),
-                message: e.message,
-            });
         }
     }
     if !errors.is_empty() {
