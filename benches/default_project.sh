@@ -77,6 +77,10 @@
 # perf -j1 cold now (1,946 samples): typst layout 20%, natural PNGs drawn 19% + deflate ~7%,
 # TIFF LZW 11% + drawing 10% + strips 3%, usvg parsing 6%, typst PDF 4%, figure layout 3.5%,
 # hayagriva 3%, EPS 1.5%.
+# Tenth session, 2026-12-03 11:39 (idle), the session's base (fc61c52) vs text drawn from a
+# glyph cache and bands finding their nodes in an index of rows (src/plot/export/glyphs.rs,
+# banded::Plan), 4 cold runs each, alternating: base 1.17-1.29 s wall, 1.85-2.02 s user;
+# now 1.08-1.21 s wall, 1.69-1.85 s user. callgrind -j1 cold: 13.89 G -> 12.23 G instructions.
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)
