@@ -109,10 +109,18 @@ fn drawable(text: &usvg::Text, db: &usvg::fontdb::Database) -> bool {
                     .fill
                     .as_ref()
                     .is_some_and(|f| matches!(f.paint(), usvg::Paint::Color(_)))
-                && span
-                    .positioned_glyphs
-                    .iter()
-                    .all(|g| plain_font(db, g.font)))
+                && fonts_plain(db, span))
+    })
+}
+
+/// Whether every font of a span's glyphs is plain ([`plain_font`]), each run of glyphs in
+/// one font asked once.
+fn fonts_plain(db: &usvg::fontdb::Database, span: &usvg::layout::Span) -> bool {
+    let mut last = None;
+    span.positioned_glyphs.iter().all(|g| {
+        let same = last == Some(g.font);
+        last = Some(g.font);
+        same || plain_font(db, g.font)
     })
 }
 
@@ -246,16 +254,15 @@ pub(super) fn draw(
         let alpha = fill.opacity().to_u8();
         for glyph in &span.positioned_glyphs {
             let g = canvas.pre_concat(glyph.outline_transform());
-            let Some(path) = outline(db, glyph.font, glyph.id.0) else {
-                continue;
-            };
             if g.kx != 0.0 || g.ky != 0.0 {
                 // Slanted or turned: filled as resvg would.
                 let ts =
                     Transform::from_row(scale, 0.0, 0.0, scale, 0.0, -(first as f32)).pre_concat(g);
                 let mut paint = resvg::tiny_skia::Paint::default();
                 paint.set_color_rgba8(colour[0], colour[1], colour[2], alpha);
-                pixmap.fill_path(&path, &paint, rule, ts, None);
+                if let Some(path) = outline(db, glyph.font, glyph.id.0) {
+                    pixmap.fill_path(&path, &paint, rule, ts, None);
+                }
                 continue;
             }
             let (sx, sy) = (rounded_scale(scale * g.sx), rounded_scale(scale * g.sy));
@@ -272,11 +279,15 @@ pub(super) fn draw(
                 qy: yq.rem_euclid(steps_y) as u8,
             };
             let (ox, oy) = (xq.div_euclid(steps_x), yq.div_euclid(steps_y));
+            // The outline is read only for a mask not made yet (a glyph without one, a space,
+            // has no mask either).
             let cached = cache().masks.get(&key).cloned();
             let mask = match cached {
                 Some(m) => m,
                 None => {
-                    let m = coverage(&path, rule, &key).map(Arc::new);
+                    let m = outline(db, glyph.font, glyph.id.0)
+                        .and_then(|path| coverage(&path, rule, &key))
+                        .map(Arc::new);
                     let mut c = cache();
                     let bytes = 64 + m.as_ref().map_or(0, |m| m.data.len());
                     if c.mask_bytes + bytes > MAX_MASK_BYTES {
