@@ -38,8 +38,8 @@ pub struct Review<'a> {
     word_files: Cell<Files>,
     /// The manuscript read for Word, its citations resolved (`report::docx::document`).
     word: Cell<Document>,
-    /// The PRISMA checklist's typst source.
-    checklist: Cell<String>,
+    /// The PRISMA checklist's typst sources.
+    checklist: Cell<crate::report::prisma_checklist::Sources>,
     /// The notes for the authors (`produce::review_notes`).
     notes: OnceLock<Vec<String>>,
 }
@@ -112,8 +112,11 @@ impl<'a> Review<'a> {
         })
     }
 
-    /// The PRISMA checklist's typst source.
-    pub fn checklist(&self, templates: &Templates) -> Result<Arc<String>, Failure> {
+    /// The PRISMA checklist's typst sources.
+    pub fn checklist(
+        &self,
+        templates: &Templates,
+    ) -> Result<Arc<crate::report::prisma_checklist::Sources>, Failure> {
         once(&self.checklist, || {
             super::submission::checklist_source_of(self, templates)
         })

@@ -616,6 +616,14 @@ pub fn produce(
     reuse: &Reuse,
 ) -> Result<Produced, Failure> {
     plot::export::new_build();
+    // typst's one-time work on the core the analyses leave idle (`compile::warm_up`).
+    if opts.jobs > 1
+        && stale
+            .iter()
+            .any(|t| matches!(t.product, Product::Pdf { .. }))
+    {
+        std::thread::spawn(|| crate::report::compile::warm_up().ok());
+    }
     let needs_all = stale.iter().any(|t| {
         matches!(
             t.product,
@@ -792,13 +800,13 @@ pub fn produce(
                     "checklist-docx"
                 })
                 .part(specs[spec].id.as_bytes())
-                .part(source.as_bytes())
+                .part(source.markup.as_bytes())
                 .finish();
                 reuse.or_make(&t.path, c, || {
                     if pdf {
                         super::submission::checklist_pdf_from(&specs[spec], &source)
                     } else {
-                        super::submission::checklist_docx_from(&specs[spec], &source)
+                        super::submission::checklist_docx_from(&specs[spec], &source.markup)
                     }
                 })?
             }

@@ -202,23 +202,26 @@ pub(crate) fn figure_file_reusing(
         .map_err(|e| failure(&spec.file, format!("{name}: {e}")))
 }
 
-/// The PRISMA 2020 checklist: its typst source (for the PDF and the Word file).
+/// The PRISMA 2020 checklist: its typst sources (for the PDF and the Word file).
 pub(crate) fn checklist_source(
     spec: &Spec,
     analyses: &[Analysis],
     templates: &Templates,
-) -> Result<String, Failure> {
+) -> Result<prisma_checklist::Sources, Failure> {
     checklist_source_of(&Review::new(spec, analyses), templates)
 }
 
 /// [`checklist_source`] of a review (`Review::checklist` holds it).
-pub(crate) fn checklist_source_of(r: &Review, templates: &Templates) -> Result<String, Failure> {
+pub(crate) fn checklist_source_of(
+    r: &Review,
+    templates: &Templates,
+) -> Result<prisma_checklist::Sources, Failure> {
     // Locations name the manuscript's figure and table numbers: read them from its document
     // (the Word writer's: numbers do not depend on the citations it resolves).
     let doc = r.word(templates)?;
     let ctx = review_context(r.spec, r.analyses);
     let locations = prisma_checklist::locations(r.spec, &ctx, &doc);
-    Ok(prisma_checklist::typst(r.spec, &locations))
+    Ok(prisma_checklist::sources(r.spec, &locations))
 }
 
 /// The PRISMA 2020 checklist as a Word file.
@@ -227,10 +230,10 @@ pub fn checklist_docx(
     analyses: &[Analysis],
     templates: &Templates,
 ) -> Result<Vec<u8>, Failure> {
-    checklist_docx_from(spec, &checklist_source(spec, analyses, templates)?)
+    checklist_docx_from(spec, &checklist_source(spec, analyses, templates)?.markup)
 }
 
-/// The PRISMA 2020 checklist as a Word file, from its typst source.
+/// The PRISMA 2020 checklist as a Word file, from its typst markup.
 pub(crate) fn checklist_docx_from(spec: &Spec, source: &str) -> Result<Vec<u8>, Failure> {
     docx::from_typst(
         source,
@@ -253,9 +256,18 @@ pub fn checklist_pdf(
     checklist_pdf_from(spec, &checklist_source(spec, analyses, templates)?)
 }
 
-/// The PRISMA 2020 checklist as a PDF, from its typst source.
-pub(crate) fn checklist_pdf_from(spec: &Spec, source: &str) -> Result<Vec<u8>, Failure> {
-    compile::pdf(source, Vec::new(), &format!("{}/prisma-checklist", spec.id)).map_err(|e| {
+/// The PRISMA 2020 checklist as a PDF, from its typst sources: the main file and the module of
+/// what every review's checklist has in common (`prisma_checklist::MODULE`).
+pub(crate) fn checklist_pdf_from(
+    spec: &Spec,
+    source: &prisma_checklist::Sources,
+) -> Result<Vec<u8>, Failure> {
+    let module = vec![(
+        prisma_checklist::MODULE_PATH.to_string(),
+        prisma_checklist::MODULE.as_bytes().to_vec(),
+    )];
+    let ident = format!("{}/prisma-checklist", spec.id);
+    compile::pdf(&source.pdf_main, module, &ident).map_err(|e| {
         failure(
             &spec.file,
             format!("the PRISMA checklist does not compile: {e}"),

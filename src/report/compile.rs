@@ -25,6 +25,21 @@ static FONTS: std::sync::LazyLock<Vec<typst::text::Font>> = std::sync::LazyLock:
 /// longer lays its reviews out: it embeds their compiled pages, `build/report_pages.rs`.)
 const MEMO_AGE: usize = 40;
 
+/// typst's one-time work — the embedded fonts parsed, and the 63 CSL locales typst-library
+/// decodes on a document's first citation (~80 ms of CPU, by far the largest part, in a static
+/// of its own that no caller can fill) — done by compiling a one-citation document. The build
+/// calls it on a thread of its own while it analyses the reviews, with one core otherwise
+/// idle, when it is to compile a manuscript: the first manuscript's compilation no longer
+/// waits for it.
+pub fn warm_up() -> Result<(), String> {
+    let source = format!(
+        "#set text(lang: \"en\")\n@w\n#bibliography(\"w.yml\", style: \"{}\")\n",
+        super::render::VANCOUVER_PATH
+    );
+    let bib = b"w:\n  type: misc\n  title: W\n".to_vec();
+    document(&source, vec![("w.yml".to_string(), bib)]).map(|_| ())
+}
+
 /// Compiles typst source with its in-memory files (figures, bibliography) to PDF bytes.
 /// `ident` names the document stably across builds.
 pub fn pdf(source: &str, files: Vec<(String, Vec<u8>)>, ident: &str) -> Result<Vec<u8>, String> {
@@ -51,12 +66,22 @@ pub fn document(source: &str, files: Vec<(String, Vec<u8>)>) -> Result<PagedDocu
         super::render::VANCOUVER_PATH,
         super::render::VANCOUVER_CSL.as_bytes().to_vec(),
     );
+    // Files of typst markup (modules the main file imports) are sources; the rest are read as
+    // bytes. A module shared by several documents (`prisma_checklist::MODULE`) lets typst
+    // reuse what it laid out from it for one document in the next.
+    let (modules, binaries): (Vec<_>, Vec<_>) =
+        files.iter().partition(|(p, _)| p.ends_with(".typ"));
+    let sources = modules
+        .iter()
+        .map(|(p, b)| (p.as_str(), String::from_utf8_lossy(b).into_owned()))
+        .chain(std::iter::once(("main.typ", source.to_string())))
+        .collect::<Vec<_>>();
     let engine = TypstEngine::builder()
         .fonts(FONTS.iter().cloned())
         .comemo_evict_max_age(Some(MEMO_AGE))
-        .with_static_source_file_resolver([("main.typ", source.to_string())])
+        .with_static_source_file_resolver(sources)
         .with_static_file_resolver(
-            files
+            binaries
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.clone()))
                 .chain(std::iter::once((csl.0, csl.1)))

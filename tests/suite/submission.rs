@@ -582,3 +582,57 @@ fn the_word_checklist_has_the_pdfs_margins_and_column_shares() {
     assert!(cols[2] > cols[0] && cols[0] > cols[1], "{cols:?}");
     assert!(xml.contains(r#"<w:tblLayout w:type="fixed"/>"#));
 }
+
+/// The checklist PDF is compiled from a main file and the module of what every review's
+/// checklist shares (so typst lays the common rows out once per build); it is the same PDF,
+/// byte for byte, as the one-file markup the Word writer reads — here with a title, locations
+/// and notes that need escaping, and with every item given a location and none.
+#[test]
+fn the_checklist_pdf_from_its_module_is_the_markups_pdf() {
+    use metareport::report::compile::pdf;
+    use metareport::report::prisma_checklist::{
+        Location, MODULE, MODULE_PATH, item_ids, pdf_main, typst,
+    };
+    let dir = project(&["bcg"]);
+    let mut spec = metareport::spec::load(dir.path(), "analyses/bcg.yaml").unwrap();
+    spec.title = "BCG [vaccine] & *tuberculosis* #1: a \"review\" — 100% @ $5".to_string();
+    let some = item_ids()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 == 0)
+        .map(|(i, id)| {
+            let loc = Location {
+                text: format!("Results: [Table {i}]; *p* < 0.05 \\ #x"),
+                by_metareport: i % 2 == 0,
+            };
+            (id.to_string(), loc)
+        })
+        .collect();
+    let every = item_ids()
+        .into_iter()
+        .map(|id| {
+            let loc = Location {
+                text: "Methods".to_string(),
+                by_metareport: false,
+            };
+            (id.to_string(), loc)
+        })
+        .collect();
+    let titles = [
+        spec.title.clone(),
+        "1. A title that reads as a numbered list".to_string(),
+    ];
+    for (title, locations) in titles.iter().cycle().zip([some, every, Default::default()]) {
+        spec.title = title.clone();
+        let one = pdf(&typst(&spec, &locations), Vec::new(), "t").unwrap();
+        let module = vec![(MODULE_PATH.to_string(), MODULE.as_bytes().to_vec())];
+        let two = pdf(&pdf_main(&spec, &locations), module, "t").unwrap();
+        assert!(one == two, "the two checklist PDFs differ ({title})");
+    }
+}
+
+/// The build's warm-up document (typst's fonts and CSL locales made ahead) compiles.
+#[test]
+fn typsts_warm_up_document_compiles() {
+    metareport::report::compile::warm_up().unwrap();
+}

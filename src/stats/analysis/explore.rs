@@ -31,6 +31,12 @@ pub struct Exploration {
     pub gosh: Option<Computed<Gosh>>,
 }
 
+/// The meta-regression and the influence diagnostics of an outcome, when asked for.
+type RegressionAndInfluence = (
+    Option<Computed<MetaRegression>>,
+    Option<Computed<Influence>>,
+);
+
 /// The fewest studies per moderator the Cochrane Handbook (section 10.11.5.1) advises.
 pub const STUDIES_PER_MODERATOR: f64 = 10.0;
 
@@ -49,21 +55,20 @@ impl Ctx<'_> {
             .decision
             .effects
             .unwrap_or(Effects::Random(o.tau2_method));
-        let meta_regression = match &e.meta_regression {
-            Some(mr) => Some(self.meta_regression(mr, &y, &v, warnings)?),
-            None => None,
-        };
-        let influence = e.influence.then(|| {
-            if k < 2 {
-                return Computed::absent("needs at least 2 studies");
-            }
-            match influence::influence(&y, &v, Design::Intercept, effects, o.ci, &o.control) {
-                Ok(i) => Computed::Value(i),
-                Err(err) => Computed::absent(format!("the model could not be fitted: {err}")),
-            }
+        // GOSH (thousands of fits) on a thread of its own beside the meta-regression (with its
+        // permutations) and the influence diagnostics, as long as each for a review like BCG's
+        // with REML: the same numbers either way, the warnings in the same order.
+        let (gosh, rest) = std::thread::scope(|scope| {
+            let gosh = e.gosh.map(|which| {
+                let (y, v) = (&y, &v);
+                scope.spawn(move || gosh::gosh(y, v, effects, o.i2_from_q, &o.control, which))
+            });
+            let rest = self.regression_and_influence(&y, &v, effects, warnings);
+            (gosh.map(|h| h.join().expect("GOSH does not panic")), rest)
         });
-        let gosh = e.gosh.map(|which| {
-            match gosh::gosh(&y, &v, effects, o.i2_from_q, &o.control, which) {
+        let (meta_regression, influence) = rest?;
+        let gosh = gosh.map(|result| {
+            match result {
                 Ok(g) => {
                     if g.failed > 0 {
                         warnings.push(Warning {
@@ -84,6 +89,31 @@ impl Ctx<'_> {
             influence,
             gosh,
         })
+    }
+
+    /// The meta-regression (with its permutation test) and the influence diagnostics.
+    fn regression_and_influence(
+        &self,
+        y: &[f64],
+        v: &[f64],
+        effects: Effects,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<RegressionAndInfluence, AnalysisError> {
+        let (e, o, k) = (&self.opts.explore, self.opts, self.inc.len());
+        let meta_regression = match &e.meta_regression {
+            Some(mr) => Some(self.meta_regression(mr, y, v, warnings)?),
+            None => None,
+        };
+        let influence = e.influence.then(|| {
+            if k < 2 {
+                return Computed::absent("needs at least 2 studies");
+            }
+            match influence::influence(y, v, Design::Intercept, effects, o.ci, &o.control) {
+                Ok(i) => Computed::Value(i),
+                Err(err) => Computed::absent(format!("the model could not be fitted: {err}")),
+            }
+        });
+        Ok((meta_regression, influence))
     }
 
     fn meta_regression(
