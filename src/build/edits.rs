@@ -18,8 +18,7 @@ pub fn edited(manifest: &Manifest, root: &Path, path: &str) -> bool {
         return false;
     };
     // Read only when reached without links (`out/` is untrusted).
-    super::outdir::read(root, path)
-        .is_some_and(|bytes| blake3::hash(&bytes).to_hex().as_str() != entry.blake3)
+    super::outdir::same_file(root, path, &entry.blake3, entry.len) == Some(false)
 }
 
 /// The failure for outputs edited by hand that a build would overwrite (`rewrite`) or remove

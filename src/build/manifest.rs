@@ -20,6 +20,10 @@ pub struct Entry {
     pub key: String,
     /// blake3 of the bytes written.
     pub blake3: String,
+    /// How many bytes were written (a file of another length is not read to be told apart;
+    /// absent from manifests of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub len: Option<u64>,
     /// The content key it was made from, for outputs costly to make (`reuse.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -49,8 +53,7 @@ impl Manifest {
     /// Reads the manifest; a missing or unreadable one means nothing is known to be built.
     /// Entries outside `out/` are ignored (see [`Manifest::ignored`]).
     pub fn read(root: &Path) -> Manifest {
-        let mut m: Manifest = outdir::read(root, &Self::rel())
-            .filter(|b| b.len() <= MAX_MANIFEST_BYTES)
+        let mut m: Manifest = outdir::read(root, &Self::rel(), MAX_MANIFEST_BYTES as u64)
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
         let bad: Vec<String> = m
@@ -88,27 +91,27 @@ impl Manifest {
         if outdir::check_no_links(root, &t.path).is_err() {
             return Some("its path is a symbolic link or not a regular file");
         }
-        match outdir::read(root, &t.path) {
+        match outdir::same_file(root, &t.path, &e.blake3, e.len) {
             None => Some("the file is missing"),
-            Some(bytes) if blake3::hash(&bytes).to_hex().as_str() != e.blake3 => {
-                Some("the file was edited or damaged")
-            }
-            Some(_) => None,
+            Some(false) => Some("the file was edited or damaged"),
+            Some(true) => None,
         }
     }
 
     /// Records a written output.
     pub fn record(&mut self, t: &Target, bytes: &[u8]) {
-        self.record_hash(t, blake3::hash(bytes).to_hex().to_string(), None);
+        let hash = blake3::hash(bytes).to_hex().to_string();
+        self.record_hash(t, hash, bytes.len() as u64, None);
     }
 
     /// Records an output by the blake3 of its bytes and the content key it was made from.
-    pub fn record_hash(&mut self, t: &Target, blake3: String, content: Option<String>) {
+    pub fn record_hash(&mut self, t: &Target, blake3: String, len: u64, content: Option<String>) {
         self.outputs.insert(
             t.path.clone(),
             Entry {
                 key: t.key.clone(),
                 blake3,
+                len: Some(len),
                 content,
             },
         );

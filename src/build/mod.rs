@@ -223,12 +223,15 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     let mut unchanged = Vec::new();
     let written = write_outputs(root, &stale, &produced.outputs, &reuse, opts.jobs);
     for ((target, made), w) in stale.iter().zip(produced.outputs).zip(written) {
-        let (hash, same) = match w {
+        let (hash, len, same) = match w {
             Some(w) => w?,
             // Kept: the file holds what the manifest recorded (`Reuse::kept` read it).
-            None => match old.outputs.get(&target.path) {
-                Some(e) => (e.blake3.clone(), true),
-                None => {
+            None => match (
+                old.outputs.get(&target.path),
+                outdir::len(root, &target.path),
+            ) {
+                (Some(e), Some(len)) => (e.blake3.clone(), len, true),
+                _ => {
                     return Err(Failure::Io(format!(
                         "{}: kept but not recorded",
                         target.path
@@ -236,7 +239,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
                 }
             },
         };
-        new.record_hash(target, hash, made.content);
+        new.record_hash(target, hash, len, made.content);
         if same {
             unchanged.push(target.path.clone());
         } else {
@@ -291,8 +294,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
     })
 }
 
-/// An output's hash and whether its file already held those bytes (and was not written).
-type Written = Result<(String, bool), Failure>;
+/// An output's hash and length, and whether its file already held those bytes (and was not
+/// written).
+type Written = Result<(String, u64, bool), Failure>;
 
 /// Hashes the outputs made and writes those whose bytes differ from the file in `out/`, over
 /// `jobs` threads (a few hundred files on a cold build, most of its last tens of milliseconds
@@ -306,13 +310,13 @@ fn write_outputs(
     jobs: usize,
 ) -> Vec<Option<Written>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let write = |target: &Target, bytes: &[u8]| -> Result<(String, bool), Failure> {
+    let write = |target: &Target, bytes: &[u8]| -> Written {
         let hash = blake3::hash(bytes).to_hex().to_string();
-        let same = reuse.enabled() && reuse.same_bytes(&target.path, &hash);
+        let same = reuse.enabled() && reuse.same_bytes(&target.path, &hash, bytes.len() as u64);
         if !same {
             outdir::write(root, &target.path, bytes).map_err(Failure::Io)?;
         }
-        Ok((hash, same))
+        Ok((hash, bytes.len() as u64, same))
     };
     let next = AtomicUsize::new(0);
     let done: std::sync::Mutex<Vec<Option<Written>>> =
@@ -367,7 +371,8 @@ fn register_png_files(
         crate::plot::export::register_png_file(
             &svg_entry.blake3,
             std::sync::Arc::new(move || {
-                outdir::read(&root, &rel).filter(|b| blake3::hash(b).to_hex().as_str() == blake3)
+                outdir::read(&root, &rel, outdir::MAX_READ_BACK)
+                    .filter(|b| blake3::hash(b).to_hex().as_str() == blake3)
             }),
         );
     }
@@ -420,7 +425,10 @@ fn current_notes(root: &Path, targets: &[Target]) -> Vec<String> {
     targets
         .iter()
         .filter(|t| matches!(t.product, plan::Product::Notes { .. }))
-        .filter_map(|t| outdir::read(root, &t.path).and_then(|b| String::from_utf8(b).ok()))
+        .filter_map(|t| {
+            outdir::read(root, &t.path, outdir::MAX_READ_BACK)
+                .and_then(|b| String::from_utf8(b).ok())
+        })
         .flat_map(|text| crate::report::notes::read(&text))
         .collect()
 }

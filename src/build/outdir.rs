@@ -127,14 +127,53 @@ pub fn check_out_dir(root: &Path) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Reads a file under `out/` (an output, or the manifest) when it is a regular file reached
-/// without symbolic links; `None` otherwise.
-pub fn read(root: &Path, rel: &str) -> Option<Vec<u8>> {
+/// The most a build reads back of an output it reuses as it is (a manuscript `report.pdf`
+/// embeds, a figure's PNG a Word file embeds, a `notes.txt`): a larger file is made anew
+/// instead. `out/` may hold anything, and what is read is held in memory; hashes are streamed
+/// ([`hash`]) and need no limit.
+pub const MAX_READ_BACK: u64 = 256 * 1024 * 1024;
+
+/// The regular file `rel` under `out/`, opened when reached without symbolic links, with its
+/// length.
+fn open(root: &Path, rel: &str) -> Option<(std::fs::File, u64)> {
     check_out_dir(root).ok()?;
     check_no_links(root, rel).ok()?;
     let p = root.join(rel);
-    std::fs::symlink_metadata(&p).ok().filter(|m| m.is_file())?;
-    std::fs::read(p).ok()
+    let m = std::fs::symlink_metadata(&p).ok().filter(|m| m.is_file())?;
+    Some((std::fs::File::open(p).ok()?, m.len()))
+}
+
+/// The length of the regular file `rel` under `out/`, reached without symbolic links.
+pub fn len(root: &Path, rel: &str) -> Option<u64> {
+    open(root, rel).map(|(_, len)| len)
+}
+
+/// Reads a file under `out/` (an output, or the manifest) when it is a regular file reached
+/// without symbolic links and holds at most `max` bytes; `None` otherwise. The length is
+/// checked before reading and the read stops after `max` bytes (a file growing meanwhile is
+/// refused too), so a huge file planted in `out/` costs no memory.
+pub fn read(root: &Path, rel: &str, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let (f, len) = open(root, rel)?;
+    if len > max {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(max.saturating_add(1)).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= max).then_some(bytes)
+}
+
+/// Whether the file `rel` under `out/`, reached without symbolic links, holds the bytes with
+/// this blake3 (hex) and, when known, this length; `None` when there is no such file. A file
+/// of another length is told apart without reading it, and one of the same length is hashed
+/// in blocks: neither time nor memory grows with what was planted in `out/`.
+pub fn same_file(root: &Path, rel: &str, blake3: &str, len: Option<u64>) -> Option<bool> {
+    let (f, actual) = open(root, rel)?;
+    if len.is_some_and(|n| n != actual) {
+        return Some(false);
+    }
+    let mut h = blake3::Hasher::new();
+    Some(h.update_reader(f).is_ok() && h.finalize().to_hex().as_str() == blake3)
 }
 
 /// Creates the directories of `rel` one by one, refusing to pass through a link.
@@ -295,6 +334,43 @@ mod tests {
         ] {
             assert!(!plain_output_path(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn files_read_back_are_bounded_and_told_apart_by_length_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "out/a/small.txt", b"abc").unwrap();
+        // 1 GB of nothing (sparse): refused by its length, never read.
+        let big = root.join("out/a/big.pdf");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+        assert_eq!(
+            read(root, "out/a/small.txt", 3).as_deref(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(read(root, "out/a/small.txt", 2), None);
+        assert_eq!(read(root, "out/a/big.pdf", MAX_READ_BACK), None);
+        let abc = blake3::hash(b"abc").to_hex().to_string();
+        assert_eq!(
+            same_file(root, "out/a/small.txt", &abc, Some(3)),
+            Some(true)
+        );
+        assert_eq!(same_file(root, "out/a/small.txt", &abc, None), Some(true));
+        assert_eq!(
+            same_file(root, "out/a/small.txt", &abc, Some(4)),
+            Some(false)
+        );
+        let other = blake3::hash(b"abd").to_hex().to_string();
+        assert_eq!(
+            same_file(root, "out/a/small.txt", &other, Some(3)),
+            Some(false)
+        );
+        assert_eq!(same_file(root, "out/a/big.pdf", &abc, Some(3)), Some(false));
+        assert_eq!(same_file(root, "out/a/missing", &abc, Some(3)), None);
+        assert_eq!(len(root, "out/a/big.pdf"), Some(1 << 30));
     }
 
     #[test]

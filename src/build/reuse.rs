@@ -114,7 +114,11 @@ impl<'a> Reuse<'a> {
     /// Whether the file at `path` was made from the content with key `content` and is still
     /// as written (its blake3 is the one recorded; read without following links).
     pub fn kept(&self, path: &str, content: &str) -> bool {
-        self.kept_bytes(path, content).is_some()
+        self.manifest.outputs.get(path).is_some_and(|e| {
+            self.enabled
+                && e.content.as_deref() == Some(content)
+                && super::outdir::same_file(self.root, path, &e.blake3, e.len) == Some(true)
+        })
     }
 
     /// The bytes of the file at `path` when it was made from the content with key `content`
@@ -132,7 +136,10 @@ impl<'a> Reuse<'a> {
     /// is made from (the manuscripts `report.pdf` embeds).
     pub fn recorded(&self, path: &str) -> Option<Vec<u8>> {
         let e = self.manifest.outputs.get(path).filter(|_| self.enabled)?;
-        super::outdir::read(self.root, path)
+        let max = e.len.map_or(super::outdir::MAX_READ_BACK, |n| {
+            n.min(super::outdir::MAX_READ_BACK)
+        });
+        super::outdir::read(self.root, path, max)
             .filter(|b| blake3::hash(b).to_hex().as_str() == e.blake3)
     }
 
@@ -160,13 +167,12 @@ impl<'a> Reuse<'a> {
 
     /// Whether the file at `path` already holds bytes with this blake3 (an output made anew
     /// that need not be written).
-    pub fn same_bytes(&self, path: &str, blake3: &str) -> bool {
+    pub fn same_bytes(&self, path: &str, blake3: &str, len: u64) -> bool {
         self.manifest
             .outputs
             .get(path)
             .is_some_and(|e| e.blake3 == blake3)
-            && super::outdir::read(self.root, path)
-                .is_some_and(|b| blake3::hash(&b).to_hex().as_str() == blake3)
+            && super::outdir::same_file(self.root, path, blake3, Some(len)) == Some(true)
     }
 
     /// Whether reuse is on.

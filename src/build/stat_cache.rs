@@ -95,7 +95,7 @@ impl StatCache {
     /// Reads the cache; a missing, oversized or unreadable one is empty.
     pub fn read(root: &Path) -> StatCache {
         let mut cache = StatCache::default();
-        let Some(bytes) = outdir::read(root, &rel()).filter(|b| b.len() <= MAX_BYTES) else {
+        let Some(bytes) = outdir::read(root, &rel(), MAX_BYTES as u64) else {
             return cache;
         };
         let Ok(text) = String::from_utf8(bytes) else {
