@@ -220,17 +220,18 @@ pub fn i2_interval(h: &crate::stats::analysis::Heterogeneity) -> Option<I2Interv
     let c = h.ci.value()?;
     let open = c.upper_bound == crate::stats::qprofile::Bound::SearchLimit;
     let (lower, upper) = (c.i2.lower, c.i2.upper);
-    let d = if open {
-        Some(0)
+    let (text, d) = if open {
+        let (text, d) = open_i2_interval(lower, upper);
+        (text, Some(d))
     } else {
-        i2_ci_decimals(lower, upper)
+        let d = i2_ci_decimals(lower, upper);
+        let text = match d {
+            Some(d) => format!("{} to {}", i2_limit(lower, d), i2_limit(upper, d)),
+            None => i2(lower),
+        };
+        (text, d)
     };
     let decimals = d.unwrap_or(0);
-    let text = match d {
-        _ if open => format!("{} to > {:.0}%", i2_at(lower, 0), upper.min(99.0).floor()),
-        Some(d) => format!("{} to {}", i2_limit(lower, d), i2_limit(upper, d)),
-        None => i2(lower),
-    };
     // Compared as printed: an estimate shown inside its printed limits is not called outside.
     let at = |x: f64| round_to(x, decimals);
     let outside = c.i2_method == crate::stats::qprofile::I2Interval::QProfile
@@ -241,6 +242,24 @@ pub fn i2_interval(h: &crate::stats::analysis::Heterogeneity) -> Option<I2Interv
         decimals,
         outside,
     })
+}
+
+/// An interval of I² whose upper limit is only a bound (the search for τ²'s upper limit
+/// stopped at its end): "38% to > 99%", the bound the upper limit as printed, never 100%; with
+/// the decimals that keep the bound above the lower limit as printed when that is near 100%
+/// ("99.3% to > 99.9%", not "99% to > 99%"), and "≥ 99.99%" when even two decimals cannot.
+/// Returns the text and its decimals.
+fn open_i2_interval(lower: f64, upper: f64) -> (String, usize) {
+    for d in 0..=2 {
+        let step = 10f64.powi(-(d as i32));
+        // The bound: the upper limit rounded down at d decimals, below 100%.
+        let bound = (upper.min(100.0 - step) / step).floor() * step;
+        let shown = i2_at(lower, d);
+        if round_to(lower, d).min(100.0 - step) < bound - step / 2.0 {
+            return (format!("{shown} to > {}", percent(bound, d)), d);
+        }
+    }
+    (format!("≥ {}", i2_at(lower, 2)), 2)
 }
 
 fn round_to(x: f64, decimals: usize) -> f64 {
@@ -418,6 +437,32 @@ pub fn and_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_open_interval_of_i2_keeps_its_bound_above_its_lower_limit() {
+        assert_eq!(
+            open_i2_interval(38.2, 99.97),
+            ("38% to > 99%".to_string(), 0)
+        );
+        assert_eq!(open_i2_interval(0.0, 99.5), ("0% to > 99%".to_string(), 0));
+        assert_eq!(
+            open_i2_interval(98.4, 99.97),
+            ("98% to > 99%".to_string(), 0)
+        );
+        // The lower limit prints as 99%: the bound takes the decimal that shows it above.
+        assert_eq!(
+            open_i2_interval(99.3, 99.97),
+            ("99.3% to > 99.9%".to_string(), 1)
+        );
+        assert_eq!(
+            open_i2_interval(99.93, 99.995),
+            ("99.93% to > 99.99%".to_string(), 2)
+        );
+        assert_eq!(
+            open_i2_interval(99.996, 99.999),
+            ("≥ 99.99%".to_string(), 2)
+        );
+    }
 
     #[test]
     fn journal_style() {
