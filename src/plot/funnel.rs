@@ -167,9 +167,11 @@ pub fn funnel(a: &Analysis, o: &Outcome) -> Figure {
         );
     }
     let xlabel = if measure.is_ratio() {
-        format!("{} (log scale)", measure.label())
+        super::scale::effect_title(measure)
     } else {
-        a.options.per_scale.label(measure)
+        a.options
+            .per_scale
+            .label_as(measure, &super::scale::measure_title(measure))
     };
     f.text(
         (ax.x0 + ax.x1) / 2.0,

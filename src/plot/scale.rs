@@ -120,13 +120,24 @@ impl Scale {
     }
 }
 
-/// The axis title of an effect axis ("Risk Ratio (log scale)").
+/// The axis title of an effect axis, in sentence case as every figure's axis titles are
+/// ("Risk ratio (log scale)", "Pooled risk ratio"); RevMan's title case ("Risk Ratio") is kept
+/// for the forest plots' column headings, which follow RevMan's.
 pub fn effect_title(measure: Measure) -> String {
     match measure {
-        m if m.is_ratio() => format!("{} (log scale)", m.label()),
+        m if m.is_ratio() => format!("{} (log scale)", measure_title(m)),
         Measure::ZCOR => "Fisher’s z".into(),
-        m => m.label().into(),
+        m => measure_title(m),
     }
+}
+
+/// The measure's name as the start of a title: "Risk ratio", "Standardised mean difference".
+pub fn measure_title(measure: Measure) -> String {
+    let name = measure.name();
+    let mut c = name.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// The frame of a scatter-type figure: the plot area's box (`xs` across, `ys` upwards), with

@@ -97,15 +97,19 @@ impl PerScale {
     /// The measure's label with its unit, as a forest plot's column heads it ("Proportion per
     /// 100", "Incidence Rate per 1,000 person-years"); the plain label otherwise.
     pub fn label(&self, measure: Measure) -> String {
+        self.label_as(measure, measure.label())
+    }
+
+    /// [`label`](Self::label) with the measure called `title` ("Proportion" in an axis title's
+    /// sentence case, where RevMan's column headings have "Incidence Rate").
+    pub fn label_as(&self, measure: Measure, title: &str) -> String {
         let per = self.factor(measure);
         if measure.is_proportion() && per != 1.0 {
-            return format!("{} per {}", measure.label(), thousands(per));
+            return format!("{title} per {}", thousands(per));
         }
         match self.unit(measure) {
-            Some(u) if self.time_unit.is_some() || per != 1.0 => {
-                format!("{} {u}", measure.label())
-            }
-            _ => measure.label().to_string(),
+            Some(u) if self.time_unit.is_some() || per != 1.0 => format!("{title} {u}"),
+            _ => title.to_string(),
         }
     }
 
