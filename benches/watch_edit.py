@@ -9,10 +9,12 @@ and the CSL locales are already loaded, unlike a one-off `build`).
     cargo build --release && benches/watch_edit.py [N]
     BIN=/path/to/other/metareport benches/watch_edit.py      (compare two binaries)
 
-Measured 2026-12-03 (2 cores; a fresh-clone CI running beside, so builds were slow): watch
-polling every 300 ms by content with a 300 ms quiet period (c7e0f17): edit->built 0.88-1.09 s,
-of which the build 0.57-0.78 s (0.31 s waiting); polling every 100 ms by metadata, 100 ms
-quiet: 0.64-0.98 s, of which the build 0.53-0.86 s (0.11-0.12 s waiting).
+Measured 2026-12-03 13:40 (idle, 2 cores), 6 edits each: the session's base (b87c191; watch
+polling every 300 ms by content, 300 ms quiet) edit->built 591-704 ms, of which the build
+290-400 ms; now (polling every 100 ms by metadata, 100 ms quiet; outputs written over the
+build's threads, GOSH on its own thread) 364-478 ms, the build 250-370 ms. Issue 17 asks
+< 150 ms for the build: bcg's five 500-dpi submission TIFFs are ~42% of its CPU (perf), the
+figures' PNGs (drawn for figures/ and the Word files) ~25%, typst ~12%.
 """
 import os, re, shutil, subprocess, sys, tempfile, time
 
@@ -25,7 +27,7 @@ try:
         if os.path.isdir(os.path.join(root, d)):
             shutil.copytree(os.path.join(root, d), os.path.join(work, d))
     p = subprocess.Popen([binary, "watch"], cwd=work, stderr=subprocess.PIPE,
-                         stdout=subprocess.DEVNULL, text=True, bufsize=1)
+                         stdout=subprocess.DEVNULL)
     os.set_blocking(p.stderr.fileno(), False)
     buf = ""
 
@@ -34,7 +36,10 @@ try:
         global buf
         t = time.time()
         while time.time() - t < timeout:
-            buf += p.stderr.read() or ""
+            try:
+                buf += os.read(p.stderr.fileno(), 1 << 16).decode("utf-8", "replace")
+            except BlockingIOError:
+                pass
             m = re.search(r"metareport: (?:built|\d+ outputs up to date)[^\n]*\((\d+(?:\.\d+)?) (m?s)\)\n", buf)
             if m:
                 buf = buf[m.end():]
