@@ -81,6 +81,12 @@
 # glyph cache and bands finding their nodes in an index of rows (src/plot/export/glyphs.rs,
 # banded::Plan), 4 cold runs each, alternating: base 1.17-1.29 s wall, 1.85-2.02 s user;
 # now 1.08-1.21 s wall, 1.69-1.85 s user. callgrind -j1 cold: 13.89 G -> 12.23 G instructions.
+# Eleventh session, 2026-12-03 13:37 (load ~2-3 after a CI run), base b87c191 vs now (outputs
+# written over the build's threads, GOSH beside the meta-regression, checklist PDFs from a
+# shared typst module and typst's warm-up thread), 2 x 3 runs alternating: cold base 1.09-1.23 s
+# wall, 1.91-2.18 s CPU, 174 MB -> now 0.93-1.21 s, 1.72-2.18 s, 165-168 MB; bcg tau2 edit
+# 0.40-0.52 s both (noise larger than any difference). The edit loop in `watch`:
+# benches/watch_edit.py.
 #
 #   cargo build --release && benches/default_project.sh [N]
 #   BIN=/path/to/other/metareport benches/default_project.sh      (compare two binaries)
