@@ -368,10 +368,13 @@ fn register_png_files(
             png.path.clone(),
             png_entry.blake3.clone(),
         );
+        let max = png_entry
+            .len
+            .map_or(outdir::MAX_READ_BACK, |n| n.min(outdir::MAX_READ_BACK));
         crate::plot::export::register_png_file(
             &svg_entry.blake3,
             std::sync::Arc::new(move || {
-                outdir::read(&root, &rel, outdir::MAX_READ_BACK)
+                outdir::read(&root, &rel, max)
                     .filter(|b| blake3::hash(b).to_hex().as_str() == blake3)
             }),
         );
