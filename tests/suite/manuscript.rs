@@ -530,3 +530,36 @@ fn the_results_do_not_repeat_a_number_the_sentence_before_printed() {
         "{smoking}"
     );
 }
+
+/// The statistical analysis is set in paragraphs by topic, not as one block of every method:
+/// bcg's (every kind of analysis) in six, each shorter than 2,000 characters, with no empty
+/// paragraph in the Word file.
+#[test]
+fn the_statistical_analysis_is_in_paragraphs_by_topic() {
+    let dir = project(&["bcg"]);
+    built(dir.path());
+    let typ = std::fs::read_to_string(dir.path().join("out/bcg/manuscript.typ")).unwrap();
+    let start = typ.find("= Statistical analysis").unwrap();
+    let end = start + typ[start..].find("\n= Results").unwrap();
+    let paragraphs: Vec<&str> = typ[start..end]
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert_eq!(paragraphs.len(), 6, "{paragraphs:#?}");
+    for p in &paragraphs {
+        assert!(
+            p.chars().count() < 2000,
+            "a paragraph of {} characters",
+            p.len()
+        );
+    }
+    assert!(paragraphs[1].starts_with("Heterogeneity was assessed"));
+    assert!(paragraphs[5].starts_with("Two-sided p < 0.05"));
+    let docx = std::fs::read(dir.path().join("out/bcg/manuscript.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(!xml.contains("<w:p></w:p>") && !xml.contains("<w:p/>"));
+}
