@@ -13,7 +13,7 @@ pub(super) fn panel_title(f: &mut Figure, x: f64, y: f64, (letter, title): (char
     f.text(
         x + big.width("W") + 4.0,
         y + SIZE * 1.3,
-        title,
+        super::rows::heading(title),
         Font::bold(SIZE * 1.15),
         Align::Left,
     );

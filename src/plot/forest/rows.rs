@@ -77,6 +77,19 @@ fn study_rows(a: &Analysis, members: &[usize], subgroup: Option<&str>) -> Vec<Ro
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
+/// A subgroup's value as the heading of its rows or panel: with a capital when the data give
+/// it in lower case throughout ("random" → "Random", "case-control" → "Case-control"), as
+/// typed otherwise ("mRNA vaccine", "BCG", "IgA").
+pub(crate) fn heading(value: &str) -> String {
+    let mut c = value.chars();
+    match c.next() {
+        Some(first) if first.is_lowercase() && !value.chars().any(char::is_uppercase) => {
+            first.to_uppercase().collect::<String>() + c.as_str()
+        }
+        _ => value.to_string(),
+    }
+}
+
 /// The weight shown for study `i`: in the total when pooled, else in its subgroup.
 pub(super) fn weight_of(a: &Analysis, i: usize) -> Option<f64> {
     if let Some(w) = a.weight_pct(i) {
@@ -189,7 +202,7 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
     let all: Vec<usize> = (0..a.studies.len()).collect();
     if let Some(sg) = &a.subgroups {
         for (g, group) in sg.groups.iter().enumerate() {
-            rows.push(Row::Header(group.name.clone()));
+            rows.push(Row::Header(heading(&group.name)));
             rows.extend(study_rows(a, &group.studies, Some(group.name.as_str())));
             if group.studies.len() > 1 {
                 let label = if group.pool.decision.effects != a.overall.decision.effects {
@@ -223,7 +236,7 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
             }
         }
         for g in orphans {
-            rows.push(Row::Header(g.to_string()));
+            rows.push(Row::Header(heading(g)));
             for (j, m) in a.missing.iter().enumerate() {
                 if m.subgroup.as_deref().unwrap_or("") == g {
                     rows.push(Row::Missing(j));
@@ -278,4 +291,22 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
         }));
     }
     rows
+}
+
+#[cfg(test)]
+mod heading_tests {
+    use super::heading;
+
+    #[test]
+    fn subgroup_headings_take_a_capital_only_when_the_data_have_none() {
+        assert_eq!(heading("random"), "Random");
+        assert_eq!(heading("case-control"), "Case-control");
+        assert_eq!(heading("low dose"), "Low dose");
+        assert_eq!(heading("mRNA vaccine"), "mRNA vaccine");
+        assert_eq!(heading("IgA"), "IgA");
+        assert_eq!(heading("BCG"), "BCG");
+        assert_eq!(heading("2010 or later"), "2010 or later");
+        assert_eq!(heading("étude"), "Étude");
+        assert_eq!(heading(""), "");
+    }
 }
