@@ -98,13 +98,8 @@ impl Manifest {
         }
     }
 
-    /// Records a written output.
-    pub fn record(&mut self, t: &Target, bytes: &[u8]) {
-        let hash = blake3::hash(bytes).to_hex().to_string();
-        self.record_hash(t, hash, bytes.len() as u64, None);
-    }
-
-    /// Records an output by the blake3 of its bytes and the content key it was made from.
+    /// Records an output by the blake3 and length of its bytes and the content key it was made
+    /// from.
     pub fn record_hash(&mut self, t: &Target, blake3: String, len: u64, content: Option<String>) {
         self.outputs.insert(
             t.path.clone(),

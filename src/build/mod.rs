@@ -226,12 +226,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Summary, Failure> {
         let (hash, len, same) = match w {
             Some(w) => w?,
             // Kept: the file holds what the manifest recorded (`Reuse::kept` read it).
-            None => match (
-                old.outputs.get(&target.path),
-                outdir::len(root, &target.path),
-            ) {
-                (Some(e), Some(len)) => (e.blake3.clone(), len, true),
-                _ => {
+            None => match old
+                .outputs
+                .get(&target.path)
+                .and_then(|e| Some((e, e.len.or_else(|| outdir::len(root, &target.path))?)))
+            {
+                Some((e, len)) => (e.blake3.clone(), len, true),
+                None => {
                     return Err(Failure::Io(format!(
                         "{}: kept but not recorded",
                         target.path

@@ -133,11 +133,7 @@ pub fn effect_title(measure: Measure) -> String {
 
 /// The measure's name as the start of a title: "Risk ratio", "Standardised mean difference".
 pub fn measure_title(measure: Measure) -> String {
-    let name = measure.name();
-    let mut c = name.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    crate::report::format::upper_first(measure.name())
 }
 
 /// The frame of a scatter-type figure: the plot area's box (`xs` across, `ys` upwards), with

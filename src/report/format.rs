@@ -425,6 +425,14 @@ pub fn title_in_text(title: &str) -> String {
     }
 }
 
+/// `text` with its first letter a capital: "risk ratio" → "Risk ratio".
+pub fn upper_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// Items joined as prose lists them: "A", "A and B", "A, B and C" (no serial comma).
 pub fn and_list(items: &[String]) -> String {
     match items {
@@ -440,28 +448,18 @@ mod tests {
 
     #[test]
     fn an_open_interval_of_i2_keeps_its_bound_above_its_lower_limit() {
-        assert_eq!(
-            open_i2_interval(38.2, 99.97),
-            ("38% to > 99%".to_string(), 0)
-        );
-        assert_eq!(open_i2_interval(0.0, 99.5), ("0% to > 99%".to_string(), 0));
-        assert_eq!(
-            open_i2_interval(98.4, 99.97),
-            ("98% to > 99%".to_string(), 0)
-        );
-        // The lower limit prints as 99%: the bound takes the decimal that shows it above.
-        assert_eq!(
-            open_i2_interval(99.3, 99.97),
-            ("99.3% to > 99.9%".to_string(), 1)
-        );
-        assert_eq!(
-            open_i2_interval(99.93, 99.995),
-            ("99.93% to > 99.99%".to_string(), 2)
-        );
-        assert_eq!(
-            open_i2_interval(99.996, 99.999),
-            ("≥ 99.99%".to_string(), 2)
-        );
+        // The last three: the lower limit prints as 99% (or 99.9%, 99.99%), so the bound takes
+        // the decimals that show it above.
+        for (lower, upper, text, decimals) in [
+            (38.2, 99.97, "38% to > 99%", 0),
+            (0.0, 99.5, "0% to > 99%", 0),
+            (98.4, 99.97, "98% to > 99%", 0),
+            (99.3, 99.97, "99.3% to > 99.9%", 1),
+            (99.93, 99.995, "99.93% to > 99.99%", 2),
+            (99.996, 99.999, "≥ 99.99%", 2),
+        ] {
+            assert_eq!(open_i2_interval(lower, upper), (text.to_string(), decimals));
+        }
     }
 
     #[test]

@@ -81,12 +81,10 @@ fn study_rows(a: &Analysis, members: &[usize], subgroup: Option<&str>) -> Vec<Ro
 /// it in lower case throughout ("random" → "Random", "case-control" → "Case-control"), as
 /// typed otherwise ("mRNA vaccine", "BCG", "IgA").
 pub(crate) fn heading(value: &str) -> String {
-    let mut c = value.chars();
-    match c.next() {
-        Some(first) if first.is_lowercase() && !value.chars().any(char::is_uppercase) => {
-            first.to_uppercase().collect::<String>() + c.as_str()
-        }
-        _ => value.to_string(),
+    if value.chars().any(char::is_uppercase) {
+        value.to_string()
+    } else {
+        crate::report::format::upper_first(value)
     }
 }
 
@@ -294,19 +292,21 @@ pub(super) fn rows(a: &Analysis, o: &Outcome) -> Vec<Row> {
 }
 
 #[cfg(test)]
-mod heading_tests {
-    use super::heading;
-
+mod tests {
     #[test]
     fn subgroup_headings_take_a_capital_only_when_the_data_have_none() {
-        assert_eq!(heading("random"), "Random");
-        assert_eq!(heading("case-control"), "Case-control");
-        assert_eq!(heading("low dose"), "Low dose");
-        assert_eq!(heading("mRNA vaccine"), "mRNA vaccine");
-        assert_eq!(heading("IgA"), "IgA");
-        assert_eq!(heading("BCG"), "BCG");
-        assert_eq!(heading("2010 or later"), "2010 or later");
-        assert_eq!(heading("étude"), "Étude");
-        assert_eq!(heading(""), "");
+        for (value, shown) in [
+            ("random", "Random"),
+            ("case-control", "Case-control"),
+            ("low dose", "Low dose"),
+            ("mRNA vaccine", "mRNA vaccine"),
+            ("IgA", "IgA"),
+            ("BCG", "BCG"),
+            ("2010 or later", "2010 or later"),
+            ("étude", "Étude"),
+            ("", ""),
+        ] {
+            assert_eq!(super::heading(value), shown);
+        }
     }
 }
